@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# npm run setup: installs everything kraftlab needs on a fresh machine, offline-safe and idempotent.
+# Heavy results are cached in $KRAFTLAB_CACHE (default ~/.cache/kraftlab), outside the repo, so reruns
+# and CI clones reuse them. Layout (lab/toolchain.ts reads the same paths):
+#   pulumi/v<ver>/bin/{pulumi,pulumi-resource-pulumi-nodejs}   CLI built from the Go module proxy
+#   kafka/<ver>/{libs,bin,config}                              Kafka from Maven Central
+# --quiet prints only the steps that do work.
+set -euo pipefail
+
+quiet=0
+[ "${1:-}" = "--quiet" ] && quiet=1
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${KRAFTLAB_CACHE:-$HOME/.cache/kraftlab}
+mkdir -p "$cache"
+
+say() { printf 'kraftlab setup: %s\n' "$*" >&2; }
+fail() { printf 'kraftlab setup: ERROR: %s\n' "$*" >&2; exit 1; }
+# run_step NAME FUNCTION: runs FUNCTION and reports how long it took.
+run_step() {
+  local started=$SECONDS
+  say "$1 ..."
+  "$2"
+  say "$1: done in $((SECONDS - started)) s"
+}
+
+# --- Java 17+ ---------------------------------------------------------------------------------
+java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
+command -v "$java_bin" >/dev/null 2>&1 ||
+  fail "Java 17 or newer is required and '$java_bin' was not found. Fix: apt-get install -y openjdk-17-jre-headless (or set JAVA_HOME)."
+java_major=$("$java_bin" -version 2>&1 | sed -nE 's/.*version "([0-9]+).*/\1/p' | head -n1)
+[ "${java_major:-0}" -ge 17 ] ||
+  fail "Java 17 or newer is required, found major version '${java_major:-unknown}'. Fix: apt-get install -y openjdk-17-jre-headless (or point JAVA_HOME at a JDK 17+)."
+[ $quiet = 1 ] || say "java $java_major found"
+
+# --- npm dependencies -------------------------------------------------------------------------
+install_node_modules() { (cd "$root" && npm ci --no-audit --no-fund --loglevel=error); }
+if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+  run_step "npm dependencies (npm ci)" install_node_modules
+fi
+
+# --- Pulumi CLI, same version as the @pulumi/pulumi SDK ------------------------------------------
+pulumi_version=$(node -p "require('$root/node_modules/@pulumi/pulumi/package.json').version")
+pulumi_bin_dir="$cache/pulumi/v$pulumi_version/bin"
+build_pulumi() {
+  command -v go >/dev/null 2>&1 || fail "Go 1.25+ is needed to build the Pulumi CLI. Fix: install Go from go.dev or your distribution, or put pulumi v$pulumi_version on PATH."
+  local tmp
+  tmp=$(mktemp -d)
+  # go.sum pins every module; the checksum database has no entry for pkg/v3 tags, so skip it for that one.
+  (cd "$root/setup/pulumi" &&
+    GONOSUMDB=github.com/pulumi/pulumi/pkg/v3 CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -tags osusergo,grpcnotrace \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$pulumi_version" \
+      -o "$tmp/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) ||
+    fail "building the Pulumi CLI failed (see above). Fix: check that the Go module proxy is reachable, or put pulumi v$pulumi_version on PATH."
+  mkdir -p "$pulumi_bin_dir"
+  mv "$tmp/pulumi" "$pulumi_bin_dir/pulumi"
+  rmdir "$tmp"
+}
+if [ ! -x "$pulumi_bin_dir/pulumi" ]; then
+  ambient=$(command -v pulumi 2>/dev/null || true)
+  if [ -n "$ambient" ] && [ "$("$ambient" version 2>/dev/null)" = "v$pulumi_version" ]; then
+    mkdir -p "$pulumi_bin_dir" && ln -sf "$ambient" "$pulumi_bin_dir/pulumi"
+    say "using pulumi v$pulumi_version from $ambient"
+  else
+    run_step "Pulumi CLI v$pulumi_version (go build, several minutes the first time)" build_pulumi
+  fi
+fi
+# Dynamic providers (kraftlab's process runtime) are served by this script from the SDK.
+install -m 0755 "$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$pulumi_bin_dir/pulumi-resource-pulumi-nodejs"
+[ $quiet = 1 ] || say "pulumi $("$pulumi_bin_dir/pulumi" version) in $pulumi_bin_dir"
+
+# --- Kafka distribution from Maven Central -------------------------------------------------------
+kafka_version=$(sed -nE 's|.*<kafka.version>([^<]+)</kafka.version>.*|\1|p' "$root/setup/kafka/pom.xml")
+kafka_home="$cache/kafka/$kafka_version"
+build_kafka() {
+  command -v mvn >/dev/null 2>&1 || fail "Maven is needed to fetch Kafka from Maven Central. Fix: apt-get install -y maven, or set kraftlab:kafkaHome to an official Kafka tarball."
+  local tmp
+  tmp=$(mktemp -d "$cache/kafka/.tmp.XXXXXX")
+  mvn -B -q -Dstyle.color=never -f "$root/setup/kafka/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$tmp/libs" -DincludeScope=runtime ||
+    fail "fetching Kafka $kafka_version from Maven Central failed (see above). Fix: check that Maven Central is reachable, or set kraftlab:kafkaHome to an official Kafka tarball."
+  mkdir -p "$tmp/bin" "$tmp/config"
+  install -m 0755 "$root/setup/kafka/kafka-run-class.sh" "$root/setup/kafka/kafka-server-start.sh" "$tmp/bin/"
+  install -m 0644 "$root/setup/kafka/config/"*.yaml "$tmp/config/"
+  local name class
+  while read -r name class; do
+    case "$name" in ''|'#'*) continue ;; esac
+    printf '#!/usr/bin/env bash\nexec "$(dirname "${BASH_SOURCE[0]}")/kafka-run-class.sh" %s "$@"\n' "$class" >"$tmp/bin/$name.sh"
+    chmod 0755 "$tmp/bin/$name.sh"
+  done <"$root/setup/kafka/tools.txt"
+  rm -rf "$kafka_home"
+  mv "$tmp" "$kafka_home"
+}
+mkdir -p "$cache/kafka"
+# The wrappers are cheap: rebuild when any setup/kafka file is newer than the installed tree.
+if [ ! -f "$kafka_home/libs/kafka_2.13-$kafka_version.jar" ] || [ -n "$(find "$root/setup/kafka" -newer "$kafka_home/bin/kafka-run-class.sh" -type f 2>/dev/null)" ]; then
+  run_step "Kafka $kafka_version from Maven Central" build_kafka
+fi
+[ $quiet = 1 ] || say "kafka $kafka_version in $kafka_home"
