@@ -75,9 +75,10 @@ build_kafka() {
   command -v mvn >/dev/null 2>&1 || fail "Maven is needed to fetch Kafka from Maven Central. Fix: apt-get install -y maven, or set kraftlab:kafkaHome to an official Kafka tarball."
   local tmp
   tmp=$(mktemp -d "$cache/kafka/.tmp.XXXXXX")
-  mvn -B -q -Dstyle.color=never -f "$root/setup/kafka/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$tmp/libs" -DincludeScope=runtime ||
-    fail "fetching Kafka $kafka_version from Maven Central failed (see above). Fix: check that Maven Central is reachable, or set kraftlab:kafkaHome to an official Kafka tarball."
+  mvn -B -Dstyle.color=never -f "$root/setup/kafka/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$tmp/libs" -DincludeScope=runtime >"$tmp/mvn.log" 2>&1 ||
+    { tail -n 30 "$tmp/mvn.log" >&2; fail "fetching Kafka $kafka_version from Maven Central failed (see above). Fix: check that Maven Central is reachable, or set kraftlab:kafkaHome to an official Kafka tarball."; }
+  rm -f "$tmp/mvn.log"
   mkdir -p "$tmp/bin" "$tmp/config"
   install -m 0755 "$root/setup/kafka/kafka-run-class.sh" "$root/setup/kafka/kafka-server-start.sh" "$tmp/bin/"
   install -m 0644 "$root/setup/kafka/config/"*.yaml "$tmp/config/"

@@ -1,0 +1,97 @@
+// The shape of the `kraftlab:*` stack configuration, with its defaults. Parsing is pure: index.ts
+// hands it the raw values and gets a typed LabConfig or a ConfigError naming every bad key.
+import { z } from "zod";
+
+export const ROLES = ["broker", "controller"] as const;
+export type Role = (typeof ROLES)[number];
+
+const port = z.number().int().min(1).max(65535);
+/** Extra server.properties entries: scalar values only, written as given. */
+const properties = z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]));
+
+const nodeSchema = z.strictObject({
+  /** Kafka node.id; also decides the default ports (see `ports`). */
+  id: z.number().int().min(0),
+  /** `broker`, `controller`, or both (a combined node). */
+  roles: z.array(z.enum(ROLES)).min(1),
+  /** Per-node port overrides; unset ports follow `kraftlab:ports`. */
+  ports: z.strictObject({ external: port, internal: port, controller: port }).partial().optional(),
+  /** Extra server.properties for this node only (wins over `kraftlab:properties`). */
+  properties: properties.optional(),
+});
+
+export const labConfigSchema = z.strictObject({
+  /** The cluster's nodes. */
+  nodes: z.array(nodeSchema),
+  /** A Kafka distribution (bin/, libs/); defaults to the one `npm run setup` installs. */
+  kafkaHome: z.string().min(1).optional(),
+  /** Where node configs, data and logs go; defaults to `.lab/<stack>` in the project. */
+  labDir: z.string().min(1).optional(),
+  /** Address every listener binds and advertises. */
+  host: z.string().min(1).default("127.0.0.1"),
+  /** Port of node N = base + (N - 1) * step, for each listener. */
+  ports: z
+    .strictObject({
+      external: port.default(9092),
+      internal: port.default(9093),
+      controller: port.default(9094),
+      step: z.number().int().min(1).default(100),
+    })
+    .prefault({}),
+  /** JVM heap per node (-Xms and -Xmx), e.g. 512m or 1g. */
+  heap: z
+    .string()
+    .regex(/^[0-9]+[mMgG]$/, "expected a size such as 512m or 1g")
+    .default("512m"),
+  /** Replication defaults; unset values are derived from the number of brokers. */
+  replication: z
+    .strictObject({
+      factor: z.number().int().min(1),
+      minInsyncReplicas: z.number().int().min(1),
+      partitions: z.number().int().min(1),
+    })
+    .partial()
+    .prefault({}),
+  /** Extra server.properties for every node. */
+  properties: properties.default({}),
+  /** How long a node may take to become ready after it starts. */
+  readyTimeoutSeconds: z.number().int().min(5).default(180),
+  /** How long a node may take to stop after SIGTERM before it is killed. */
+  stopTimeoutSeconds: z.number().int().min(1).default(60),
+});
+
+export type LabConfig = z.infer<typeof labConfigSchema>;
+export type NodeConfig = LabConfig["nodes"][number];
+
+/** A configuration the lab cannot be built from; `problems` are one line each, key first. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid kraftlab configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** `kraftlab:nodes[1].roles[0]` style name of a config path. */
+export function configKey(path: readonly PropertyKey[]): string {
+  const [head, ...rest] = path;
+  return `kraftlab:${String(head ?? "")}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
+}
+
+/** Parses the `kraftlab:` keys (prefix stripped, values already JSON-decoded). */
+export function parseLabConfig(raw: Record<string, unknown>): LabConfig {
+  const result = labConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      if (issue.code === "unrecognized_keys") {
+        return issue.keys
+          .map((k) => `${configKey([...issue.path, k])}: unknown key; remove it (known keys are listed in README.md, "Configuration")`)
+          .join("\n  - ");
+      }
+      if (issue.code === "invalid_type" && issue.input === undefined) {
+        return `${configKey(issue.path)}: required; set it with \`npm run pulumi -- config set --path '${configKey(issue.path)}' …\``;
+      }
+      return `${configKey(issue.path)}: ${issue.message}`;
+    }),
+  );
+}

@@ -1,0 +1,102 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { LabConfig } from "./config";
+import { ClusterId, LabDirectory, LabFile, NodeProcess } from "./process/resources";
+import { renderClientProperties, renderServerProperties } from "./render";
+import { planCluster, type NodePorts } from "./topology";
+import { validateLab } from "./validate";
+
+export interface KafkaClusterArgs {
+  /** The validated `kraftlab:*` configuration (see config.ts). */
+  config: LabConfig;
+  /** Absolute directory that holds every node's config, data and logs; removed on destroy. */
+  labDir: string;
+  /** A Kafka distribution with bin/kafka-server-start.sh and bin/kafka-storage.sh. */
+  kafkaHome: string;
+}
+
+/** What the stack exports for each node. */
+export interface NodeInfo {
+  id: number;
+  roles: string[];
+  ports: NodePorts;
+  dataDir: string;
+  logFile: string;
+  pid: number;
+}
+
+/**
+ * A Kafka cluster in KRaft mode: one cluster id, and one process per node, formatted once and
+ * started as a daemon that outlives `pulumi up`. Nodes with an unchanged config are never touched;
+ * `pulumi destroy` stops every node and removes the lab directory.
+ */
+export class KafkaCluster extends pulumi.ComponentResource {
+  /** EXTERNAL listeners of the brokers, comma-separated. */
+  public readonly bootstrapServers: pulumi.Output<string>;
+  public readonly clusterId: pulumi.Output<string>;
+  public readonly kafkaHome: string;
+  /** A client config for `--command-config`, `--producer.config`, `--consumer.config`. */
+  public readonly clientProperties: pulumi.Output<string>;
+  public readonly nodes: pulumi.Output<NodeInfo[]>;
+
+  constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kraftlab:index:KafkaCluster", name, {}, opts);
+    const { errors } = validateLab(args.config);
+    if (errors.length > 0) throw new pulumi.ResourceError(`invalid kraftlab configuration:\n  - ${errors.join("\n  - ")}`, this);
+
+    const plan = planCluster(args.config, args.labDir);
+    const lab = pulumi.getStack();
+    const labDir = new LabDirectory(`${name}-dir`, { path: args.labDir }, { parent: this });
+    const clusterId = new ClusterId(`${name}-cluster-id`, { parent: this, protect: false });
+
+    const nodes = plan.nodes.map(
+      (node) =>
+        new NodeProcess(
+          `${name}-node-${node.id}`,
+          {
+            nodeId: node.id,
+            roles: node.roles,
+            clusterId: clusterId.clusterId,
+            kafkaHome: args.kafkaHome,
+            heap: args.config.heap,
+            dir: node.dir,
+            dataDir: node.dataDir,
+            configFile: node.configFile,
+            logFile: node.logFile,
+            pidFile: node.pidFile,
+            serverProperties: renderServerProperties(plan, node, lab),
+            readyTimeoutMs: args.config.readyTimeoutSeconds * 1000,
+            stopTimeoutMs: args.config.stopTimeoutSeconds * 1000,
+          },
+          { parent: this, dependsOn: [labDir] },
+        ),
+    );
+    const clientFile = new LabFile(
+      `${name}-client-properties`,
+      { path: path.join(args.labDir, "client.properties"), content: renderClientProperties(plan, lab), mode: 0o644 },
+      { parent: this, dependsOn: [labDir] },
+    );
+
+    this.bootstrapServers = pulumi.output(plan.bootstrapServers);
+    this.clusterId = clusterId.clusterId;
+    this.kafkaHome = args.kafkaHome;
+    this.clientProperties = clientFile.path;
+    this.nodes = pulumi.all(nodes.map((n) => n.pid)).apply((pids) =>
+      plan.nodes.map((node, i) => ({
+        id: node.id,
+        roles: node.roles,
+        ports: node.ports,
+        dataDir: node.dataDir,
+        logFile: node.logFile,
+        pid: pids[i],
+      })),
+    );
+    this.registerOutputs({
+      bootstrapServers: this.bootstrapServers,
+      clusterId: this.clusterId,
+      kafkaHome: this.kafkaHome,
+      clientProperties: this.clientProperties,
+      nodes: this.nodes,
+    });
+  }
+}

@@ -1,0 +1,52 @@
+// Checks of the machine, run by the program before any resource is touched: a Kafka distribution,
+// Java 17+, and free ports (ports held by this lab's own running nodes are fine).
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import { isNodeProcess, recordedPid } from "./process/daemon";
+import type { ClusterPlan, ListenerKind } from "./topology";
+import { busyPortProblems } from "./validate";
+
+export function kafkaHomeProblems(kafkaHome: string): string[] {
+  const missing = ["bin/kafka-server-start.sh", "bin/kafka-storage.sh"].filter((f) => !fs.existsSync(path.join(kafkaHome, f)));
+  const libs = path.join(kafkaHome, "libs");
+  const hasJars = fs.existsSync(libs) && fs.readdirSync(libs).some((f) => /^kafka_2\.1\d-.*\.jar$/.test(f));
+  if (!hasJars) missing.push("libs/kafka_2.13-*.jar");
+  if (missing.length === 0) return [];
+  return [`kraftlab:kafkaHome: ${kafkaHome} is not a Kafka distribution (missing ${missing.join(", ")}); run \`npm run setup\`, or set kraftlab:kafkaHome to an unpacked Kafka 4.x tarball`];
+}
+
+export function javaProblems(): string[] {
+  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, "bin", "java") : "java";
+  const out = spawnSync(java, ["-version"], { encoding: "utf8" });
+  const major = Number(/version "(\d+)/.exec(`${out.stderr}${out.stdout}`)?.[1] ?? 0);
+  if (out.error) return [`Java was not found (${java}); Kafka needs Java 17+: apt-get install -y openjdk-17-jre-headless, or set JAVA_HOME`];
+  if (major < 17) return [`Java ${major} found (${java}); Kafka 4 needs Java 17+: apt-get install -y openjdk-17-jre-headless, or set JAVA_HOME`];
+  return [];
+}
+
+function portIsFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** Ports of nodes that are not running, and that something else already holds. */
+export async function busyPorts(plan: ClusterPlan): Promise<{ nodeId: number; kind: ListenerKind; port: number }[]> {
+  const busy: { nodeId: number; kind: ListenerKind; port: number }[] = [];
+  for (const node of plan.nodes) {
+    if (isNodeProcess(recordedPid(node.pidFile), node.configFile)) continue;
+    for (const [kind, port] of Object.entries(node.ports) as [ListenerKind, number][]) {
+      if (!(await portIsFree(plan.host, port))) busy.push({ nodeId: node.id, kind, port });
+    }
+  }
+  return busy;
+}
+
+/** Every machine-level problem with this plan, each naming its fix. */
+export async function preflightProblems(plan: ClusterPlan, kafkaHome: string): Promise<string[]> {
+  return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...busyPortProblems(await busyPorts(plan))];
+}

@@ -1,0 +1,186 @@
+// A Kafka node as a local daemon: started in its own session so it outlives `pulumi up` and the
+// provider process (Pulumi kills the provider's process group at exit), every descriptor on its log.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as net from "node:net";
+import * as path from "node:path";
+import { getProperties } from "properties-file";
+
+export interface DaemonSpec {
+  kafkaHome: string;
+  configFile: string;
+  logFile: string;
+  pidFile: string;
+  heap: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Starts kafka-server-start.sh detached; returns its pid and the log offset it starts writing at. */
+export async function startDaemon(spec: DaemonSpec): Promise<{ pid: number; logOffset: number }> {
+  await fsp.mkdir(path.dirname(spec.logFile), { recursive: true });
+  const log = fs.openSync(spec.logFile, "a");
+  const logOffset = fs.fstatSync(log).size;
+  try {
+    const child = spawn("bash", [path.join(spec.kafkaHome, "bin", "kafka-server-start.sh"), spec.configFile], {
+      detached: true, // setsid(): own session and process group
+      stdio: ["ignore", log, log],
+      cwd: path.dirname(spec.configFile),
+      env: { ...process.env, KAFKA_HEAP_OPTS: `-Xms${spec.heap} -Xmx${spec.heap}`, LOG_DIR: path.dirname(spec.logFile) },
+    });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("spawn", () => resolve(child.pid as number));
+    });
+    child.unref();
+    await fsp.writeFile(spec.pidFile, `${pid}\n`);
+    return { pid, logOffset };
+  } finally {
+    fs.closeSync(log);
+  }
+}
+
+/** True when `pid` is alive and is the Kafka started with `configFile` (not a recycled pid). */
+export function isNodeProcess(pid: number | undefined, configFile: string): boolean {
+  if (!pid || pid <= 0) return false;
+  try {
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return argv.includes(configFile) && !/\) Z /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** The pid recorded in `pidFile`, or 0. */
+export function recordedPid(pidFile: string): number {
+  return fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").trim()) || 0 : 0;
+}
+
+/** The voters of `controller.quorum.voters` in a server.properties text. */
+export function quorumVoters(serverProperties: string): { id: number; host: string; port: number }[] {
+  const voters = getProperties(serverProperties)["controller.quorum.voters"] ?? "";
+  return voters
+    .split(",")
+    .map((v) => /^(\d+)@(.+):(\d+)$/.exec(v.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ id: Number(m[1]), host: m[2], port: Number(m[3]) }));
+}
+
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 500 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once("connect", () => done(true)).once("error", () => done(false)).once("timeout", () => done(false));
+  });
+}
+
+/** Whether a majority of these voters still listen: without one, no controlled shutdown can be approved. */
+export async function quorumAlive(voters: { host: string; port: number }[]): Promise<boolean> {
+  if (voters.length === 0) return true;
+  const up = await Promise.all(voters.map((v) => accepts(v.host, v.port)));
+  return up.filter(Boolean).length > voters.length / 2;
+}
+
+/** After the quorum is gone, how long a stopping node may still take before it is killed. */
+const QUORUMLESS_GRACE_MS = 5_000;
+
+/**
+ * SIGTERM (controlled shutdown), then SIGKILL once `timeoutMs` has passed, or sooner when the
+ * node's quorum is gone: its controlled shutdown then waits minutes for an approval that cannot come
+ * (the last node of a cluster being torn down). Its data stays consistent: Kafka recovers on start.
+ */
+export async function stopDaemon(
+  pid: number | undefined,
+  configFile: string,
+  timeoutMs: number,
+  voters: { host: string; port: number }[] = [],
+): Promise<"stopped" | "killed" | "not running"> {
+  if (!isNodeProcess(pid, configFile)) return "not running";
+  process.kill(pid as number, "SIGTERM");
+  let deadline = Date.now() + timeoutMs;
+  let quorumChecked = 0;
+  while (Date.now() < deadline) {
+    if (!isNodeProcess(pid, configFile)) return "stopped";
+    if (Date.now() - quorumChecked > 1_000) {
+      quorumChecked = Date.now();
+      if (!(await quorumAlive(voters))) deadline = Math.min(deadline, Date.now() + QUORUMLESS_GRACE_MS);
+    }
+    await sleep(200);
+  }
+  process.kill(pid as number, "SIGKILL");
+  while (isNodeProcess(pid, configFile)) await sleep(100);
+  return "killed";
+}
+
+/** The last `lines` lines of a log, each cut to 400 characters, for error messages. */
+export function logTail(logFile: string, lines = 30): string {
+  try {
+    const tail = fs.readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-lines);
+    return tail.map((line) => (line.length > 400 ? `${line.slice(0, 400)}…` : line)).join("\n");
+  } catch {
+    return "(no log yet)";
+  }
+}
+
+export interface ReadyMarker {
+  /** What the node is waiting for, in words, for the timeout message. */
+  what: string;
+  pattern: RegExp;
+}
+
+/** The log lines that together mean a node with these roles is ready. */
+export function readyMarkers(roles: readonly string[]): ReadyMarker[] {
+  const markers: ReadyMarker[] = [{ what: "the server to start", pattern: /Kafka Server started/ }];
+  if (roles.includes("controller")) {
+    markers.push({ what: "the quorum to have a leader", pattern: /Completed transition to (Leader|Follower)/ });
+  }
+  if (roles.includes("broker")) {
+    markers.push({ what: "the broker to be registered and unfenced", pattern: /The broker has been unfenced/ });
+  }
+  return markers;
+}
+
+/**
+ * Waits until every marker has appeared in the log past `logOffset`. Fails at once if the process
+ * dies, or after `timeoutMs`, with the tail of the node's log.
+ */
+export async function waitReady(
+  spec: DaemonSpec & { nodeId: number; roles: readonly string[] },
+  pid: number,
+  logOffset: number,
+  timeoutMs: number,
+): Promise<void> {
+  const pending = readyMarkers(spec.roles);
+  const deadline = Date.now() + timeoutMs;
+  let text = "";
+  for (;;) {
+    const fd = await fsp.open(spec.logFile, "r");
+    try {
+      const { size } = await fd.stat();
+      const start = logOffset + Buffer.byteLength(text);
+      if (size > start) {
+        const { buffer, bytesRead } = await fd.read(Buffer.alloc(size - start), 0, size - start, start);
+        text += buffer.subarray(0, bytesRead).toString("utf8");
+      }
+    } finally {
+      await fd.close();
+    }
+    for (let i = pending.length - 1; i >= 0; i--) if (pending[i].pattern.test(text)) pending.splice(i, 1);
+    if (pending.length === 0) return;
+    if (!isNodeProcess(pid, spec.configFile)) {
+      throw new Error(`node ${spec.nodeId} exited while starting; the end of ${spec.logFile}:\n${logTail(spec.logFile)}`);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `node ${spec.nodeId} was not ready after ${Math.round(timeoutMs / 1000)} s (still waiting for ${pending.map((m) => m.what).join(", ")}); ` +
+          `raise kraftlab:readyTimeoutSeconds if the machine is slow. The end of ${spec.logFile}:\n${logTail(spec.logFile)}`,
+      );
+    }
+    await sleep(250);
+  }
+}

@@ -1,0 +1,61 @@
+// The process runtime's Pulumi resources. Each is a dynamic resource whose provider is a thin shim:
+// Pulumi serializes the shim into state, and the shim loads handlers.ts (through tsx) inside the
+// dynamic provider process, so the real code is never serialized and can import what it needs.
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { HandlerKind, LabFileInputs, NodeProcessInputs } from "./handlers";
+
+const HANDLERS = path.join(__dirname, "handlers.ts");
+const TSX_API = require.resolve("tsx/cjs/api");
+
+function shim(kind: HandlerKind): pulumi.dynamic.ResourceProvider {
+  // `require` and the two paths are all the serialized closure holds.
+  const load = () => require(TSX_API).require(HANDLERS, HANDLERS).handlers[kind];
+  return {
+    create: (inputs) => load().create(inputs),
+    diff: (id, olds, news) => load().diff(id, olds, news),
+    update: (id, olds, news) => load().update(id, olds, news),
+    delete: (id, props) => load().delete(id, props),
+    read: (id, props) => load().read(id, props),
+  };
+}
+
+type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+/** One Kafka node running as a local JVM process. */
+export class NodeProcess extends pulumi.dynamic.Resource {
+  declare readonly pid: pulumi.Output<number>;
+  declare readonly logFile: pulumi.Output<string>;
+  declare readonly dataDir: pulumi.Output<string>;
+
+  constructor(name: string, args: Inputs<NodeProcessInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(shim("nodeProcess"), name, { ...args, pid: undefined }, opts, "kraftlab", "NodeProcess");
+  }
+}
+
+/** The cluster id, generated once and kept in state for the life of the stack. */
+export class ClusterId extends pulumi.dynamic.Resource {
+  declare readonly clusterId: pulumi.Output<string>;
+
+  constructor(name: string, opts?: pulumi.CustomResourceOptions) {
+    super(shim("clusterId"), name, { clusterId: undefined }, opts, "kraftlab", "ClusterId");
+  }
+}
+
+/** A file of the lab (client configs, later certificates), removed on destroy. */
+export class LabFile extends pulumi.dynamic.Resource {
+  declare readonly path: pulumi.Output<string>;
+
+  constructor(name: string, args: Inputs<LabFileInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(shim("labFile"), name, args, opts, "kraftlab", "LabFile");
+  }
+}
+
+/** The lab's root directory, removed (with anything left in it) after everything in it. */
+export class LabDirectory extends pulumi.dynamic.Resource {
+  declare readonly path: pulumi.Output<string>;
+
+  constructor(name: string, args: { path: string }, opts?: pulumi.CustomResourceOptions) {
+    super(shim("labDirectory"), name, args, opts, "kraftlab", "LabDirectory");
+  }
+}

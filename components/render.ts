@@ -1,0 +1,78 @@
+// Renders the files Kafka reads from templates/ and the plan (topology.ts). The only place that
+// decides the text of server.properties and client.properties.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Handlebars from "handlebars";
+import { escapeKey, escapeValue } from "properties-file/escape";
+import { LISTENER, type ClusterPlan, type ListenerKind, type NodePlan } from "./topology";
+
+const TEMPLATES = path.join(__dirname, "..", "templates");
+// noEscape: the output is a .properties file, not HTML; values are escaped for .properties below.
+const compile = (name: string) =>
+  Handlebars.compile(fs.readFileSync(path.join(TEMPLATES, name), "utf8"), { noEscape: true, strict: true });
+const serverTemplate = compile("server.properties.hbs");
+const clientTemplate = compile("client.properties.hbs");
+
+/**
+ * server.properties keys kraftlab derives itself, each with the config key that controls it.
+ * Setting one through `properties` is refused: two sources for one value would disagree.
+ */
+export const MANAGED_PROPERTIES: Readonly<Record<string, string>> = {
+  "process.roles": "kraftlab:nodes[].roles",
+  "node.id": "kraftlab:nodes[].id",
+  "controller.quorum.voters": "kraftlab:nodes",
+  "controller.quorum.bootstrap.servers": "kraftlab:nodes",
+  "controller.listener.names": "kraftlab:nodes",
+  listeners: "kraftlab:host and kraftlab:ports",
+  "advertised.listeners": "kraftlab:host and kraftlab:ports",
+  "listener.security.protocol.map": "kraftlab:ports",
+  "inter.broker.listener.name": "kraftlab:nodes",
+  "log.dirs": "kraftlab:labDir",
+  "log.dir": "kraftlab:labDir",
+  "num.partitions": "kraftlab:replication.partitions",
+  "default.replication.factor": "kraftlab:replication.factor",
+  "min.insync.replicas": "kraftlab:replication.minInsyncReplicas",
+  "offsets.topic.replication.factor": "kraftlab:replication",
+  "transaction.state.log.replication.factor": "kraftlab:replication",
+  "transaction.state.log.min.isr": "kraftlab:replication",
+  "share.coordinator.state.topic.replication.factor": "kraftlab:replication",
+  "share.coordinator.state.topic.min.isr": "kraftlab:replication",
+};
+
+/** Defaults for a 2-core lab machine; any of them can be overridden through `properties`. */
+export const LAB_TUNABLES: Readonly<Record<string, string>> = {
+  "num.network.threads": "2",
+  "num.io.threads": "4",
+  "group.initial.rebalance.delay.ms": "0",
+};
+
+const ORDER: ListenerKind[] = ["external", "internal", "controller"];
+
+/** `EXTERNAL://127.0.0.1:9092,…` for the listeners this node has. */
+export function nodeListeners(plan: ClusterPlan, node: NodePlan): string {
+  return ORDER.filter((kind) => node.ports[kind] !== undefined)
+    .map((kind) => `${LISTENER[kind]}://${plan.host}:${node.ports[kind]}`)
+    .join(",");
+}
+
+export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: string): string {
+  const tunables = { ...LAB_TUNABLES, ...node.extraProperties };
+  return serverTemplate({
+    lab,
+    id: node.id,
+    roles: node.roles.join(","),
+    voters: plan.voters,
+    listeners: nodeListeners(plan, node),
+    // Every name mapped, even those this node does not listen on: brokers still dial CONTROLLER.
+    protocolMap: ORDER.map((kind) => `${LISTENER[kind]}:PLAINTEXT`).join(","),
+    broker: node.broker,
+    dataDir: escapeValue(node.dataDir),
+    brokerCount: plan.brokers.length,
+    replication: plan.replication,
+    tunables: Object.entries(tunables).map(([key, value]) => ({ key: escapeKey(key), value: escapeValue(value) })),
+  });
+}
+
+export function renderClientProperties(plan: ClusterPlan, lab: string): string {
+  return clientTemplate({ lab, bootstrapServers: plan.bootstrapServers });
+}

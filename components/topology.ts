@@ -1,0 +1,111 @@
+// Pure computation of the cluster's shape from the config: which node has which listeners on which
+// ports, the quorum voters, replication sizes and where each node's files live. Everything a node's
+// server.properties says is derived here or in render.ts, nowhere else.
+import * as path from "node:path";
+import type { LabConfig, NodeConfig, Role } from "./config";
+
+/** Kafka listener names, one per purpose. */
+export const LISTENER = { external: "EXTERNAL", internal: "INTERNAL", controller: "CONTROLLER" } as const;
+export type ListenerKind = keyof typeof LISTENER;
+
+/** The ports a node listens on: brokers have external + internal, controllers have controller. */
+export type NodePorts = Partial<Record<ListenerKind, number>>;
+
+export interface NodePlan {
+  id: number;
+  roles: Role[];
+  broker: boolean;
+  controller: boolean;
+  ports: NodePorts;
+  /** `<labDir>/node-<id>`: everything of this node, removed on destroy. */
+  dir: string;
+  dataDir: string;
+  configFile: string;
+  logFile: string;
+  pidFile: string;
+  /** kraftlab:properties merged with this node's own `properties`. */
+  extraProperties: Record<string, string>;
+}
+
+export interface ReplicationPlan {
+  factor: number;
+  minInsyncReplicas: number;
+  partitions: number;
+  /** For __consumer_offsets, transactions and share-group state. */
+  internalFactor: number;
+  internalMinIsr: number;
+}
+
+export interface ClusterPlan {
+  host: string;
+  labDir: string;
+  nodes: NodePlan[];
+  brokers: NodePlan[];
+  controllers: NodePlan[];
+  /** controller.quorum.voters: `id@host:port,…` */
+  voters: string;
+  /** EXTERNAL listeners of every broker, comma-separated. */
+  bootstrapServers: string;
+  replication: ReplicationPlan;
+}
+
+/** The ports node `node` uses, from its overrides or from `kraftlab:ports` by node id. */
+export function nodePorts(cfg: Pick<LabConfig, "ports">, node: Pick<NodeConfig, "id" | "roles" | "ports">): NodePorts {
+  const offset = (node.id - 1) * cfg.ports.step;
+  const pick = (kind: ListenerKind) => node.ports?.[kind] ?? cfg.ports[kind] + offset;
+  const ports: NodePorts = {};
+  if (node.roles.includes("broker")) {
+    ports.external = pick("external");
+    ports.internal = pick("internal");
+  }
+  if (node.roles.includes("controller")) ports.controller = pick("controller");
+  return ports;
+}
+
+/** Replication sizes that fit `brokerCount` brokers, unless the config sets them. */
+export function replicationPlan(cfg: Pick<LabConfig, "replication">, brokerCount: number): ReplicationPlan {
+  const fit = Math.max(1, Math.min(3, brokerCount));
+  const factor = cfg.replication.factor ?? fit;
+  return {
+    factor,
+    minInsyncReplicas: cfg.replication.minInsyncReplicas ?? (factor >= 3 ? 2 : 1),
+    partitions: cfg.replication.partitions ?? 1,
+    internalFactor: fit,
+    internalMinIsr: Math.min(2, fit),
+  };
+}
+
+const stringify = (props: Record<string, string | number | boolean> = {}) =>
+  Object.fromEntries(Object.entries(props).map(([k, v]) => [k, String(v)]));
+
+/** The whole cluster, nodes in config order. `labDir` must be absolute. */
+export function planCluster(cfg: LabConfig, labDir: string): ClusterPlan {
+  const nodes: NodePlan[] = cfg.nodes.map((node) => {
+    const dir = path.join(labDir, `node-${node.id}`);
+    return {
+      id: node.id,
+      roles: [...new Set(node.roles)].sort(),
+      broker: node.roles.includes("broker"),
+      controller: node.roles.includes("controller"),
+      ports: nodePorts(cfg, node),
+      dir,
+      dataDir: path.join(dir, "data"),
+      configFile: path.join(dir, "server.properties"),
+      logFile: path.join(dir, "logs", "server.log"),
+      pidFile: path.join(dir, "kafka.pid"),
+      extraProperties: { ...stringify(cfg.properties), ...stringify(node.properties) },
+    };
+  });
+  const brokers = nodes.filter((n) => n.broker);
+  const controllers = nodes.filter((n) => n.controller);
+  return {
+    host: cfg.host,
+    labDir,
+    nodes,
+    brokers,
+    controllers,
+    voters: controllers.map((n) => `${n.id}@${cfg.host}:${n.ports.controller}`).join(","),
+    bootstrapServers: brokers.map((n) => `${cfg.host}:${n.ports.external}`).join(","),
+    replication: replicationPlan(cfg, brokers.length),
+  };
+}

@@ -1,0 +1,45 @@
+// The kraftlab program: reads the `kraftlab:*` config once, checks it and the machine, and builds
+// the lab. `npm run up` runs it through the Automation API (lab/stack.ts).
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, parseLabConfig } from "./components/config";
+import { KafkaCluster } from "./components/kafkaCluster";
+import { preflightProblems } from "./components/preflight";
+import { planCluster } from "./components/topology";
+import { validateLab } from "./components/validate";
+import { defaultKafkaHome, PROJECT_DIR } from "./lab/toolchain";
+
+/** Every `kraftlab:` key, prefix stripped, JSON-decoded where the value is JSON. */
+function readKraftlabConfig(): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!key.startsWith("kraftlab:")) continue;
+    try {
+      raw[key.slice("kraftlab:".length)] = JSON.parse(value);
+    } catch {
+      raw[key.slice("kraftlab:".length)] = value;
+    }
+  }
+  return raw;
+}
+
+export default async function kraftlab() {
+  const config = parseLabConfig(readKraftlabConfig());
+  const { errors, warnings } = validateLab(config);
+  warnings.forEach((warning) => pulumi.log.warn(warning));
+  if (errors.length > 0) throw new ConfigError(errors);
+
+  const labDir = path.resolve(PROJECT_DIR, config.labDir ?? path.join(".lab", pulumi.getStack()));
+  const kafkaHome = path.resolve(PROJECT_DIR, config.kafkaHome ?? defaultKafkaHome());
+  const problems = await preflightProblems(planCluster(config, labDir), kafkaHome);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const cluster = new KafkaCluster("kafka", { config, labDir, kafkaHome });
+  return {
+    bootstrapServers: cluster.bootstrapServers,
+    clusterId: cluster.clusterId,
+    kafkaHome: cluster.kafkaHome,
+    clientProperties: cluster.clientProperties,
+    nodes: cluster.nodes,
+  };
+}

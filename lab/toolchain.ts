@@ -1,0 +1,45 @@
+// Where `npm run setup` (scripts/setup.sh) put the tools, and the environment the Pulumi CLI runs
+// in: offline-safe (local file backend, no update check, no plugin download).
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+export function cacheDir(): string {
+  return process.env.KRAFTLAB_CACHE ?? path.join(os.homedir(), ".cache", "kraftlab");
+}
+
+export function kafkaVersion(): string {
+  const pom = fs.readFileSync(path.join(PROJECT_DIR, "setup", "kafka", "pom.xml"), "utf8");
+  const version = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)?.[1];
+  if (!version) throw new Error("setup/kafka/pom.xml has no <kafka.version>");
+  return version;
+}
+
+/** The Kafka distribution `npm run setup` installs. */
+export function defaultKafkaHome(): string {
+  return path.join(cacheDir(), "kafka", kafkaVersion());
+}
+
+/** Directory holding bin/pulumi, at the version of the @pulumi/pulumi SDK. */
+export function pulumiRoot(): string {
+  const version = JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")).version;
+  return path.join(cacheDir(), "pulumi", `v${version}`);
+}
+
+/** Environment for every Pulumi CLI run; `overrides` (e.g. a test's own backend) win. */
+export function pulumiEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  const backend = overrides.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? `file://${path.join(cacheDir(), "state")}`;
+  if (backend.startsWith("file://")) fs.mkdirSync(backend.slice("file://".length), { recursive: true });
+  return {
+    PATH: `${path.join(pulumiRoot(), "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+    PULUMI_BACKEND_URL: backend,
+    // Secrets are encrypted with this passphrase; a lab without one uses the empty passphrase.
+    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
+    ...overrides,
+  };
+}

@@ -1,0 +1,50 @@
+// npm run up | down | pulumi -- <args>: the lab's commands, on the stack named by KRAFTLAB_STACK
+// (default dev), with the project's own Pulumi CLI in an offline-safe environment.
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { openStack } from "../lab/stack";
+import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
+
+const stackName = process.env.KRAFTLAB_STACK ?? "dev";
+const print = (text: string) => process.stdout.write(text);
+
+async function main(command: string | undefined, args: string[]): Promise<number> {
+  switch (command) {
+    case "up": {
+      const stack = await openStack({ stackName });
+      const result = await stack.up({ onOutput: print, color: "never" });
+      const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value]));
+      print(`\nkraftlab: lab "${stackName}" is up. Try:\n  ${outputs.kafkaHome}/bin/kafka-topics.sh --bootstrap-server ${outputs.bootstrapServers} --command-config ${outputs.clientProperties} --list\n`);
+      return 0;
+    }
+    case "down": {
+      const stack = await openStack({ stackName });
+      await stack.destroy({ onOutput: print, color: "never" });
+      return 0;
+    }
+    case "pulumi": {
+      if (["up", "update", "preview"].includes(args[0])) {
+        console.error(`kraftlab: run the program with \`npm run up\` (this CLI build has no Node.js language host; see README, "How it works").`);
+        return 2;
+      }
+      await openStack({ stackName }); // creates and selects the stack
+      const cli = spawnSync(path.join(pulumiRoot(), "bin", "pulumi"), args, {
+        cwd: PROJECT_DIR,
+        stdio: "inherit",
+        env: { ...process.env, ...pulumiEnv() },
+      });
+      return cli.status ?? 1;
+    }
+    default:
+      console.error("usage: tsx scripts/lab.ts up | down | pulumi [args...]");
+      return 2;
+  }
+}
+
+main(process.argv[2], process.argv.slice(3)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`kraftlab: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
