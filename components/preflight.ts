@@ -26,7 +26,7 @@ export function javaProblems(): string[] {
   return [];
 }
 
-function portIsFree(host: string, port: number): Promise<boolean> {
+export function portIsFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once("error", () => resolve(false));

@@ -41,13 +41,21 @@ export async function startDaemon(spec: DaemonSpec): Promise<{ pid: number; logO
   }
 }
 
+/** True when `pid` exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 /** True when `pid` is alive and is the Kafka started with `configFile` (not a recycled pid). */
 export function isNodeProcess(pid: number | undefined, configFile: string): boolean {
   if (!pid || pid <= 0) return false;
   try {
-    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return argv.includes(configFile) && !/\) Z /.test(stat);
+    return isAlive(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(configFile);
   } catch {
     return false;
   }
@@ -172,7 +180,8 @@ export async function waitReady(
     }
     for (let i = pending.length - 1; i >= 0; i--) if (pending[i].pattern.test(text)) pending.splice(i, 1);
     if (pending.length === 0) return;
-    if (!isNodeProcess(pid, spec.configFile)) {
+    // Our own child: plain liveness, as its command line changes while the start scripts exec java.
+    if (!isAlive(pid)) {
       throw new Error(`node ${spec.nodeId} exited while starting; the end of ${spec.logFile}:\n${logTail(spec.logFile)}`);
     }
     if (Date.now() > deadline) {

@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { KafkaCluster } from "./kafkaCluster";
+import { COMBINED_3, labConfig } from "./testing";
+
+interface Recorded {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+const created: Recorded[] = [];
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        created.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const outs = args.type.endsWith("ClusterId") ? { clusterId: "MOCKCLUSTERID000000000" } : { ...args.inputs, pid: 4242 };
+        return { id: `${args.name}-id`, state: outs };
+      },
+      call: (args) => args.inputs,
+    },
+    "kraftlab",
+    "unit",
+    false,
+  );
+});
+
+const resolve = <T>(output: pulumi.Output<T>) => new Promise<T>((done) => output.apply(done));
+
+describe("KafkaCluster", () => {
+  it("builds the cluster id, the lab directory, one process per node and the client file", async () => {
+    created.length = 0;
+    const cluster = new KafkaCluster("kafka", { config: labConfig(COMBINED_3), labDir: "/labs/unit", kafkaHome: "/opt/kafka" });
+    const nodes = await resolve(cluster.nodes);
+    expect(created.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      "kraftlab:index:KafkaCluster kafka",
+      "pulumi-nodejs:dynamic/kraftlab:ClusterId kafka-cluster-id",
+      "pulumi-nodejs:dynamic/kraftlab:LabDirectory kafka-dir",
+      "pulumi-nodejs:dynamic/kraftlab:LabFile kafka-client-properties",
+      "pulumi-nodejs:dynamic/kraftlab:NodeProcess kafka-node-1",
+      "pulumi-nodejs:dynamic/kraftlab:NodeProcess kafka-node-2",
+      "pulumi-nodejs:dynamic/kraftlab:NodeProcess kafka-node-3",
+    ]);
+    expect(await resolve(cluster.bootstrapServers)).toBe("127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292");
+    expect(await resolve(cluster.clientProperties)).toBe("/labs/unit/client.properties");
+    expect(nodes.map((n) => [n.id, n.ports.external, n.pid])).toEqual([[1, 9092, 4242], [2, 9192, 4242], [3, 9292, 4242]]);
+  });
+
+  it("gives each node the shared cluster id, its rendered config and the lab's heap", async () => {
+    created.length = 0;
+    new KafkaCluster("lab", { config: labConfig(COMBINED_3, { heap: "256m" }), labDir: "/labs/unit", kafkaHome: "/opt/kafka" });
+    await new Promise((r) => setTimeout(r, 50));
+    const node2 = created.find((r) => r.name === "lab-node-2")?.inputs;
+    expect(node2).toMatchObject({
+      nodeId: 2,
+      clusterId: "MOCKCLUSTERID000000000",
+      kafkaHome: "/opt/kafka",
+      heap: "256m",
+      dataDir: "/labs/unit/node-2/data",
+      readyTimeoutMs: 180_000,
+      stopTimeoutMs: 60_000,
+    });
+    expect(node2?.serverProperties).toContain("node.id=2\n");
+    expect(node2?.serverProperties).toContain("listeners=EXTERNAL://127.0.0.1:9192,INTERNAL://127.0.0.1:9193,CONTROLLER://127.0.0.1:9194\n");
+  });
+
+  it("refuses an invalid config before creating any child", () => {
+    created.length = 0;
+    expect(() => new KafkaCluster("bad", { config: labConfig({ 1: "broker" }), labDir: "/l", kafkaHome: "/k" })).toThrow(
+      /no node has the controller role/,
+    );
+    expect(created.filter((r) => r.name !== "bad")).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+import { getProperties } from "properties-file";
+import { describe, expect, it } from "vitest";
+import { LAB_TUNABLES, MANAGED_PROPERTIES, renderClientProperties, renderServerProperties } from "./render";
+import { COMBINED_3, labConfig } from "./testing";
+import { planCluster } from "./topology";
+
+const render = (nodes: Record<number, string>, index: number, rest: Record<string, unknown> = {}) => {
+  const plan = planCluster(labConfig(nodes, rest), "/labs/dev");
+  return getProperties(renderServerProperties(plan, plan.nodes[index], "dev"));
+};
+
+describe("renderServerProperties", () => {
+  it("renders a combined node of the 3-node lab", () => {
+    expect(render(COMBINED_3, 1)).toEqual({
+      "process.roles": "broker,controller",
+      "node.id": "2",
+      "controller.quorum.voters": "1@127.0.0.1:9094,2@127.0.0.1:9194,3@127.0.0.1:9294",
+      "controller.listener.names": "CONTROLLER",
+      listeners: "EXTERNAL://127.0.0.1:9192,INTERNAL://127.0.0.1:9193,CONTROLLER://127.0.0.1:9194",
+      "advertised.listeners": "EXTERNAL://127.0.0.1:9192,INTERNAL://127.0.0.1:9193,CONTROLLER://127.0.0.1:9194",
+      "listener.security.protocol.map": "EXTERNAL:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
+      "inter.broker.listener.name": "INTERNAL",
+      "log.dirs": "/labs/dev/node-2/data",
+      "num.partitions": "1",
+      "default.replication.factor": "3",
+      "min.insync.replicas": "2",
+      "offsets.topic.replication.factor": "3",
+      "transaction.state.log.replication.factor": "3",
+      "transaction.state.log.min.isr": "2",
+      "share.coordinator.state.topic.replication.factor": "3",
+      "share.coordinator.state.topic.min.isr": "2",
+      ...LAB_TUNABLES,
+    });
+  });
+
+  it("gives a controller-only node only the controller listener and no inter-broker listener", () => {
+    const props = render({ 1: "controller", 2: "broker" }, 0);
+    expect(props["process.roles"]).toBe("controller");
+    expect(props.listeners).toBe("CONTROLLER://127.0.0.1:9094");
+    expect(props["inter.broker.listener.name"]).toBeUndefined();
+  });
+
+  it("lets a broker-only node dial the controller listener it does not bind", () => {
+    const props = render({ 1: "controller", 2: "broker" }, 1);
+    expect(props.listeners).toBe("EXTERNAL://127.0.0.1:9192,INTERNAL://127.0.0.1:9193");
+    expect(props["controller.quorum.voters"]).toBe("1@127.0.0.1:9094");
+    expect(props["listener.security.protocol.map"]).toContain("CONTROLLER:PLAINTEXT");
+    expect(props["default.replication.factor"]).toBe("1");
+  });
+
+  it("applies extra properties over the lab tunables, escaped for .properties", () => {
+    const props = render(COMBINED_3, 0, { properties: { "num.io.threads": 8, "log.retention.ms": 60000, "x.path": "C:\\dir = a" } });
+    expect(props["num.io.threads"]).toBe("8");
+    expect(props["log.retention.ms"]).toBe("60000");
+    expect(props["x.path"]).toBe("C:\\dir = a");
+  });
+
+  it("sets exactly the managed keys plus the tunables", () => {
+    const keys = Object.keys(render(COMBINED_3, 0));
+    const managed = Object.keys(MANAGED_PROPERTIES).filter((k) => !["controller.quorum.bootstrap.servers", "log.dir"].includes(k));
+    expect(keys.sort()).toEqual([...managed, ...Object.keys(LAB_TUNABLES)].sort());
+  });
+});
+
+describe("renderClientProperties", () => {
+  it("points clients at every broker over PLAINTEXT", () => {
+    const plan = planCluster(labConfig(COMBINED_3), "/l");
+    expect(getProperties(renderClientProperties(plan, "dev"))).toEqual({
+      "bootstrap.servers": "127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292",
+      "security.protocol": "PLAINTEXT",
+    });
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { COMBINED_3, labConfig } from "./testing";
+import { busyPortProblems, validateLab } from "./validate";
+
+describe("validateLab", () => {
+  it("accepts the lab's 3 combined nodes and dedicated controllers", () => {
+    expect(validateLab(labConfig(COMBINED_3))).toEqual({ errors: [], warnings: [] });
+    expect(validateLab(labConfig({ 1: "controller", 2: "controller", 3: "controller", 4: "broker", 5: "broker" }))).toEqual({
+      errors: [],
+      warnings: [],
+    });
+  });
+
+  it("refuses an empty cluster with an example", () => {
+    expect(validateLab(labConfig({})).errors).toEqual([
+      "kraftlab:nodes: no node declared; declare at least one, e.g. { id: 1, roles: [broker, controller] }",
+    ]);
+  });
+
+  it("refuses duplicate ids, naming both entries", () => {
+    const cfg = labConfig(COMBINED_3);
+    cfg.nodes[2].id = 1;
+    expect(validateLab(cfg).errors).toContain(
+      "kraftlab:nodes[2].id: node id 1 is already used by kraftlab:nodes[0]; give every node its own id",
+    );
+  });
+
+  it("refuses a cluster without a controller, and one without a broker", () => {
+    expect(validateLab(labConfig({ 1: "broker", 2: "broker" })).errors).toEqual([
+      expect.stringMatching(/^kraftlab:nodes: no node has the controller role; .*roles \[broker, controller\]/),
+    ]);
+    expect(validateLab(labConfig({ 1: "controller" })).errors).toEqual([
+      expect.stringMatching(/^kraftlab:nodes: no node has the broker role; .*add "broker"/),
+    ]);
+  });
+
+  it("warns about an even number of controllers", () => {
+    const { errors, warnings } = validateLab(labConfig({ 1: "broker,controller", 2: "broker,controller" }));
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual(["kraftlab:nodes: 2 controllers tolerate no more failures than 1; use an odd number of controllers"]);
+  });
+
+  it("refuses a role listed twice", () => {
+    expect(validateLab(labConfig({ 1: "broker,controller,broker" })).errors).toEqual([
+      "kraftlab:nodes[0].roles: a role is listed twice; list each of broker, controller at most once",
+    ]);
+  });
+
+  it("finds two listeners on one port, across nodes", () => {
+    const cfg = labConfig(COMBINED_3);
+    cfg.nodes[1].ports = { external: 9093 };
+    expect(validateLab(cfg).errors).toEqual([
+      "kraftlab:nodes[1] (node 2) external port: 9093 is also the nodes[0] (node 1) internal port; set kraftlab:nodes[1].ports.external or change kraftlab:ports so that every listener has its own port",
+    ]);
+  });
+
+  it("finds ports pushed past 65535 by the step", () => {
+    const cfg = labConfig({ 1: "broker,controller", 700: "broker" });
+    expect(validateLab(cfg).errors[0]).toMatch(/^kraftlab:nodes\[1\] \(node 700\) external port: 78992 is not a valid port; lower kraftlab:ports.external/);
+  });
+
+  it("refuses a replication factor above the broker count, and min ISR above the factor", () => {
+    expect(validateLab(labConfig(COMBINED_3, { replication: { factor: 4 } })).errors).toEqual([
+      "kraftlab:replication.factor: 4 is more than the 3 broker(s); lower it or add brokers",
+    ]);
+    expect(validateLab(labConfig(COMBINED_3, { replication: { minInsyncReplicas: 4 } })).errors).toEqual([
+      "kraftlab:replication.minInsyncReplicas: 4 is more than the replication factor 3, so no acks=all write could succeed; lower it",
+    ]);
+  });
+
+  it("refuses properties that kraftlab manages, naming the key to use", () => {
+    const cfg = labConfig(COMBINED_3, { properties: { "log.dirs": "/data", "log.retention.hours": 1 } });
+    cfg.nodes[0].properties = { "node.id": 7 };
+    expect(validateLab(cfg).errors).toEqual([
+      'kraftlab:properties.log.dirs: "log.dirs" is managed by kraftlab; set kraftlab:labDir instead',
+      'kraftlab:nodes[0].properties.node.id: "node.id" is managed by kraftlab; set kraftlab:nodes[].id instead',
+    ]);
+  });
+
+  it("warns when the listeners are not on loopback", () => {
+    expect(validateLab(labConfig(COMBINED_3, { host: "192.0.2.10" })).warnings).toEqual([
+      expect.stringMatching(/^kraftlab:host: 192\.0\.2\.10 is not a loopback address/),
+    ]);
+  });
+});
+
+describe("busyPortProblems", () => {
+  it("names the node, listener, port and the fix", () => {
+    expect(busyPortProblems([{ nodeId: 2, kind: "external", port: 9192 }])).toEqual([
+      "node 2 external port 9192 is already in use by another process; stop that process, or set kraftlab:ports (or kraftlab:nodes[].ports.external) to a free port",
+    ]);
+  });
+});

@@ -1,0 +1,102 @@
+// The foundation, proven on real nodes: up, use, a no-op up, destroy — combined and dedicated roles.
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { portIsFree } from "../components/preflight";
+import { kafkaTool, labProcesses, produceAndConsume, quorumStatus, TestLab, type LabOutputs } from "./lab";
+
+const MESSAGES = 1000;
+
+async function expectNoTrace(lab: TestLab, outputs: LabOutputs) {
+  expect(labProcesses(lab.labDir)).toEqual([]);
+  for (const node of outputs.nodes) {
+    for (const port of Object.values(node.ports)) expect(await portIsFree("127.0.0.1", port as number), `port ${port}`).toBe(true);
+  }
+  expect(fs.existsSync(lab.labDir)).toBe(false);
+}
+
+describe("a 3-node lab of combined nodes", () => {
+  let lab: TestLab;
+  let outputs: LabOutputs;
+
+  beforeAll(async () => {
+    lab = await TestLab.create("combined", {
+      nodes: [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] })),
+      ports: { external: 39092, internal: 39093, controller: 39094 },
+    });
+  });
+  afterAll(async () => lab?.cleanup());
+
+  it("comes up with 3 voters and an elected leader", async () => {
+    ({ outputs } = await lab.up());
+    expect(outputs.bootstrapServers).toBe("127.0.0.1:39092,127.0.0.1:39192,127.0.0.1:39292");
+    expect(outputs.clusterId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(outputs.nodes.map((n) => [n.id, n.ports])).toEqual([
+      [1, { external: 39092, internal: 39093, controller: 39094 }],
+      [2, { external: 39192, internal: 39193, controller: 39194 }],
+      [3, { external: 39292, internal: 39293, controller: 39294 }],
+    ]);
+    const status = await quorumStatus("127.0.0.1:39094");
+    expect(status.voters.sort()).toEqual([1, 2, 3]);
+    expect([1, 2, 3]).toContain(status.leaderId);
+    for (const node of outputs.nodes) {
+      expect(fs.readFileSync(`${node.dataDir}/meta.properties`, "utf8")).toContain(`cluster.id=${outputs.clusterId}`);
+    }
+  });
+
+  it("replicates a topic 3 ways and delivers every message produced", async () => {
+    await kafkaTool("kafka-topics", [
+      "--bootstrap-server", outputs.bootstrapServers, "--command-config", outputs.clientProperties,
+      "--create", "--topic", "e2e", "--partitions", "3", "--replication-factor", "3",
+    ]);
+    const described = await kafkaTool("kafka-topics", ["--bootstrap-server", outputs.bootstrapServers, "--describe", "--topic", "e2e"]);
+    expect(described).toMatch(/ReplicationFactor: 3/);
+    expect(described.match(/Isr: \d+,\d+,\d+/g)).toHaveLength(3);
+    const { sent, received } = await produceAndConsume(outputs.bootstrapServers, "e2e", MESSAGES);
+    expect(received.sort()).toEqual(sent.sort());
+  });
+
+  it("touches nothing on a second up with the same config", async () => {
+    const again = await lab.up();
+    expect(again.changes).toEqual({ same: 8 });
+    expect(again.outputs.nodes.map((n) => n.pid)).toEqual(outputs.nodes.map((n) => n.pid));
+    expect(again.outputs.clusterId).toBe(outputs.clusterId);
+  });
+
+  it("stops every node and removes every file on destroy", async () => {
+    await lab.stack.destroy({ color: "never" });
+    await expectNoTrace(lab, outputs);
+  });
+});
+
+describe("a lab with dedicated controllers", () => {
+  let lab: TestLab;
+
+  beforeAll(async () => {
+    lab = await TestLab.create("dedicated", {
+      nodes: [
+        { id: 1, roles: ["controller"] },
+        { id: 2, roles: ["controller"] },
+        { id: 3, roles: ["controller"] },
+        { id: 4, roles: ["broker"] },
+        { id: 5, roles: ["broker"] },
+      ],
+      ports: { external: 41092, internal: 41093, controller: 41094 },
+    });
+  });
+  afterAll(async () => lab?.cleanup());
+
+  it("forms a 3-voter quorum, serves clients from the 2 brokers, and leaves nothing behind", async () => {
+    const { outputs } = await lab.up();
+    expect(outputs.bootstrapServers).toBe("127.0.0.1:41392,127.0.0.1:41492");
+    const status = await quorumStatus("127.0.0.1:41094");
+    expect(status.voters.sort()).toEqual([1, 2, 3]);
+    expect([1, 2, 3]).toContain(status.leaderId);
+
+    await kafkaTool("kafka-topics", ["--bootstrap-server", outputs.bootstrapServers, "--create", "--topic", "e2e", "--replication-factor", "2"]);
+    const { sent, received } = await produceAndConsume(outputs.bootstrapServers, "e2e", MESSAGES);
+    expect(received.sort()).toEqual(sent.sort());
+
+    await lab.stack.destroy({ color: "never" });
+    await expectNoTrace(lab, outputs);
+  });
+});
