@@ -90,14 +90,24 @@ export function kafkaTool(tool: string, args: string[], input?: string): Promise
   });
 }
 
-/** Produces `count` keyless messages `<prefix>-<i>` with acks=all, then reads them all back. */
-export async function produceAndConsume(bootstrap: string, topic: string, count: number, prefix = "msg"): Promise<{ sent: string[]; received: string[] }> {
+/** Produces `count` keyless messages `<prefix>-<i>` with acks=all; returns them. */
+export async function produce(bootstrap: string, topic: string, count: number, prefix = "msg"): Promise<string[]> {
   const sent = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
   await kafkaTool("kafka-console-producer", ["--bootstrap-server", bootstrap, "--topic", topic, "--producer-property", "acks=all"], `${sent.join("\n")}\n`);
+  return sent;
+}
+
+/** Reads `count` messages of `topic` from the beginning. */
+export async function consume(bootstrap: string, topic: string, count: number): Promise<string[]> {
   const out = await kafkaTool("kafka-console-consumer", [
     "--bootstrap-server", bootstrap, "--topic", topic, "--from-beginning", "--max-messages", String(count), "--timeout-ms", "60000",
   ]);
-  return { sent, received: out.split("\n").filter(Boolean) };
+  return out.split("\n").filter(Boolean);
+}
+
+export async function produceAndConsume(bootstrap: string, topic: string, count: number, prefix = "msg"): Promise<{ sent: string[]; received: string[] }> {
+  const sent = await produce(bootstrap, topic, count, prefix);
+  return { sent, received: await consume(bootstrap, topic, count) };
 }
 
 /** LeaderId and the voter ids from `kafka-metadata-quorum describe --status`. */
