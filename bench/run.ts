@@ -1,0 +1,94 @@
+// npm run bench: kraftlab against the lab's manual procedure (bench/manual-lab.sh), alternating in
+// one run, on the same ports and heap. Writes bench/results/<time>.{json,md} and prints the table.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { openStack } from "../lab/stack";
+import { defaultKafkaHome, PROJECT_DIR } from "../lab/toolchain";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const HEAP = "512m";
+const KRAFTLAB_PORT = 47092;
+const SCRIPT_PORT = 48092;
+const TARGETS = { coldUpRatio: 1.3, noopUpSeconds: 10, destroySeconds: 15, rssGiB: 3 };
+
+const seconds = async (work: () => Promise<unknown>) => {
+  const start = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+};
+const rssBytes = (pids: number[]) =>
+  pids.reduce((sum, pid) => sum + Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024, 0);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-bench-"));
+  const labDir = path.join(root, "lab");
+  const scriptDir = path.join(root, "manual");
+  const script = path.join(PROJECT_DIR, "bench", "manual-lab.sh");
+  const env = { ...process.env, KAFKA_HOME: defaultKafkaHome() };
+  const stack = await openStack({
+    stackName: "bench",
+    config: { nodes: [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] })), labDir, heap: HEAP, ports: { external: KRAFTLAB_PORT, internal: KRAFTLAB_PORT + 1, controller: KRAFTLAB_PORT + 2 } },
+    env: { PULUMI_BACKEND_URL: `file://${path.join(root, "state")}` },
+  });
+  const rounds: Record<string, number>[] = [];
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      const r: Record<string, number> = {};
+      let pids: number[] = [];
+      r.kraftlabColdUp = await seconds(async () => {
+        const up = await stack.up();
+        pids = (up.outputs.nodes.value as { pid: number }[]).map((n) => n.pid);
+      });
+      r.rssGiB = rssBytes(pids) / 2 ** 30;
+      r.noopUp = await seconds(async () => {
+        const up = await stack.up();
+        const after = (up.outputs.nodes.value as { pid: number }[]).map((n) => n.pid);
+        r.noopRestarts = after.filter((pid, i) => pid !== pids[i]).length + (up.summary.resourceChanges?.update ?? 0);
+      });
+      r.destroy = await seconds(() => stack.destroy());
+      r.scriptUp = await seconds(async () => execFileSync(script, ["up", scriptDir, String(SCRIPT_PORT), HEAP], { env, stdio: "inherit" }));
+      r.scriptDown = await seconds(async () => execFileSync(script, ["down", scriptDir], { env, stdio: "inherit" }));
+      rounds.push(r);
+      console.log(`round ${round}: ${JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v.toFixed(2))])))}`);
+    }
+  } finally {
+    await stack.destroy().catch(() => undefined);
+    await stack.workspace.removeStack("bench").catch(() => undefined);
+    execFileSync(script, ["down", scriptDir], { env });
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(path.join(PROJECT_DIR, "Pulumi.bench.yaml"), { force: true });
+  }
+
+  const m = (key: string) => median(rounds.map((r) => r[key]));
+  const ratio = m("kraftlabColdUp") / m("scriptUp");
+  const rows: [string, string, string, boolean][] = [
+    ["cold up to ready: kraftlab / bare script", `${m("kraftlabColdUp").toFixed(1)} s / ${m("scriptUp").toFixed(1)} s = ${ratio.toFixed(2)}x`, `<= ${TARGETS.coldUpRatio}x`, ratio <= TARGETS.coldUpRatio],
+    ["no-op up", `${m("noopUp").toFixed(1)} s, ${Math.max(...rounds.map((r) => r.noopRestarts))} restarts`, `<= ${TARGETS.noopUpSeconds} s, 0 restarts`, m("noopUp") <= TARGETS.noopUpSeconds && rounds.every((r) => r.noopRestarts === 0)],
+    ["destroy (kraftlab) / down (script)", `${m("destroy").toFixed(1)} s / ${m("scriptDown").toFixed(1)} s`, `<= ${TARGETS.destroySeconds} s`, m("destroy") <= TARGETS.destroySeconds],
+    ["RSS of the 3 nodes (heap 512m)", `${m("rssGiB").toFixed(2)} GiB`, `<= ${TARGETS.rssGiB} GiB`, m("rssGiB") <= TARGETS.rssGiB],
+  ];
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const table = [
+    `# kraftlab benchmark, ${new Date().toISOString()}`,
+    "",
+    `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${ROUNDS} alternating rounds, medians.`,
+    "",
+    "| measure | result | target | met |",
+    "| --- | --- | --- | --- |",
+    ...rows.map(([what, result, target, met]) => `| ${what} | ${result} | ${target} | ${met ? "yes" : "NO"} |`),
+    "",
+  ].join("\n");
+  const dir = path.join(PROJECT_DIR, "bench", "results");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify({ rounds, targets: TARGETS }, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, `${stamp}.md`), table);
+  console.log(`\n${table}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
