@@ -23,10 +23,6 @@ async function main(command: string | undefined, args: string[]): Promise<number
       return 0;
     }
     case "pulumi": {
-      if (["up", "update", "preview"].includes(args[0])) {
-        console.error(`kraftlab: run the program with \`npm run up\` (this CLI build has no Node.js language host; see README, "How it works").`);
-        return 2;
-      }
       await openStack({ stackName }); // creates and selects the stack
       const cli = spawnSync(path.join(pulumiRoot(), "bin", "pulumi"), args, {
         cwd: PROJECT_DIR,

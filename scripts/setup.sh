@@ -2,7 +2,8 @@
 # npm run setup: installs everything kraftlab needs on a fresh machine, offline-safe and idempotent.
 # Heavy results are cached in $KRAFTLAB_CACHE (default ~/.cache/kraftlab), outside the repo, so reruns
 # and CI clones reuse them. Layout (lab/toolchain.ts reads the same paths):
-#   pulumi/v<ver>/bin/{pulumi,pulumi-resource-pulumi-nodejs}   CLI built from the Go module proxy
+#   pulumi/v<ver>/bin/pulumi                                   CLI built from the Go module proxy
+#   pulumi/v<ver>/bin/pulumi-{resource-pulumi,language}-nodejs  its Node.js plugins
 #   kafka/<ver>/{libs,bin,config}                              Kafka from Maven Central
 # --quiet prints only the steps that do work.
 set -euo pipefail
@@ -23,8 +24,17 @@ run_step() {
   say "$1: done in $((SECONDS - started)) s"
 }
 
+# apt_install PACKAGE: installs a Debian package when we may (root with apt-get), else returns 1.
+apt_install() {
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
+  say "installing Debian package $1 ..."
+  { [ -n "${apt_updated:-}" ] || apt-get update -qq; } && apt_updated=1 &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+}
+
 # --- Java 17+ ---------------------------------------------------------------------------------
 java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
+command -v "$java_bin" >/dev/null 2>&1 || [ -n "${JAVA_HOME:-}" ] || apt_install openjdk-17-jre-headless || true
 command -v "$java_bin" >/dev/null 2>&1 ||
   fail "Java 17 or newer is required and '$java_bin' was not found. Fix: apt-get install -y openjdk-17-jre-headless (or set JAVA_HOME)."
 java_major=$("$java_bin" -version 2>&1 | sed -nE 's/.*version "([0-9]+).*/\1/p' | head -n1)
@@ -64,14 +74,17 @@ if [ ! -x "$pulumi_bin_dir/pulumi" ]; then
     run_step "Pulumi CLI v$pulumi_version (go build, several minutes the first time)" build_pulumi
   fi
 fi
-# Dynamic providers (kraftlab's process runtime) are served by this script from the SDK.
+# Beside the CLI: the dynamic provider host from the SDK (kraftlab's process runtime) and kraftlab's
+# Node.js language host (plain `pulumi up`; the official one cannot be built from the module proxy).
 install -m 0755 "$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$pulumi_bin_dir/pulumi-resource-pulumi-nodejs"
+install -m 0755 "$root/setup/pulumi/pulumi-language-nodejs" "$pulumi_bin_dir/pulumi-language-nodejs"
 [ $quiet = 1 ] || say "pulumi $("$pulumi_bin_dir/pulumi" version) in $pulumi_bin_dir"
 
 # --- Kafka distribution from Maven Central -------------------------------------------------------
 kafka_version=$(sed -nE 's|.*<kafka.version>([^<]+)</kafka.version>.*|\1|p' "$root/setup/kafka/pom.xml")
 kafka_home="$cache/kafka/$kafka_version"
 build_kafka() {
+  command -v mvn >/dev/null 2>&1 || apt_install maven || true
   command -v mvn >/dev/null 2>&1 || fail "Maven is needed to fetch Kafka from Maven Central. Fix: apt-get install -y maven, or set kraftlab:kafkaHome to an official Kafka tarball."
   local tmp
   tmp=$(mktemp -d "$cache/kafka/.tmp.XXXXXX")

@@ -1,0 +1,23 @@
+// kraftlab's Node.js language host, so that plain `pulumi up` runs index.ts. The official
+// pulumi-language-nodejs cannot be built from the module proxy here; this one serves the SDK's own
+// LanguageServer (the one the Automation API uses for inline programs) over kraftlab's program.
+// The CLI starts it in the project directory and reads the port it prints.
+import * as grpc from "@grpc/grpc-js";
+import * as langrpc from "@pulumi/pulumi/proto/language_grpc_pb";
+import kraftlab from "../index";
+
+// Internal SDK modules (no published types); the Automation API itself is built on them.
+const { LanguageServer } = require("@pulumi/pulumi/automation/server") as {
+  LanguageServer: new (program: typeof kraftlab) => grpc.UntypedServiceImplementation;
+};
+const { grpcChannelOptions } = require("@pulumi/pulumi/runtime/settings") as { grpcChannelOptions: grpc.ChannelOptions };
+
+const server = new grpc.Server(grpcChannelOptions);
+server.addService(langrpc.LanguageRuntimeService, new LanguageServer(kraftlab));
+server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
+  if (err) {
+    console.error(`kraftlab language host: ${err.message}`);
+    process.exit(1);
+  }
+  process.stdout.write(`${port}\n`);
+});

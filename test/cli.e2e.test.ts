@@ -1,0 +1,57 @@
+// Plain `pulumi` in the project directory, as a user types it: config, up, stack output, destroy.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
+import { labProcesses, produceAndConsume } from "./lab";
+
+const run = promisify(execFile);
+const STACK = "e2e-cli";
+
+describe("the plain Pulumi CLI", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-e2e-cli-"));
+  const labDir = path.join(root, "lab");
+  const env = { ...process.env, ...pulumiEnv({ PULUMI_BACKEND_URL: `file://${path.join(root, "state")}` }) };
+  const pulumi = (...args: string[]) =>
+    run(path.join(pulumiRoot(), "bin", "pulumi"), [...args, "--stack", STACK], { cwd: PROJECT_DIR, env, maxBuffer: 64 * 1024 * 1024 });
+
+  beforeAll(async () => {
+    await run(path.join(pulumiRoot(), "bin", "pulumi"), ["stack", "init", STACK], { cwd: PROJECT_DIR, env });
+  });
+  afterAll(async () => {
+    await pulumi("destroy", "--yes").catch(() => undefined);
+    await pulumi("stack", "rm", "--yes").catch(() => undefined);
+    for (const pid of labProcesses(labDir)) process.kill(pid, "SIGKILL");
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(path.join(PROJECT_DIR, `Pulumi.${STACK}.yaml`), { force: true });
+  });
+
+  it("configures with --path, brings the lab up, and tears it down", async () => {
+    await pulumi("config", "set", "--path", "kraftlab:nodes[0].id", "1");
+    await pulumi("config", "set", "--path", "kraftlab:nodes[0].roles[0]", "broker");
+    await pulumi("config", "set", "--path", "kraftlab:nodes[0].roles[1]", "controller");
+    await pulumi("config", "set", "--path", "kraftlab:ports.external", "46092");
+    await pulumi("config", "set", "--path", "kraftlab:ports.internal", "46093");
+    await pulumi("config", "set", "--path", "kraftlab:ports.controller", "46094");
+    await pulumi("config", "set", "kraftlab:labDir", labDir);
+
+    const up = await pulumi("up", "--yes", "--color", "never");
+    expect(up.stdout).toMatch(/\+ 6 created/);
+    const outputs = JSON.parse((await pulumi("stack", "output", "--json")).stdout);
+    expect(outputs.bootstrapServers).toBe("127.0.0.1:46092");
+    expect(outputs.nodes).toHaveLength(1);
+
+    const { sent, received } = await produceAndConsume(outputs.bootstrapServers, "cli", 100);
+    expect(received.sort()).toEqual(sent.sort());
+
+    const noop = await pulumi("up", "--yes", "--color", "never");
+    expect(noop.stdout).toMatch(/6 unchanged/);
+
+    await pulumi("destroy", "--yes");
+    expect(labProcesses(labDir)).toEqual([]);
+    expect(fs.existsSync(labDir)).toBe(false);
+  });
+});
