@@ -47,7 +47,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const plan = planCluster(args.config, args.labDir);
     const lab = pulumi.getStack();
     const labDir = new LabDirectory(`${name}-dir`, { path: args.labDir }, { parent: this });
-    const clusterId = new ClusterId(`${name}-cluster-id`, { parent: this, protect: false });
+    const clusterId = new ClusterId(`${name}-cluster-id`, { parent: this });
 
     const nodes = plan.nodes.map(
       (node) =>

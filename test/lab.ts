@@ -5,23 +5,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
+import type { NodeInfo } from "../components/kafkaCluster";
 import { openStack } from "../lab/stack";
 import { defaultKafkaHome } from "../lab/toolchain";
 
-export interface NodeOutput {
-  id: number;
-  roles: string[];
-  ports: { external?: number; internal?: number; controller?: number };
-  dataDir: string;
-  logFile: string;
-  pid: number;
-}
+/** The stack outputs of index.ts, resolved. */
 export interface LabOutputs {
   bootstrapServers: string;
   clusterId: string;
   kafkaHome: string;
   clientProperties: string;
-  nodes: NodeOutput[];
+  nodes: NodeInfo[];
 }
 
 export class TestLab {
