@@ -43,9 +43,11 @@ java_major=$("$java_bin" -version 2>&1 | sed -nE 's/.*version "([0-9]+).*/\1/p' 
 [ $quiet = 1 ] || say "java $java_major found"
 
 # --- npm dependencies -------------------------------------------------------------------------
-install_node_modules() { (cd "$root" && npm ci --no-audit --no-fund --loglevel=error); }
+# npm install, not npm ci: the registry here has no other-platform optional packages (e.g. rollup's),
+# so the lock file cannot list them and npm ci would refuse it. Versions still come from the lock.
+install_node_modules() { (cd "$root" && npm install --no-audit --no-fund --loglevel=error); }
 if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
-  run_step "npm dependencies (npm ci)" install_node_modules
+  run_step "npm dependencies (npm install)" install_node_modules
 fi
 
 # --- Pulumi CLI, same version as the @pulumi/pulumi SDK ------------------------------------------
