@@ -20,6 +20,51 @@ const nodeSchema = z.strictObject({
   properties: properties.optional(),
 });
 
+export const PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+export const MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
+export type Mechanism = (typeof MECHANISMS)[number];
+
+const aclSchema = z.strictObject({
+  /** `User:<name>` of a declared user. */
+  principal: z.string().regex(/^User:.+$/, "expected User:<name>"),
+  permission: z.enum(["Allow", "Deny"]).default("Allow"),
+  /** Kafka ACL operation, e.g. Read, Write, Describe, All. */
+  operation: z.enum(["All", "Read", "Write", "Create", "Delete", "Alter", "Describe", "ClusterAction", "DescribeConfigs", "AlterConfigs", "IdempotentWrite"]),
+  resourceType: z.enum(["Topic", "Group", "Cluster", "TransactionalId"]).default("Topic"),
+  /** Resource name; `*` for all. */
+  resourceName: z.string().min(1).default("*"),
+  patternType: z.enum(["Literal", "Prefixed"]).default("Literal"),
+  host: z.string().default("*"),
+});
+export type AclConfig = z.infer<typeof aclSchema>;
+
+const securitySchema = z.strictObject({
+  /** Security protocol of each listener. */
+  listeners: z
+    .strictObject({
+      external: z.enum(PROTOCOLS).default("SASL_SSL"),
+      internal: z.enum(PROTOCOLS).default("SASL_SSL"),
+      controller: z.enum(PROTOCOLS).default("SASL_SSL"),
+    })
+    .prefault({}),
+  /** SASL mechanism of the EXTERNAL listener (nodes use PLAIN among themselves). */
+  mechanism: z.enum(MECHANISMS).default("PLAIN"),
+  /** Client users; a user without a password gets a generated one, kept as a Pulumi secret. */
+  users: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only"), z.strictObject({ password: z.string().min(8).optional() })).default({}),
+  /** Users with every right (`super.users`), besides the nodes' own principal. */
+  superUsers: z.array(z.string()).default(["admin"]),
+  /** Users the program connects as to manage ACLs and quotas; must be a super user. */
+  adminUser: z.string().default("admin"),
+  allowEveryoneIfNoAclFound: z.boolean().default(true),
+  acls: z.array(aclSchema).default([]),
+  /** Per-user quotas in bytes per second. */
+  quotas: z.record(z.string(), z.strictObject({ producerByteRate: z.number().int().min(1), consumerByteRate: z.number().int().min(1) }).partial()).default({}),
+  caValidityDays: z.number().int().min(1).default(3650),
+  certificateValidityDays: z.number().int().min(1).default(365),
+});
+export type SecurityConfig = z.infer<typeof securitySchema>;
+
 export const labConfigSchema = z.strictObject({
   /** The cluster's nodes. */
   nodes: z.array(nodeSchema),
@@ -58,6 +103,10 @@ export const labConfigSchema = z.strictObject({
   readyTimeoutSeconds: z.number().int().min(5).default(180),
   /** How long a node may take to stop after SIGTERM before it is killed. */
   stopTimeoutSeconds: z.number().int().min(1).default(60),
+  /** TLS, SASL, authorization and quotas; absent, every listener is PLAINTEXT. */
+  security: securitySchema.optional(),
+  /** Where certificates and keystores go; defaults to `certs/<stack>` in the project. */
+  certsDir: z.string().min(1).optional(),
 });
 
 export type LabConfig = z.infer<typeof labConfigSchema>;

@@ -55,9 +55,11 @@ describe("renderServerProperties", () => {
     expect(props["x.path"]).toBe("C:\\dir = a");
   });
 
-  it("sets exactly the managed keys plus the tunables", () => {
+  it("sets exactly the managed keys plus the tunables (plaintext lab)", () => {
     const keys = Object.keys(render(COMBINED_3, 0));
-    const managed = Object.keys(MANAGED_PROPERTIES).filter((k) => !["controller.quorum.bootstrap.servers", "log.dir"].includes(k));
+    const managed = Object.entries(MANAGED_PROPERTIES)
+      .filter(([key, owner]) => !owner.startsWith("kraftlab:security") && !["controller.quorum.bootstrap.servers", "log.dir"].includes(key))
+      .map(([key]) => key);
     expect(keys.sort()).toEqual([...managed, ...Object.keys(LAB_TUNABLES)].sort());
   });
 });

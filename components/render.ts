@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Handlebars from "handlebars";
 import { escapeKey, escapeValue } from "properties-file/escape";
+import { clientSecurityProperties, serverSecurityProperties, type SecuritySecrets } from "./security/listeners";
 import { LISTENER, type ClusterPlan, type ListenerKind, type NodePlan } from "./topology";
 
 const TEMPLATES = path.join(__dirname, "..", "templates");
@@ -37,7 +38,22 @@ export const MANAGED_PROPERTIES: Readonly<Record<string, string>> = {
   "transaction.state.log.min.isr": "kraftlab:replication",
   "share.coordinator.state.topic.replication.factor": "kraftlab:replication",
   "share.coordinator.state.topic.min.isr": "kraftlab:replication",
+  "ssl.keystore.type": "kraftlab:security",
+  "ssl.keystore.location": "kraftlab:security",
+  "ssl.keystore.password": "kraftlab:security",
+  "ssl.key.password": "kraftlab:security",
+  "ssl.truststore.type": "kraftlab:security",
+  "ssl.truststore.location": "kraftlab:security",
+  "ssl.principal.mapping.rules": "kraftlab:security",
+  "sasl.mechanism.inter.broker.protocol": "kraftlab:security",
+  "sasl.mechanism.controller.protocol": "kraftlab:security",
+  "authorizer.class.name": "kraftlab:security",
+  "super.users": "kraftlab:security.superUsers",
+  "allow.everyone.if.no.acl.found": "kraftlab:security.allowEveryoneIfNoAclFound",
 };
+
+/** Per-listener settings (listener.name.<listener>.*) are kraftlab:security's too. */
+export const MANAGED_PREFIX = /^listener\.name\.(external|internal|controller)\./;
 
 /** Defaults for a 2-core lab machine; any of them can be overridden through `properties`. */
 export const LAB_TUNABLES: Readonly<Record<string, string>> = {
@@ -55,8 +71,12 @@ export function nodeListeners(plan: ClusterPlan, node: NodePlan): string {
     .join(",");
 }
 
-export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: string): string {
+const escaped = (props: [string, string][]) => props.map(([key, value]) => ({ key: escapeKey(key), value: escapeValue(value) }));
+
+/** `secrets` is required when the plan has security. */
+export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: string, secrets?: SecuritySecrets): string {
   const tunables = { ...LAB_TUNABLES, ...node.extraProperties };
+  if (plan.security && !secrets) throw new Error("renderServerProperties: a secure plan needs its secrets");
   return serverTemplate({
     lab,
     id: node.id,
@@ -64,15 +84,25 @@ export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: s
     voters: plan.voters,
     listeners: nodeListeners(plan, node),
     // Every name mapped, even those this node does not listen on: brokers still dial CONTROLLER.
-    protocolMap: ORDER.map((kind) => `${LISTENER[kind]}:PLAINTEXT`).join(","),
+    protocolMap: ORDER.map((kind) => `${LISTENER[kind]}:${plan.security?.listeners[kind] ?? "PLAINTEXT"}`).join(","),
     broker: node.broker,
     dataDir: escapeValue(node.dataDir),
     brokerCount: plan.brokers.length,
     replication: plan.replication,
-    tunables: Object.entries(tunables).map(([key, value]) => ({ key: escapeKey(key), value: escapeValue(value) })),
+    security: plan.security && secrets ? escaped(serverSecurityProperties(plan.security, plan.nodes.map((n) => n.id), secrets)) : [],
+    tunables: escaped(Object.entries(tunables)),
   });
 }
 
-export function renderClientProperties(plan: ClusterPlan, lab: string): string {
-  return clientTemplate({ lab, bootstrapServers: plan.bootstrapServers });
+/** Client settings for EXTERNAL; with security, those of `client` (a user and its password). */
+export function renderClientProperties(
+  plan: ClusterPlan,
+  lab: string,
+  client?: { user: string; password: string; truststoreFile: string },
+): string {
+  const security: [string, string][] =
+    plan.security && client
+      ? clientSecurityProperties(plan.security, client.user, client.password, client.truststoreFile)
+      : [["security.protocol", "PLAINTEXT"]];
+  return clientTemplate({ lab, user: client?.user, bootstrapServers: plan.bootstrapServers, security: escaped(security) });
 }

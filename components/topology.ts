@@ -2,7 +2,7 @@
 // ports, the quorum voters, replication sizes and where each node's files live. Everything a node's
 // server.properties says is derived here or in render.ts, nowhere else.
 import * as path from "node:path";
-import type { LabConfig, NodeConfig, Role } from "./config";
+import type { LabConfig, NodeConfig, Role, SecurityConfig } from "./config";
 
 /** Kafka listener names, one per purpose. */
 export const LISTENER = { external: "EXTERNAL", internal: "INTERNAL", controller: "CONTROLLER" } as const;
@@ -47,6 +47,8 @@ export interface ClusterPlan {
   /** EXTERNAL listeners of every broker, comma-separated. */
   bootstrapServers: string;
   replication: ReplicationPlan;
+  /** TLS, SASL and authorization; undefined for an all-PLAINTEXT lab. */
+  security?: SecurityConfig;
 }
 
 /** The ports node `node` uses, from its overrides or from `kraftlab:ports` by node id. */
@@ -107,5 +109,6 @@ export function planCluster(cfg: LabConfig, labDir: string): ClusterPlan {
     voters: controllers.map((n) => `${n.id}@${cfg.host}:${n.ports.controller}`).join(","),
     bootstrapServers: brokers.map((n) => `${cfg.host}:${n.ports.external}`).join(","),
     replication: replicationPlan(cfg, brokers.length),
+    security: cfg.security,
   };
 }

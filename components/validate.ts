@@ -1,7 +1,7 @@
 // Semantic checks over a parsed config, pure so they are unit-tested and run before anything is
 // touched. Each message starts with the offending key and ends with the fix.
 import type { LabConfig } from "./config";
-import { MANAGED_PROPERTIES } from "./render";
+import { MANAGED_PREFIX, MANAGED_PROPERTIES } from "./render";
 import { nodePorts, replicationPlan, type ListenerKind } from "./topology";
 
 export interface Findings {
@@ -54,7 +54,7 @@ export function validateLab(cfg: LabConfig): Findings {
   }
 
   const managed = (key: string, where: string) => {
-    const owner = MANAGED_PROPERTIES[key];
+    const owner = MANAGED_PROPERTIES[key] ?? (MANAGED_PREFIX.test(key) ? "kraftlab:security" : undefined);
     if (owner) errors.push(`${where}: "${key}" is managed by kraftlab; set ${owner} instead`);
   };
   Object.keys(cfg.properties).forEach((key) => managed(key, `kraftlab:properties.${key}`));

@@ -1,0 +1,95 @@
+// Pure security plan of a lab: the protocol of each listener, who the nodes are on the wire, who is a
+// super user, and the server/client properties that follow. Secrets come in as plain strings here;
+// KafkaCluster keeps them inside Pulumi secret outputs.
+import type { Protocol, SecurityConfig } from "../config";
+import { LISTENER, type ListenerKind } from "../topology";
+
+/** The SASL user every node authenticates as on the CONTROLLER and INTERNAL listeners. */
+export const NODE_USER = "kraftlab-node";
+/** Maps a node certificate's DN (CN=node-N,O=kraftlab) to the principal User:node-N. */
+export const PRINCIPAL_MAPPING = "RULE:^CN=([^,]+),O=kraftlab$/$1/,DEFAULT";
+
+export const isSasl = (p: Protocol) => p === "SASL_SSL" || p === "SASL_PLAINTEXT";
+export const isTls = (p: Protocol) => p === "SSL" || p === "SASL_SSL";
+
+/** The principals a node presents on a listener of this protocol. */
+export function nodePrincipals(protocol: Protocol, nodeIds: number[]): string[] {
+  if (isSasl(protocol)) return [`User:${NODE_USER}`];
+  if (protocol === "SSL") return nodeIds.map((id) => `User:node-${id}`); // mTLS, via PRINCIPAL_MAPPING
+  return ["User:ANONYMOUS"];
+}
+
+/** super.users: the principals nodes present to each other, then the configured users. */
+export function superUsers(security: SecurityConfig, nodeIds: number[]): string[] {
+  const nodes = [...nodePrincipals(security.listeners.controller, nodeIds), ...nodePrincipals(security.listeners.internal, nodeIds)];
+  return [...new Set([...nodes, ...security.superUsers.map((u) => `User:${u}`)])];
+}
+
+/** A JAAS string value: quotes and backslashes escaped. */
+const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+
+export function plainJaas(own: { username: string; password: string } | undefined, users: Record<string, string>): string {
+  const parts = ["org.apache.kafka.common.security.plain.PlainLoginModule required"];
+  if (own) parts.push(`username=${q(own.username)}`, `password=${q(own.password)}`);
+  for (const [name, password] of Object.entries(users)) parts.push(`user_${name}=${q(password)}`);
+  return `${parts.join(" ")};`;
+}
+
+export interface SecuritySecrets {
+  nodePassword: string;
+  userPasswords: Record<string, string>;
+  keystorePassword: string;
+  keystoreFile: string;
+  truststoreFile: string;
+}
+
+/** The security properties of a node's server.properties, in order. */
+export function serverSecurityProperties(security: SecurityConfig, nodeIds: number[], secrets: SecuritySecrets): [string, string][] {
+  const props: [string, string][] = [];
+  const kinds: ListenerKind[] = ["external", "internal", "controller"];
+  const protocols = kinds.map((k) => security.listeners[k]);
+  if (protocols.some(isTls)) {
+    props.push(
+      ["ssl.keystore.type", "PKCS12"],
+      ["ssl.keystore.location", secrets.keystoreFile],
+      ["ssl.keystore.password", secrets.keystorePassword],
+      ["ssl.key.password", secrets.keystorePassword],
+      ["ssl.truststore.type", "PEM"],
+      ["ssl.truststore.location", secrets.truststoreFile],
+      ["ssl.principal.mapping.rules", PRINCIPAL_MAPPING],
+    );
+  }
+  const node = { username: NODE_USER, password: secrets.nodePassword };
+  for (const kind of kinds) {
+    const protocol = security.listeners[kind];
+    const name = LISTENER[kind].toLowerCase();
+    if (protocol === "SSL" && kind !== "external") props.push([`listener.name.${name}.ssl.client.auth`, "required"]);
+    if (!isSasl(protocol)) continue;
+    props.push([`listener.name.${name}.sasl.enabled.mechanisms`, "PLAIN"]);
+    // Nodes dial CONTROLLER and INTERNAL as NODE_USER; clients authenticate on EXTERNAL.
+    const accepted = kind === "external" ? secrets.userPasswords : { [NODE_USER]: secrets.nodePassword };
+    props.push([`listener.name.${name}.plain.sasl.jaas.config`, plainJaas(kind === "external" ? undefined : node, accepted)]);
+  }
+  if (isSasl(security.listeners.internal)) props.push(["sasl.mechanism.inter.broker.protocol", "PLAIN"]);
+  if (isSasl(security.listeners.controller)) props.push(["sasl.mechanism.controller.protocol", "PLAIN"]);
+  props.push(
+    ["authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"],
+    ["super.users", superUsers(security, nodeIds).join(";")],
+    ["allow.everyone.if.no.acl.found", String(security.allowEveryoneIfNoAclFound)],
+  );
+  return props;
+}
+
+/** The client properties of `user` on the EXTERNAL listener (admin.properties is the admin's). */
+export function clientSecurityProperties(security: SecurityConfig, user: string, password: string, truststoreFile: string): [string, string][] {
+  const protocol = security.listeners.external;
+  const props: [string, string][] = [["security.protocol", protocol]];
+  if (isTls(protocol)) props.push(["ssl.truststore.type", "PEM"], ["ssl.truststore.location", truststoreFile]);
+  if (isSasl(protocol)) {
+    props.push(
+      ["sasl.mechanism", "PLAIN"],
+      ["sasl.jaas.config", `org.apache.kafka.common.security.plain.PlainLoginModule required username=${q(user)} password=${q(password)};`],
+    );
+  }
+  return props;
+}
