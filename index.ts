@@ -34,12 +34,18 @@ export default async function kraftlab() {
   const problems = await preflightProblems(planCluster(config, labDir), kafkaHome);
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const cluster = new KafkaCluster("kafka", { config, labDir, kafkaHome });
+  const certsDir = path.resolve(PROJECT_DIR, config.certsDir ?? path.join("certs", pulumi.getStack()));
+  const cluster = new KafkaCluster("kafka", { config, labDir, kafkaHome, certsDir });
   return {
     bootstrapServers: cluster.bootstrapServers,
     clusterId: cluster.clusterId,
     kafkaHome: cluster.kafkaHome,
     clientProperties: cluster.clientProperties,
     nodes: cluster.nodes,
+    ...(cluster.caCertificate && {
+      caCertificate: cluster.caCertificate,
+      clientFiles: cluster.clientFiles,
+      userPasswords: cluster.userPasswords,
+    }),
   };
 }

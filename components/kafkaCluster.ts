@@ -2,6 +2,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabConfig } from "./config";
 import { ClusterId, LabDirectory, LabFile, NodeProcess } from "./process/resources";
+import { effectiveAcls } from "./security/access";
+import { createLabSecurity } from "./security/labSecurity";
+import { ClusterAccess } from "./security/resources";
 import { renderClientProperties, renderServerProperties } from "./render";
 import { planCluster, type NodePorts } from "./topology";
 import { validateLab } from "./validate";
@@ -13,6 +16,8 @@ export interface KafkaClusterArgs {
   labDir: string;
   /** A Kafka distribution with bin/kafka-server-start.sh and bin/kafka-storage.sh. */
   kafkaHome: string;
+  /** Absolute directory for the CA, keystores and client files (with `config.security`); removed on destroy. */
+  certsDir?: string;
 }
 
 /** What the stack exports for each node. */
@@ -35,9 +40,13 @@ export class KafkaCluster extends pulumi.ComponentResource {
   public readonly bootstrapServers: pulumi.Output<string>;
   public readonly clusterId: pulumi.Output<string>;
   public readonly kafkaHome: string;
-  /** A client config for `--command-config`, `--producer.config`, `--consumer.config`. */
+  /** A client config for `--command-config`, `--producer.config`, `--consumer.config` (the admin's when secure). */
   public readonly clientProperties: pulumi.Output<string>;
   public readonly nodes: pulumi.Output<NodeInfo[]>;
+  /** With security: the CA certificate (PEM) path, each user's client file, and their passwords (secret). */
+  public readonly caCertificate?: string;
+  public readonly clientFiles?: Record<string, pulumi.Output<string>>;
+  public readonly userPasswords?: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kraftlab:index:KafkaCluster", name, {}, opts);
@@ -48,6 +57,9 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const lab = pulumi.getStack();
     const labDir = new LabDirectory(`${name}-dir`, { path: args.labDir }, { parent: this });
     const clusterId = new ClusterId(`${name}-cluster-id`, { parent: this });
+    if (plan.security && !args.certsDir) throw new pulumi.ResourceError("KafkaCluster: certsDir is required with security", this);
+    const security =
+      plan.security && args.certsDir ? createLabSecurity(name, this, { plan, security: plan.security, certsDir: args.certsDir, lab }) : undefined;
 
     const nodes = plan.nodes.map(
       (node) =>
@@ -64,18 +76,38 @@ export class KafkaCluster extends pulumi.ComponentResource {
             configFile: node.configFile,
             logFile: node.logFile,
             pidFile: node.pidFile,
-            serverProperties: renderServerProperties(plan, node, lab),
+            serverProperties: security
+              ? pulumi.secret(security.secretsFor(node.id).apply((secrets) => renderServerProperties(plan, node, lab, secrets)))
+              : renderServerProperties(plan, node, lab),
             readyTimeoutMs: args.config.readyTimeoutSeconds * 1000,
             stopTimeoutMs: args.config.stopTimeoutSeconds * 1000,
           },
-          { parent: this, dependsOn: [labDir] },
+          { parent: this, dependsOn: [labDir, ...(security?.nodeDependencies ?? [])] },
         ),
     );
-    const clientFile = new LabFile(
-      `${name}-client-properties`,
-      { path: path.join(args.labDir, "client.properties"), content: renderClientProperties(plan, lab), mode: 0o644 },
-      { parent: this, dependsOn: [labDir] },
-    );
+    const clientFile =
+      security?.adminFile ??
+      new LabFile(
+        `${name}-client-properties`,
+        { path: path.join(args.labDir, "client.properties"), content: renderClientProperties(plan, lab), encoding: "utf8", mode: 0o644 },
+        { parent: this, dependsOn: [labDir] },
+      );
+    if (plan.security && security) {
+      new ClusterAccess(
+        `${name}-access`,
+        {
+          kafkaHome: args.kafkaHome,
+          bootstrapServers: plan.bootstrapServers,
+          commandConfig: security.adminFile.path,
+          acls: effectiveAcls(plan.security),
+          quotas: plan.security.quotas,
+        },
+        { parent: this, dependsOn: [...nodes, security.adminFile] },
+      );
+      this.caCertificate = security.caFile;
+      this.clientFiles = security.clientFiles;
+      this.userPasswords = security.passwords;
+    }
 
     this.bootstrapServers = pulumi.output(plan.bootstrapServers);
     this.clusterId = clusterId.clusterId;
@@ -97,6 +129,9 @@ export class KafkaCluster extends pulumi.ComponentResource {
       kafkaHome: this.kafkaHome,
       clientProperties: this.clientProperties,
       nodes: this.nodes,
+      caCertificate: this.caCertificate,
+      clientFiles: this.clientFiles,
+      userPasswords: this.userPasswords,
     });
   }
 }

@@ -6,6 +6,7 @@ import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isNodeProcess, quorumVoters, recordedPid, startDaemon, stopDaemon, waitReady } from "./daemon";
+import { securityHandlers } from "../security/handlers";
 import { ensureFormatted } from "./storage";
 
 export type Handler = Required<Pick<dynamic.ResourceProvider, "create" | "diff" | "update" | "delete" | "read">>;
@@ -46,7 +47,9 @@ async function startNode(inputs: NodeProcessInputs): Promise<NodeProcessOutputs>
   // A process left by an earlier attempt that failed is not in state: stop it, or it holds the ports.
   await stopDaemon(recordedPid(inputs.pidFile), inputs.configFile, inputs.stopTimeoutMs);
   await fsp.mkdir(inputs.dir, { recursive: true });
-  await fsp.writeFile(inputs.configFile, inputs.serverProperties, { mode: 0o644 });
+  // 0600: with security on, server.properties holds the keystore and SASL passwords.
+  await fsp.writeFile(inputs.configFile, inputs.serverProperties, { mode: 0o600 });
+  await fsp.chmod(inputs.configFile, 0o600);
   await ensureFormatted(inputs);
   const { pid, logOffset } = await startDaemon(inputs);
   try {
@@ -114,16 +117,17 @@ const clusterId: Handler = {
   },
 };
 
-/** A file the lab writes: `content` at `path` with `mode`; removed on delete. */
+/** A file the lab writes: `content` (text, or base64 for binary files) at `path` with `mode`; removed on delete. */
 export interface LabFileInputs {
   path: string;
   content: string;
+  encoding: "utf8" | "base64";
   mode: number;
 }
 
 async function writeLabFile(inputs: LabFileInputs): Promise<LabFileInputs> {
   await fsp.mkdir(path.dirname(inputs.path), { recursive: true });
-  await fsp.writeFile(inputs.path, inputs.content, { mode: inputs.mode });
+  await fsp.writeFile(inputs.path, Buffer.from(inputs.content, inputs.encoding), { mode: inputs.mode });
   await fsp.chmod(inputs.path, inputs.mode); // writeFile's mode applies only to new files
   return inputs;
 }
@@ -133,7 +137,7 @@ const labFile: Handler = {
     return { id: inputs.path, outs: await writeLabFile(inputs) };
   },
   async diff(_id, olds: LabFileInputs, news: LabFileInputs) {
-    const onDisk = readText(olds.path);
+    const onDisk = fs.existsSync(olds.path) ? fs.readFileSync(olds.path).toString(news.encoding) : undefined;
     return {
       changes: olds.path !== news.path || olds.mode !== news.mode || onDisk !== news.content,
       replaces: olds.path !== news.path ? ["path"] : [],
@@ -173,5 +177,5 @@ const labDirectory: Handler = {
   },
 };
 
-export const handlers = { nodeProcess, clusterId, labFile, labDirectory };
+export const handlers = { nodeProcess, clusterId, labFile, labDirectory, ...securityHandlers };
 export type HandlerKind = keyof typeof handlers;

@@ -8,7 +8,7 @@ import type { HandlerKind, LabFileInputs, NodeProcessInputs } from "./handlers";
 const HANDLERS = path.join(__dirname, "handlers.ts");
 const TSX_API = require.resolve("tsx/cjs/api");
 
-function shim(kind: HandlerKind): pulumi.dynamic.ResourceProvider {
+export function shim(kind: HandlerKind): pulumi.dynamic.ResourceProvider {
   // `require` and the two paths are all the serialized closure holds.
   const load = () => require(TSX_API).require(HANDLERS, HANDLERS).handlers[kind];
   return {
@@ -20,7 +20,7 @@ function shim(kind: HandlerKind): pulumi.dynamic.ResourceProvider {
   };
 }
 
-type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
 /** One Kafka node running as a local JVM process. */
 export class NodeProcess extends pulumi.dynamic.Resource {
@@ -29,7 +29,9 @@ export class NodeProcess extends pulumi.dynamic.Resource {
   declare readonly dataDir: pulumi.Output<string>;
 
   constructor(name: string, args: Inputs<NodeProcessInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(shim("nodeProcess"), name, { ...args, pid: undefined }, opts, "kraftlab", "NodeProcess");
+    // server.properties holds passwords once security is on.
+    const secret = { additionalSecretOutputs: ["serverProperties"], ...opts };
+    super(shim("nodeProcess"), name, { ...args, pid: undefined }, secret, "kraftlab", "NodeProcess");
   }
 }
 
@@ -47,7 +49,7 @@ export class LabFile extends pulumi.dynamic.Resource {
   declare readonly path: pulumi.Output<string>;
 
   constructor(name: string, args: Inputs<LabFileInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(shim("labFile"), name, args, opts, "kraftlab", "LabFile");
+    super(shim("labFile"), name, args, { additionalSecretOutputs: ["content"], ...opts }, "kraftlab", "LabFile");
   }
 }
 

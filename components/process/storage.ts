@@ -1,12 +1,9 @@
 // `kafka-storage format`, run once per node and never again: a formatted directory is only ever
 // checked, and one formatted for another cluster or node stops the run with its data untouched.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { getProperties } from "properties-file";
-
-const run = promisify(execFile);
+import { kafkaTool } from "./tools";
 
 /** cluster.id and node.id of a formatted log directory, or undefined when it is not formatted. */
 export function readMeta(dataDir: string): { clusterId?: string; nodeId?: string } | undefined {
@@ -47,12 +44,10 @@ export async function ensureFormatted(spec: {
     if (mismatch) throw new Error(mismatch);
     return "already formatted";
   }
-  const tool = path.join(spec.kafkaHome, "bin", "kafka-storage.sh");
   try {
-    await run("bash", [tool, "format", "--config", spec.configFile, "--cluster-id", spec.clusterId], { timeout: 120_000 });
+    await kafkaTool(spec.kafkaHome, "kafka-storage", ["format", "--config", spec.configFile, "--cluster-id", spec.clusterId]);
   } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`kafka-storage format failed for node ${spec.nodeId}: ${e.stderr || e.stdout || e.message}`);
+    throw new Error(`node ${spec.nodeId}: ${(err as Error).message}`);
   }
   return "formatted";
 }

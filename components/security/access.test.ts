@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import type { AclConfig } from "../config";
+import { aclArgs, aclChanges, effectiveAcls, quotaCommands } from "./access";
+
+const denyAliceWrite: AclConfig = { principal: "User:alice", permission: "Deny", operation: "Write", resourceType: "Topic", resourceName: "*", patternType: "Literal", host: "*" };
+const allowBobGroup: AclConfig = { principal: "User:bob", permission: "Allow", operation: "Read", resourceType: "Group", resourceName: "app-", patternType: "Prefixed", host: "*" };
+
+describe("aclArgs", () => {
+  it("writes the lab's 'alice may not write any topic' as kafka-acls does", () => {
+    expect(aclArgs(denyAliceWrite)).toEqual([
+      "--deny-principal", "User:alice", "--deny-host", "*", "--operation", "Write", "--topic", "*", "--resource-pattern-type", "literal",
+    ]);
+  });
+
+  it("handles groups with a prefixed pattern, and the cluster", () => {
+    expect(aclArgs(allowBobGroup)).toEqual([
+      "--allow-principal", "User:bob", "--allow-host", "*", "--operation", "Read", "--group", "app-", "--resource-pattern-type", "prefixed",
+    ]);
+    expect(aclArgs({ ...allowBobGroup, resourceType: "Cluster", operation: "Describe", patternType: "Literal" })).toContain("--cluster");
+  });
+});
+
+describe("aclChanges", () => {
+  it("adds what is new and removes what left the config, keeping the rest", () => {
+    expect(aclChanges([denyAliceWrite], [denyAliceWrite, allowBobGroup])).toEqual({ remove: [], add: [allowBobGroup] });
+    expect(aclChanges([denyAliceWrite, allowBobGroup], [allowBobGroup])).toEqual({ remove: [denyAliceWrite], add: [] });
+    expect(aclChanges([denyAliceWrite], [denyAliceWrite])).toEqual({ remove: [], add: [] });
+  });
+});
+
+describe("quotaCommands", () => {
+  it("sets new quotas, changes changed ones and deletes removed ones", () => {
+    expect(quotaCommands({}, { alice: { producerByteRate: 1024, consumerByteRate: 1024 } })).toEqual([
+      ["--alter", "--add-config", "producer_byte_rate=1024,consumer_byte_rate=1024", "--entity-type", "users", "--entity-name", "alice"],
+    ]);
+    expect(quotaCommands({ alice: { producerByteRate: 1024, consumerByteRate: 1024 } }, { alice: { producerByteRate: 2048 } })).toEqual([
+      ["--alter", "--add-config", "producer_byte_rate=2048", "--entity-type", "users", "--entity-name", "alice"],
+      ["--alter", "--delete-config", "consumer_byte_rate", "--entity-type", "users", "--entity-name", "alice"],
+    ]);
+    expect(quotaCommands({ alice: { producerByteRate: 1024 } }, {})).toEqual([
+      ["--alter", "--delete-config", "producer_byte_rate", "--entity-type", "users", "--entity-name", "alice"],
+    ]);
+    expect(quotaCommands({ alice: { producerByteRate: 1024 } }, { alice: { producerByteRate: 1024 } })).toEqual([]);
+  });
+});
+
+describe("effectiveAcls", () => {
+  it("keeps everyone else allowed on a pattern that only has Deny ACLs", () => {
+    expect(effectiveAcls({ acls: [denyAliceWrite], allowEveryoneIfNoAclFound: true })).toEqual([
+      denyAliceWrite,
+      { ...denyAliceWrite, principal: "User:*", permission: "Allow", operation: "All" },
+    ]);
+  });
+
+  it("adds nothing where the config has its own Allow, or when everyone is not allowed by default", () => {
+    const allowBobTopics = { ...denyAliceWrite, principal: "User:bob", permission: "Allow" as const, operation: "Read" as const };
+    expect(effectiveAcls({ acls: [denyAliceWrite, allowBobTopics], allowEveryoneIfNoAclFound: true })).toEqual([denyAliceWrite, allowBobTopics]);
+    expect(effectiveAcls({ acls: [denyAliceWrite], allowEveryoneIfNoAclFound: false })).toEqual([denyAliceWrite]);
+  });
+});

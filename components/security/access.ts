@@ -1,0 +1,68 @@
+// ACLs and quotas as Kafka CLI arguments, and what to change to get from one declared set to another.
+// Pure: handlers.ts runs the commands.
+import type { AclConfig, SecurityConfig } from "../config";
+
+export type Quotas = SecurityConfig["quotas"];
+
+/** kafka-acls arguments naming one ACL (for --add or --remove). */
+export function aclArgs(acl: AclConfig): string[] {
+  const who =
+    acl.permission === "Allow"
+      ? ["--allow-principal", acl.principal, "--allow-host", acl.host]
+      : ["--deny-principal", acl.principal, "--deny-host", acl.host];
+  const resource: Record<AclConfig["resourceType"], string[]> = {
+    Topic: ["--topic", acl.resourceName],
+    Group: ["--group", acl.resourceName],
+    Cluster: ["--cluster"],
+    TransactionalId: ["--transactional-id", acl.resourceName],
+  };
+  return [...who, "--operation", acl.operation, ...resource[acl.resourceType], "--resource-pattern-type", acl.patternType.toLowerCase()];
+}
+
+const aclKey = (acl: AclConfig) => JSON.stringify(aclArgs(acl));
+const patternKey = (acl: AclConfig) => `${acl.resourceType}:${acl.patternType}:${acl.resourceName}`;
+
+/**
+ * The ACLs to put on the cluster. With allow.everyone.if.no.acl.found=true, any ACL on a resource
+ * pattern (even a Deny on TOPIC:*) makes "no ACL found" false for it, so everyone else loses access
+ * too. A pattern that has only Deny ACLs therefore also gets `Allow User:* All`: deny still wins, so
+ * the lab's "alice may not write" means only that.
+ */
+export function effectiveAcls(security: Pick<SecurityConfig, "acls" | "allowEveryoneIfNoAclFound">): AclConfig[] {
+  if (!security.allowEveryoneIfNoAclFound) return security.acls;
+  const allowed = new Set(security.acls.filter((a) => a.permission === "Allow").map(patternKey));
+  const denyOnly = new Map<string, AclConfig>();
+  for (const acl of security.acls) if (acl.permission === "Deny" && !allowed.has(patternKey(acl))) denyOnly.set(patternKey(acl), acl);
+  const everyone = [...denyOnly.values()].map(
+    (acl): AclConfig => ({ ...acl, principal: "User:*", permission: "Allow", operation: "All", host: "*" }),
+  );
+  return [...security.acls, ...everyone];
+}
+
+/** ACLs to remove and to add to go from `before` to `after`. */
+export function aclChanges(before: AclConfig[], after: AclConfig[]): { remove: AclConfig[]; add: AclConfig[] } {
+  const had = new Set(before.map(aclKey));
+  const want = new Set(after.map(aclKey));
+  return { remove: before.filter((a) => !want.has(aclKey(a))), add: after.filter((a) => !had.has(aclKey(a))) };
+}
+
+const QUOTA_KEYS = { producerByteRate: "producer_byte_rate", consumerByteRate: "consumer_byte_rate" } as const;
+
+/** Per user, the kafka-configs arguments that turn quotas `before` into `after`. */
+export function quotaCommands(before: Quotas, after: Quotas): string[][] {
+  const users = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return users.flatMap((user) => {
+    const add: string[] = [];
+    const remove: string[] = [];
+    for (const [key, name] of Object.entries(QUOTA_KEYS) as [keyof typeof QUOTA_KEYS, string][]) {
+      const want = after[user]?.[key];
+      if (want !== undefined && want !== before[user]?.[key]) add.push(`${name}=${want}`);
+      if (want === undefined && before[user]?.[key] !== undefined) remove.push(name);
+    }
+    const entity = ["--entity-type", "users", "--entity-name", user];
+    return [
+      ...(add.length ? [["--alter", "--add-config", add.join(","), ...entity]] : []),
+      ...(remove.length ? [["--alter", "--delete-config", remove.join(","), ...entity]] : []),
+    ];
+  });
+}

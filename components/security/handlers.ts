@@ -1,0 +1,100 @@
+// What the security resources do, inside the dynamic provider process (see process/resources.ts).
+import { randomInt } from "node:crypto";
+import type { AclConfig } from "../config";
+import type { Handler } from "../process/handlers";
+import { kafkaTool } from "../process/tools";
+import { aclArgs, aclChanges, quotaCommands, type Quotas } from "./access";
+import { createCa, issueLeaf, pkcs12Keystore } from "./pki";
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Handlers whose whole state is their inputs: `make` computes the outputs once, kept until an input changes. */
+function generated<I extends object, O extends object>(make: (inputs: I) => O, id: (inputs: I) => string): Handler {
+  return {
+    async create(inputs: I) {
+      return { id: id(inputs), outs: { ...inputs, ...make(inputs) } };
+    },
+    async diff(_id, olds: I & O, news: I) {
+      const changed = (Object.keys(news) as (keyof I)[]).filter((k) => k !== "__provider" && !same(olds[k], news[k]));
+      return { changes: changed.length > 0 };
+    },
+    async update(_id, _olds, news: I) {
+      return { outs: { ...news, ...make(news) } };
+    },
+    async delete() {},
+    async read(id, olds) {
+      return { id, props: olds };
+    },
+  };
+}
+
+const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+/** A random password of `length` characters, generated once. */
+export function newPassword(length: number): string {
+  return Array.from({ length }, () => ALPHABET[randomInt(ALPHABET.length)]).join("");
+}
+
+export interface CaInputs {
+  commonName: string;
+  validityDays: number;
+}
+export interface NodeCertificateInputs {
+  caCertPem: string;
+  caKeyPem: string;
+  commonName: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  validityDays: number;
+  keystorePassword: string;
+}
+
+export interface AccessInputs {
+  kafkaHome: string;
+  bootstrapServers: string;
+  /** admin.properties: how the program connects as the admin user. */
+  commandConfig: string;
+  acls: AclConfig[];
+  quotas: Quotas;
+}
+
+async function applyAccess(before: Pick<AccessInputs, "acls" | "quotas">, after: AccessInputs): Promise<void> {
+  const connect = ["--bootstrap-server", after.bootstrapServers, "--command-config", after.commandConfig];
+  const { remove, add } = aclChanges(before.acls, after.acls);
+  for (const acl of remove) await kafkaTool(after.kafkaHome, "kafka-acls", [...connect, "--remove", "--force", ...aclArgs(acl)]);
+  for (const acl of add) await kafkaTool(after.kafkaHome, "kafka-acls", [...connect, "--add", ...aclArgs(acl)]);
+  for (const args of quotaCommands(before.quotas, after.quotas)) await kafkaTool(after.kafkaHome, "kafka-configs", [...connect, ...args]);
+}
+
+const clusterAccess: Handler = {
+  async create(inputs: AccessInputs) {
+    await applyAccess({ acls: [], quotas: {} }, inputs);
+    return { id: "access", outs: inputs };
+  },
+  async diff(_id, olds: AccessInputs, news: AccessInputs) {
+    return { changes: !same(olds.acls, news.acls) || !same(olds.quotas, news.quotas) || olds.commandConfig !== news.commandConfig };
+  },
+  async update(_id, olds: AccessInputs, news: AccessInputs) {
+    await applyAccess(olds, news);
+    return { outs: news };
+  },
+  async delete(_id, olds: AccessInputs) {
+    // When the whole lab goes, the cluster goes with its ACLs: only tidy up a cluster that stays.
+    await applyAccess(olds, { ...olds, acls: [], quotas: {} }).catch(() => undefined);
+  },
+  async read(id, olds) {
+    return { id, props: olds };
+  },
+};
+
+export const securityHandlers = {
+  password: generated((inputs: { length: number }) => ({ value: newPassword(inputs.length) }), () => "password"),
+  certificateAuthority: generated((inputs: CaInputs) => createCa(inputs), (inputs) => inputs.commonName),
+  nodeCertificate: generated(
+    (inputs: NodeCertificateInputs) => {
+      const leaf = issueLeaf({ certPem: inputs.caCertPem, keyPem: inputs.caKeyPem }, inputs);
+      return { ...leaf, keystore: pkcs12Keystore(leaf, inputs.caCertPem, inputs.keystorePassword, inputs.commonName) };
+    },
+    (inputs) => inputs.commonName,
+  ),
+  clusterAccess,
+};

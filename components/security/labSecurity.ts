@@ -1,0 +1,105 @@
+// The security resources of a KafkaCluster: CA, node keystores, truststore, passwords and client files,
+// all under the stack's certs directory (private material mode 0600, secrets only in secret outputs).
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { SecurityConfig } from "../config";
+import { LabDirectory, LabFile } from "../process/resources";
+import { renderClientProperties } from "../render";
+import type { ClusterPlan } from "../topology";
+import type { SecuritySecrets } from "./listeners";
+import { CertificateAuthority, NodeCertificate, Password } from "./resources";
+
+export interface LabSecurity {
+  /** What node `id`'s server.properties needs, as one secret output. */
+  secretsFor(id: number): pulumi.Output<SecuritySecrets>;
+  /** Everything a node needs on disk before it starts. */
+  nodeDependencies: pulumi.Resource[];
+  /** The CA certificate (PEM), for clients' truststores. */
+  caFile: string;
+  /** client-<user>.properties per declared user. */
+  clientFiles: Record<string, pulumi.Output<string>>;
+  /** The admin user's client file (admin.properties). */
+  adminFile: LabFile;
+  /** Every user's password, secret. */
+  passwords: pulumi.Output<Record<string, string>>;
+}
+
+export function createLabSecurity(
+  name: string,
+  parent: pulumi.Resource,
+  args: { plan: ClusterPlan; security: SecurityConfig; certsDir: string; lab: string },
+): LabSecurity {
+  const { plan, security, certsDir, lab } = args;
+  const opts = { parent };
+  const dir = new LabDirectory(`${name}-certs-dir`, { path: certsDir }, opts);
+  const inDir = { parent, dependsOn: [dir] };
+
+  const password = (id: string) => new Password(`${name}-${id}-password`, { length: 24 }, opts).value;
+  const nodePassword = password("node");
+  const keystorePassword = password("keystore");
+  const userPasswords = pulumi.all(
+    Object.fromEntries(
+      Object.entries(security.users).map(([user, cfg]) => [user, cfg.password ? pulumi.secret(cfg.password) : password(`user-${user}`)]),
+    ),
+  ) as pulumi.Output<Record<string, string>>;
+
+  const ca = new CertificateAuthority(`${name}-ca`, { commonName: `kraftlab ${lab} CA`, validityDays: security.caValidityDays }, opts);
+  const caFile = path.join(certsDir, "ca.pem");
+  const caPem = new LabFile(`${name}-ca-pem`, { path: caFile, content: ca.certPem, encoding: "utf8", mode: 0o644 }, inDir);
+
+  const keystores = new Map<number, LabFile>();
+  for (const node of plan.nodes) {
+    const cert = new NodeCertificate(
+      `${name}-node-${node.id}-certificate`,
+      {
+        caCertPem: ca.certPem,
+        caKeyPem: ca.keyPem,
+        commonName: `node-${node.id}`,
+        dnsNames: ["localhost", `node-${node.id}`],
+        ipAddresses: [plan.host].filter((h) => /^[\d.]+$/.test(h)),
+        validityDays: security.certificateValidityDays,
+        keystorePassword,
+      },
+      opts,
+    );
+    keystores.set(
+      node.id,
+      new LabFile(
+        `${name}-node-${node.id}-keystore`,
+        { path: path.join(certsDir, `node-${node.id}.p12`), content: cert.keystore, encoding: "base64", mode: 0o600 },
+        inDir,
+      ),
+    );
+  }
+
+  const clientFile = (id: string, user: string, fileName: string) =>
+    new LabFile(
+      `${name}-${id}`,
+      {
+        path: path.join(certsDir, fileName),
+        content: userPasswords.apply((pw) => renderClientProperties(plan, lab, { user, password: pw[user], truststoreFile: caFile })),
+        encoding: "utf8",
+        mode: 0o600,
+      },
+      inDir,
+    );
+  const clientFiles = Object.fromEntries(
+    Object.keys(security.users).map((user) => [user, clientFile(`client-${user}`, user, `client-${user}.properties`).path]),
+  );
+
+  return {
+    secretsFor: (id) =>
+      pulumi.all([nodePassword, keystorePassword, userPasswords]).apply(([node, keystore, users]) => ({
+        nodePassword: node,
+        keystorePassword: keystore,
+        userPasswords: users,
+        keystoreFile: path.join(certsDir, `node-${id}.p12`),
+        truststoreFile: caFile,
+      })),
+    nodeDependencies: [caPem, ...keystores.values()],
+    caFile,
+    clientFiles,
+    adminFile: clientFile("admin-properties", security.adminUser, "admin.properties"),
+    passwords: pulumi.secret(userPasswords),
+  };
+}
