@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COMBINED_3, labConfig } from "./testing";
-import { busyPortProblems, validateLab } from "./validate";
+import { busyPortProblems, securityFindings, validateLab } from "./validate";
 
 describe("validateLab", () => {
   it("accepts the lab's 3 combined nodes and dedicated controllers", () => {
@@ -88,6 +88,59 @@ describe("busyPortProblems", () => {
   it("names the node, listener, port and the fix", () => {
     expect(busyPortProblems([{ nodeId: 2, kind: "external", port: 9192 }])).toEqual([
       "node 2 external port 9192 is already in use by another process; stop that process, or set kraftlab:ports (or kraftlab:nodes[].ports.external) to a free port",
+    ]);
+  });
+});
+
+describe("securityFindings", () => {
+  const security = (extra: Record<string, unknown> = {}) =>
+    labConfig(COMBINED_3, { security: { users: { admin: {}, alice: {} }, ...extra } }).security!;
+
+  it("accepts the lab's secure setup", () => {
+    expect(securityFindings(security({ acls: [{ principal: "User:alice", operation: "Read" }], quotas: { alice: { producerByteRate: 1024 } } }))).toEqual({
+      errors: [],
+      warnings: [],
+    });
+  });
+
+  it("refuses a PLAINTEXT controller or inter-broker listener under the authorizer", () => {
+    expect(securityFindings(security({ listeners: { controller: "PLAINTEXT" } })).errors).toEqual([
+      "kraftlab:security.listeners.controller: PLAINTEXT nodes present User:ANONYMOUS, which the authorizer would have to make a super user, opening the cluster to every plaintext client; use SASL_SSL or SSL",
+    ]);
+  });
+
+  it("names ACLs, quotas and super users that point at undeclared users", () => {
+    const { errors } = securityFindings(
+      security({ superUsers: ["admin", "root"], acls: [{ principal: "User:bob", operation: "Write" }], quotas: { carol: { consumerByteRate: 1 } } }),
+    );
+    expect(errors).toEqual([
+      'kraftlab:security.superUsers[1]: "root" is not a user; declare it under kraftlab:security.users (declared: admin, alice)',
+      "kraftlab:security.acls[0].principal: User:bob is not a user; declare it under kraftlab:security.users (declared: admin, alice)",
+      'kraftlab:security.quotas.carol: "carol" is not a user; declare it under kraftlab:security.users (declared: admin, alice)',
+    ]);
+  });
+
+  it("needs the admin user declared and a super user", () => {
+    expect(securityFindings(security({ adminUser: "alice" })).errors).toEqual([
+      'kraftlab:security.superUsers: the admin user "alice" manages ACLs and quotas and must be a super user; add it',
+    ]);
+    expect(securityFindings({ ...security(), users: { alice: {} } }).errors[0]).toBe(
+      'kraftlab:security.adminUser: "admin" is not a user; declare it under kraftlab:security.users (declared: alice)',
+    );
+  });
+
+  it("refuses SCRAM until it is supported, and passwords JAAS cannot quote", () => {
+    expect(securityFindings(security({ mechanism: "SCRAM-SHA-512" })).errors).toEqual([
+      "kraftlab:security.mechanism: SCRAM-SHA-512 is not supported yet; use PLAIN",
+    ]);
+    expect(securityFindings(security({ users: { admin: {}, alice: { password: 'quote"inside' } } })).errors[0]).toMatch(
+      /^kraftlab:security\.users\.alice\.password: must not contain " or \\/,
+    );
+  });
+
+  it("explains the TOPIC:* gotcha it handles", () => {
+    expect(securityFindings(security({ acls: [{ principal: "User:alice", permission: "Deny", operation: "Write" }] })).warnings).toEqual([
+      expect.stringMatching(/^kraftlab:security\.acls: a resource pattern with only Deny ACLs .* adds `Allow User:\* All` there \(deny still wins\)$/),
     ]);
   });
 });

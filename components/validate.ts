@@ -1,6 +1,7 @@
 // Semantic checks over a parsed config, pure so they are unit-tested and run before anything is
 // touched. Each message starts with the offending key and ends with the fix.
-import type { LabConfig } from "./config";
+import type { LabConfig, SecurityConfig } from "./config";
+import { effectiveAcls } from "./security/access";
 import { MANAGED_PREFIX, MANAGED_PROPERTIES } from "./render";
 import { nodePorts, replicationPlan, type ListenerKind } from "./topology";
 
@@ -60,8 +61,62 @@ export function validateLab(cfg: LabConfig): Findings {
   Object.keys(cfg.properties).forEach((key) => managed(key, `kraftlab:properties.${key}`));
   nodes.forEach((node, i) => Object.keys(node.properties ?? {}).forEach((key) => managed(key, `kraftlab:nodes[${i}].properties.${key}`)));
 
-  if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(cfg.host)) {
+  if (!cfg.security && !/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(cfg.host)) {
     warnings.push(`kraftlab:host: ${cfg.host} is not a loopback address, so these plaintext listeners are reachable from the network; use 127.0.0.1 unless that is what you want`);
+  }
+  if (cfg.security) {
+    const security = securityFindings(cfg.security);
+    errors.push(...security.errors);
+    warnings.push(...security.warnings);
+  }
+  return { errors, warnings };
+}
+
+/** Checks of kraftlab:security: every principal the lab relies on exists and can do its job. */
+export function securityFindings(security: SecurityConfig): Findings {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const users = Object.keys(security.users);
+  const declared = (user: string) => users.includes(user);
+  const usersHint = `declare it under kraftlab:security.users (declared: ${users.join(", ") || "none"})`;
+
+  for (const kind of ["controller", "internal"] as const) {
+    const protocol = security.listeners[kind];
+    if (protocol === "PLAINTEXT") {
+      errors.push(
+        `kraftlab:security.listeners.${kind}: PLAINTEXT nodes present User:ANONYMOUS, which the authorizer would have to make a super user, opening the cluster to every plaintext client; use SASL_SSL or SSL`,
+      );
+    }
+  }
+  if (security.mechanism !== "PLAIN") {
+    errors.push(`kraftlab:security.mechanism: ${security.mechanism} is not supported yet; use PLAIN`);
+  }
+  if (!declared(security.adminUser)) errors.push(`kraftlab:security.adminUser: "${security.adminUser}" is not a user; ${usersHint}`);
+  if (!security.superUsers.includes(security.adminUser)) {
+    errors.push(`kraftlab:security.superUsers: the admin user "${security.adminUser}" manages ACLs and quotas and must be a super user; add it`);
+  }
+  security.superUsers.forEach((user, i) => {
+    if (!declared(user)) errors.push(`kraftlab:security.superUsers[${i}]: "${user}" is not a user; ${usersHint}`);
+  });
+  security.acls.forEach((acl, i) => {
+    const user = acl.principal.slice("User:".length);
+    if (user !== "*" && !declared(user)) errors.push(`kraftlab:security.acls[${i}].principal: ${acl.principal} is not a user; ${usersHint}`);
+  });
+  Object.keys(security.quotas).forEach((user) => {
+    if (!declared(user)) errors.push(`kraftlab:security.quotas.${user}: "${user}" is not a user; ${usersHint}`);
+  });
+  for (const [user, { password }] of Object.entries(security.users)) {
+    if (password !== undefined && /["\\]/.test(password)) {
+      errors.push(`kraftlab:security.users.${user}.password: must not contain " or \\ (JAAS quoting); choose another password`);
+    }
+  }
+  if (security.listeners.external === "PLAINTEXT" || security.listeners.external === "SSL") {
+    warnings.push(`kraftlab:security.listeners.external: ${security.listeners.external} clients are not authenticated and act as User:ANONYMOUS; use SASL_SSL to have users`);
+  }
+  if (security.allowEveryoneIfNoAclFound && effectiveAcls(security).length > security.acls.length) {
+    warnings.push(
+      "kraftlab:security.acls: a resource pattern with only Deny ACLs would stop allow.everyone.if.no.acl.found from applying to everyone else on it; kraftlab adds `Allow User:* All` there (deny still wins)",
+    );
   }
   return { errors, warnings };
 }

@@ -1,0 +1,103 @@
+import { getProperties } from "properties-file";
+import { describe, expect, it } from "vitest";
+import { renderClientProperties, renderServerProperties } from "../render";
+import { COMBINED_3, labConfig } from "../testing";
+import { planCluster } from "../topology";
+import { clientSecurityProperties, nodePrincipals, plainJaas, superUsers } from "./listeners";
+
+const secure = (security: Record<string, unknown> = {}) => labConfig(COMBINED_3, { security: { users: { admin: {}, alice: {} }, ...security } });
+const secrets = {
+  nodePassword: "nodepw",
+  keystorePassword: "kspw",
+  userPasswords: { admin: "adminpw", alice: "alicepw" },
+  keystoreFile: "/certs/node-1.p12",
+  truststoreFile: "/certs/ca.pem",
+};
+
+describe("principals", () => {
+  it("nodes are one SASL user, or their certificate's CN with mTLS", () => {
+    expect(nodePrincipals("SASL_SSL", [1, 2])).toEqual(["User:kraftlab-node"]);
+    expect(nodePrincipals("SSL", [1, 2])).toEqual(["User:node-1", "User:node-2"]);
+  });
+
+  it("makes the nodes' principals and the configured users super users, never ANONYMOUS", () => {
+    const cfg = secure().security!;
+    expect(superUsers(cfg, [1, 2, 3])).toEqual(["User:kraftlab-node", "User:admin"]);
+    expect(superUsers({ ...cfg, listeners: { ...cfg.listeners, controller: "SSL" } }, [1, 2])).toEqual([
+      "User:node-1", "User:node-2", "User:kraftlab-node", "User:admin",
+    ]);
+  });
+});
+
+describe("plainJaas", () => {
+  it("lists the node's own identity and the accepted users, quoting values", () => {
+    expect(plainJaas({ username: "n", password: 'p"w' }, { a: "x\\y" })).toBe(
+      'org.apache.kafka.common.security.plain.PlainLoginModule required username="n" password="p\\"w" user_a="x\\\\y";',
+    );
+  });
+});
+
+describe("secure server.properties", () => {
+  const plan = planCluster(secure(), "/lab");
+  const props = getProperties(renderServerProperties(plan, plan.nodes[0], "dev", secrets));
+
+  it("puts SASL_SSL on every listener with PKCS12 keystore and PEM truststore", () => {
+    expect(props["listener.security.protocol.map"]).toBe("EXTERNAL:SASL_SSL,INTERNAL:SASL_SSL,CONTROLLER:SASL_SSL");
+    expect(props).toMatchObject({
+      "ssl.keystore.type": "PKCS12",
+      "ssl.keystore.location": "/certs/node-1.p12",
+      "ssl.keystore.password": "kspw",
+      "ssl.truststore.type": "PEM",
+      "ssl.truststore.location": "/certs/ca.pem",
+      "sasl.mechanism.inter.broker.protocol": "PLAIN",
+      "sasl.mechanism.controller.protocol": "PLAIN",
+    });
+  });
+
+  it("lets nodes authenticate to each other and clients to EXTERNAL", () => {
+    expect(props["listener.name.controller.plain.sasl.jaas.config"]).toBe(
+      'org.apache.kafka.common.security.plain.PlainLoginModule required username="kraftlab-node" password="nodepw" user_kraftlab-node="nodepw";',
+    );
+    expect(props["listener.name.internal.plain.sasl.jaas.config"]).toBe(props["listener.name.controller.plain.sasl.jaas.config"]);
+    expect(props["listener.name.external.plain.sasl.jaas.config"]).toBe(
+      'org.apache.kafka.common.security.plain.PlainLoginModule required user_admin="adminpw" user_alice="alicepw";',
+    );
+  });
+
+  it("switches on the StandardAuthorizer with the right super users", () => {
+    expect(props).toMatchObject({
+      "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+      "super.users": "User:kraftlab-node;User:admin",
+      "allow.everyone.if.no.acl.found": "true",
+    });
+  });
+
+  it("requires client certificates on node listeners that use SSL", () => {
+    const mtls = planCluster(secure({ listeners: { internal: "SSL", controller: "SSL" } }), "/lab");
+    const p = getProperties(renderServerProperties(mtls, mtls.nodes[0], "dev", secrets));
+    expect(p["listener.name.internal.ssl.client.auth"]).toBe("required");
+    expect(p["listener.name.controller.ssl.client.auth"]).toBe("required");
+    expect(p["listener.name.controller.plain.sasl.jaas.config"]).toBeUndefined();
+    expect(p["super.users"]).toBe("User:node-1;User:node-2;User:node-3;User:admin");
+  });
+});
+
+describe("client properties", () => {
+  it("gives a user SASL_SSL with PLAIN, its own credentials and the CA", () => {
+    const plan = planCluster(secure(), "/lab");
+    expect(getProperties(renderClientProperties(plan, "dev", { user: "alice", password: "alicepw", truststoreFile: "/certs/ca.pem" }))).toEqual({
+      "bootstrap.servers": "127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292",
+      "security.protocol": "SASL_SSL",
+      "ssl.truststore.type": "PEM",
+      "ssl.truststore.location": "/certs/ca.pem",
+      "sasl.mechanism": "PLAIN",
+      "sasl.jaas.config": 'org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="alicepw";',
+    });
+  });
+
+  it("needs no credentials on an SSL listener", () => {
+    expect(clientSecurityProperties({ ...secure().security!, listeners: { external: "SSL", internal: "SASL_SSL", controller: "SASL_SSL" } }, "a", "p", "/ca.pem")).toEqual([
+      ["security.protocol", "SSL"], ["ssl.truststore.type", "PEM"], ["ssl.truststore.location", "/ca.pem"],
+    ]);
+  });
+});
