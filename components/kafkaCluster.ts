@@ -102,7 +102,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
           acls: effectiveAcls(plan.security),
           quotas: plan.security.quotas,
         },
-        { parent: this, dependsOn: [...nodes, security.adminFile] },
+        // When the whole lab goes, its ACLs and quotas go with the cluster: no need to remove them one by one.
+        { parent: this, dependsOn: [...nodes, security.adminFile], deletedWith: labDir },
       );
       this.caCertificate = security.caFile;
       this.clientFiles = security.clientFiles;

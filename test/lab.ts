@@ -1,13 +1,13 @@
 // End-to-end harness: a real stack through the Automation API and the real CLI, in its own state
 // backend, lab directory and ports, with real Kafka tools; cleanup leaves nothing even on failure.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { NodeInfo } from "../components/kafkaCluster";
 import { openStack } from "../lab/stack";
-import { defaultKafkaHome } from "../lab/toolchain";
+import { defaultKafkaHome, pulumiEnv, pulumiRoot } from "../lab/toolchain";
 
 /** The stack outputs of index.ts, resolved. */
 export interface LabOutputs {
@@ -16,6 +16,10 @@ export interface LabOutputs {
   kafkaHome: string;
   clientProperties: string;
   nodes: NodeInfo[];
+  /** With security only. */
+  caCertificate?: string;
+  clientFiles?: Record<string, string>;
+  userPasswords?: Record<string, string>;
 }
 
 export class TestLab {
@@ -23,24 +27,36 @@ export class TestLab {
     readonly stack: Stack,
     readonly root: string,
     readonly labDir: string,
+    readonly certsDir: string,
   ) {}
 
-  /** A stack `e2e-<name>` with `config` (kraftlab: keys) plus its own labDir, backend and state. */
+  /** A stack `e2e-<name>` with `config` (kraftlab: keys) plus its own labDir, certsDir and state backend. */
   static async create(name: string, config: Record<string, unknown>): Promise<TestLab> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), `kraftlab-e2e-${name}-`));
     const labDir = path.join(root, "lab");
+    const certsDir = path.join(root, "certs");
     const stack = await openStack({
       stackName: `e2e-${name}`,
-      config: { labDir, ...config },
+      config: { labDir, certsDir, ...config },
       env: { PULUMI_BACKEND_URL: `file://${path.join(root, "state")}` },
     });
-    return new TestLab(stack, root, labDir);
+    return new TestLab(stack, root, labDir, certsDir);
   }
 
   async up(): Promise<{ outputs: LabOutputs; changes: Record<string, number> }> {
     const result = await this.stack.up({ color: "never" });
     const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value])) as LabOutputs;
     return { outputs, changes: result.summary.resourceChanges ?? {} };
+  }
+
+  /** `pulumi stack export` as a user runs it (the Automation API's exportStack adds --show-secrets). */
+  exportState(): string {
+    return execFileSync(path.join(pulumiRoot(), "bin", "pulumi"), ["stack", "export", "--stack", this.stack.name], {
+      cwd: this.stack.workspace.workDir,
+      env: { ...process.env, ...pulumiEnv({ PULUMI_BACKEND_URL: `file://${path.join(this.root, "state")}` }) },
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
   }
 
   /** Destroys the stack, removes it and its config file, and kills anything of the lab left running. */
@@ -71,30 +87,42 @@ export function labProcesses(dir: string): number[] {
     .map(Number);
 }
 
-/** Runs `bin/<tool>.sh` of the distribution kraftlab installed; resolves with its stdout. */
-export function kafkaTool(tool: string, args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
+/** Runs `bin/<tool>.sh` of the distribution kraftlab installed; never rejects. */
+export function runKafkaTool(tool: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
     const child = execFile(
       path.join(defaultKafkaHome(), "bin", `${tool}.sh`),
       args,
       { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => (err ? reject(new Error(`${tool} ${args.join(" ")} failed: ${err.message}\n${stderr}`)) : resolve(stdout)),
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(input ?? "");
   });
 }
 
+/** Runs a Kafka tool; resolves with its stdout, rejects with its stderr when it fails. */
+export async function kafkaTool(tool: string, args: string[], input?: string): Promise<string> {
+  const { code, stdout, stderr } = await runKafkaTool(tool, args, input);
+  if (code !== 0) throw new Error(`${tool} ${args.join(" ")} failed (${code}):\n${stderr}`);
+  return stdout;
+}
+
+/** `--command-config FILE` when a client config is given. */
+const withConfig = (config?: string) => (config ? ["--command-config", config] : []);
+
 /** Produces `count` keyless messages `<prefix>-<i>` with acks=all; returns them. */
-export async function produce(bootstrap: string, topic: string, count: number, prefix = "msg"): Promise<string[]> {
+export async function produce(bootstrap: string, topic: string, count: number, prefix = "msg", config?: string): Promise<string[]> {
   const sent = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
-  await kafkaTool("kafka-console-producer", ["--bootstrap-server", bootstrap, "--topic", topic, "--producer-property", "acks=all"], `${sent.join("\n")}\n`);
+  const args = ["--bootstrap-server", bootstrap, "--topic", topic, "--producer-property", "acks=all", ...withConfig(config)];
+  await kafkaTool("kafka-console-producer", args, `${sent.join("\n")}\n`);
   return sent;
 }
 
 /** Reads `count` messages of `topic` from the beginning. */
-export async function consume(bootstrap: string, topic: string, count: number): Promise<string[]> {
+export async function consume(bootstrap: string, topic: string, count: number, config?: string): Promise<string[]> {
   const out = await kafkaTool("kafka-console-consumer", [
     "--bootstrap-server", bootstrap, "--topic", topic, "--from-beginning", "--max-messages", String(count), "--timeout-ms", "60000",
+    ...withConfig(config),
   ]);
   return out.split("\n").filter(Boolean);
 }

@@ -78,8 +78,8 @@ const clusterAccess: Handler = {
     return { outs: news };
   },
   async delete(_id, olds: AccessInputs) {
-    // When the whole lab goes, the cluster goes with its ACLs: only tidy up a cluster that stays.
-    await applyAccess(olds, { ...olds, acls: [], quotas: {} }).catch(() => undefined);
+    // Security removed from a lab that stays (a whole-lab destroy skips this: deletedWith).
+    await applyAccess(olds, { ...olds, acls: [], quotas: {} });
   },
   async read(id, olds) {
     return { id, props: olds };
