@@ -13,6 +13,22 @@ const KRAFTLAB_PORT = 47092;
 const SCRIPT_PORT = 48092;
 const TARGETS = { coldUpRatio: 1.3, noopUpSeconds: 10, destroySeconds: 15, rssGiB: 3 };
 
+const PERF_RECORDS = 50_000;
+
+/** producer-perf-test over `config` (a client file, or plaintext): records per second, best of two runs (the first warms the JIT). */
+function producerThroughput(bootstrap: string, config?: string): number {
+  return Math.max(producerRun(bootstrap, config), producerRun(bootstrap, config));
+}
+
+function producerRun(bootstrap: string, config?: string): number {
+  const out = execFileSync(path.join(defaultKafkaHome(), "bin", "kafka-producer-perf-test.sh"), [
+    "--topic", "bench", "--num-records", String(PERF_RECORDS), "--record-size", "1024", "--throughput", "-1",
+    ...(config ? ["--command-config", config] : []),
+    "--producer-props", `bootstrap.servers=${bootstrap}`, "acks=all",
+  ], { encoding: "utf8" });
+  return Number(new RegExp(`${PERF_RECORDS} records sent, ([\\d.]+) records/sec`).exec(out)?.[1]);
+}
+
 const seconds = async (work: () => Promise<unknown>) => {
   const start = process.hrtime.bigint();
   await work();
@@ -30,10 +46,17 @@ async function main() {
   const env = { ...process.env, KAFKA_HOME: defaultKafkaHome() };
   const stack = await openStack({
     stackName: "bench",
-    config: { nodes: [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] })), labDir, heap: HEAP, ports: { external: KRAFTLAB_PORT, internal: KRAFTLAB_PORT + 1, controller: KRAFTLAB_PORT + 2 } },
+    config: {
+      nodes: [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] })),
+      labDir,
+      certsDir: path.join(root, "certs"),
+      heap: HEAP,
+      ports: { external: KRAFTLAB_PORT, internal: KRAFTLAB_PORT + 1, controller: KRAFTLAB_PORT + 2 },
+    },
     env: { PULUMI_BACKEND_URL: `file://${path.join(root, "state")}` },
   });
   const rounds: Record<string, number>[] = [];
+  const security: { plaintext?: number; saslSsl?: number } = {};
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       const r: Record<string, number> = {};
@@ -54,6 +77,21 @@ async function main() {
       rounds.push(r);
       console.log(`round ${round}: ${JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v.toFixed(2))])))}`);
     }
+    // The cost of security: the same lab, plaintext then SASL_SSL on every listener, same records.
+    const plain = await stack.up();
+    const bootstrap = plain.outputs.bootstrapServers.value as string;
+    const create = (config?: string) =>
+      execFileSync(path.join(defaultKafkaHome(), "bin", "kafka-topics.sh"), [
+        "--bootstrap-server", bootstrap, "--create", "--if-not-exists", "--topic", "bench", "--partitions", "3", "--replication-factor", "3",
+        ...(config ? ["--command-config", config] : []),
+      ]);
+    create();
+    security.plaintext = producerThroughput(bootstrap);
+    await stack.setConfig("kraftlab:security", { value: JSON.stringify({ users: { admin: {} } }) });
+    const secure = await stack.up();
+    const admin = secure.outputs.clientProperties.value as string;
+    create(admin);
+    security.saslSsl = producerThroughput(bootstrap, admin);
   } finally {
     await stack.destroy().catch(() => undefined);
     await stack.workspace.removeStack("bench").catch(() => undefined);
@@ -70,6 +108,7 @@ async function main() {
     ["destroy (kraftlab) / down (script)", `${m("destroy").toFixed(1)} s / ${m("scriptDown").toFixed(1)} s`, `<= ${TARGETS.destroySeconds} s`, m("destroy") <= TARGETS.destroySeconds],
     ["RSS of the 3 nodes (heap 512m)", `${m("rssGiB").toFixed(2)} GiB`, `<= ${TARGETS.rssGiB} GiB`, m("rssGiB") <= TARGETS.rssGiB],
   ];
+  const securityRow = `| produce, ${PERF_RECORDS} x 1 KiB, acks=all: PLAINTEXT / SASL_SSL | ${security.plaintext?.toFixed(0)} / ${security.saslSsl?.toFixed(0)} records/s (SASL_SSL at ${(((security.saslSsl ?? 0) / (security.plaintext ?? 1)) * 100).toFixed(0)}%) | (measured, no target) | - |`;
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const table = [
     `# kraftlab benchmark, ${new Date().toISOString()}`,
@@ -79,11 +118,12 @@ async function main() {
     "| measure | result | target | met |",
     "| --- | --- | --- | --- |",
     ...rows.map(([what, result, target, met]) => `| ${what} | ${result} | ${target} | ${met ? "yes" : "NO"} |`),
+    securityRow,
     "",
   ].join("\n");
   const dir = path.join(PROJECT_DIR, "bench", "results");
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify({ rounds, targets: TARGETS }, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify({ rounds, security, targets: TARGETS }, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, `${stamp}.md`), table);
   console.log(`\n${table}`);
 }
