@@ -4,6 +4,7 @@ import type { LabConfig } from "./config";
 import { ClusterId, LabDirectory, LabFile, NodeProcess } from "./process/resources";
 import { effectiveAcls } from "./security/access";
 import { createLabSecurity } from "./security/labSecurity";
+import { isSasl } from "./security/listeners";
 import { ClusterAccess } from "./security/resources";
 import { renderClientProperties, renderServerProperties } from "./render";
 import { planCluster, type NodePorts } from "./topology";
@@ -93,17 +94,20 @@ export class KafkaCluster extends pulumi.ComponentResource {
         { parent: this, dependsOn: [labDir] },
       );
     if (plan.security && security) {
+      const scram = plan.security.mechanism !== "PLAIN" && isSasl(plan.security.listeners.external);
       new ClusterAccess(
         `${name}-access`,
         {
           kafkaHome: args.kafkaHome,
-          bootstrapServers: plan.bootstrapServers,
-          commandConfig: security.adminFile.path,
+          bootstrapServers: plan.brokers.map((n) => `${plan.host}:${n.ports.internal}`).join(","),
+          commandConfig: security.operatorFile.path,
           acls: effectiveAcls(plan.security),
           quotas: plan.security.quotas,
+          scramMechanism: scram ? plan.security.mechanism : undefined,
+          scramUsers: scram ? security.passwords : {},
         },
         // When the whole lab goes, its ACLs and quotas go with the cluster: no need to remove them one by one.
-        { parent: this, dependsOn: [...nodes, security.adminFile], deletedWith: labDir },
+        { parent: this, dependsOn: [...nodes, security.operatorFile], deletedWith: labDir },
       );
       this.caCertificate = security.caFile;
       this.clientFiles = security.clientFiles;

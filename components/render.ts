@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Handlebars from "handlebars";
 import { escapeKey, escapeValue } from "properties-file/escape";
-import { clientSecurityProperties, serverSecurityProperties, type SecuritySecrets } from "./security/listeners";
+import { clientSecurityProperties, operatorProperties, serverSecurityProperties, type SecuritySecrets } from "./security/listeners";
 import { LISTENER, type ClusterPlan, type ListenerKind, type NodePlan } from "./topology";
 
 const TEMPLATES = path.join(__dirname, "..", "templates");
@@ -105,4 +105,11 @@ export function renderClientProperties(
       ? clientSecurityProperties(plan.security, client.user, client.password, client.truststoreFile)
       : [["security.protocol", "PLAINTEXT"]];
   return clientTemplate({ lab, user: client?.user, bootstrapServers: plan.bootstrapServers, security: escaped(security) });
+}
+
+/** The program's own client config: INTERNAL listeners, node identity (see operatorProperties). */
+export function renderOperatorProperties(plan: ClusterPlan, lab: string, secrets: SecuritySecrets): string {
+  if (!plan.security) throw new Error("renderOperatorProperties: only for a secure plan");
+  const bootstrapServers = plan.brokers.map((n) => `${plan.host}:${n.ports.internal}`).join(",");
+  return clientTemplate({ lab, user: "kraftlab (operator)", bootstrapServers, security: escaped(operatorProperties(plan.security, secrets)) });
 }

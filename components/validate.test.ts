@@ -129,10 +129,14 @@ describe("securityFindings", () => {
     );
   });
 
-  it("refuses SCRAM until it is supported, and passwords JAAS cannot quote", () => {
-    expect(securityFindings(security({ mechanism: "SCRAM-SHA-512" })).errors).toEqual([
-      "kraftlab:security.mechanism: SCRAM-SHA-512 is not supported yet; use PLAIN",
-    ]);
+  it("accepts SCRAM for clients, and says when no SASL listener uses it", () => {
+    expect(securityFindings(security({ mechanism: "SCRAM-SHA-512" }))).toEqual({ errors: [], warnings: [] });
+    expect(securityFindings(security({ mechanism: "SCRAM-SHA-256", listeners: { external: "SSL" } })).warnings[0]).toBe(
+      "kraftlab:security.mechanism: SCRAM-SHA-256 is unused: the external listener is SSL, without SASL",
+    );
+  });
+
+  it("refuses passwords JAAS cannot quote", () => {
     expect(securityFindings(security({ users: { admin: {}, alice: { password: 'quote"inside' } } })).errors[0]).toMatch(
       /^kraftlab:security\.users\.alice\.password: must not contain " or \\/,
     );

@@ -2,6 +2,7 @@
 // touched. Each message starts with the offending key and ends with the fix.
 import type { LabConfig, SecurityConfig } from "./config";
 import { effectiveAcls } from "./security/access";
+import { isSasl } from "./security/listeners";
 import { MANAGED_PREFIX, MANAGED_PROPERTIES } from "./render";
 import { nodePorts, replicationPlan, type ListenerKind } from "./topology";
 
@@ -88,8 +89,8 @@ export function securityFindings(security: SecurityConfig): Findings {
       );
     }
   }
-  if (security.mechanism !== "PLAIN") {
-    errors.push(`kraftlab:security.mechanism: ${security.mechanism} is not supported yet; use PLAIN`);
+  if (security.mechanism !== "PLAIN" && !isSasl(security.listeners.external)) {
+    warnings.push(`kraftlab:security.mechanism: ${security.mechanism} is unused: the external listener is ${security.listeners.external}, without SASL`);
   }
   if (!declared(security.adminUser)) errors.push(`kraftlab:security.adminUser: "${security.adminUser}" is not a user; ${usersHint}`);
   if (!security.superUsers.includes(security.adminUser)) {

@@ -159,3 +159,46 @@ describe("a secure lab", () => {
     expect(fs.existsSync(lab.certsDir)).toBe(false);
   });
 });
+
+describe("a lab with SCRAM users", () => {
+  let lab: TestLab;
+  let outputs: LabOutputs;
+  const users = (names: string[]) => ({ mechanism: "SCRAM-SHA-512", users: Object.fromEntries(names.map((n) => [n, {}])) });
+
+  beforeAll(async () => {
+    lab = await TestLab.create("scram", {
+      nodes: [{ id: 1, roles: ["broker", "controller"] }],
+      ports: { external: 50092, internal: 50093, controller: 50094 },
+      security: users(["admin", "alice"]),
+    });
+    ({ outputs } = await lab.up());
+  });
+  afterAll(async () => lab?.cleanup());
+
+  it("lets admin produce and alice consume with SCRAM-SHA-512", async () => {
+    const files = outputs.clientFiles as Record<string, string>;
+    expect(fs.readFileSync(files.alice, "utf8")).toContain("sasl.mechanism=SCRAM-SHA-512");
+    const sent = await produce(outputs.bootstrapServers, "scram", 50, "admin", files.admin);
+    expect((await consume(outputs.bootstrapServers, "scram", 50, files.alice)).sort()).toEqual(sent.sort());
+  });
+
+  it("adds and removes a user on the running cluster without restarting a node", async () => {
+    await lab.stack.setConfig("kraftlab:security", { value: JSON.stringify(users(["admin", "alice", "bob"])) });
+    const added = await lab.up();
+    expect(added.outputs.nodes[0].pid).toBe(outputs.nodes[0].pid);
+    const bobFile = (added.outputs.clientFiles as Record<string, string>).bob;
+    const kept = path.join(lab.root, "bob.properties");
+    fs.copyFileSync(bobFile, kept);
+    const list = ["--bootstrap-server", outputs.bootstrapServers, "--command-config", kept, "--list"];
+    expect(await kafkaTool("kafka-topics", list)).toContain("scram");
+
+    await lab.stack.setConfig("kraftlab:security", { value: JSON.stringify(users(["admin", "alice"])) });
+    const removed = await lab.up();
+    expect(removed.outputs.nodes[0].pid).toBe(outputs.nodes[0].pid);
+    expect(fs.existsSync(bobFile)).toBe(false);
+    fs.appendFileSync(kept, "request.timeout.ms=5000\ndefault.api.timeout.ms=10000\n");
+    const refused = await runKafkaTool("kafka-topics", list);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr, refused.stderr).toMatch(/SaslAuthenticationException: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512/);
+  });
+});

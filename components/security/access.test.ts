@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AclConfig } from "../config";
-import { aclArgs, aclChanges, effectiveAcls, quotaCommands } from "./access";
+import { aclArgs, aclChanges, effectiveAcls, quotaCommands, scramCommands } from "./access";
 
 const denyAliceWrite: AclConfig = { principal: "User:alice", permission: "Deny", operation: "Write", resourceType: "Topic", resourceName: "*", patternType: "Literal", host: "*" };
 const allowBobGroup: AclConfig = { principal: "User:bob", permission: "Allow", operation: "Read", resourceType: "Group", resourceName: "app-", patternType: "Prefixed", host: "*" };
@@ -56,5 +56,17 @@ describe("effectiveAcls", () => {
     const allowBobTopics = { ...denyAliceWrite, principal: "User:bob", permission: "Allow" as const, operation: "Read" as const };
     expect(effectiveAcls({ acls: [denyAliceWrite, allowBobTopics], allowEveryoneIfNoAclFound: true })).toEqual([denyAliceWrite, allowBobTopics]);
     expect(effectiveAcls({ acls: [denyAliceWrite], allowEveryoneIfNoAclFound: false })).toEqual([denyAliceWrite]);
+  });
+});
+
+describe("scramCommands", () => {
+  it("creates new users, resets changed passwords and deletes removed users", () => {
+    expect(scramCommands("SCRAM-SHA-512", { alice: "a1", bob: "b1" }, { alice: "a1", bob: "b2", carol: "c1" })).toEqual([
+      ["--alter", "--add-config", "SCRAM-SHA-512=[iterations=8192,password=b2]", "--entity-type", "users", "--entity-name", "bob"],
+      ["--alter", "--add-config", "SCRAM-SHA-512=[iterations=8192,password=c1]", "--entity-type", "users", "--entity-name", "carol"],
+    ]);
+    expect(scramCommands("SCRAM-SHA-256", { alice: "a1", bob: "b1" }, { alice: "a1" })).toEqual([
+      ["--alter", "--delete-config", "SCRAM-SHA-256", "--entity-type", "users", "--entity-name", "bob"],
+    ]);
   });
 });

@@ -66,3 +66,15 @@ export function quotaCommands(before: Quotas, after: Quotas): string[][] {
     ];
   });
 }
+
+/** kafka-configs arguments that turn SCRAM credentials `before` into `after` (user -> password). */
+export function scramCommands(mechanism: string, before: Record<string, string>, after: Record<string, string>): string[][] {
+  const entity = (user: string) => ["--entity-type", "users", "--entity-name", user];
+  const set = Object.entries(after)
+    .filter(([user, password]) => before[user] !== password)
+    .map(([user, password]) => ["--alter", "--add-config", `${mechanism}=[iterations=8192,password=${password}]`, ...entity(user)]);
+  const removed = Object.keys(before)
+    .filter((user) => !(user in after))
+    .map((user) => ["--alter", "--delete-config", mechanism, ...entity(user)]);
+  return [...set, ...removed];
+}

@@ -3,7 +3,7 @@ import { randomInt } from "node:crypto";
 import type { AclConfig } from "../config";
 import type { Handler } from "../process/handlers";
 import { kafkaTool } from "../process/tools";
-import { aclArgs, aclChanges, quotaCommands, type Quotas } from "./access";
+import { aclArgs, aclChanges, quotaCommands, scramCommands, type Quotas } from "./access";
 import { createCa, issueLeaf, pkcs12Keystore } from "./pki";
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -50,15 +50,29 @@ export interface NodeCertificateInputs {
 
 export interface AccessInputs {
   kafkaHome: string;
+  /** The INTERNAL listeners, where the program connects as the nodes do. */
   bootstrapServers: string;
-  /** admin.properties: how the program connects as the admin user. */
+  /** operator.properties: how it connects there. */
   commandConfig: string;
   acls: AclConfig[];
   quotas: Quotas;
+  /** SCRAM-SHA-256 or -512 when clients use SCRAM, with the users' passwords (secret). */
+  scramMechanism?: string;
+  scramUsers: Record<string, string>;
 }
 
-async function applyAccess(before: Pick<AccessInputs, "acls" | "quotas">, after: AccessInputs): Promise<void> {
+type Granted = Pick<AccessInputs, "acls" | "quotas" | "scramMechanism" | "scramUsers">;
+
+async function applyAccess(before: Granted, after: AccessInputs): Promise<void> {
   const connect = ["--bootstrap-server", after.bootstrapServers, "--command-config", after.commandConfig];
+  // A mechanism change drops the old credentials and sets all of the new ones.
+  if (before.scramMechanism && before.scramMechanism !== after.scramMechanism) {
+    for (const args of scramCommands(before.scramMechanism, before.scramUsers, {})) await kafkaTool(after.kafkaHome, "kafka-configs", [...connect, ...args]);
+  }
+  if (after.scramMechanism) {
+    const had = before.scramMechanism === after.scramMechanism ? before.scramUsers : {};
+    for (const args of scramCommands(after.scramMechanism, had, after.scramUsers)) await kafkaTool(after.kafkaHome, "kafka-configs", [...connect, ...args]);
+  }
   const { remove, add } = aclChanges(before.acls, after.acls);
   for (const acl of remove) await kafkaTool(after.kafkaHome, "kafka-acls", [...connect, "--remove", "--force", ...aclArgs(acl)]);
   for (const acl of add) await kafkaTool(after.kafkaHome, "kafka-acls", [...connect, "--add", ...aclArgs(acl)]);
@@ -67,11 +81,12 @@ async function applyAccess(before: Pick<AccessInputs, "acls" | "quotas">, after:
 
 const clusterAccess: Handler = {
   async create(inputs: AccessInputs) {
-    await applyAccess({ acls: [], quotas: {} }, inputs);
+    await applyAccess({ acls: [], quotas: {}, scramUsers: {} }, inputs);
     return { id: "access", outs: inputs };
   },
   async diff(_id, olds: AccessInputs, news: AccessInputs) {
-    return { changes: !same(olds.acls, news.acls) || !same(olds.quotas, news.quotas) || olds.commandConfig !== news.commandConfig };
+    const keys: (keyof AccessInputs)[] = ["acls", "quotas", "scramMechanism", "scramUsers", "commandConfig", "bootstrapServers"];
+    return { changes: keys.some((k) => !same(olds[k], news[k])) };
   },
   async update(_id, olds: AccessInputs, news: AccessInputs) {
     await applyAccess(olds, news);
@@ -79,7 +94,7 @@ const clusterAccess: Handler = {
   },
   async delete(_id, olds: AccessInputs) {
     // Security removed from a lab that stays (a whole-lab destroy skips this: deletedWith).
-    await applyAccess(olds, { ...olds, acls: [], quotas: {} });
+    await applyAccess(olds, { ...olds, acls: [], quotas: {}, scramMechanism: undefined, scramUsers: {} });
   },
   async read(id, olds) {
     return { id, props: olds };

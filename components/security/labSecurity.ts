@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { SecurityConfig } from "../config";
 import { LabDirectory, LabFile } from "../process/resources";
-import { renderClientProperties } from "../render";
+import { renderClientProperties, renderOperatorProperties } from "../render";
 import type { ClusterPlan } from "../topology";
 import type { SecuritySecrets } from "./listeners";
 import { CertificateAuthority, NodeCertificate, Password } from "./resources";
@@ -22,6 +22,8 @@ export interface LabSecurity {
   adminFile: LabFile;
   /** Every user's password, secret. */
   passwords: pulumi.Output<Record<string, string>>;
+  /** operator.properties: how the program manages ACLs, quotas and SCRAM users. */
+  operatorFile: LabFile;
 }
 
 export function createLabSecurity(
@@ -87,15 +89,28 @@ export function createLabSecurity(
     Object.keys(security.users).map((user) => [user, clientFile(`client-${user}`, user, `client-${user}.properties`).path]),
   );
 
+  const secretsFor = (id: number) =>
+    pulumi.all([nodePassword, keystorePassword, userPasswords]).apply(([node, keystore, users]) => ({
+      nodePassword: node,
+      keystorePassword: keystore,
+      userPasswords: users,
+      keystoreFile: path.join(certsDir, `node-${id}.p12`),
+      truststoreFile: caFile,
+    }));
+  const operatorFile = new LabFile(
+    `${name}-operator-properties`,
+    {
+      path: path.join(certsDir, "operator.properties"),
+      content: secretsFor(plan.brokers[0].id).apply((secrets) => renderOperatorProperties(plan, lab, secrets)),
+      encoding: "utf8",
+      mode: 0o600,
+    },
+    inDir,
+  );
+
   return {
-    secretsFor: (id) =>
-      pulumi.all([nodePassword, keystorePassword, userPasswords]).apply(([node, keystore, users]) => ({
-        nodePassword: node,
-        keystorePassword: keystore,
-        userPasswords: users,
-        keystoreFile: path.join(certsDir, `node-${id}.p12`),
-        truststoreFile: caFile,
-      })),
+    secretsFor,
+    operatorFile,
     nodeDependencies: [caPem, ...keystores.values()],
     caFile,
     clientFiles,

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { renderClientProperties, renderServerProperties } from "../render";
 import { COMBINED_3, labConfig } from "../testing";
 import { planCluster } from "../topology";
-import { clientSecurityProperties, nodePrincipals, plainJaas, superUsers } from "./listeners";
+import { clientSecurityProperties, nodePrincipals, operatorProperties, plainJaas, superUsers } from "./listeners";
 
 const secure = (security: Record<string, unknown> = {}) => labConfig(COMBINED_3, { security: { users: { admin: {}, alice: {} }, ...security } });
 const secrets = {
@@ -99,5 +99,42 @@ describe("client properties", () => {
     expect(clientSecurityProperties({ ...secure().security!, listeners: { external: "SSL", internal: "SASL_SSL", controller: "SASL_SSL" } }, "a", "p", "/ca.pem")).toEqual([
       ["security.protocol", "SSL"], ["ssl.truststore.type", "PEM"], ["ssl.truststore.location", "/ca.pem"],
     ]);
+  });
+});
+
+describe("SCRAM for clients", () => {
+  const plan = planCluster(secure({ mechanism: "SCRAM-SHA-512" }), "/lab");
+  const props = getProperties(renderServerProperties(plan, plan.nodes[0], "dev", secrets));
+
+  it("enables SCRAM on EXTERNAL only, users kept in the cluster rather than in JAAS", () => {
+    expect(props["listener.name.external.sasl.enabled.mechanisms"]).toBe("SCRAM-SHA-512");
+    expect(props["listener.name.external.scram-sha-512.sasl.jaas.config"]).toBe("org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    expect(props["listener.name.external.plain.sasl.jaas.config"]).toBeUndefined();
+    expect(props["listener.name.controller.sasl.enabled.mechanisms"]).toBe("PLAIN");
+    expect(props["sasl.mechanism.controller.protocol"]).toBe("PLAIN");
+  });
+
+  it("gives clients the SCRAM login module", () => {
+    expect(Object.fromEntries(clientSecurityProperties(plan.security!, "alice", "pw", "/ca.pem"))).toMatchObject({
+      "sasl.mechanism": "SCRAM-SHA-512",
+      "sasl.jaas.config": 'org.apache.kafka.common.security.scram.ScramLoginModule required username="alice" password="pw";',
+    });
+  });
+});
+
+describe("operatorProperties", () => {
+  it("connects as the nodes do: PLAIN node user on SASL, node keystore on mTLS", () => {
+    expect(Object.fromEntries(operatorProperties(secure().security!, secrets))).toEqual({
+      "security.protocol": "SASL_SSL",
+      "ssl.truststore.type": "PEM",
+      "ssl.truststore.location": "/certs/ca.pem",
+      "sasl.mechanism": "PLAIN",
+      "sasl.jaas.config": 'org.apache.kafka.common.security.plain.PlainLoginModule required username="kraftlab-node" password="nodepw";',
+    });
+    expect(Object.fromEntries(operatorProperties(secure({ listeners: { internal: "SSL" } }).security!, secrets))).toMatchObject({
+      "security.protocol": "SSL",
+      "ssl.keystore.location": "/certs/node-1.p12",
+      "ssl.keystore.password": "kspw",
+    });
   });
 });

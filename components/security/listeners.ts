@@ -1,7 +1,7 @@
 // Pure security plan of a lab: the protocol of each listener, who the nodes are on the wire, who is a
 // super user, and the server/client properties that follow. Secrets come in as plain strings here;
 // KafkaCluster keeps them inside Pulumi secret outputs.
-import type { Protocol, SecurityConfig } from "../config";
+import type { Mechanism, Protocol, SecurityConfig } from "../config";
 import { LISTENER, type ListenerKind } from "../topology";
 
 /** The SASL user every node authenticates as on the CONTROLLER and INTERNAL listeners. */
@@ -27,6 +27,17 @@ export function superUsers(security: SecurityConfig, nodeIds: number[]): string[
 
 /** A JAAS string value: quotes and backslashes escaped. */
 const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+
+const LOGIN_MODULE: Record<Mechanism, string> = {
+  PLAIN: "org.apache.kafka.common.security.plain.PlainLoginModule",
+  "SCRAM-SHA-256": "org.apache.kafka.common.security.scram.ScramLoginModule",
+  "SCRAM-SHA-512": "org.apache.kafka.common.security.scram.ScramLoginModule",
+};
+
+/** A client's sasl.jaas.config for `mechanism`. */
+export function clientJaas(mechanism: Mechanism, user: string, password: string): string {
+  return `${LOGIN_MODULE[mechanism]} required username=${q(user)} password=${q(password)};`;
+}
 
 export function plainJaas(own: { username: string; password: string } | undefined, users: Record<string, string>): string {
   const parts = ["org.apache.kafka.common.security.plain.PlainLoginModule required"];
@@ -65,10 +76,16 @@ export function serverSecurityProperties(security: SecurityConfig, nodeIds: numb
     const name = LISTENER[kind].toLowerCase();
     if (protocol === "SSL" && kind !== "external") props.push([`listener.name.${name}.ssl.client.auth`, "required"]);
     if (!isSasl(protocol)) continue;
-    props.push([`listener.name.${name}.sasl.enabled.mechanisms`, "PLAIN"]);
-    // Nodes dial CONTROLLER and INTERNAL as NODE_USER; clients authenticate on EXTERNAL.
-    const accepted = kind === "external" ? secrets.userPasswords : { [NODE_USER]: secrets.nodePassword };
-    props.push([`listener.name.${name}.plain.sasl.jaas.config`, plainJaas(kind === "external" ? undefined : node, accepted)]);
+    // Nodes dial CONTROLLER and INTERNAL as NODE_USER with PLAIN (never SCRAM there: KAFKA-15513).
+    // Clients use the configured mechanism on EXTERNAL; SCRAM users live in the cluster metadata.
+    const mechanism = kind === "external" ? security.mechanism : "PLAIN";
+    props.push([`listener.name.${name}.sasl.enabled.mechanisms`, mechanism]);
+    if (mechanism === "PLAIN") {
+      const accepted = kind === "external" ? secrets.userPasswords : { [NODE_USER]: secrets.nodePassword };
+      props.push([`listener.name.${name}.plain.sasl.jaas.config`, plainJaas(kind === "external" ? undefined : node, accepted)]);
+    } else {
+      props.push([`listener.name.${name}.${mechanism.toLowerCase()}.sasl.jaas.config`, `${LOGIN_MODULE[mechanism]} required;`]);
+    }
   }
   if (isSasl(security.listeners.internal)) props.push(["sasl.mechanism.inter.broker.protocol", "PLAIN"]);
   if (isSasl(security.listeners.controller)) props.push(["sasl.mechanism.controller.protocol", "PLAIN"]);
@@ -85,11 +102,21 @@ export function clientSecurityProperties(security: SecurityConfig, user: string,
   const protocol = security.listeners.external;
   const props: [string, string][] = [["security.protocol", protocol]];
   if (isTls(protocol)) props.push(["ssl.truststore.type", "PEM"], ["ssl.truststore.location", truststoreFile]);
-  if (isSasl(protocol)) {
-    props.push(
-      ["sasl.mechanism", "PLAIN"],
-      ["sasl.jaas.config", `org.apache.kafka.common.security.plain.PlainLoginModule required username=${q(user)} password=${q(password)};`],
-    );
+  if (isSasl(protocol)) props.push(["sasl.mechanism", security.mechanism], ["sasl.jaas.config", clientJaas(security.mechanism, user, password)]);
+  return props;
+}
+
+/**
+ * How the program itself connects to manage ACLs, quotas and SCRAM users: on INTERNAL, as the nodes
+ * do (a super user), so it never depends on a client user that may not exist yet.
+ */
+export function operatorProperties(security: SecurityConfig, secrets: SecuritySecrets): [string, string][] {
+  const protocol = security.listeners.internal;
+  const props: [string, string][] = [["security.protocol", protocol]];
+  if (isTls(protocol)) props.push(["ssl.truststore.type", "PEM"], ["ssl.truststore.location", secrets.truststoreFile]);
+  if (protocol === "SSL") {
+    props.push(["ssl.keystore.type", "PKCS12"], ["ssl.keystore.location", secrets.keystoreFile], ["ssl.keystore.password", secrets.keystorePassword]);
   }
+  if (isSasl(protocol)) props.push(["sasl.mechanism", "PLAIN"], ["sasl.jaas.config", clientJaas("PLAIN", NODE_USER, secrets.nodePassword)]);
   return props;
 }

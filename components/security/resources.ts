@@ -36,6 +36,6 @@ export class NodeCertificate extends pulumi.dynamic.Resource {
 /** ACLs and quotas on the cluster, reconciled to the config (what leaves the config leaves the cluster). */
 export class ClusterAccess extends pulumi.dynamic.Resource {
   constructor(name: string, args: Inputs<AccessInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(shim("clusterAccess"), name, args, opts, "kraftlab", "ClusterAccess");
+    super(shim("clusterAccess"), name, args, { additionalSecretOutputs: ["scramUsers"], ...opts }, "kraftlab", "ClusterAccess");
   }
 }
