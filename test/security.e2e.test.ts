@@ -140,8 +140,10 @@ describe("a secure lab", () => {
 
   it("stops denying once the ACL leaves the config, and holds alice to her produce quota", async () => {
     await lab.stack.setConfig("kraftlab:security", { value: JSON.stringify(security([], { alice: { producerByteRate: QUOTA, consumerByteRate: QUOTA } })) });
-    const { changes } = await lab.up();
-    expect(changes).toEqual({ same: 23, update: 1 }); // only the ACLs and quotas; no node restarted
+    const { changes, outputs: after } = await lab.up();
+    expect(changes).toMatchObject({ update: 1 }); // only the ACLs and quotas
+    expect(changes.create ?? 0).toBe(0);
+    expect(after.nodes.map((n) => n.pid)).toEqual(outputs.nodes.map((n) => n.pid)); // no node restarted
     const rate = await aliceProduceRate();
     expect(rate).toBeLessThan(QUOTA * 1.5);
   });
@@ -150,6 +152,15 @@ describe("a secure lab", () => {
     await lab.stack.setConfig("kraftlab:security", { value: JSON.stringify(security([], {})) });
     await lab.up();
     expect(await aliceProduceRate()).toBeGreaterThan(QUOTA * 4); // connection setup dominates 24 records
+  });
+
+  it("adds a PLAIN user (a restart of the nodes, as PLAIN users live in their JAAS config)", async () => {
+    await lab.stack.setConfig("kraftlab:security", { value: JSON.stringify({ ...security([], {}), users: { admin: {}, alice: {}, bob: {} } }) });
+    const { outputs: after, changes } = await lab.up();
+    expect(changes.update).toBeGreaterThanOrEqual(3); // the three nodes (and the files that list users)
+    const bob = (after.clientFiles as Record<string, string>).bob;
+    expect(await kafkaTool("kafka-topics", ["--bootstrap-server", after.bootstrapServers, "--command-config", bob, "--list"])).toContain("secure");
+    expect((await consume(after.bootstrapServers, "secure", 100, bob)).filter((m) => m.startsWith("admin-"))).toHaveLength(100);
   });
 
   it("removes the nodes, the lab and the certificates on destroy", async () => {
