@@ -4,9 +4,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseLabConfig } from "./components/config";
 import { KafkaCluster } from "./components/kafkaCluster";
-import { preflightProblems } from "./components/preflight";
+import { ephemeralPortRange, preflightProblems } from "./components/preflight";
 import { planCluster } from "./components/topology";
-import { validateLab } from "./components/validate";
+import { ephemeralPortWarnings, validateLab } from "./components/validate";
 import { defaultKafkaHome, PROJECT_DIR } from "./lab/toolchain";
 
 /** Every `kraftlab:` key, prefix stripped, JSON-decoded where the value is JSON. */
@@ -26,7 +26,8 @@ function readKraftlabConfig(): Record<string, unknown> {
 export default async function kraftlab() {
   const config = parseLabConfig(readKraftlabConfig());
   const { errors, warnings } = validateLab(config);
-  warnings.forEach((warning) => pulumi.log.warn(warning));
+  const ephemeral = ephemeralPortRange();
+  [...warnings, ...(ephemeral ? ephemeralPortWarnings(config, ephemeral) : [])].forEach((warning) => pulumi.log.warn(warning));
   if (errors.length > 0) throw new ConfigError(errors);
 
   const labDir = path.resolve(PROJECT_DIR, config.labDir ?? path.join(".lab", pulumi.getStack()));

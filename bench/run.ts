@@ -9,8 +9,8 @@ import { defaultKafkaHome, PROJECT_DIR } from "../lab/toolchain";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const HEAP = "512m";
-const KRAFTLAB_PORT = 47092;
-const SCRIPT_PORT = 48092;
+const KRAFTLAB_PORT = 28092;
+const SCRIPT_PORT = 29092;
 const TARGETS = { coldUpRatio: 1.3, noopUpSeconds: 10, destroySeconds: 15, rssGiB: 3 };
 
 const PERF_RECORDS = 50_000;

@@ -46,6 +46,16 @@ export async function busyPorts(plan: ClusterPlan): Promise<{ nodeId: number; ki
   return busy;
 }
 
+/** The kernel's ephemeral port range (Linux), or undefined where it cannot be read. */
+export function ephemeralPortRange(): [number, number] | undefined {
+  try {
+    const [low, high] = fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    return [low, high];
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every machine-level problem with this plan, each naming its fix. */
 export async function preflightProblems(plan: ClusterPlan, kafkaHome: string): Promise<string[]> {
   return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...busyPortProblems(await busyPorts(plan))];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COMBINED_3, labConfig } from "./testing";
-import { busyPortProblems, securityFindings, validateLab } from "./validate";
+import { busyPortProblems, ephemeralPortWarnings, securityFindings, validateLab } from "./validate";
 
 describe("validateLab", () => {
   it("accepts the lab's 3 combined nodes and dedicated controllers", () => {
@@ -145,6 +145,15 @@ describe("securityFindings", () => {
   it("explains the TOPIC:* gotcha it handles", () => {
     expect(securityFindings(security({ acls: [{ principal: "User:alice", permission: "Deny", operation: "Write" }] })).warnings).toEqual([
       expect.stringMatching(/^kraftlab:security\.acls: a resource pattern with only Deny ACLs .* adds `Allow User:\* All` there \(deny still wins\)$/),
+    ]);
+  });
+});
+
+describe("ephemeralPortWarnings", () => {
+  it("warns about listener ports that outgoing connections may take", () => {
+    expect(ephemeralPortWarnings(labConfig(COMBINED_3), [32768, 60999])).toEqual([]);
+    expect(ephemeralPortWarnings(labConfig({ 1: "broker,controller" }, { ports: { external: 47092, internal: 47093, controller: 9094 } }), [32768, 60999])).toEqual([
+      "kraftlab:ports: node 1 external 47092, node 1 internal 47093 lie in this machine's ephemeral port range 32768-60999, where outgoing connections may take them at any time; use ports below 32768",
     ]);
   });
 });

@@ -142,6 +142,22 @@ function portProblems(cfg: LabConfig): string[] {
   return problems;
 }
 
+/**
+ * Listener ports inside the kernel's ephemeral range: any outgoing connection may take one as its
+ * local port (even for the TIME_WAIT minute after it closes), and the node then cannot bind it.
+ */
+export function ephemeralPortWarnings(cfg: LabConfig, range: [number, number]): string[] {
+  const inRange = cfg.nodes.flatMap((node) =>
+    (Object.entries(nodePorts(cfg, node)) as [ListenerKind, number][])
+      .filter(([, port]) => port >= range[0] && port <= range[1])
+      .map(([kind, port]) => `node ${node.id} ${kind} ${port}`),
+  );
+  if (inRange.length === 0) return [];
+  return [
+    `kraftlab:ports: ${inRange.join(", ")} lie in this machine's ephemeral port range ${range[0]}-${range[1]}, where outgoing connections may take them at any time; use ports below ${range[0]}`,
+  ];
+}
+
 /** Ports of this plan that are taken by a process that is not one of the lab's own nodes. */
 export function busyPortProblems(busy: { nodeId: number; kind: ListenerKind; port: number }[]): string[] {
   return busy.map(

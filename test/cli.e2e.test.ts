@@ -33,15 +33,15 @@ describe("the plain Pulumi CLI", () => {
     await pulumi("config", "set", "--path", "kraftlab:nodes[0].id", "1");
     await pulumi("config", "set", "--path", "kraftlab:nodes[0].roles[0]", "broker");
     await pulumi("config", "set", "--path", "kraftlab:nodes[0].roles[1]", "controller");
-    await pulumi("config", "set", "--path", "kraftlab:ports.external", "46092");
-    await pulumi("config", "set", "--path", "kraftlab:ports.internal", "46093");
-    await pulumi("config", "set", "--path", "kraftlab:ports.controller", "46094");
+    await pulumi("config", "set", "--path", "kraftlab:ports.external", "25092");
+    await pulumi("config", "set", "--path", "kraftlab:ports.internal", "25093");
+    await pulumi("config", "set", "--path", "kraftlab:ports.controller", "25094");
     await pulumi("config", "set", "kraftlab:labDir", labDir);
 
     const up = await pulumi("up", "--yes", "--color", "never");
     expect(up.stdout).toMatch(/\+ 6 created/);
     const outputs = JSON.parse((await pulumi("stack", "output", "--json")).stdout);
-    expect(outputs.bootstrapServers).toBe("127.0.0.1:46092");
+    expect(outputs.bootstrapServers).toBe("127.0.0.1:25092");
     expect(outputs.nodes).toHaveLength(1);
 
     const { sent, received } = await produceAndConsume(outputs.bootstrapServers, "cli", 100);

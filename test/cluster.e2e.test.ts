@@ -21,21 +21,21 @@ describe("a 3-node lab of combined nodes", () => {
   beforeAll(async () => {
     lab = await TestLab.create("combined", {
       nodes: [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] })),
-      ports: { external: 39092, internal: 39093, controller: 39094 },
+      ports: { external: 21092, internal: 21093, controller: 21094 },
     });
   });
   afterAll(async () => lab?.cleanup());
 
   it("comes up with 3 voters and an elected leader", async () => {
     ({ outputs } = await lab.up());
-    expect(outputs.bootstrapServers).toBe("127.0.0.1:39092,127.0.0.1:39192,127.0.0.1:39292");
+    expect(outputs.bootstrapServers).toBe("127.0.0.1:21092,127.0.0.1:21192,127.0.0.1:21292");
     expect(outputs.clusterId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(outputs.nodes.map((n) => [n.id, n.ports])).toEqual([
-      [1, { external: 39092, internal: 39093, controller: 39094 }],
-      [2, { external: 39192, internal: 39193, controller: 39194 }],
-      [3, { external: 39292, internal: 39293, controller: 39294 }],
+      [1, { external: 21092, internal: 21093, controller: 21094 }],
+      [2, { external: 21192, internal: 21193, controller: 21194 }],
+      [3, { external: 21292, internal: 21293, controller: 21294 }],
     ]);
-    const status = await quorumStatus("127.0.0.1:39094");
+    const status = await quorumStatus("127.0.0.1:21094");
     expect(status.voters.sort()).toEqual([1, 2, 3]);
     expect([1, 2, 3]).toContain(status.leaderId);
     for (const node of outputs.nodes) {
@@ -80,15 +80,15 @@ describe("a lab with dedicated controllers", () => {
         { id: 4, roles: ["broker"] },
         { id: 5, roles: ["broker"] },
       ],
-      ports: { external: 41092, internal: 41093, controller: 41094 },
+      ports: { external: 22092, internal: 22093, controller: 22094 },
     });
   });
   afterAll(async () => lab?.cleanup());
 
   it("forms a 3-voter quorum, serves clients from the 2 brokers, and leaves nothing behind", async () => {
     const { outputs } = await lab.up();
-    expect(outputs.bootstrapServers).toBe("127.0.0.1:41392,127.0.0.1:41492");
-    const status = await quorumStatus("127.0.0.1:41094");
+    expect(outputs.bootstrapServers).toBe("127.0.0.1:22392,127.0.0.1:22492");
+    const status = await quorumStatus("127.0.0.1:22094");
     expect(status.voters.sort()).toEqual([1, 2, 3]);
     expect([1, 2, 3]).toContain(status.leaderId);
 

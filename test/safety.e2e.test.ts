@@ -34,10 +34,10 @@ describe("refusals before anything is touched", () => {
 
   it("names a port that another process holds", async () => {
     const squatter = net.createServer();
-    await new Promise<void>((resolve) => squatter.listen(43093, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => squatter.listen(23093, "127.0.0.1", resolve));
     try {
-      lab = await TestLab.create("busy", oneNode(43092));
-      await expect(lab.up()).rejects.toThrow(/node 1 internal port 43093 is already in use by another process; stop that process, or set kraftlab:ports/);
+      lab = await TestLab.create("busy", oneNode(23092));
+      await expect(lab.up()).rejects.toThrow(/node 1 internal port 23093 is already in use by another process; stop that process, or set kraftlab:ports/);
       expect(await resourceCount(lab)).toBe(0);
       expect(fs.existsSync(lab.labDir)).toBe(false);
     } finally {
@@ -46,7 +46,7 @@ describe("refusals before anything is touched", () => {
   });
 
   it("says how to get Java when there is none", async () => {
-    lab = await TestLab.create("nojava", oneNode(43192));
+    lab = await TestLab.create("nojava", oneNode(23192));
     const saved = process.env.JAVA_HOME;
     process.env.JAVA_HOME = "/nonexistent-jdk"; // the program runs in this process
     try {
@@ -59,7 +59,7 @@ describe("refusals before anything is touched", () => {
   });
 
   it("never reformats a log directory that belongs to another cluster", async () => {
-    lab = await TestLab.create("foreign", oneNode(43292));
+    lab = await TestLab.create("foreign", oneNode(23292));
     const meta = path.join(lab.labDir, "node-1", "data", "meta.properties");
     const foreign = "#\nnode.id=1\ndirectory.id=AAAAAAAAAAAAAAAAAAAAAA\nversion=1\ncluster.id=ForeignClusterId000000\n";
     fs.mkdirSync(path.dirname(meta), { recursive: true });
@@ -76,7 +76,7 @@ describe("evolving a running lab", () => {
   const nodes = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
 
   beforeAll(async () => {
-    lab = await TestLab.create("evolve", { nodes, ports: { external: 45092, internal: 45093, controller: 45094 } });
+    lab = await TestLab.create("evolve", { nodes, ports: { external: 24092, internal: 24093, controller: 24094 } });
     ({ outputs } = await lab.up());
     await produceAndConsume(outputs.bootstrapServers, "kept", 200, "before");
   });
@@ -93,7 +93,7 @@ describe("evolving a running lab", () => {
     expect(pids(after)[1]).not.toBe(pids(outputs)[1]);
     expect(fs.readFileSync(path.join(lab.labDir, "node-2", "server.properties"), "utf8")).toContain("log.retention.hours=24\n");
     expect(after.clusterId).toBe(outputs.clusterId);
-    expect((await quorumStatus("127.0.0.1:45094")).voters.sort()).toEqual([1, 2, 3]);
+    expect((await quorumStatus("127.0.0.1:24094")).voters.sort()).toEqual([1, 2, 3]);
     outputs = after;
   });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCa } from "../components/security/pki";
 import { consume, kafkaTool, labProcesses, produce, runKafkaTool, TestLab, type LabOutputs } from "./lab";
 
-const PORT = 49092;
+const PORT = 26092;
 const denyAliceWrite = { principal: "User:alice", permission: "Deny", operation: "Write", resourceType: "Topic", resourceName: "*" };
 const security = (acls: unknown[], quotas: Record<string, unknown>) => ({ users: { admin: {}, alice: {} }, acls, quotas });
 const QUOTA = 1024;
@@ -179,7 +179,7 @@ describe("a lab with SCRAM users", () => {
   beforeAll(async () => {
     lab = await TestLab.create("scram", {
       nodes: [{ id: 1, roles: ["broker", "controller"] }],
-      ports: { external: 50092, internal: 50093, controller: 50094 },
+      ports: { external: 27092, internal: 27093, controller: 27094 },
       security: users(["admin", "alice"]),
     });
     ({ outputs } = await lab.up());
