@@ -99,7 +99,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         `${name}-access`,
         {
           kafkaHome: args.kafkaHome,
-          bootstrapServers: plan.brokers.map((n) => `${plan.host}:${n.ports.internal}`).join(","),
+          bootstrapServers: plan.internalBootstrapServers,
           commandConfig: security.operatorFile.path,
           acls: effectiveAcls(plan.security),
           quotas: plan.security.quotas,

@@ -110,6 +110,10 @@ export function renderClientProperties(
 /** The program's own client config: INTERNAL listeners, node identity (see operatorProperties). */
 export function renderOperatorProperties(plan: ClusterPlan, lab: string, secrets: SecuritySecrets): string {
   if (!plan.security) throw new Error("renderOperatorProperties: only for a secure plan");
-  const bootstrapServers = plan.brokers.map((n) => `${plan.host}:${n.ports.internal}`).join(",");
-  return clientTemplate({ lab, user: "kraftlab (operator)", bootstrapServers, security: escaped(operatorProperties(plan.security, secrets)) });
+  return clientTemplate({
+    lab,
+    user: "kraftlab (operator)",
+    bootstrapServers: plan.internalBootstrapServers,
+    security: escaped(operatorProperties(plan.security, secrets)),
+  });
 }

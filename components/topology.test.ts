@@ -12,6 +12,7 @@ describe("planCluster", () => {
     ]);
     expect(plan.voters).toBe("1@127.0.0.1:9094,2@127.0.0.1:9194,3@127.0.0.1:9294");
     expect(plan.bootstrapServers).toBe("127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292");
+    expect(plan.internalBootstrapServers).toBe("127.0.0.1:9093,127.0.0.1:9193,127.0.0.1:9293");
   });
 
   it("puts each node's files under the lab directory", () => {

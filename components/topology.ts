@@ -46,6 +46,8 @@ export interface ClusterPlan {
   voters: string;
   /** EXTERNAL listeners of every broker, comma-separated. */
   bootstrapServers: string;
+  /** INTERNAL listeners of every broker, comma-separated: where the program itself connects. */
+  internalBootstrapServers: string;
   replication: ReplicationPlan;
   /** TLS, SASL and authorization; undefined for an all-PLAINTEXT lab. */
   security?: SecurityConfig;
@@ -108,6 +110,7 @@ export function planCluster(cfg: LabConfig, labDir: string): ClusterPlan {
     controllers,
     voters: controllers.map((n) => `${n.id}@${cfg.host}:${n.ports.controller}`).join(","),
     bootstrapServers: brokers.map((n) => `${cfg.host}:${n.ports.external}`).join(","),
+    internalBootstrapServers: brokers.map((n) => `${cfg.host}:${n.ports.internal}`).join(","),
     replication: replicationPlan(cfg, brokers.length),
     security: cfg.security,
   };

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isNodeProcess, quorumVoters, recordedPid, startDaemon, stopDaemon, waitReady } from "./daemon";
 import { securityHandlers } from "../security/handlers";
+import { same } from "./same";
 import { ensureFormatted } from "./storage";
 
 export type Handler = Required<Pick<dynamic.ResourceProvider, "create" | "diff" | "update" | "delete" | "read">>;
@@ -36,7 +37,6 @@ const NODE_IDENTITY: (keyof NodeProcessInputs)[] = ["nodeId", "dir", "dataDir"];
 /** Inputs whose change needs a restart. */
 const NODE_RESTART: (keyof NodeProcessInputs)[] = ["roles", "clusterId", "kafkaHome", "heap", "configFile", "logFile", "pidFile", "serverProperties"];
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const readText = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined);
 
 function stopNode(olds: NodeProcessOutputs) {

@@ -2,11 +2,11 @@
 import { randomInt } from "node:crypto";
 import type { AclConfig } from "../config";
 import type { Handler } from "../process/handlers";
+import { same } from "../process/same";
 import { kafkaTool } from "../process/tools";
 import { aclArgs, aclChanges, quotaCommands, scramCommands, type Quotas } from "./access";
 import { createCa, issueLeaf, pkcs12Keystore } from "./pki";
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 /** Handlers whose whole state is their inputs: `make` computes the outputs once, kept until an input changes. */
 function generated<I extends object, O extends object>(make: (inputs: I) => O, id: (inputs: I) => string): Handler {
   return {
