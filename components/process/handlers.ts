@@ -1,16 +1,13 @@
 // What the process runtime's dynamic resources do: this module runs inside Pulumi's dynamic
-// provider process (loaded by providers.ts), never in the program, so it imports no Pulumi runtime.
+// provider process (loaded by resources.ts), never in the program, so it imports no Pulumi runtime.
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isNodeProcess, quorumVoters, recordedPid, startDaemon, stopDaemon, waitReady } from "./daemon";
 import { securityHandlers } from "../security/handlers";
-import { same } from "./same";
+import { readBack, same, type Handler } from "./handler";
 import { ensureFormatted } from "./storage";
-
-export type Handler = Required<Pick<dynamic.ResourceProvider, "create" | "diff" | "update" | "delete" | "read">>;
 
 /** Inputs of one Kafka node process (see KafkaCluster). */
 export interface NodeProcessInputs {
@@ -37,6 +34,12 @@ const NODE_IDENTITY: (keyof NodeProcessInputs)[] = ["nodeId", "dir", "dataDir"];
 /** Inputs whose change needs a restart. */
 const NODE_RESTART: (keyof NodeProcessInputs)[] = ["roles", "clusterId", "kafkaHome", "heap", "configFile", "logFile", "pidFile", "serverProperties"];
 
+/** Writes `data` with exactly `mode` (writeFile's mode applies only to a new file). */
+async function writeWithMode(file: string, data: string | Buffer, mode: number): Promise<void> {
+  await fsp.writeFile(file, data, { mode });
+  await fsp.chmod(file, mode);
+}
+
 const readText = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined);
 
 function stopNode(olds: NodeProcessOutputs) {
@@ -48,8 +51,7 @@ async function startNode(inputs: NodeProcessInputs): Promise<NodeProcessOutputs>
   await stopDaemon(recordedPid(inputs.pidFile), inputs.configFile, inputs.stopTimeoutMs);
   await fsp.mkdir(inputs.dir, { recursive: true });
   // 0600: with security on, server.properties holds the keystore and SASL passwords.
-  await fsp.writeFile(inputs.configFile, inputs.serverProperties, { mode: 0o600 });
-  await fsp.chmod(inputs.configFile, 0o600);
+  await writeWithMode(inputs.configFile, inputs.serverProperties, 0o600);
   await ensureFormatted(inputs);
   const { pid, logOffset } = await startDaemon(inputs);
   try {
@@ -112,9 +114,7 @@ const clusterId: Handler = {
     return { outs: olds };
   },
   async delete() {},
-  async read(id, olds) {
-    return { id, props: olds };
-  },
+  read: readBack,
 };
 
 /** A file the lab writes: `content` (text, or base64 for binary files) at `path` with `mode`; removed on delete. */
@@ -127,8 +127,7 @@ export interface LabFileInputs {
 
 async function writeLabFile(inputs: LabFileInputs): Promise<LabFileInputs> {
   await fsp.mkdir(path.dirname(inputs.path), { recursive: true });
-  await fsp.writeFile(inputs.path, Buffer.from(inputs.content, inputs.encoding), { mode: inputs.mode });
-  await fsp.chmod(inputs.path, inputs.mode); // writeFile's mode applies only to new files
+  await writeWithMode(inputs.path, Buffer.from(inputs.content, inputs.encoding), inputs.mode);
   return inputs;
 }
 
@@ -149,9 +148,7 @@ const labFile: Handler = {
   async delete(_id, olds: LabFileInputs) {
     await fsp.rm(olds.path, { force: true });
   },
-  async read(id, olds) {
-    return { id, props: olds };
-  },
+  read: readBack,
 };
 
 /** Marks a directory as a lab's, so that delete never removes a directory kraftlab did not make. */
@@ -172,9 +169,7 @@ const labDirectory: Handler = {
   async delete(_id, olds: { path: string }) {
     if (fs.existsSync(path.join(olds.path, LAB_MARKER))) await fsp.rm(olds.path, { recursive: true, force: true });
   },
-  async read(id, olds) {
-    return { id, props: olds };
-  },
+  read: readBack,
 };
 
 export const handlers = { nodeProcess, clusterId, labFile, labDirectory, ...securityHandlers };

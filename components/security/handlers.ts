@@ -1,8 +1,7 @@
 // What the security resources do, inside the dynamic provider process (see process/resources.ts).
 import { randomInt } from "node:crypto";
 import type { AclConfig } from "../config";
-import type { Handler } from "../process/handlers";
-import { same } from "../process/same";
+import { readBack, same, type Handler } from "../process/handler";
 import { kafkaTool } from "../process/tools";
 import { aclArgs, aclChanges, quotaCommands, scramCommands, type Quotas } from "./access";
 import { createCa, issueLeaf, pkcs12Keystore } from "./pki";
@@ -21,9 +20,7 @@ function generated<I extends object, O extends object>(make: (inputs: I) => O, i
       return { outs: { ...news, ...make(news) } };
     },
     async delete() {},
-    async read(id, olds) {
-      return { id, props: olds };
-    },
+    read: readBack,
   };
 }
 
@@ -96,9 +93,7 @@ const clusterAccess: Handler = {
     // Security removed from a lab that stays (a whole-lab destroy skips this: deletedWith).
     await applyAccess(olds, { ...olds, acls: [], quotas: {}, scramMechanism: undefined, scramUsers: {} });
   },
-  async read(id, olds) {
-    return { id, props: olds };
-  },
+  read: readBack,
 };
 
 export const securityHandlers = {
