@@ -15,6 +15,10 @@ describe("parseLabConfig", () => {
       properties: {},
       readyTimeoutSeconds: 180,
       stopTimeoutSeconds: 60,
+      gateTimeoutSeconds: 300,
+      drainBrokers: [],
+      rebalance: false,
+      reassignmentThrottle: 10485760,
     });
   });
 

@@ -62,6 +62,10 @@ const securitySchema = z.strictObject({
   quotas: z.record(z.string(), z.strictObject({ producerByteRate: z.number().int().min(1), consumerByteRate: z.number().int().min(1) }).partial()).default({}),
   caValidityDays: z.number().int().min(1).default(3650),
   certificateValidityDays: z.number().int().min(1).default(365),
+  /** Node certificates are reissued on the first `up` this many days before they expire. */
+  renewBeforeDays: z.number().int().min(0).default(30),
+  /** Change (e.g. increment) to reissue every node certificate now. */
+  certificateRotation: z.number().int().min(0).default(0),
 });
 export type SecurityConfig = z.infer<typeof securitySchema>;
 
@@ -103,6 +107,14 @@ export const labConfigSchema = z.strictObject({
   readyTimeoutSeconds: z.number().int().min(5).default(180),
   /** How long a node may take to stop after SIGTERM before it is killed. */
   stopTimeoutSeconds: z.number().int().min(1).default(60),
+  /** How long each health gate of a rolling restart, a drain or a rebalance may wait. */
+  gateTimeoutSeconds: z.number().int().min(10).default(300),
+  /** Brokers leaving `nodes` whose replicas are moved to the remaining brokers before they stop. */
+  drainBrokers: z.array(z.number().int().min(0)).default([]),
+  /** Spread the topics' partitions over all brokers whenever the set of brokers changes. */
+  rebalance: z.boolean().default(false),
+  /** Replication throttle (bytes/s per broker) while partitions move. */
+  reassignmentThrottle: z.number().int().min(1024).default(10 * 1024 * 1024),
   /** TLS, SASL, authorization and quotas; absent, every listener is PLAINTEXT. */
   security: securitySchema.optional(),
   /** Where certificates and keystores go; defaults to `certs/<stack>` in the project. */

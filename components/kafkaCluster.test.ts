@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KafkaCluster } from "./kafkaCluster";
+import { fingerprint } from "./process/rollout";
 import { COMBINED_3, labConfig } from "./testing";
 
 interface Recorded {
@@ -15,7 +16,11 @@ beforeAll(async () => {
     {
       newResource: (args) => {
         created.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const outs = args.type.endsWith("ClusterId") ? { clusterId: "MOCKCLUSTERID000000000" } : { ...args.inputs, pid: 4242 };
+        const outs = args.type.endsWith("ClusterId")
+          ? { clusterId: "MOCKCLUSTERID000000000" }
+          : args.type.endsWith("NodeProcesses")
+            ? { ...args.inputs, pids: { 1: 4241, 2: 4242, 3: 4243 } }
+            : args.inputs;
         return { id: `${args.name}-id`, state: outs };
       },
       call: (args) => args.inputs,
@@ -29,7 +34,7 @@ beforeAll(async () => {
 const resolve = <T>(output: pulumi.Output<T>) => new Promise<T>((done) => output.apply(done));
 
 describe("KafkaCluster", () => {
-  it("builds the cluster id, the lab directory, one process per node and the client file", async () => {
+  it("builds the cluster id, the lab directory, each node's files, their processes and the client file", async () => {
     created.length = 0;
     const cluster = new KafkaCluster("kafka", { config: labConfig(COMBINED_3), labDir: "/labs/unit", kafkaHome: "/opt/kafka" });
     const nodes = await resolve(cluster.nodes);
@@ -38,31 +43,34 @@ describe("KafkaCluster", () => {
       "pulumi-nodejs:dynamic/kraftlab:ClusterId kafka-cluster-id",
       "pulumi-nodejs:dynamic/kraftlab:LabDirectory kafka-dir",
       "pulumi-nodejs:dynamic/kraftlab:LabFile kafka-client-properties",
-      "pulumi-nodejs:dynamic/kraftlab:NodeProcess kafka-node-1",
-      "pulumi-nodejs:dynamic/kraftlab:NodeProcess kafka-node-2",
-      "pulumi-nodejs:dynamic/kraftlab:NodeProcess kafka-node-3",
+      "pulumi-nodejs:dynamic/kraftlab:NodeFiles kafka-node-1",
+      "pulumi-nodejs:dynamic/kraftlab:NodeFiles kafka-node-2",
+      "pulumi-nodejs:dynamic/kraftlab:NodeFiles kafka-node-3",
+      "pulumi-nodejs:dynamic/kraftlab:NodeProcesses kafka-nodes",
     ]);
     expect(await resolve(cluster.bootstrapServers)).toBe("127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292");
     expect(await resolve(cluster.clientProperties)).toBe("/labs/unit/client.properties");
-    expect(nodes.map((n) => [n.id, n.ports.external, n.pid])).toEqual([[1, 9092, 4242], [2, 9192, 4242], [3, 9292, 4242]]);
+    expect(nodes.map((n) => [n.id, n.ports.external, n.pid])).toEqual([[1, 9092, 4241], [2, 9192, 4242], [3, 9292, 4243]]);
   });
 
-  it("gives each node the shared cluster id, its rendered config and the lab's heap", async () => {
+  it("gives each node the shared cluster id and its rendered config; the processes the lab's heap and each config's hash", async () => {
     created.length = 0;
-    new KafkaCluster("lab", { config: labConfig(COMBINED_3, { heap: "256m" }), labDir: "/labs/unit", kafkaHome: "/opt/kafka" });
-    await new Promise((r) => setTimeout(r, 50));
+    const cluster = new KafkaCluster("lab", { config: labConfig(COMBINED_3, { heap: "256m" }), labDir: "/labs/unit", kafkaHome: "/opt/kafka" });
+    await resolve(cluster.nodes);
     const node2 = created.find((r) => r.name === "lab-node-2")?.inputs;
-    expect(node2).toMatchObject({
-      nodeId: 2,
-      clusterId: "MOCKCLUSTERID000000000",
-      kafkaHome: "/opt/kafka",
-      heap: "256m",
-      dataDir: "/labs/unit/node-2/data",
-      readyTimeoutMs: 180_000,
-      stopTimeoutMs: 60_000,
-    });
+    expect(node2).toMatchObject({ nodeId: 2, clusterId: "MOCKCLUSTERID000000000", kafkaHome: "/opt/kafka", dataDir: "/labs/unit/node-2/data" });
     expect(node2?.serverProperties).toContain("node.id=2\n");
     expect(node2?.serverProperties).toContain("listeners=EXTERNAL://127.0.0.1:9192,INTERNAL://127.0.0.1:9193,CONTROLLER://127.0.0.1:9194\n");
+    const processes = created.find((r) => r.name === "lab-nodes")?.inputs as Record<string, unknown> & { nodes: Record<string, unknown>[] };
+    expect(processes).toMatchObject({
+      readyTimeoutMs: 180_000,
+      stopTimeoutMs: 60_000,
+      gateTimeoutMs: 300_000,
+      drain: [],
+      admin: { kafkaHome: "/opt/kafka", bootstrapServers: "127.0.0.1:9093,127.0.0.1:9193,127.0.0.1:9293" },
+      voters: [1, 2, 3].map((id) => ({ id, host: "127.0.0.1", port: 9094 + (id - 1) * 100 })),
+    });
+    expect(processes.nodes[1]).toMatchObject({ id: 2, heap: "256m", tlsHash: "", configHash: fingerprint(node2?.serverProperties as string) });
   });
 
   it("refuses an invalid config before creating any child", () => {

@@ -1,10 +1,11 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabConfig } from "./config";
-import { ClusterId, LabDirectory, LabFile, NodeProcess } from "./process/resources";
+import { ClusterId, LabDirectory, LabFile, NodeFiles, NodeProcesses } from "./process/resources";
+import { fingerprint } from "./process/rollout";
 import { effectiveAcls } from "./security/access";
 import { createLabSecurity } from "./security/labSecurity";
-import { isSasl } from "./security/listeners";
+import { brokerTlsListeners, isSasl, isTls } from "./security/listeners";
 import { ClusterAccess } from "./security/resources";
 import { renderClientProperties, renderServerProperties } from "./render";
 import { planCluster, type NodePorts } from "./topology";
@@ -62,29 +63,64 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const security =
       plan.security && args.certsDir ? createLabSecurity(name, this, { plan, security: plan.security, certsDir: args.certsDir, lab }) : undefined;
 
-    const nodes = plan.nodes.map(
-      (node) =>
-        new NodeProcess(
-          `${name}-node-${node.id}`,
-          {
-            nodeId: node.id,
-            roles: node.roles,
-            clusterId: clusterId.clusterId,
-            kafkaHome: args.kafkaHome,
-            heap: args.config.heap,
-            dir: node.dir,
-            dataDir: node.dataDir,
-            configFile: node.configFile,
-            logFile: node.logFile,
-            pidFile: node.pidFile,
-            serverProperties: security
-              ? pulumi.secret(security.secretsFor(node.id).apply((secrets) => renderServerProperties(plan, node, lab, secrets)))
-              : renderServerProperties(plan, node, lab),
-            readyTimeoutMs: args.config.readyTimeoutSeconds * 1000,
-            stopTimeoutMs: args.config.stopTimeoutSeconds * 1000,
-          },
-          { parent: this, dependsOn: [labDir, ...(security?.nodeDependencies ?? [])] },
+    const files = plan.nodes.map((node) => {
+      const serverProperties = security
+        ? pulumi.secret(security.secretsFor(node.id).apply((secrets) => renderServerProperties(plan, node, lab, secrets)))
+        : pulumi.output(renderServerProperties(plan, node, lab));
+      const resource = new NodeFiles(
+        `${name}-node-${node.id}`,
+        {
+          nodeId: node.id,
+          clusterId: clusterId.clusterId,
+          kafkaHome: args.kafkaHome,
+          dir: node.dir,
+          dataDir: node.dataDir,
+          configFile: node.configFile,
+          pidFile: node.pidFile,
+          serverProperties,
+        },
+        { parent: this, dependsOn: [labDir] },
+      );
+      // The hash of a secret file is no secret (its passwords are random); plain, preview shows which node changes.
+      return { resource, configHash: pulumi.unsecret(serverProperties.apply(fingerprint)) };
+    });
+    const admin = pulumi.output(security?.operatorFile.path).apply((commandConfig) => ({
+      kafkaHome: args.kafkaHome,
+      bootstrapServers: plan.internalBootstrapServers,
+      commandConfig,
+    }));
+    const processes = new NodeProcesses(
+      `${name}-nodes`,
+      {
+        kafkaHome: args.kafkaHome,
+        nodes: pulumi.all(
+          plan.nodes.map((node, i) =>
+            pulumi.all([files[i].configHash, security?.tlsHashFor(node.id) ?? ""]).apply(([configHash, tlsHash]) => ({
+              id: node.id,
+              roles: node.roles,
+              heap: args.config.heap,
+              dir: node.dir,
+              configFile: node.configFile,
+              logFile: node.logFile,
+              pidFile: node.pidFile,
+              configHash,
+              tlsHash,
+              keystoreFile: security?.keystoreFileFor(node.id),
+              truststoreFile: security?.caFile,
+            })),
+          ),
         ),
+        voters: plan.controllers.map((n) => ({ id: n.id, host: plan.host, port: n.ports.controller as number })),
+        admin,
+        tlsListeners: plan.security ? brokerTlsListeners(plan.security) : [],
+        controllerTls: plan.security ? isTls(plan.security.listeners.controller) : false,
+        drain: args.config.drainBrokers,
+        throttleBytesPerSecond: args.config.reassignmentThrottle,
+        readyTimeoutMs: args.config.readyTimeoutSeconds * 1000,
+        stopTimeoutMs: args.config.stopTimeoutSeconds * 1000,
+        gateTimeoutMs: args.config.gateTimeoutSeconds * 1000,
+      },
+      { parent: this, dependsOn: [...files.map((f) => f.resource), ...(security?.nodeDependencies ?? [])] },
     );
     const clientFile =
       security?.adminFile ??
@@ -107,7 +143,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
           scramUsers: scram ? security.passwords : {},
         },
         // When the whole lab goes, its ACLs and quotas go with the cluster: no need to remove them one by one.
-        { parent: this, dependsOn: [...nodes, security.operatorFile], deletedWith: labDir },
+        { parent: this, dependsOn: [processes], deletedWith: labDir },
       );
       this.caCertificate = security.caFile;
       this.clientFiles = security.clientFiles;
@@ -118,14 +154,14 @@ export class KafkaCluster extends pulumi.ComponentResource {
     this.clusterId = clusterId.clusterId;
     this.kafkaHome = args.kafkaHome;
     this.clientProperties = clientFile.path;
-    this.nodes = pulumi.all(nodes.map((n) => n.pid)).apply((pids) =>
-      plan.nodes.map((node, i) => ({
+    this.nodes = processes.pids.apply((pids) =>
+      plan.nodes.map((node) => ({
         id: node.id,
         roles: node.roles,
         ports: node.ports,
         dataDir: node.dataDir,
         logFile: node.logFile,
-        pid: pids[i],
+        pid: pids[String(node.id)] ?? 0,
       })),
     );
     this.registerOutputs({

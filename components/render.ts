@@ -89,7 +89,7 @@ export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: s
     dataDir: escapeValue(node.dataDir),
     brokerCount: plan.brokers.length,
     replication: plan.replication,
-    security: plan.security && secrets ? escaped(serverSecurityProperties(plan.security, plan.nodes.map((n) => n.id), secrets)) : [],
+    security: plan.security && secrets ? escaped(serverSecurityProperties(plan.security, secrets)) : [],
     tunables: escaped(Object.entries(tunables)),
   });
 }

@@ -86,7 +86,7 @@ describe("evolving a running lab", () => {
     const changed = nodes.map((n) => (n.id === 2 ? { ...n, properties: { "log.retention.hours": 24 } } : n));
     await lab.stack.setConfig("kraftlab:nodes", { value: JSON.stringify(changed) });
     const { outputs: after, changes } = await lab.up();
-    expect(changes).toEqual({ same: 7, update: 1 });
+    expect(changes).toEqual({ same: 7, update: 2 }); // node 2's files, and the processes
     const pids = (o: LabOutputs) => o.nodes.map((n) => n.pid);
     expect(pids(after)[0]).toBe(pids(outputs)[0]);
     expect(pids(after)[2]).toBe(pids(outputs)[2]);
@@ -100,7 +100,7 @@ describe("evolving a running lab", () => {
   it("starts a node that was killed again on the next up, with its data", async () => {
     process.kill(outputs.nodes[2].pid, "SIGKILL");
     const { outputs: after, changes } = await lab.up();
-    expect(changes).toEqual({ same: 7, update: 1 });
+    expect(changes).toEqual({ same: 8, update: 1 }); // the processes
     expect(after.nodes[2].pid).not.toBe(outputs.nodes[2].pid);
     await produce(after.bootstrapServers, "kept", 100, "after");
     const received = await consume(after.bootstrapServers, "kept", 300);

@@ -1,6 +1,6 @@
 import * as net from "node:net";
 import { describe, expect, it } from "vitest";
-import { quorumAlive, quorumVoters, readyMarkers } from "./daemon";
+import { quorumAlive, readyMarkers } from "./daemon";
 
 describe("readyMarkers", () => {
   const matching = (roles: string[], line: string) => readyMarkers(roles).filter((m) => m.pattern.test(line)).map((m) => m.what);
@@ -25,16 +25,6 @@ describe("readyMarkers", () => {
 
   it("does not wait for a quorum leader on a broker-only node", () => {
     expect(readyMarkers(["broker"]).map((m) => m.what)).not.toContain("the quorum to have a leader");
-  });
-});
-
-describe("quorumVoters", () => {
-  it("reads controller.quorum.voters from a server.properties text", () => {
-    expect(quorumVoters("node.id=1\ncontroller.quorum.voters=1@127.0.0.1:9094,2@127.0.0.1:9194\n")).toEqual([
-      { id: 1, host: "127.0.0.1", port: 9094 },
-      { id: 2, host: "127.0.0.1", port: 9194 },
-    ]);
-    expect(quorumVoters("node.id=1\n")).toEqual([]);
   });
 });
 

@@ -5,7 +5,6 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as net from "node:net";
 import * as path from "node:path";
-import { getProperties } from "properties-file";
 
 export interface DaemonSpec {
   kafkaHome: string;
@@ -64,16 +63,6 @@ export function isNodeProcess(pid: number | undefined, configFile: string): bool
 /** The pid recorded in `pidFile`, or 0. */
 export function recordedPid(pidFile: string): number {
   return fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").trim()) || 0 : 0;
-}
-
-/** The voters of `controller.quorum.voters` in a server.properties text. */
-export function quorumVoters(serverProperties: string): { id: number; host: string; port: number }[] {
-  const voters = getProperties(serverProperties)["controller.quorum.voters"] ?? "";
-  return voters
-    .split(",")
-    .map((v) => /^(\d+)@(.+):(\d+)$/.exec(v.trim()))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ id: Number(m[1]), host: m[2], port: Number(m[3]) }));
 }
 
 function accepts(host: string, port: number): Promise<boolean> {

@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { handlers, newClusterId } from "./handlers";
 
@@ -9,24 +12,28 @@ describe("newClusterId", () => {
   });
 });
 
-describe("nodeProcess.diff", () => {
+describe("nodeFiles.diff", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-node-files-"));
+  const configFile = path.join(dir, "server.properties");
+  fs.writeFileSync(configFile, "node.id=1\n");
   const olds = {
-    nodeId: 1, roles: ["broker"], clusterId: "c", kafkaHome: "/k", heap: "512m", dir: "/l/node-1", dataDir: "/l/node-1/data",
-    configFile: "/nonexistent/server.properties", logFile: "/l/node-1/logs/server.log", pidFile: "/l/node-1/kafka.pid",
-    serverProperties: "node.id=1\n", readyTimeoutMs: 1000, stopTimeoutMs: 1000, pid: 0,
+    nodeId: 1, clusterId: "c", kafkaHome: "/k", dir, dataDir: path.join(dir, "data"), configFile, pidFile: path.join(dir, "kafka.pid"),
+    serverProperties: "node.id=1\n",
   };
 
-  it("replaces a node whose id or data directory changes, stopping it first", async () => {
-    const diff = await handlers.nodeProcess.diff("node-1", olds, { ...olds, dataDir: "/elsewhere" });
+  it("replaces a node whose id or data directory changes, removing it first", async () => {
+    const diff = await handlers.nodeFiles.diff("node-1", olds, { ...olds, dataDir: "/elsewhere" });
     expect(diff).toMatchObject({ changes: true, replaces: ["dataDir"], deleteBeforeReplace: true });
   });
 
-  it("restarts in place (no replace) when the cluster id changes, so the data check can refuse it", async () => {
-    const diff = await handlers.nodeProcess.diff("node-1", olds, { ...olds, clusterId: "other" });
+  it("rewrites in place (no replace) when the cluster id changes, so the data check can refuse it", async () => {
+    const diff = await handlers.nodeFiles.diff("node-1", olds, { ...olds, clusterId: "other" });
     expect(diff).toMatchObject({ changes: true, replaces: [] });
   });
 
-  it("reports a node that is not running as changed, so `up` starts it again", async () => {
-    expect(await handlers.nodeProcess.diff("node-1", olds, olds)).toMatchObject({ changes: true, replaces: [] });
+  it("sees nothing to do when the file on disk is the desired one, and a hand edit as a change", async () => {
+    expect(await handlers.nodeFiles.diff("node-1", olds, olds)).toMatchObject({ changes: false });
+    fs.writeFileSync(configFile, "node.id=1\nlog.retention.ms=1\n");
+    expect(await handlers.nodeFiles.diff("node-1", olds, olds)).toMatchObject({ changes: true, replaces: [] });
   });
 });

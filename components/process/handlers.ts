@@ -4,35 +4,26 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { isNodeProcess, quorumVoters, recordedPid, startDaemon, stopDaemon, waitReady } from "./daemon";
+import { recordedPid, stopDaemon } from "./daemon";
 import { securityHandlers } from "../security/handlers";
 import { readBack, same, type Handler } from "./handler";
 import { ensureFormatted } from "./storage";
+import { nodeProcesses } from "./supervisor";
 
-/** Inputs of one Kafka node process (see KafkaCluster). */
-export interface NodeProcessInputs {
+/** A node's directory: its server.properties and its log directory, formatted once (see storage.ts). */
+export interface NodeFilesInputs {
   nodeId: number;
-  roles: string[];
   clusterId: string;
   kafkaHome: string;
-  heap: string;
   dir: string;
   dataDir: string;
   configFile: string;
-  logFile: string;
   pidFile: string;
   serverProperties: string;
-  readyTimeoutMs: number;
-  stopTimeoutMs: number;
-}
-export interface NodeProcessOutputs extends NodeProcessInputs {
-  pid: number;
 }
 
 /** Inputs that make a different node: changing one replaces it. */
-const NODE_IDENTITY: (keyof NodeProcessInputs)[] = ["nodeId", "dir", "dataDir"];
-/** Inputs whose change needs a restart. */
-const NODE_RESTART: (keyof NodeProcessInputs)[] = ["roles", "clusterId", "kafkaHome", "heap", "configFile", "logFile", "pidFile", "serverProperties"];
+const NODE_IDENTITY: (keyof NodeFilesInputs)[] = ["nodeId", "dir", "dataDir"];
 
 /** Writes `data` with exactly `mode` (writeFile's mode applies only to a new file). */
 async function writeWithMode(file: string, data: string | Buffer, mode: number): Promise<void> {
@@ -40,57 +31,35 @@ async function writeWithMode(file: string, data: string | Buffer, mode: number):
   await fsp.chmod(file, mode);
 }
 
-const readText = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined);
-
-function stopNode(olds: NodeProcessOutputs) {
-  return stopDaemon(olds.pid, olds.configFile, olds.stopTimeoutMs, quorumVoters(olds.serverProperties));
-}
-
-async function startNode(inputs: NodeProcessInputs): Promise<NodeProcessOutputs> {
-  // A process left by an earlier attempt that failed is not in state: stop it, or it holds the ports.
-  await stopDaemon(recordedPid(inputs.pidFile), inputs.configFile, inputs.stopTimeoutMs);
+async function writeNodeFiles(inputs: NodeFilesInputs): Promise<NodeFilesInputs> {
   await fsp.mkdir(inputs.dir, { recursive: true });
   // 0600: with security on, server.properties holds the keystore and SASL passwords.
   await writeWithMode(inputs.configFile, inputs.serverProperties, 0o600);
   await ensureFormatted(inputs);
-  const { pid, logOffset } = await startDaemon(inputs);
-  try {
-    await waitReady(inputs, pid, logOffset, inputs.readyTimeoutMs);
-  } catch (err) {
-    // Not ready means not created: stop it so that no process outlives what state knows of.
-    await stopDaemon(pid, inputs.configFile, inputs.stopTimeoutMs);
-    throw err;
-  }
-  return { ...inputs, pid };
+  return inputs;
 }
 
-const nodeProcess: Handler = {
-  async create(inputs: NodeProcessInputs) {
-    return { id: `node-${inputs.nodeId}`, outs: await startNode(inputs) };
+const nodeFiles: Handler = {
+  async create(inputs: NodeFilesInputs) {
+    return { id: `node-${inputs.nodeId}`, outs: await writeNodeFiles(inputs) };
   },
-  async diff(_id, olds: NodeProcessOutputs, news: NodeProcessInputs) {
+  async diff(_id, olds: NodeFilesInputs, news: NodeFilesInputs) {
     const replaces = NODE_IDENTITY.filter((k) => !same(olds[k], news[k]));
-    const changed = NODE_RESTART.filter((k) => !same(olds[k], news[k]));
-    // Drift: a node that died, or a config file edited by hand, is put back by the next `up`.
-    const drifted = !isNodeProcess(olds.pid, olds.configFile) || readText(olds.configFile) !== news.serverProperties;
-    return {
-      changes: replaces.length > 0 || changed.length > 0 || drifted,
-      replaces,
-      deleteBeforeReplace: true, // the replacement needs the same ports
-    };
+    const changed = (Object.keys(news) as (keyof NodeFilesInputs)[]).filter((k) => k !== ("__provider" as never) && !same(olds[k], news[k]));
+    // Drift: a config file edited by hand is put back by the next `up`.
+    const drifted = !fs.existsSync(olds.configFile) || fs.readFileSync(olds.configFile, "utf8") !== news.serverProperties;
+    return { changes: replaces.length > 0 || changed.length > 0 || drifted, replaces, deleteBeforeReplace: true };
   },
-  async update(_id, olds: NodeProcessOutputs, news: NodeProcessInputs) {
-    await stopNode(olds);
-    return { outs: await startNode(news) };
+  async update(_id, _olds, news: NodeFilesInputs) {
+    // Only the files: the node restarts, when it must, through the rolling restart (supervisor.ts).
+    return { outs: await writeNodeFiles(news) };
   },
-  async delete(_id, olds: NodeProcessOutputs) {
-    await stopNode(olds);
+  async delete(_id, olds: NodeFilesInputs) {
+    // The supervisor stopped the node before; a process still on this config would lose its files.
+    await stopDaemon(recordedPid(olds.pidFile), olds.configFile, 30_000);
     await fsp.rm(olds.dir, { recursive: true, force: true });
   },
-  async read(id, olds: NodeProcessOutputs) {
-    // A dead node reads back with pid 0, so the next `up` starts it again.
-    return { id, props: { ...olds, pid: isNodeProcess(olds.pid, olds.configFile) ? olds.pid : 0 } };
-  },
+  read: readBack,
 };
 
 /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding, as `kafka-storage random-uuid`. */
@@ -172,5 +141,5 @@ const labDirectory: Handler = {
   read: readBack,
 };
 
-export const handlers = { nodeProcess, clusterId, labFile, labDirectory, ...securityHandlers };
+export const handlers = { nodeFiles, nodeProcesses, clusterId, labFile, labDirectory, ...securityHandlers };
 export type HandlerKind = keyof typeof handlers;

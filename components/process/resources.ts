@@ -3,7 +3,8 @@
 // dynamic provider process, so the real code is never serialized and can import what it needs.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { HandlerKind, LabFileInputs, NodeProcessInputs } from "./handlers";
+import type { HandlerKind, LabFileInputs, NodeFilesInputs } from "./handlers";
+import type { NodeProcessesInputs } from "./supervisor";
 
 const HANDLERS = path.join(__dirname, "handlers.ts");
 const TSX_API = require.resolve("tsx/cjs/api");
@@ -22,16 +23,21 @@ export function shim(kind: HandlerKind): pulumi.dynamic.ResourceProvider {
 
 export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-/** One Kafka node running as a local JVM process. */
-export class NodeProcess extends pulumi.dynamic.Resource {
-  declare readonly pid: pulumi.Output<number>;
-  declare readonly logFile: pulumi.Output<string>;
-  declare readonly dataDir: pulumi.Output<string>;
+/** A node's directory: server.properties (secret with security on) and its formatted log directory. */
+export class NodeFiles extends pulumi.dynamic.Resource {
+  declare readonly configFile: pulumi.Output<string>;
 
-  constructor(name: string, args: Inputs<NodeProcessInputs>, opts?: pulumi.CustomResourceOptions) {
-    // server.properties holds passwords once security is on.
-    const secret = { additionalSecretOutputs: ["serverProperties"], ...opts };
-    super(shim("nodeProcess"), name, { ...args, pid: undefined }, secret, "kraftlab", "NodeProcess");
+  constructor(name: string, args: Inputs<NodeFilesInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(shim("nodeFiles"), name, args, { additionalSecretOutputs: ["serverProperties"], ...opts }, "kraftlab", "NodeFiles");
+  }
+}
+
+/** The cluster's running nodes: started, reloaded or restarted one at a time, drained when they leave. */
+export class NodeProcesses extends pulumi.dynamic.Resource {
+  declare readonly pids: pulumi.Output<Record<string, number>>;
+
+  constructor(name: string, args: Inputs<NodeProcessesInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(shim("nodeProcesses"), name, { ...args, pids: undefined }, opts, "kraftlab", "NodeProcesses");
   }
 }
 

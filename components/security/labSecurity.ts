@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { SecurityConfig } from "../config";
 import { LabDirectory, LabFile } from "../process/resources";
+import { fingerprint } from "../process/rollout";
 import { renderClientProperties, renderOperatorProperties } from "../render";
 import type { ClusterPlan } from "../topology";
 import type { SecuritySecrets } from "./listeners";
@@ -12,6 +13,9 @@ import { CertificateAuthority, NodeCertificate, Password } from "./resources";
 export interface LabSecurity {
   /** What node `id`'s server.properties needs, as one secret output. */
   secretsFor(id: number): pulumi.Output<SecuritySecrets>;
+  /** sha256 of node `id`'s keystore and the truststore: a change is reloaded or rolled out. */
+  tlsHashFor(id: number): pulumi.Output<string>;
+  keystoreFileFor(id: number): string;
   /** Everything a node needs on disk before it starts. */
   nodeDependencies: pulumi.Resource[];
   /** The CA certificate (PEM), for clients' truststores. */
@@ -50,6 +54,8 @@ export function createLabSecurity(
   const caPem = new LabFile(`${name}-ca-pem`, { path: caFile, content: ca.certPem, encoding: "utf8", mode: 0o644 }, inDir);
 
   const keystores = new Map<number, LabFile>();
+  const tlsHashes = new Map<number, pulumi.Output<string>>();
+  const keystoreFileFor = (id: number) => path.join(certsDir, `node-${id}.p12`);
   for (const node of plan.nodes) {
     const cert = new NodeCertificate(
       `${name}-node-${node.id}-certificate`,
@@ -68,10 +74,11 @@ export function createLabSecurity(
       node.id,
       new LabFile(
         `${name}-node-${node.id}-keystore`,
-        { path: path.join(certsDir, `node-${node.id}.p12`), content: cert.keystore, encoding: "base64", mode: 0o600 },
+        { path: keystoreFileFor(node.id), content: cert.keystore, encoding: "base64", mode: 0o600 },
         inDir,
       ),
     );
+    tlsHashes.set(node.id, pulumi.unsecret(pulumi.all([cert.keystore, ca.certPem]).apply(([keystore, caCert]) => fingerprint(`${keystore}\n${caCert}`))));
   }
 
   const clientFile = (id: string, user: string, fileName: string) =>
@@ -94,7 +101,7 @@ export function createLabSecurity(
       nodePassword: node,
       keystorePassword: keystore,
       userPasswords: users,
-      keystoreFile: path.join(certsDir, `node-${id}.p12`),
+      keystoreFile: keystoreFileFor(id),
       truststoreFile: caFile,
     }));
   const operatorFile = new LabFile(
@@ -110,6 +117,8 @@ export function createLabSecurity(
 
   return {
     secretsFor,
+    tlsHashFor: (id) => tlsHashes.get(id) as pulumi.Output<string>,
+    keystoreFileFor,
     operatorFile,
     nodeDependencies: [caPem, ...keystores.values()],
     caFile,

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { renderClientProperties, renderServerProperties } from "../render";
 import { COMBINED_3, labConfig } from "../testing";
 import { planCluster } from "../topology";
-import { clientSecurityProperties, nodePrincipals, operatorProperties, plainJaas, superUsers } from "./listeners";
+import { brokerTlsListeners, clientSecurityProperties, nodePrincipal, operatorProperties, plainJaas, PRINCIPAL_MAPPING, superUsers } from "./listeners";
 
 const secure = (security: Record<string, unknown> = {}) => labConfig(COMBINED_3, { security: { users: { admin: {}, alice: {} }, ...security } });
 const secrets = {
@@ -15,17 +15,23 @@ const secrets = {
 };
 
 describe("principals", () => {
-  it("nodes are one SASL user, or their certificate's CN with mTLS", () => {
-    expect(nodePrincipals("SASL_SSL", [1, 2])).toEqual(["User:kraftlab-node"]);
-    expect(nodePrincipals("SSL", [1, 2])).toEqual(["User:node-1", "User:node-2"]);
+  it("nodes are one principal, by SASL or by their certificate with mTLS, so a new node changes no other", () => {
+    expect(nodePrincipal("SASL_SSL")).toBe("User:kraftlab-node");
+    expect(nodePrincipal("SSL")).toBe("User:kraftlab-node");
+    expect(nodePrincipal("PLAINTEXT")).toBe("User:ANONYMOUS");
+    expect(PRINCIPAL_MAPPING).toBe("RULE:^CN=node-[0-9]+,O=kraftlab$/kraftlab-node/,DEFAULT");
   });
 
-  it("makes the nodes' principals and the configured users super users, never ANONYMOUS", () => {
+  it("makes the nodes' principal and the configured users super users, never ANONYMOUS", () => {
     const cfg = secure().security!;
-    expect(superUsers(cfg, [1, 2, 3])).toEqual(["User:kraftlab-node", "User:admin"]);
-    expect(superUsers({ ...cfg, listeners: { ...cfg.listeners, controller: "SSL" } }, [1, 2])).toEqual([
-      "User:node-1", "User:node-2", "User:kraftlab-node", "User:admin",
-    ]);
+    expect(superUsers(cfg)).toEqual(["User:kraftlab-node", "User:admin"]);
+    expect(superUsers({ ...cfg, listeners: { ...cfg.listeners, controller: "SSL" } })).toEqual(["User:kraftlab-node", "User:admin"]);
+  });
+
+  it("names the broker listeners whose TLS material reloads in place", () => {
+    const cfg = secure().security!;
+    expect(brokerTlsListeners(cfg)).toEqual(["external", "internal"]);
+    expect(brokerTlsListeners({ ...cfg, listeners: { ...cfg.listeners, external: "SASL_PLAINTEXT" } })).toEqual(["internal"]);
   });
 });
 
@@ -78,7 +84,7 @@ describe("secure server.properties", () => {
     expect(p["listener.name.internal.ssl.client.auth"]).toBe("required");
     expect(p["listener.name.controller.ssl.client.auth"]).toBe("required");
     expect(p["listener.name.controller.plain.sasl.jaas.config"]).toBeUndefined();
-    expect(p["super.users"]).toBe("User:node-1;User:node-2;User:node-3;User:admin");
+    expect(p["super.users"]).toBe("User:kraftlab-node;User:admin");
   });
 });
 

@@ -6,22 +6,28 @@ import { LISTENER, type ListenerKind } from "../topology";
 
 /** The SASL user every node authenticates as on the CONTROLLER and INTERNAL listeners. */
 export const NODE_USER = "kraftlab-node";
-/** Maps a node certificate's DN (CN=node-N,O=kraftlab) to the principal User:node-N. */
-export const PRINCIPAL_MAPPING = "RULE:^CN=([^,]+),O=kraftlab$/$1/,DEFAULT";
+/**
+ * Maps every node certificate's DN (CN=node-N,O=kraftlab) to the one node principal, so a node that
+ * joins later needs no change to the others' super.users (which only a restart would apply).
+ */
+export const PRINCIPAL_MAPPING = `RULE:^CN=node-[0-9]+,O=kraftlab$/${NODE_USER}/,DEFAULT`;
 
 export const isSasl = (p: Protocol) => p === "SASL_SSL" || p === "SASL_PLAINTEXT";
 export const isTls = (p: Protocol) => p === "SSL" || p === "SASL_SSL";
 
-/** The principals a node presents on a listener of this protocol. */
-export function nodePrincipals(protocol: Protocol, nodeIds: number[]): string[] {
-  if (isSasl(protocol)) return [`User:${NODE_USER}`];
-  if (protocol === "SSL") return nodeIds.map((id) => `User:node-${id}`); // mTLS, via PRINCIPAL_MAPPING
-  return ["User:ANONYMOUS"];
+/** The principal a node presents on a listener of this protocol (mTLS maps through PRINCIPAL_MAPPING). */
+export function nodePrincipal(protocol: Protocol): string {
+  return isSasl(protocol) || protocol === "SSL" ? `User:${NODE_USER}` : "User:ANONYMOUS";
+}
+
+/** Lower-case names of the broker listeners that use TLS: their keystores reload without a restart. */
+export function brokerTlsListeners(security: SecurityConfig): string[] {
+  return (["external", "internal"] as const).filter((kind) => isTls(security.listeners[kind])).map((kind) => LISTENER[kind].toLowerCase());
 }
 
 /** super.users: the principals nodes present to each other, then the configured users. */
-export function superUsers(security: SecurityConfig, nodeIds: number[]): string[] {
-  const nodes = [...nodePrincipals(security.listeners.controller, nodeIds), ...nodePrincipals(security.listeners.internal, nodeIds)];
+export function superUsers(security: SecurityConfig): string[] {
+  const nodes = [nodePrincipal(security.listeners.controller), nodePrincipal(security.listeners.internal)];
   return [...new Set([...nodes, ...security.superUsers.map((u) => `User:${u}`)])];
 }
 
@@ -55,7 +61,7 @@ export interface SecuritySecrets {
 }
 
 /** The security properties of a node's server.properties, in order. */
-export function serverSecurityProperties(security: SecurityConfig, nodeIds: number[], secrets: SecuritySecrets): [string, string][] {
+export function serverSecurityProperties(security: SecurityConfig, secrets: SecuritySecrets): [string, string][] {
   const props: [string, string][] = [];
   const kinds: ListenerKind[] = ["external", "internal", "controller"];
   const protocols = kinds.map((k) => security.listeners[k]);
@@ -91,7 +97,7 @@ export function serverSecurityProperties(security: SecurityConfig, nodeIds: numb
   if (isSasl(security.listeners.controller)) props.push(["sasl.mechanism.controller.protocol", "PLAIN"]);
   props.push(
     ["authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"],
-    ["super.users", superUsers(security, nodeIds).join(";")],
+    ["super.users", superUsers(security).join(";")],
     ["allow.everyone.if.no.acl.found", String(security.allowEveryoneIfNoAclFound)],
   );
   return props;
