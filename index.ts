@@ -43,6 +43,7 @@ export default async function kraftlab() {
     kafkaHome: cluster.kafkaHome,
     clientProperties: cluster.clientProperties,
     nodes: cluster.nodes,
+    ...(cluster.rebalanced && { rebalanced: cluster.rebalanced }),
     ...(cluster.caCertificate && {
       caCertificate: cluster.caCertificate,
       clientFiles: cluster.clientFiles,

@@ -1,6 +1,8 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabConfig } from "./config";
+import { Rebalance } from "./ops/resources";
+import type { Move } from "./ops/reassign";
 import { ClusterId, LabDirectory, LabFile, NodeFiles, NodeProcesses } from "./process/resources";
 import { fingerprint } from "./process/rollout";
 import { effectiveAcls } from "./security/access";
@@ -45,6 +47,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
   /** A client config for `--command-config`, `--producer.config`, `--consumer.config` (the admin's when secure). */
   public readonly clientProperties: pulumi.Output<string>;
   public readonly nodes: pulumi.Output<NodeInfo[]>;
+  /** With `rebalance`: the partitions the last rebalance moved (topic, partition, from, to). */
+  public readonly rebalanced?: pulumi.Output<Move[]>;
   /** With security: the CA certificate (PEM) path, each user's client file, and their passwords (secret). */
   public readonly caCertificate?: string;
   public readonly clientFiles?: Record<string, pulumi.Output<string>>;
@@ -150,6 +154,21 @@ export class KafkaCluster extends pulumi.ComponentResource {
       this.userPasswords = security.passwords;
     }
 
+    if (args.config.rebalance) {
+      const rebalance = new Rebalance(
+        `${name}-rebalance`,
+        {
+          admin,
+          brokers: plan.brokers.map((n) => n.id),
+          throttleBytesPerSecond: args.config.reassignmentThrottle,
+          timeoutMs: args.config.gateTimeoutSeconds * 1000,
+          workDir: args.labDir,
+        },
+        { parent: this, dependsOn: [processes], deletedWith: labDir },
+      );
+      this.rebalanced = rebalance.moved;
+    }
+
     this.bootstrapServers = pulumi.output(plan.bootstrapServers);
     this.clusterId = clusterId.clusterId;
     this.kafkaHome = args.kafkaHome;
@@ -170,6 +189,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       kafkaHome: this.kafkaHome,
       clientProperties: this.clientProperties,
       nodes: this.nodes,
+      rebalanced: this.rebalanced,
       caCertificate: this.caCertificate,
       clientFiles: this.clientFiles,
       userPasswords: this.userPasswords,

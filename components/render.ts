@@ -87,7 +87,6 @@ export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: s
     protocolMap: ORDER.map((kind) => `${LISTENER[kind]}:${plan.security?.listeners[kind] ?? "PLAINTEXT"}`).join(","),
     broker: node.broker,
     dataDir: escapeValue(node.dataDir),
-    brokerCount: plan.brokers.length,
     replication: plan.replication,
     security: plan.security && secrets ? escaped(serverSecurityProperties(plan.security, secrets)) : [],
     tunables: escaped(Object.entries(tunables)),

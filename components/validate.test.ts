@@ -11,6 +11,13 @@ describe("validateLab", () => {
     });
   });
 
+  it("refuses to drain a broker that is still declared", () => {
+    expect(validateLab(labConfig({ ...COMBINED_3, 4: "broker" }, { drainBrokers: [4] })).errors).toEqual([
+      "kraftlab:drainBrokers[0]: node 4 is still in kraftlab:nodes; remove it from kraftlab:nodes to drain it and take it out of the cluster",
+    ]);
+    expect(validateLab(labConfig(COMBINED_3, { drainBrokers: [4] })).errors).toEqual([]);
+  });
+
   it("refuses an empty cluster with an example", () => {
     expect(validateLab(labConfig({})).errors).toEqual([
       "kraftlab:nodes: no node declared; declare at least one, e.g. { id: 1, roles: [broker, controller] }",

@@ -46,6 +46,11 @@ export function validateLab(cfg: LabConfig): Findings {
   }
 
   errors.push(...portProblems(cfg));
+  cfg.drainBrokers.forEach((id, i) => {
+    if (seen.has(id)) {
+      errors.push(`kraftlab:drainBrokers[${i}]: node ${id} is still in kraftlab:nodes; remove it from kraftlab:nodes to drain it and take it out of the cluster`);
+    }
+  });
 
   const replication = replicationPlan(cfg, brokers);
   if (brokers > 0 && replication.factor > brokers) {

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { recordedPid, stopDaemon } from "./daemon";
+import { opsHandlers } from "../ops/handlers";
 import { securityHandlers } from "../security/handlers";
 import { readBack, same, type Handler } from "./handler";
 import { ensureFormatted } from "./storage";
@@ -141,5 +142,5 @@ const labDirectory: Handler = {
   read: readBack,
 };
 
-export const handlers = { nodeFiles, nodeProcesses, clusterId, labFile, labDirectory, ...securityHandlers };
+export const handlers = { nodeFiles, nodeProcesses, clusterId, labFile, labDirectory, ...securityHandlers, ...opsHandlers };
 export type HandlerKind = keyof typeof handlers;

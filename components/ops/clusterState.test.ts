@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { partitionProblems, quorumProblems } from "./admin";
+import { parsePartitions, parseQuorum } from "./clusterState";
+
+// As Kafka 4.3's kafka-topics --describe prints them (tab-separated).
+const DESCRIBE = [
+  "Topic: orders\tTopicId: 3b5Jq0pKQyWm7q2G3M0n1A\tPartitionCount: 2\tReplicationFactor: 3\tConfigs: min.insync.replicas=2",
+  "\tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,2,3\tElr: \tLastKnownElr: ",
+  "\tTopic: orders\tPartition: 1\tLeader: none\tReplicas: 2,3,4\tIsr: 4\tElr: \tLastKnownElr: ",
+  "",
+].join("\n");
+
+describe("parsePartitions", () => {
+  it("reads each partition's leader, replicas and ISR, skipping the topic line", () => {
+    expect(parsePartitions(DESCRIBE)).toEqual([
+      { topic: "orders", partition: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 2, 3] },
+      { topic: "orders", partition: 1, leader: -1, replicas: [2, 3, 4], isr: [4] },
+    ]);
+  });
+
+  it("names offline and under-replicated partitions", () => {
+    expect(partitionProblems(parsePartitions(DESCRIBE))).toEqual(["1 offline partition(s) (orders-1)", "1 under-replicated partition(s) (orders-1)"]);
+    expect(partitionProblems(parsePartitions(DESCRIBE).slice(0, 1))).toEqual([]);
+  });
+});
+
+describe("parseQuorum", () => {
+  const status = "ClusterId:              abc\nLeaderId:               2\nLeaderEpoch:            5\nHighWatermark:          812\n";
+  const replication = [
+    "NodeId  DirectoryId             LogEndOffset  Lag  LastFetchTimestamp  LastCaughtUpTimestamp  Status",
+    "2       pJ8s0Y6cQ6i8c2T0y0u2nw  812           0    1763740000000       1763740000000          Leader",
+    "1       c2w1Yh3QSh6k0Q2qzv0l6g  812           0    1763740000000       1763740000000          Follower",
+    "3       Zq9xk3rHSH2z8pB2pWc3LQ  700           112  1763740000000       1763740000000          Follower",
+    "4       B0p3gZ7uQJyQH8m8b1v2xg  812           0    1763740000000       1763740000000          Observer",
+  ].join("\n");
+
+  it("reads the leader, the voters' and the observers' lag", () => {
+    expect(parseQuorum(status, replication)).toEqual({
+      leaderId: 2,
+      voters: [{ id: 2, lag: 0 }, { id: 1, lag: 0 }, { id: 3, lag: 112 }],
+      observers: [{ id: 4, lag: 0 }],
+    });
+  });
+
+  it("waits for a leader and for every voter to catch up", () => {
+    const q = parseQuorum(status, replication);
+    expect(quorumProblems(q, [1, 2, 3])).toEqual(["controller(s) 3 to catch up with the quorum leader 2"]);
+    expect(quorumProblems(q, [1, 2])).toEqual([]);
+    expect(quorumProblems({ ...q, leaderId: -1 }, [1, 2])).toEqual(["the quorum to have a leader"]);
+  });
+});

@@ -1,0 +1,15 @@
+// The cluster-operation resources of the process runtime (see process/resources.ts for how they run).
+import * as pulumi from "@pulumi/pulumi";
+import type { Move } from "./reassign";
+import type { RebalanceInputs } from "./handlers";
+import { shim, type Inputs } from "../process/resources";
+
+/** Spreads the topics' partitions over the brokers whenever the set of brokers changes. */
+export class Rebalance extends pulumi.dynamic.Resource {
+  /** What the last rebalance moved. */
+  declare readonly moved: pulumi.Output<Move[]>;
+
+  constructor(name: string, args: Inputs<RebalanceInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(shim("rebalance"), name, { ...args, moved: undefined }, opts, "kraftlab", "Rebalance");
+  }
+}
