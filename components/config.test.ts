@@ -19,6 +19,8 @@ describe("parseLabConfig", () => {
       drainBrokers: [],
       rebalance: false,
       reassignmentThrottle: 10485760,
+      topics: {},
+      allowTopicDeletion: false,
     });
   });
 

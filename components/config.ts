@@ -1,6 +1,7 @@
 // The shape of the `kraftlab:*` stack configuration, with its defaults. Parsing is pure: index.ts
 // hands it the raw values and gets a typed LabConfig or a ConfigError naming every bad key.
 import { z } from "zod";
+import { allowTopicDeletionSchema, topicsSchema } from "./topics/schema";
 
 export const ROLES = ["broker", "controller"] as const;
 export type Role = (typeof ROLES)[number];
@@ -115,6 +116,10 @@ export const labConfigSchema = z.strictObject({
   rebalance: z.boolean().default(false),
   /** Replication throttle (bytes/s per broker) while partitions move. */
   reassignmentThrottle: z.number().int().min(1024).default(10 * 1024 * 1024),
+  /** Topics as code: created, and altered in place (configs, more partitions). */
+  topics: topicsSchema,
+  /** Whether a topic that leaves `topics` is deleted from the cluster (it is kept otherwise). */
+  allowTopicDeletion: allowTopicDeletionSchema,
   /** TLS, SASL, authorization and quotas; absent, every listener is PLAINTEXT. */
   security: securitySchema.optional(),
   /** Where certificates and keystores go; defaults to `certs/<stack>` in the project. */

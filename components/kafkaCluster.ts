@@ -2,6 +2,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabConfig } from "./config";
 import { Rebalance } from "./ops/resources";
+import { Topic } from "./topics/resource";
 import type { Move } from "./ops/reassign";
 import { ClusterId, LabDirectory, LabFile, NodeFiles, NodeProcesses } from "./process/resources";
 import { fingerprint } from "./process/rollout";
@@ -154,6 +155,15 @@ export class KafkaCluster extends pulumi.ComponentResource {
       this.userPasswords = security.passwords;
     }
 
+    const topics = Object.entries(args.config.topics).map(
+      ([topic, spec]) =>
+        new Topic(
+          `${name}-topic-${topic}`,
+          { name: topic, ...spec, admin, allowDeletion: args.config.allowTopicDeletion },
+          // A whole-lab destroy takes the topics with the cluster: no need to delete them one by one.
+          { parent: this, dependsOn: [processes], deletedWith: labDir },
+        ),
+    );
     if (args.config.rebalance) {
       const rebalance = new Rebalance(
         `${name}-rebalance`,
@@ -164,7 +174,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
           timeoutMs: args.config.gateTimeoutSeconds * 1000,
           workDir: args.labDir,
         },
-        { parent: this, dependsOn: [processes], deletedWith: labDir },
+        { parent: this, dependsOn: [processes, ...topics], deletedWith: labDir },
       );
       this.rebalanced = rebalance.moved;
     }

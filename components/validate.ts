@@ -4,6 +4,7 @@ import type { LabConfig, SecurityConfig } from "./config";
 import { effectiveAcls } from "./security/access";
 import { isSasl } from "./security/listeners";
 import { MANAGED_PREFIX, MANAGED_PROPERTIES } from "./render";
+import { validateTopics } from "./topics/plan";
 import { nodePorts, replicationPlan, type ListenerKind } from "./topology";
 
 export interface Findings {
@@ -60,6 +61,8 @@ export function validateLab(cfg: LabConfig): Findings {
     errors.push(`kraftlab:replication.minInsyncReplicas: ${replication.minInsyncReplicas} is more than the replication factor ${replication.factor}, so no acks=all write could succeed; lower it`);
   }
 
+  if (brokers > 0) errors.push(...validateTopics(cfg.topics, brokers, replication));
+
   const managed = (key: string, where: string) => {
     const owner = MANAGED_PROPERTIES[key] ?? (MANAGED_PREFIX.test(key) ? "kraftlab:security" : undefined);
     if (owner) errors.push(`${where}: "${key}" is managed by kraftlab; set ${owner} instead`);
@@ -96,6 +99,11 @@ export function securityFindings(security: SecurityConfig): Findings {
   }
   if (security.mechanism !== "PLAIN" && !isSasl(security.listeners.external)) {
     warnings.push(`kraftlab:security.mechanism: ${security.mechanism} is unused: the external listener is ${security.listeners.external}, without SASL`);
+  }
+  if (security.renewBeforeDays >= security.certificateValidityDays) {
+    errors.push(
+      `kraftlab:security.renewBeforeDays: ${security.renewBeforeDays} is not less than certificateValidityDays ${security.certificateValidityDays}, so every \`up\` would reissue the certificates; lower it`,
+    );
   }
   if (!declared(security.adminUser)) errors.push(`kraftlab:security.adminUser: "${security.adminUser}" is not a user; ${usersHint}`);
   if (!security.superUsers.includes(security.adminUser)) {

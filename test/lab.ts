@@ -16,6 +16,8 @@ export interface LabOutputs {
   kafkaHome: string;
   clientProperties: string;
   nodes: NodeInfo[];
+  /** With rebalance on: what the last rebalance moved. */
+  rebalanced?: { topic: string; partition: number; from: number[]; to: number[] }[];
   /** With security only. */
   caCertificate?: string;
   clientFiles?: Record<string, string>;
@@ -41,6 +43,11 @@ export class TestLab {
       env: { PULUMI_BACKEND_URL: `file://${path.join(root, "state")}` },
     });
     return new TestLab(stack, root, labDir, certsDir);
+  }
+
+  /** Sets `kraftlab:` keys of the stack's config (values JSON-encoded), as `pulumi config set --path` would. */
+  async configure(config: Record<string, unknown>): Promise<void> {
+    for (const [key, value] of Object.entries(config)) await this.stack.setConfig(`kraftlab:${key}`, { value: JSON.stringify(value) });
   }
 
   async up(): Promise<{ outputs: LabOutputs; changes: Record<string, number> }> {

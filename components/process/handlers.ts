@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { recordedPid, stopDaemon } from "./daemon";
 import { opsHandlers } from "../ops/handlers";
 import { securityHandlers } from "../security/handlers";
+import { topicHandlers } from "../topics/handler";
 import { readBack, same, type Handler } from "./handler";
 import { ensureFormatted } from "./storage";
 import { nodeProcesses } from "./supervisor";
@@ -142,5 +143,5 @@ const labDirectory: Handler = {
   read: readBack,
 };
 
-export const handlers = { nodeFiles, nodeProcesses, clusterId, labFile, labDirectory, ...securityHandlers, ...opsHandlers };
+export const handlers = { nodeFiles, nodeProcesses, clusterId, labFile, labDirectory, ...securityHandlers, ...opsHandlers, ...topicHandlers };
 export type HandlerKind = keyof typeof handlers;

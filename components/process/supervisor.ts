@@ -89,17 +89,21 @@ async function reloadTls(node: NodeRun, inputs: NodeProcessesInputs): Promise<vo
   await writeRunning(node, pidOf(node));
 }
 
-/** One node after another: healthy before, SIGTERM, started, healthy after; the active controller last. */
+/**
+ * One node after another: SIGTERM (controlled shutdown), started, then healthy again before the next;
+ * the active controller last. The cluster must be healthy before the first: the check after each node
+ * is the check before the next.
+ */
 async function rollingRestart(nodes: NodeRun[], inputs: NodeProcessesInputs): Promise<void> {
   if (nodes.length === 0) return;
+  const anyController = nodes.some((n) => n.roles.includes("controller"));
+  await waitUntil("before the rolling restart", inputs.gateTimeoutMs, healthy(inputs, anyController));
   const active = (await quorum(inputs.admin)).leaderId;
   for (const id of restartOrder(nodes, active)) {
     const node = nodes.find((n) => n.id === id) as NodeRun;
-    const controller = node.roles.includes("controller");
-    await waitUntil(`before restarting node ${id}`, inputs.gateTimeoutMs, healthy(inputs, controller));
     await stopNode(node, inputs);
     await startNode(node, inputs);
-    await waitUntil(`after restarting node ${id}`, inputs.gateTimeoutMs, healthy(inputs, controller));
+    await waitUntil(`after restarting node ${id}`, inputs.gateTimeoutMs, healthy(inputs, anyController));
   }
   await electPreferredLeaders(inputs.admin);
 }

@@ -4,17 +4,20 @@ import type { AclConfig } from "../config";
 import { readBack, same, type Handler } from "../process/handler";
 import { kafkaTool } from "../process/tools";
 import { aclArgs, aclChanges, quotaCommands, scramCommands, type Quotas } from "./access";
-import { createCa, issueLeaf, pkcs12Keystore } from "./pki";
+import { createCa, describeCertificate, issueLeaf, pkcs12Keystore } from "./pki";
 
-/** Handlers whose whole state is their inputs: `make` computes the outputs once, kept until an input changes. */
-function generated<I extends object, O extends object>(make: (inputs: I) => O, id: (inputs: I) => string): Handler {
+/**
+ * Handlers whose whole state is their inputs: `make` computes the outputs once, kept until an input
+ * changes or `stale` (e.g. a certificate near its expiry) says they must be made again.
+ */
+function generated<I extends object, O extends object>(make: (inputs: I) => O, id: (inputs: I) => string, stale?: (outs: I & O, now: Date) => boolean): Handler {
   return {
     async create(inputs: I) {
       return { id: id(inputs), outs: { ...inputs, ...make(inputs) } };
     },
     async diff(_id, olds: I & O, news: I) {
       const changed = (Object.keys(news) as (keyof I)[]).filter((k) => k !== "__provider" && !same(olds[k], news[k]));
-      return { changes: changed.length > 0 };
+      return { changes: changed.length > 0 || (stale?.(olds, new Date()) ?? false) };
     },
     async update(_id, _olds, news: I) {
       return { outs: { ...news, ...make(news) } };
@@ -22,6 +25,11 @@ function generated<I extends object, O extends object>(make: (inputs: I) => O, i
     async delete() {},
     read: readBack,
   };
+}
+
+/** Whether a certificate expires within `days` of `now`. */
+export function renewalDue(certPem: string, days: number, now: Date): boolean {
+  return describeCertificate(certPem).notAfter.getTime() - now.getTime() < days * 24 * 60 * 60 * 1000;
 }
 
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
@@ -43,6 +51,10 @@ export interface NodeCertificateInputs {
   ipAddresses: string[];
   validityDays: number;
   keystorePassword: string;
+  /** Reissued on the first `up` within this many days of its expiry. */
+  renewBeforeDays: number;
+  /** kraftlab:security.certificateRotation: a new value reissues it now. */
+  rotation: number;
 }
 
 export interface AccessInputs {
@@ -105,6 +117,7 @@ export const securityHandlers = {
       return { ...leaf, keystore: pkcs12Keystore(leaf, inputs.caCertPem, inputs.keystorePassword, inputs.commonName) };
     },
     (inputs) => inputs.commonName,
+    (outs, now) => renewalDue(outs.certPem, outs.renewBeforeDays, now),
   ),
   clusterAccess,
 };

@@ -67,6 +67,8 @@ export function createLabSecurity(
         ipAddresses: [plan.host].filter((h) => /^[\d.]+$/.test(h)),
         validityDays: security.certificateValidityDays,
         keystorePassword,
+        renewBeforeDays: security.renewBeforeDays,
+        rotation: security.certificateRotation,
       },
       opts,
     );

@@ -1,0 +1,81 @@
+// What the Topic resource does, inside the dynamic provider process (see process/resources.ts): one
+// Kafka topic brought to its declared shape with kafka-topics and kafka-configs on the INTERNAL listeners.
+import { same, type Handler } from "../process/handler";
+import { tool, type Admin } from "../ops/admin";
+import { observedConfigs, parseTopicDescription, topicChanges, topicPattern, type LiveTopic } from "./plan";
+import type { TopicSpec } from "./schema";
+
+export interface TopicInputs extends TopicSpec {
+  name: string;
+  /** How the program reaches the cluster (the INTERNAL listeners, as the nodes). */
+  admin: Admin;
+  /** kraftlab:allowTopicDeletion as of the last `up`: delete sees only the state, not the new config. */
+  allowDeletion: boolean;
+}
+
+/** Inputs that change no topic, only how it is reached or removed: state must still follow them. */
+const ACCESS: (keyof TopicInputs)[] = ["admin", "allowDeletion"];
+
+const spec = (t: TopicSpec): TopicSpec => ({ partitions: t.partitions, replicationFactor: t.replicationFactor, configs: t.configs });
+
+const run = (t: TopicInputs, name: string, args: string[]) => tool(t.admin, name, args);
+
+async function describe(t: TopicInputs): Promise<LiveTopic | undefined> {
+  // --if-exists: a missing topic prints nothing instead of failing.
+  return parseTopicDescription(await run(t, "kafka-topics", ["--describe", "--if-exists", "--topic", topicPattern(t.name)]), t.name);
+}
+
+/**
+ * Brings the topic to `t` from what the cluster has, not from state, which may be stale (an `up` without
+ * refresh after the topic changed by hand). Only `managed` config keys are touched: other overrides on
+ * an adopted topic, and broker-wide values --describe also lists, are someone else's.
+ */
+async function converge(t: TopicInputs, managed: string[]): Promise<TopicInputs> {
+  const live = await describe(t);
+  const current = live && { ...spec(live), configs: Object.fromEntries(Object.entries(live.configs).filter(([k]) => managed.includes(k))) };
+  const changes = topicChanges(current, spec(t), t.name);
+  if (changes.create) await run(t, "kafka-topics", changes.create);
+  if (changes.alterPartitions) await run(t, "kafka-topics", changes.alterPartitions);
+  for (const args of changes.alterConfigs ?? []) await run(t, "kafka-configs", args);
+  // State keeps the actual replication factor, so a later explicit one is checked against it in diff.
+  const replicationFactor = t.replicationFactor ?? live?.replicationFactor ?? (await describe(t))?.replicationFactor;
+  return { ...t, replicationFactor };
+}
+
+const topic: Handler = {
+  async create(inputs: TopicInputs) {
+    // A topic that already exists (made by hand, or kept from an earlier stack) is adopted, not refused.
+    return { id: inputs.name, outs: await converge(inputs, Object.keys(inputs.configs)) };
+  },
+  async diff(_id, olds: TopicInputs, news: TopicInputs) {
+    // The program names each resource after its topic, so a new name is a new resource; never a replace,
+    // which would delete the topic's data.
+    if (olds.name !== news.name) {
+      throw new Error(`kraftlab:topics.${news.name}: this resource manages topic ${olds.name}, and Kafka cannot rename a topic; give each topic its own resource`);
+    }
+    // Throws a refused change (fewer partitions, another replication factor), so `preview` stops on it.
+    const changes = topicChanges(spec(olds), spec(news), news.name);
+    return { changes: Object.keys(changes).length > 0 || ACCESS.some((k) => !same(olds[k], news[k])) };
+  },
+  async update(_id, olds: TopicInputs, news: TopicInputs) {
+    // Keys that left the config are managed until removed from the topic.
+    const managed = [...new Set([...Object.keys(olds.configs), ...Object.keys(news.configs)])];
+    return { outs: await converge(news, managed) };
+  },
+  async delete(_id, olds: TopicInputs) {
+    // Without allowDeletion the topic, and its data, stays in the cluster: the stack only forgets it.
+    if (!olds.allowDeletion) return;
+    await run(olds, "kafka-topics", ["--delete", "--if-exists", "--topic", topicPattern(olds.name)]);
+  },
+  async read(id, props: TopicInputs) {
+    const live = await describe(props);
+    // No id: Pulumi takes the resource as deleted.
+    if (!live) return {};
+    return {
+      id,
+      props: { ...props, partitions: live.partitions, replicationFactor: live.replicationFactor, configs: observedConfigs(props.configs, live.configs) },
+    };
+  },
+};
+
+export const topicHandlers = { topic };

@@ -1,0 +1,117 @@
+// Day-2 operations on a running lab under a continuous idempotent producer: a rolling restart, a 4th
+// broker with a rebalance, a refused and then a drained removal, and drift. Nothing may be lost.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kafkaTool, TestLab, type LabOutputs } from "./lab";
+import { LoadRun, type LoadReport } from "./load";
+
+const PORT = 18092;
+const combined = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
+const broker4 = { id: 4, roles: ["broker"] };
+const TOPIC = "orders";
+
+/** What every operation under load must show: records acked, none lost, duplicated, reordered or refused. */
+function expectNothingLost(report: LoadReport): void {
+  expect(report.acked).toBeGreaterThan(0);
+  expect(report.lost).toEqual([]);
+  expect(report.duplicated).toEqual([]);
+  expect(report.outOfOrder).toEqual([]);
+  expect(report.produceErrors).toEqual([]);
+}
+
+describe("day-2 operations under load", () => {
+  let lab: TestLab;
+  let outputs: LabOutputs;
+  const pids = (o: LabOutputs) => Object.fromEntries(o.nodes.map((n) => [n.id, n.pid]));
+  const describeTopics = (bootstrap: string) => kafkaTool("kafka-topics", ["--bootstrap-server", bootstrap, "--describe"]);
+  const replicasOn = async (bootstrap: string, id: number) =>
+    (await describeTopics(bootstrap)).split("\n").filter((l) => new RegExp(`Replicas: ([\\d,]*,)?${id}(,|\\s)`).test(l)).length;
+  /** Runs `action` while the producer runs; returns its result and the load report. */
+  async function underLoad<T>(action: () => Promise<T>): Promise<{ result: T; report: LoadReport }> {
+    const load = await LoadRun.start({ bootstrap: outputs.bootstrapServers, topic: TOPIC });
+    try {
+      return { result: await action(), report: await load.stop() };
+    } catch (err) {
+      await load.stop();
+      throw err;
+    }
+  }
+
+  beforeAll(async () => {
+    lab = await TestLab.create("day2", { nodes: combined, ports: { external: PORT, internal: PORT + 1, controller: PORT + 2 }, rebalance: true });
+    ({ outputs } = await lab.up());
+    await kafkaTool("kafka-topics", [
+      "--bootstrap-server", outputs.bootstrapServers, "--create", "--topic", TOPIC,
+      "--partitions", "6", "--replication-factor", "3", "--config", "min.insync.replicas=2",
+    ]);
+  });
+  afterAll(async () => lab?.cleanup());
+
+  it("restarts every node one at a time for a config change, losing nothing", async () => {
+    await lab.configure({ properties: { "log.cleaner.threads": 1 } });
+    const { result, report } = await underLoad(() => lab.up());
+    expectNothingLost(report);
+    for (const node of result.outputs.nodes) expect(node.pid).not.toBe(pids(outputs)[node.id]);
+    outputs = result.outputs;
+  });
+
+  it("adds a 4th broker without restarting the others, then spreads the partitions onto it", async () => {
+    await lab.configure({ nodes: [...combined, broker4] });
+    const { result, report } = await underLoad(() => lab.up());
+    expectNothingLost(report);
+    const after = result.outputs;
+    for (const id of [1, 2, 3]) expect(pids(after)[id]).toBe(pids(outputs)[id]);
+    expect(after.nodes.map((n) => n.id)).toEqual([1, 2, 3, 4]);
+    expect(after.bootstrapServers).toContain(`127.0.0.1:${PORT + 300}`);
+    const moved = after.rebalanced as { topic: string; to: number[] }[];
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.every((m) => m.topic === TOPIC)).toBe(true);
+    expect(await replicasOn(after.bootstrapServers, 4)).toBeGreaterThan(0);
+    // Not a voter: the quorum is still the three controllers.
+    const quorum = await kafkaTool("kafka-metadata-quorum", ["--bootstrap-server", after.bootstrapServers, "describe", "--replication"]);
+    expect(quorum).toMatch(/^4\s.*Observer\s*$/m);
+    outputs = after;
+  });
+
+  it("refuses to remove a broker that holds replicas unless asked to drain it, touching nothing", async () => {
+    await lab.configure({ nodes: combined });
+    await expect(lab.up()).rejects.toThrow(/broker 4 still holds \d+ replica\(s\) .*add 4 to kraftlab:drainBrokers/);
+    const { outputs: same } = await (await lab.configure({ nodes: [...combined, broker4] }), lab.up());
+    expect(pids(same)).toEqual(pids(outputs));
+  });
+
+  it("drains, stops and unregisters a broker that leaves, removing its data", async () => {
+    await lab.configure({ nodes: combined, drainBrokers: [4] });
+    const { result, report } = await underLoad(() => lab.up());
+    expectNothingLost(report);
+    const after = result.outputs;
+    expect(after.nodes.map((n) => n.id)).toEqual([1, 2, 3]);
+    for (const id of [1, 2, 3]) expect(pids(after)[id]).toBe(pids(outputs)[id]);
+    expect(await replicasOn(after.bootstrapServers, 4)).toBe(0);
+    expect(fs.existsSync(path.join(lab.labDir, "node-4"))).toBe(false);
+    const endpoints = await kafkaTool("kafka-cluster", ["list-endpoints", "--bootstrap-server", after.bootstrapServers, "--include-fenced-brokers"]);
+    expect(endpoints).not.toMatch(/^4\s/m);
+    expect(await describeTopics(after.bootstrapServers)).not.toMatch(/Leader: none/);
+    outputs = after;
+  });
+
+  it("puts back a config file edited by hand, and notices a killed node on refresh", async () => {
+    const file = path.join(lab.labDir, "node-1", "server.properties");
+    const original = fs.readFileSync(file, "utf8");
+    fs.appendFileSync(file, "log.retention.ms=1\n");
+    const healed = await lab.up();
+    expect(fs.readFileSync(file, "utf8")).toBe(original);
+    expect(pids(healed.outputs)).toEqual(pids(outputs)); // the running node never loaded the edit
+
+    process.kill(outputs.nodes[1].pid, "SIGKILL");
+    await lab.stack.refresh({ color: "never" });
+    const state = await lab.stack.exportStack();
+    const processes = state.deployment.resources.find((r: { type: string }) => r.type.endsWith("NodeProcesses"));
+    expect(processes.outputs.pids["2"]).toBe(0);
+    const { outputs: after } = await lab.up();
+    expect(pids(after)[2]).not.toBe(0);
+    expect(pids(after)[2]).not.toBe(pids(outputs)[2]);
+    expect(await describeTopics(after.bootstrapServers)).not.toMatch(/Leader: none/);
+  });
+});
