@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { handlers, newClusterId } from "./handlers";
 
 describe("newClusterId", () => {
@@ -16,6 +16,7 @@ describe("nodeFiles.diff", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-node-files-"));
   const configFile = path.join(dir, "server.properties");
   fs.writeFileSync(configFile, "node.id=1\n");
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const olds = {
     nodeId: 1, clusterId: "c", kafkaHome: "/k", dir, dataDir: path.join(dir, "data"), configFile, pidFile: path.join(dir, "kafka.pid"),
     serverProperties: "node.id=1\n",
