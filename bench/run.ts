@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { openStack } from "../lab/stack";
 import { defaultKafkaHome, PROJECT_DIR } from "../lab/toolchain";
+import { LoadRun } from "../test/load";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const HEAP = "512m";
@@ -57,6 +58,9 @@ async function main() {
   });
   const rounds: Record<string, number>[] = [];
   const security: { plaintext?: number; saslSsl?: number } = {};
+  const day2: Record<string, number> = {};
+  const combined = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
+  const setNodes = (nodes: unknown) => stack.setConfig("kraftlab:nodes", { value: JSON.stringify(nodes) });
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       const r: Record<string, number> = {};
@@ -87,11 +91,37 @@ async function main() {
       ]);
     create();
     security.plaintext = producerThroughput(bootstrap);
+
+    // Day 2, plaintext: 3 single-node changes, one change that rolls all 3, a 4th broker; then the script's.
+    day2.singleRestarts = 0;
+    for (const id of [1, 2, 3]) {
+      await setNodes(combined.map((n) => (n.id <= id ? { ...n, properties: { "log.cleaner.threads": 1 } } : n)));
+      day2.singleRestarts += await seconds(() => stack.up());
+    }
+    await setNodes(combined);
+    day2.rollingRestart = await seconds(() => stack.up());
+    await setNodes([...combined, { id: 4, roles: ["broker"] }]);
+    day2.addBroker = await seconds(() => stack.up());
+    await setNodes(combined);
+    await stack.up(); // node 4 holds no replica: it leaves without a drain
+    execFileSync(script, ["up", scriptDir, String(SCRIPT_PORT), HEAP], { env, stdio: "inherit" });
+    day2.scriptRestarts = 0;
+    for (const id of [1, 2, 3]) day2.scriptRestarts += await seconds(async () => execFileSync(script, ["restart", scriptDir, String(id), HEAP], { env }));
+    day2.scriptAddBroker = await seconds(async () => execFileSync(script, ["add-broker", scriptDir, String(SCRIPT_PORT), HEAP], { env }));
+    execFileSync(script, ["down", scriptDir], { env });
     await stack.setConfig("kraftlab:security", { value: JSON.stringify({ users: { admin: {} } }) });
     const secure = await stack.up();
     const admin = secure.outputs.clientProperties.value as string;
     create(admin);
     security.saslSsl = producerThroughput(bootstrap, admin);
+
+    // Leaf rotation under a continuous SASL_SSL producer: the 3 combined nodes roll.
+    await stack.setConfig("kraftlab:security", { value: JSON.stringify({ users: { admin: {} }, certificateRotation: 1 }) });
+    const load = await LoadRun.start({ bootstrap, topic: "bench", clientConfig: admin });
+    day2.leafRotation = await seconds(() => stack.up());
+    const report = await load.stop();
+    day2.leafRotationAcked = report.acked;
+    day2.leafRotationClientErrors = report.produceErrors.length + report.lost.length + report.duplicated.length;
   } finally {
     await stack.destroy().catch(() => undefined);
     await stack.workspace.removeStack("bench").catch(() => undefined);
@@ -108,6 +138,11 @@ async function main() {
     ["destroy (kraftlab) / down (script)", `${m("destroy").toFixed(1)} s / ${m("scriptDown").toFixed(1)} s`, `<= ${TARGETS.destroySeconds} s`, m("destroy") <= TARGETS.destroySeconds],
     ["RSS of the 3 nodes (heap 512m)", `${m("rssGiB").toFixed(2)} GiB`, `<= ${TARGETS.rssGiB} GiB`, m("rssGiB") <= TARGETS.rssGiB],
   ];
+  const day2Rows = [
+    `| add a 4th broker: kraftlab up / script (format + start + wait) | ${day2.addBroker?.toFixed(1)} s / ${day2.scriptAddBroker?.toFixed(1)} s | (measured) | - |`,
+    `| rolling restart of 3 nodes (gated) / 3 single-node ups / script's 3 bare restarts | ${day2.rollingRestart?.toFixed(1)} s / ${day2.singleRestarts?.toFixed(1)} s / ${day2.scriptRestarts?.toFixed(1)} s | (measured) | - |`,
+    `| leaf certificate rotation under load (3 nodes roll): time, records acked, client errors (lost + duplicated + failed) | ${day2.leafRotation?.toFixed(1)} s, ${day2.leafRotationAcked}, ${day2.leafRotationClientErrors} | 0 client errors | ${day2.leafRotationClientErrors === 0 ? "yes" : "NO"} |`,
+  ];
   const securityRow = `| produce, ${PERF_RECORDS} x 1 KiB, acks=all: PLAINTEXT / SASL_SSL | ${security.plaintext?.toFixed(0)} / ${security.saslSsl?.toFixed(0)} records/s (SASL_SSL at ${(((security.saslSsl ?? 0) / (security.plaintext ?? 1)) * 100).toFixed(0)}%) | (measured, no target) | - |`;
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const table = [
@@ -119,11 +154,12 @@ async function main() {
     "| --- | --- | --- | --- |",
     ...rows.map(([what, result, target, met]) => `| ${what} | ${result} | ${target} | ${met ? "yes" : "NO"} |`),
     securityRow,
+    ...day2Rows,
     "",
   ].join("\n");
   const dir = path.join(PROJECT_DIR, "bench", "results");
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify({ rounds, security, targets: TARGETS }, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify({ rounds, security, day2, targets: TARGETS }, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, `${stamp}.md`), table);
   console.log(`\n${table}`);
 }
