@@ -67,6 +67,10 @@ const securitySchema = z.strictObject({
   renewBeforeDays: z.number().int().min(0).default(30),
   /** Change (e.g. increment) to reissue every node certificate now. */
   certificateRotation: z.number().int().min(0).default(0),
+  /** Change (e.g. increment) to replace the CA: old + new trusted, node certificates reissued, old dropped. */
+  caGeneration: z.number().int().min(0).default(0),
+  /** Pause a CA rotation after `trust` (old + new CA everywhere) or `reissue` (new node certificates). */
+  caRotationStopAfter: z.enum(["trust", "reissue"]).optional(),
 });
 export type SecurityConfig = z.infer<typeof securitySchema>;
 

@@ -100,7 +100,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         kafkaHome: args.kafkaHome,
         nodes: pulumi.all(
           plan.nodes.map((node, i) =>
-            pulumi.all([files[i].configHash, security?.tlsHashFor(node.id) ?? ""]).apply(([configHash, tlsHash]) => ({
+            files[i].configHash.apply((configHash) => ({
               id: node.id,
               roles: node.roles,
               heap: args.config.heap,
@@ -109,12 +109,10 @@ export class KafkaCluster extends pulumi.ComponentResource {
               logFile: node.logFile,
               pidFile: node.pidFile,
               configHash,
-              tlsHash,
-              keystoreFile: security?.keystoreFileFor(node.id),
-              truststoreFile: security?.caFile,
             })),
           ),
         ),
+        tls: security?.tls,
         voters: plan.controllers.map((n) => ({ id: n.id, host: plan.host, port: n.ports.controller as number })),
         admin,
         tlsListeners: plan.security ? brokerTlsListeners(plan.security) : [],
@@ -125,7 +123,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         stopTimeoutMs: args.config.stopTimeoutSeconds * 1000,
         gateTimeoutMs: args.config.gateTimeoutSeconds * 1000,
       },
-      { parent: this, dependsOn: [...files.map((f) => f.resource), ...(security?.nodeDependencies ?? [])] },
+      { parent: this, dependsOn: [...files.map((f) => f.resource), ...(security ? [security.certsDir] : [])] },
     );
     const clientFile =
       security?.adminFile ??

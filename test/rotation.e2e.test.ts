@@ -1,6 +1,7 @@
 // Leaf certificate rotation on a secure lab under a continuous SASL_SSL producer: broker-only nodes
 // reload their keystore in place, nodes with the CONTROLLER listener roll one at a time.
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kafkaTool, TestLab, type LabOutputs } from "./lab";
 import { LoadRun, type LoadReport } from "./load";
@@ -8,38 +9,31 @@ import { LoadRun, type LoadReport } from "./load";
 const PORT = 15092;
 const TOPIC = "payments";
 
-/** The serial number of the certificate served on 127.0.0.1:`port`, verified against `caFile`. */
-function servedSerial(port: number, caFile: string): string {
+/** The serial number and issuer of the certificate served on 127.0.0.1:`port`, verified against `caFile`. */
+function served(port: number, caFile: string): { serial: string; issuer: string } {
   const handshake = execFileSync("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-CAfile", caFile], {
     input: "",
     encoding: "utf8",
     stdio: ["pipe", "pipe", "ignore"],
   });
   expect(handshake, `port ${port}`).toMatch(/Verify return code: 0 \(ok\)/);
-  const served = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(handshake)?.[0];
-  return execFileSync("openssl", ["x509", "-noout", "-serial"], { input: served, encoding: "utf8" }).trim();
+  const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(handshake)?.[0];
+  const [serial, issuer] = execFileSync("openssl", ["x509", "-noout", "-serial", "-issuer"], { input: pem, encoding: "utf8" }).trim().split("\n");
+  return { serial, issuer };
 }
+
+const certificatesIn = (file: string) => (fs.readFileSync(file, "utf8").match(/BEGIN CERTIFICATE/g) ?? []).length;
 
 describe("certificate rotation under load", () => {
   let lab: TestLab;
   let outputs: LabOutputs;
   const nodes = [...[1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] })), { id: 4, roles: ["broker"] }];
-  const security = (rotation: number) => ({ users: { admin: {} }, certificateRotation: rotation });
-  const serials = () => Object.fromEntries(outputs.nodes.map((n) => [n.id, servedSerial(n.ports.external as number, outputs.caCertificate as string)]));
-
-  beforeAll(async () => {
-    lab = await TestLab.create("rotation", { nodes, ports: { external: PORT, internal: PORT + 1, controller: PORT + 2 }, security: security(0) });
-    ({ outputs } = await lab.up());
-    await kafkaTool("kafka-topics", [
-      "--bootstrap-server", outputs.bootstrapServers, "--command-config", outputs.clientProperties,
-      "--create", "--topic", TOPIC, "--partitions", "4", "--replication-factor", "3", "--config", "min.insync.replicas=2",
-    ]);
-  });
-  afterAll(async () => lab?.cleanup());
-
-  it("reissues every node certificate: the broker reloads it in place, controllers roll; nothing is lost", async () => {
-    const before = serials();
-    await lab.configure({ security: security(1) });
+  const security = (extra: Record<string, unknown>) => ({ users: { admin: {} }, ...extra });
+  const servedBy = () => Object.fromEntries(outputs.nodes.map((n) => [n.id, served(n.ports.external as number, outputs.caCertificate as string)]));
+  const pid = (o: LabOutputs, id: number) => o.nodes.find((n) => n.id === id)?.pid;
+  /** `up` with `config` while a SASL_SSL producer runs; every acked record must come back once, in order. */
+  async function upUnderLoad(config: Record<string, unknown>): Promise<LabOutputs> {
+    await lab.configure(config);
     const load = await LoadRun.start({ bootstrap: outputs.bootstrapServers, topic: TOPIC, clientConfig: outputs.clientProperties });
     let after: LabOutputs;
     let report: LoadReport;
@@ -53,12 +47,41 @@ describe("certificate rotation under load", () => {
     expect(report.duplicated).toEqual([]);
     expect(report.outOfOrder).toEqual([]);
     expect(report.produceErrors).toEqual([]);
+    return after;
+  }
 
-    const pid = (o: LabOutputs, id: number) => o.nodes.find((n) => n.id === id)?.pid;
+  beforeAll(async () => {
+    lab = await TestLab.create("rotation", { nodes, ports: { external: PORT, internal: PORT + 1, controller: PORT + 2 }, security: security({}) });
+    ({ outputs } = await lab.up());
+    await kafkaTool("kafka-topics", [
+      "--bootstrap-server", outputs.bootstrapServers, "--command-config", outputs.clientProperties,
+      "--create", "--topic", TOPIC, "--partitions", "4", "--replication-factor", "3", "--config", "min.insync.replicas=2",
+    ]);
+  });
+  afterAll(async () => lab?.cleanup());
+
+  it("reissues every node certificate: the broker reloads it in place, controllers roll; nothing is lost", async () => {
+    const before = servedBy();
+    const after = await upUnderLoad({ security: security({ certificateRotation: 1 }) });
     expect(pid(after, 4)).toBe(pid(outputs, 4)); // reloaded, not restarted
     for (const id of [1, 2, 3]) expect(pid(after, id)).not.toBe(pid(outputs, id));
     outputs = after;
-    const now = serials();
-    for (const id of [1, 2, 3, 4]) expect(now[id], `node ${id}`).not.toBe(before[id]);
+    const now = servedBy();
+    for (const id of [1, 2, 3, 4]) expect(now[id].serial, `node ${id}`).not.toBe(before[id].serial);
+  });
+
+  it("rotates the CA in phases: old + new trusted, certificates reissued, old dropped; nothing is lost", async () => {
+    const caFile = outputs.caCertificate as string;
+    const oldIssuer = servedBy()[1].issuer;
+    // Phase 1 only: every node and client trusts both CAs; nodes still serve certificates of the old one.
+    outputs = await upUnderLoad({ security: security({ certificateRotation: 1, caGeneration: 1, caRotationStopAfter: "trust" }) });
+    expect(certificatesIn(caFile)).toBe(2);
+    for (const cert of Object.values(servedBy())) expect(cert.issuer).toBe(oldIssuer);
+
+    // Phases 2 and 3, with clients that took the two-CA bundle (a new producer reads it).
+    outputs = await upUnderLoad({ security: security({ certificateRotation: 1, caGeneration: 1 }) });
+    expect(certificatesIn(caFile)).toBe(1);
+    for (const cert of Object.values(servedBy())) expect(cert.issuer).toBe("issuer=CN = kraftlab e2e-rotation CA 1, O = kraftlab");
+    expect(outputs.nodes.map((n) => n.pid).every((p) => p > 0)).toBe(true);
   });
 });

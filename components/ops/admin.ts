@@ -28,11 +28,7 @@ export async function partitions(admin: Admin): Promise<PartitionState[]> {
 }
 
 export async function quorum(admin: Admin): Promise<QuorumState> {
-  const [status, replication] = await Promise.all([
-    tool(admin, "kafka-metadata-quorum", ["describe", "--status"]),
-    tool(admin, "kafka-metadata-quorum", ["describe", "--replication"]),
-  ]);
-  return parseQuorum(status, replication);
+  return parseQuorum(await tool(admin, "kafka-metadata-quorum", ["describe", "--replication"]));
 }
 
 /** What is not healthy yet, in words; empty when every partition is fully replicated and led. */

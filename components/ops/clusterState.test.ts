@@ -25,7 +25,6 @@ describe("parsePartitions", () => {
 });
 
 describe("parseQuorum", () => {
-  const status = "ClusterId:              abc\nLeaderId:               2\nLeaderEpoch:            5\nHighWatermark:          812\n";
   const replication = [
     "NodeId  DirectoryId             LogEndOffset  Lag  LastFetchTimestamp  LastCaughtUpTimestamp  Status",
     "2       pJ8s0Y6cQ6i8c2T0y0u2nw  812           0    1763740000000       1763740000000          Leader",
@@ -35,7 +34,7 @@ describe("parseQuorum", () => {
   ].join("\n");
 
   it("reads the leader, the voters' and the observers' lag", () => {
-    expect(parseQuorum(status, replication)).toEqual({
+    expect(parseQuorum(replication)).toEqual({
       leaderId: 2,
       voters: [{ id: 2, lag: 0 }, { id: 1, lag: 0 }, { id: 3, lag: 112 }],
       observers: [{ id: 4, lag: 0 }],
@@ -43,7 +42,7 @@ describe("parseQuorum", () => {
   });
 
   it("waits for a leader and for every voter to catch up", () => {
-    const q = parseQuorum(status, replication);
+    const q = parseQuorum(replication);
     expect(quorumProblems(q, [1, 2, 3])).toEqual(["controller(s) 3 to catch up with the quorum leader 2"]);
     expect(quorumProblems(q, [1, 2])).toEqual([]);
     expect(quorumProblems({ ...q, leaderId: -1 }, [1, 2])).toEqual(["the quorum to have a leader"]);

@@ -32,14 +32,13 @@ export interface QuorumState {
   observers: { id: number; lag: number }[];
 }
 
-/** `kafka-metadata-quorum describe --status` (LeaderId) and `describe --replication` (the table). */
-export function parseQuorum(status: string, replication: string): QuorumState {
-  const leaderId = Number(/LeaderId:\s+(-?\d+)/.exec(status)?.[1] ?? -1);
+/** `kafka-metadata-quorum describe --replication`: one row per voter and observer, the leader's marked. */
+export function parseQuorum(replication: string): QuorumState {
   const lines = replication.trim().split("\n").filter(Boolean);
   const header = (lines.shift() ?? "").trim().split(/\s+/);
   const col = (name: string) => header.indexOf(name);
   const rows = lines.map((line) => line.trim().split(/\s+/));
   const pick = (kinds: string[]) =>
     rows.filter((r) => kinds.includes(r[col("Status")])).map((r) => ({ id: Number(r[col("NodeId")]), lag: Number(r[col("Lag")]) }));
-  return { leaderId, voters: pick(["Leader", "Follower"]), observers: pick(["Observer"]) };
+  return { leaderId: pick(["Leader"])[0]?.id ?? -1, voters: pick(["Leader", "Follower"]), observers: pick(["Observer"]) };
 }

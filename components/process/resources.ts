@@ -37,7 +37,8 @@ export class NodeProcesses extends pulumi.dynamic.Resource {
   declare readonly pids: pulumi.Output<Record<string, number>>;
 
   constructor(name: string, args: Inputs<NodeProcessesInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(shim("nodeProcesses"), name, { ...args, pids: undefined }, opts, "kraftlab", "NodeProcesses");
+    // tls holds the node keystores (private keys).
+    super(shim("nodeProcesses"), name, { ...args, pids: undefined }, { additionalSecretOutputs: ["tls"], ...opts }, "kraftlab", "NodeProcesses");
   }
 }
 

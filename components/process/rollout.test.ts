@@ -1,27 +1,45 @@
 import { describe, expect, it } from "vitest";
-import { nodeAction, restartOrder, type NodeRun } from "./rollout";
+import { createCa } from "../security/pki";
+import { nodeAction, restartOrder, splitPems, tlsAction, trustBundles, type NodeRun } from "./rollout";
 
 const node = (id: number, roles: string[]): NodeRun => ({
   id, roles, heap: "512m", dir: `/l/node-${id}`, configFile: `/l/node-${id}/server.properties`, logFile: "/l/log", pidFile: "/l/pid",
-  configHash: "c2", tlsHash: "t2",
+  configHash: "c2",
 });
-const running = (configHash: string, tlsHash: string, alive = true) => ({ pid: 42, configHash, tlsHash, alive });
+const running = (configHash: string, alive = true) => ({ pid: 42, configHash, keystoreHash: "k", trustHash: "t", alive });
 
 describe("nodeAction", () => {
   const combined = node(1, ["broker", "controller"]);
-  const broker = node(4, ["broker"]);
 
   it("starts a node that is new or dead, restarts one on an older config, keeps the rest", () => {
-    expect(nodeAction(combined, undefined, true)).toBe("start");
-    expect(nodeAction(combined, running("c2", "t2", false), true)).toBe("start");
-    expect(nodeAction(combined, running("c1", "t2"), true)).toBe("restart");
-    expect(nodeAction(combined, running("c2", "t2"), true)).toBe("keep");
+    expect(nodeAction(combined, undefined)).toBe("start");
+    expect(nodeAction(combined, running("c2", false))).toBe("start");
+    expect(nodeAction(combined, running("c1"))).toBe("restart");
+    expect(nodeAction(combined, running("c2"))).toBe("keep");
   });
 
   it("reloads new TLS material in place on brokers, restarts controllers whose listener uses TLS", () => {
-    expect(nodeAction(broker, running("c2", "t1"), true)).toBe("reload");
-    expect(nodeAction(combined, running("c2", "t1"), true)).toBe("restart");
-    expect(nodeAction(combined, running("c2", "t1"), false)).toBe("reload");
+    expect(tlsAction(["broker"], "k1/t1", "k2/t1", true)).toBe("reload");
+    expect(tlsAction(["broker", "controller"], "k1/t1", "k2/t1", true)).toBe("restart");
+    expect(tlsAction(["broker", "controller"], "k1/t1", "k2/t1", false)).toBe("reload");
+    expect(tlsAction(["controller"], "k2/t1", "k2/t1", true)).toBe("keep");
+  });
+});
+
+describe("trustBundles", () => {
+  const [oldCa, newCa] = ["old", "new"].map((commonName) => splitPems(createCa({ commonName, validityDays: 10 }).certPem)[0]);
+
+  it("trusts old + new first, the new CA alone at the end", () => {
+    const { first, final } = trustBundles(oldCa, { caPem: newCa, previousCaPems: [oldCa] });
+    expect(splitPems(first)).toEqual([newCa, oldCa]);
+    expect(final).toBe(newCa);
+  });
+
+  it("resumes an interrupted rotation from the bundle on disk, and is a no-op without one", () => {
+    const both = newCa + oldCa;
+    expect(trustBundles(both, { caPem: newCa, previousCaPems: [oldCa] })).toEqual({ first: both, final: newCa });
+    expect(trustBundles(newCa, { caPem: newCa, previousCaPems: [] })).toEqual({ first: newCa, final: newCa });
+    expect(trustBundles(undefined, { caPem: newCa, previousCaPems: [] })).toEqual({ first: newCa, final: newCa });
   });
 });
 

@@ -1,6 +1,6 @@
 // Pure decisions of a rollout: what each node needs so that it runs its desired config and TLS
-// material, and in which order nodes restart. supervisor.ts carries them out.
-
+// material, the trust bundles of a CA rotation, and in which order nodes restart. supervisor.ts
+// carries them out.
 import { createHash } from "node:crypto";
 
 /** What identifies a config or TLS material the node runs with (sha256, hex). */
@@ -17,33 +17,65 @@ export interface NodeRun {
   pidFile: string;
   /** sha256 of the server.properties it must run with. */
   configHash: string;
-  /** sha256 of its keystore and the truststore; "" without TLS. */
-  tlsHash: string;
-  /** Its PKCS12 keystore and the PEM truststore, for a reload without restart; absent without TLS. */
-  keystoreFile?: string;
-  truststoreFile?: string;
+}
+
+/** The lab's TLS files, which the supervisor writes itself so that a CA rotation goes in phases. */
+export interface TlsMaterial {
+  /** The PEM bundle of trusted CAs, read by nodes (ssl.truststore.location) and clients. */
+  caFile: string;
+  /** The CA that issues the node certificates. */
+  caPem: string;
+  /** CAs being rotated out: still trusted until every node holds a certificate from `caPem`. */
+  previousCaPems: string[];
+  /** Pause a CA rotation after this phase (e.g. to hand the old + new bundle to clients first). */
+  stopAfter?: "trust" | "reissue";
+  /** Node id → its PKCS12 keystore (base64) and where it goes. */
+  keystores: Record<string, { file: string; content: string }>;
 }
 
 /** What a node's process was started with (`<node dir>/running.json`), and whether it still runs. */
 export interface RunningRecord {
   pid: number;
   configHash: string;
-  tlsHash: string;
+  /** Fingerprints of the keystore and trust bundle it loaded; "" without TLS. */
+  keystoreHash: string;
+  trustHash: string;
   alive: boolean;
 }
 
-/**
- * keep: nothing to do. start: not running (new, or died). restart: runs an older config, or older
- * TLS material on a listener that cannot reload it. reload: brokers reload TLS material in place.
- */
-export type NodeAction = "keep" | "start" | "restart" | "reload";
+/** keep: nothing to do. start: not running (new, or died). restart: runs an older config. */
+export type NodeAction = "keep" | "start" | "restart";
 
-export function nodeAction(node: NodeRun, running: RunningRecord | undefined, controllerTls: boolean): NodeAction {
+export function nodeAction(node: NodeRun, running: RunningRecord | undefined): NodeAction {
   if (!running?.alive) return "start";
-  if (running.configHash !== node.configHash) return "restart";
-  if (running.tlsHash === node.tlsHash) return "keep";
-  // The CONTROLLER listener cannot reload its keystore up to 4.3 (KAFKA-20025): those nodes restart.
-  return node.roles.includes("controller") && controllerTls ? "restart" : "reload";
+  return running.configHash === node.configHash ? "keep" : "restart";
+}
+
+/**
+ * How a running node takes new TLS material: brokers reload it in place (KIP-226); the CONTROLLER
+ * listener cannot up to 4.3 (KAFKA-20025), so nodes with a TLS controller listener restart.
+ */
+export function tlsAction(roles: string[], loaded: string, wanted: string, controllerTls: boolean): "keep" | "reload" | "restart" {
+  if (loaded === wanted) return "keep";
+  return roles.includes("controller") && controllerTls ? "restart" : "reload";
+}
+
+/** The PEM certificates of a bundle, in order, with "\n" line ends (node-forge writes "\r\n"). */
+export const splitPems = (bundle: string) =>
+  bundle.replace(/\r\n/g, "\n").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((p) => `${p}\n`) ?? [];
+
+/**
+ * The bundles a CA rotation writes, in order: `first` is old + new (phase 1, before any certificate
+ * from the new CA is served), `final` the new CA alone (phase 3, once every node serves one). A bundle
+ * on disk that already holds the new CA is kept as `first`, so an interrupted rotation resumes where
+ * it stopped; without a rotation both are the CA on disk.
+ */
+export function trustBundles(onDisk: string | undefined, tls: Pick<TlsMaterial, "caPem" | "previousCaPems">): { first: string; final: string } {
+  const final = splitPems(tls.caPem).join("");
+  const present = splitPems(onDisk ?? "");
+  if (present.length === 0) return { first: final, final };
+  if (present.includes(splitPems(tls.caPem)[0])) return { first: onDisk as string, final }; // phase 1 done or under way
+  return { first: [...new Set([...splitPems(tls.caPem), ...present, ...tls.previousCaPems.flatMap(splitPems)])].join(""), final };
 }
 
 /** Restart order: brokers first, then controllers, the active controller last (one election only). */

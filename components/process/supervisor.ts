@@ -1,6 +1,7 @@
-// The running nodes of a cluster, as one resource: it starts the nodes that are not running, reloads
-// or restarts those whose config or TLS material changed, one at a time behind health gates, and
-// drains and unregisters brokers that leave. Runs in the dynamic provider process (see resources.ts).
+// The running nodes of a cluster, as one resource: it starts the nodes that are not running, restarts
+// those whose config changed one at a time behind health gates, writes the TLS files and has the
+// nodes take them (a CA rotation in three phases), and drains and unregisters brokers that leave.
+// Runs in the dynamic provider process (see resources.ts).
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
@@ -8,7 +9,7 @@ import { electPreferredLeaders, partitionProblems, partitions, quorum, quorumPro
 import { drainPlan, reassign } from "../ops/reassign";
 import { isNodeProcess, recordedPid, startDaemon, stopDaemon, waitReady } from "./daemon";
 import type { Handler } from "./handler";
-import { nodeAction, restartOrder, type NodeRun, type RunningRecord } from "./rollout";
+import { fingerprint, nodeAction, restartOrder, tlsAction, trustBundles, type NodeRun, type RunningRecord, type TlsMaterial } from "./rollout";
 
 export interface NodeProcessesInputs {
   kafkaHome: string;
@@ -20,6 +21,8 @@ export interface NodeProcessesInputs {
   tlsListeners: string[];
   /** Whether the CONTROLLER listener uses TLS (its material changes need a restart). */
   controllerTls: boolean;
+  /** The CA bundle and keystores, with security (secret: the keystores hold private keys). */
+  tls?: TlsMaterial;
   /** Brokers that may leave the cluster after their replicas are moved away. */
   drain: number[];
   throttleBytesPerSecond: number;
@@ -42,8 +45,16 @@ export function readRunning(node: Pick<NodeRun, "dir" | "configFile">): RunningR
   return { ...record, alive: isNodeProcess(record.pid, node.configFile) };
 }
 
-async function writeRunning(node: NodeRun, pid: number): Promise<void> {
-  const record: Omit<RunningRecord, "alive"> = { pid, configHash: node.configHash, tlsHash: node.tlsHash };
+const fileHash = (file: string | undefined) => (file && fs.existsSync(file) ? fingerprint(fs.readFileSync(file, "latin1")) : "");
+
+/** Records what the node runs with: its config, and the keystore and bundle now on disk (what it loaded). */
+async function writeRunning(node: NodeRun, pid: number, tls: TlsMaterial | undefined): Promise<void> {
+  const record: Omit<RunningRecord, "alive"> = {
+    pid,
+    configHash: node.configHash,
+    keystoreHash: fileHash(tls?.keystores[String(node.id)]?.file),
+    trustHash: fileHash(tls?.caFile),
+  };
   await fsp.writeFile(path.join(node.dir, RUNNING), `${JSON.stringify(record)}\n`);
 }
 
@@ -64,7 +75,7 @@ async function startNode(node: NodeRun, inputs: NodeProcessesInputs): Promise<vo
     await stopDaemon(pid, node.configFile, inputs.stopTimeoutMs);
     throw err;
   }
-  await writeRunning(node, pid);
+  await writeRunning(node, pid, inputs.tls);
 }
 
 const stopNode = (node: Pick<NodeRun, "dir" | "configFile" | "pidFile">, inputs: Pick<NodeProcessesInputs, "stopTimeoutMs" | "voters">) =>
@@ -73,20 +84,62 @@ const stopNode = (node: Pick<NodeRun, "dir" | "configFile" | "pidFile">, inputs:
 /** Every partition led and fully replicated, and for a controller, the quorum caught up. */
 function healthy(inputs: NodeProcessesInputs, withQuorum: boolean) {
   return async () => {
-    const problems = partitionProblems(await partitions(inputs.admin));
-    if (withQuorum) problems.push(...quorumProblems(await quorum(inputs.admin), inputs.voters.map((v) => v.id)));
-    return problems;
+    const [all, q] = await Promise.all([partitions(inputs.admin), withQuorum ? quorum(inputs.admin) : undefined]);
+    return [...partitionProblems(all), ...(q ? quorumProblems(q, inputs.voters.map((v) => v.id)) : [])];
   };
 }
 
 /** Reloads the node's keystore and truststore on its TLS broker listeners (KIP-226), without a restart. */
-async function reloadTls(node: NodeRun, inputs: NodeProcessesInputs): Promise<void> {
+async function reloadTls(node: NodeRun, inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
+  const keystore = tls.keystores[String(node.id)].file;
   const configs = inputs.tlsListeners.flatMap((listener) => [
-    `listener.name.${listener}.ssl.keystore.location=${node.keystoreFile}`,
-    `listener.name.${listener}.ssl.truststore.location=${node.truststoreFile}`,
+    `listener.name.${listener}.ssl.keystore.location=${keystore}`,
+    `listener.name.${listener}.ssl.truststore.location=${tls.caFile}`,
   ]);
   await tool(inputs.admin, "kafka-configs", ["--entity-type", "brokers", "--entity-name", String(node.id), "--alter", "--add-config", configs.join(",")]);
-  await writeRunning(node, pidOf(node));
+  await writeRunning(node, pidOf(node), tls);
+}
+
+/** Writes `content` (base64 for keystores) with mode 0600 unless the file already holds it; true if it changed. */
+async function writeTlsFile(file: string, content: string, encoding: "utf8" | "base64", mode: number): Promise<boolean> {
+  const data = Buffer.from(content, encoding);
+  if (fs.existsSync(file) && fs.readFileSync(file).equals(data)) return false;
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  await fsp.writeFile(file, data, { mode });
+  await fsp.chmod(file, mode);
+  return true;
+}
+
+/** Has every running node take the TLS files now on disk: brokers reload them, the others roll. */
+async function takeTls(nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
+  const wanted = (n: NodeRun) => `${fileHash(tls.keystores[String(n.id)]?.file)}/${fileHash(tls.caFile)}`;
+  const loaded = (n: NodeRun) => {
+    const r = readRunning(n);
+    return `${r?.keystoreHash}/${r?.trustHash}`;
+  };
+  const action = (n: NodeRun) => tlsAction(n.roles, loaded(n), wanted(n), inputs.controllerTls);
+  for (const node of nodes.filter((n) => action(n) === "reload")) await reloadTls(node, inputs, tls);
+  await rollingRestart(nodes.filter((n) => action(n) === "restart"), inputs);
+}
+
+/**
+ * Brings the TLS files to `tls` with the running nodes following each step: the trust bundle first
+ * (old + new CA during a rotation), then the node keystores, then the bundle of the new CA alone.
+ * Each step is taken by every node before the next is written, so no node ever serves a certificate
+ * another does not trust; `stopAfter` pauses a rotation between steps.
+ */
+async function rotateTls(nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
+  const onDisk = fs.existsSync(tls.caFile) ? fs.readFileSync(tls.caFile, "utf8") : undefined;
+  const bundles = trustBundles(onDisk, tls);
+  const rotating = bundles.first !== bundles.final;
+  await writeTlsFile(tls.caFile, bundles.first, "utf8", 0o644);
+  await takeTls(nodes, inputs, tls);
+  if (rotating && tls.stopAfter === "trust") return;
+  for (const [, keystore] of Object.entries(tls.keystores)) await writeTlsFile(keystore.file, keystore.content, "base64", 0o600);
+  await takeTls(nodes, inputs, tls);
+  if (rotating && tls.stopAfter === "reissue") return;
+  await writeTlsFile(tls.caFile, bundles.final, "utf8", 0o644);
+  await takeTls(nodes, inputs, tls);
 }
 
 /**
@@ -137,21 +190,41 @@ async function removeBroker(node: NodeRun, remaining: number[], inputs: NodeProc
 async function converge(olds: NodeProcessesInputs | undefined, inputs: NodeProcessesInputs): Promise<NodeProcessesOutputs> {
   const removed = (olds?.nodes ?? []).filter((old) => !inputs.nodes.some((n) => n.id === old.id));
   await checkRemovals(removed, inputs);
-  const actions = new Map(inputs.nodes.map((n) => [n.id, nodeAction(n, readRunning(n), inputs.controllerTls)]));
-  const withAction = (a: string) => inputs.nodes.filter((n) => actions.get(n.id) === a);
+  const { tls } = inputs;
+  const toStart = inputs.nodes.filter((n) => nodeAction(n, readRunning(n)) === "start");
+  if (tls) {
+    // A node about to start needs its files; on a new cluster that is the whole material at once.
+    if (!fs.existsSync(tls.caFile)) await writeTlsFile(tls.caFile, trustBundles(undefined, tls).final, "utf8", 0o644);
+    for (const node of toStart) {
+      const keystore = tls.keystores[String(node.id)];
+      if (!fs.existsSync(keystore.file)) await writeTlsFile(keystore.file, keystore.content, "base64", 0o600);
+    }
+  }
 
   // New or dead nodes start together: a new cluster needs its quorum up at once.
-  const started = await Promise.allSettled(withAction("start").map((n) => startNode(n, inputs)));
+  const started = await Promise.allSettled(toStart.map((n) => startNode(n, inputs)));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) {
     if (!olds) await Promise.all(inputs.nodes.map((n) => stopNode(n, inputs))); // a failed create leaves nothing running
     throw failed.reason;
   }
-  for (const node of withAction("reload")) await reloadTls(node, inputs);
-  await rollingRestart(withAction("restart"), inputs);
+  if (tls) await rotateTls(inputs.nodes, inputs, tls);
+  await rollingRestart(inputs.nodes.filter((n) => nodeAction(n, readRunning(n)) === "restart"), inputs);
   const brokers = inputs.nodes.filter((n) => n.roles.includes("broker")).map((n) => n.id);
   for (const node of removed) await removeBroker(node, brokers, inputs);
   return { ...inputs, pids: Object.fromEntries(inputs.nodes.map((n) => [String(n.id), pidOf(n)])) };
+}
+
+/** Whether the TLS files on disk, or what a node loaded, differ from `tls`. */
+function tlsPending(nodes: NodeRun[], tls: TlsMaterial | undefined): boolean {
+  if (!tls) return false;
+  const bundle = trustBundles(fs.existsSync(tls.caFile) ? fs.readFileSync(tls.caFile, "utf8") : undefined, tls).final;
+  const trustHash = fingerprint(bundle);
+  return nodes.some((n) => {
+    const keystoreHash = fingerprint(Buffer.from(tls.keystores[String(n.id)].content, "base64").toString("latin1"));
+    const r = readRunning(n);
+    return r?.keystoreHash !== keystoreHash || r?.trustHash !== trustHash;
+  });
 }
 
 export const nodeProcesses: Handler = {
@@ -160,7 +233,7 @@ export const nodeProcesses: Handler = {
   },
   async diff(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
     const removed = olds.nodes.some((old) => !news.nodes.some((n) => n.id === old.id));
-    const pending = news.nodes.some((n) => nodeAction(n, readRunning(n), news.controllerTls) !== "keep");
+    const pending = news.nodes.some((n) => nodeAction(n, readRunning(n)) !== "keep") || tlsPending(news.nodes, news.tls);
     const pidsMoved = news.nodes.some((n) => (olds.pids[String(n.id)] ?? 0) !== pidOf(n));
     return { changes: removed || pending || pidsMoved };
   },

@@ -42,6 +42,14 @@ export function newPassword(length: number): string {
 export interface CaInputs {
   commonName: string;
   validityDays: number;
+  /** kraftlab:security.caGeneration: a new value makes a new CA. */
+  generation: number;
+}
+export interface CaOutputs extends CaInputs {
+  certPem: string;
+  keyPem: string;
+  /** The CA this one replaced, trusted until the rotation completes (see process/rollout.ts). */
+  previousCertPems: string[];
 }
 export interface NodeCertificateInputs {
   caCertPem: string;
@@ -108,9 +116,26 @@ const clusterAccess: Handler = {
   read: readBack,
 };
 
+/** The lab's CA: made once, and again for a new generation, remembering the one it replaces. */
+const certificateAuthority: Handler = {
+  async create(inputs: CaInputs) {
+    return { id: inputs.commonName, outs: { ...inputs, ...createCa(inputs), previousCertPems: [] } };
+  },
+  async diff(_id, olds: CaOutputs, news: CaInputs) {
+    return { changes: (["commonName", "validityDays", "generation"] as const).some((k) => !same(olds[k], news[k])) };
+  },
+  async update(_id, olds: CaOutputs, news: CaInputs) {
+    const renewed = news.generation !== olds.generation || news.commonName !== olds.commonName;
+    if (!renewed) return { outs: { ...olds, ...news } };
+    return { outs: { ...news, ...createCa(news), previousCertPems: [olds.certPem] } };
+  },
+  async delete() {},
+  read: readBack,
+};
+
 export const securityHandlers = {
   password: generated((inputs: { length: number }) => ({ value: newPassword(inputs.length) }), () => "password"),
-  certificateAuthority: generated((inputs: CaInputs) => createCa(inputs), (inputs) => inputs.commonName),
+  certificateAuthority,
   nodeCertificate: generated(
     (inputs: NodeCertificateInputs) => {
       const leaf = issueLeaf({ certPem: inputs.caCertPem, keyPem: inputs.caKeyPem }, inputs);

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { SecurityConfig } from "../config";
 import { LabDirectory, LabFile } from "../process/resources";
-import { fingerprint } from "../process/rollout";
+import type { TlsMaterial } from "../process/rollout";
 import { renderClientProperties, renderOperatorProperties } from "../render";
 import type { ClusterPlan } from "../topology";
 import type { SecuritySecrets } from "./listeners";
@@ -13,11 +13,10 @@ import { CertificateAuthority, NodeCertificate, Password } from "./resources";
 export interface LabSecurity {
   /** What node `id`'s server.properties needs, as one secret output. */
   secretsFor(id: number): pulumi.Output<SecuritySecrets>;
-  /** sha256 of node `id`'s keystore and the truststore: a change is reloaded or rolled out. */
-  tlsHashFor(id: number): pulumi.Output<string>;
-  keystoreFileFor(id: number): string;
-  /** Everything a node needs on disk before it starts. */
-  nodeDependencies: pulumi.Resource[];
+  /** The CA bundle and keystores for the supervisor to write and roll out (secret). */
+  tls: pulumi.Output<TlsMaterial>;
+  /** The certificates directory, removed (with the files the supervisor wrote) after the nodes stop. */
+  certsDir: LabDirectory;
   /** The CA certificate (PEM), for clients' truststores. */
   caFile: string;
   /** client-<user>.properties per declared user. */
@@ -49,14 +48,19 @@ export function createLabSecurity(
     ),
   ) as pulumi.Output<Record<string, string>>;
 
-  const ca = new CertificateAuthority(`${name}-ca`, { commonName: `kraftlab ${lab} CA`, validityDays: security.caValidityDays }, opts);
+  const ca = new CertificateAuthority(
+    `${name}-ca`,
+    {
+      // Each generation its own name, so old and new are told apart in a bundle and by clients.
+      commonName: security.caGeneration ? `kraftlab ${lab} CA ${security.caGeneration}` : `kraftlab ${lab} CA`,
+      validityDays: security.caValidityDays,
+      generation: security.caGeneration,
+    },
+    opts,
+  );
   const caFile = path.join(certsDir, "ca.pem");
-  const caPem = new LabFile(`${name}-ca-pem`, { path: caFile, content: ca.certPem, encoding: "utf8", mode: 0o644 }, inDir);
-
-  const keystores = new Map<number, LabFile>();
-  const tlsHashes = new Map<number, pulumi.Output<string>>();
   const keystoreFileFor = (id: number) => path.join(certsDir, `node-${id}.p12`);
-  for (const node of plan.nodes) {
+  const keystores = plan.nodes.map((node) => {
     const cert = new NodeCertificate(
       `${name}-node-${node.id}-certificate`,
       {
@@ -72,16 +76,18 @@ export function createLabSecurity(
       },
       opts,
     );
-    keystores.set(
-      node.id,
-      new LabFile(
-        `${name}-node-${node.id}-keystore`,
-        { path: keystoreFileFor(node.id), content: cert.keystore, encoding: "base64", mode: 0o600 },
-        inDir,
-      ),
-    );
-    tlsHashes.set(node.id, pulumi.unsecret(pulumi.all([cert.keystore, ca.certPem]).apply(([keystore, caCert]) => fingerprint(`${keystore}\n${caCert}`))));
-  }
+    return cert.keystore.apply((content) => [String(node.id), { file: keystoreFileFor(node.id), content }] as const);
+  });
+  // The supervisor writes these files itself, one rotation phase at a time (see process/rollout.ts).
+  const tls = pulumi.secret(
+    pulumi.all([ca.certPem, ca.previousCertPems, pulumi.all(keystores)]).apply(([caPem, previousCaPems, stores]) => ({
+      caFile,
+      caPem,
+      previousCaPems,
+      stopAfter: security.caRotationStopAfter,
+      keystores: Object.fromEntries(stores),
+    })),
+  );
 
   const clientFile = (id: string, user: string, fileName: string) =>
     new LabFile(
@@ -119,10 +125,9 @@ export function createLabSecurity(
 
   return {
     secretsFor,
-    tlsHashFor: (id) => tlsHashes.get(id) as pulumi.Output<string>,
-    keystoreFileFor,
+    tls,
     operatorFile,
-    nodeDependencies: [caPem, ...keystores.values()],
+    certsDir: dir,
     caFile,
     clientFiles,
     adminFile: clientFile("admin-properties", security.adminUser, "admin.properties"),

@@ -16,9 +16,11 @@ export class Password extends pulumi.dynamic.Resource {
 export class CertificateAuthority extends pulumi.dynamic.Resource {
   declare readonly certPem: pulumi.Output<string>;
   declare readonly keyPem: pulumi.Output<string>;
+  /** The CA it replaced, until a rotation completes. */
+  declare readonly previousCertPems: pulumi.Output<string[]>;
 
   constructor(name: string, args: Inputs<CaInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(shim("certificateAuthority"), name, { ...args, certPem: undefined, keyPem: undefined }, { additionalSecretOutputs: ["keyPem"], ...opts }, "kraftlab", "CertificateAuthority");
+    super(shim("certificateAuthority"), name, { ...args, certPem: undefined, keyPem: undefined, previousCertPems: undefined }, { additionalSecretOutputs: ["keyPem"], ...opts }, "kraftlab", "CertificateAuthority");
   }
 }
 
