@@ -4,7 +4,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseLabConfig } from "./components/config";
 import { KafkaCluster } from "./components/kafkaCluster";
-import { ephemeralPortRange, preflightProblems } from "./components/preflight";
+import { ephemeralPortRange, preflightProblems, removalProblems } from "./components/preflight";
+import { operatorFilePath } from "./components/security/labSecurity";
 import { planCluster } from "./components/topology";
 import { ephemeralPortWarnings, validateLab } from "./components/validate";
 import { defaultKafkaHome, PROJECT_DIR } from "./lab/toolchain";
@@ -32,10 +33,12 @@ export default async function kraftlab() {
 
   const labDir = path.resolve(PROJECT_DIR, config.labDir ?? path.join(".lab", pulumi.getStack()));
   const kafkaHome = path.resolve(PROJECT_DIR, config.kafkaHome ?? defaultKafkaHome());
-  const problems = await preflightProblems(planCluster(config, labDir), kafkaHome);
+  const certsDir = path.resolve(PROJECT_DIR, config.certsDir ?? path.join("certs", pulumi.getStack()));
+  const plan = planCluster(config, labDir);
+  const operatorFile = config.security ? operatorFilePath(certsDir) : undefined;
+  const problems = [...(await preflightProblems(plan, kafkaHome)), ...(await removalProblems(plan, kafkaHome, config.drainBrokers, operatorFile))];
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const certsDir = path.resolve(PROJECT_DIR, config.certsDir ?? path.join("certs", pulumi.getStack()));
   const cluster = new KafkaCluster("kafka", { config, labDir, kafkaHome, certsDir });
   return {
     bootstrapServers: cluster.bootstrapServers,

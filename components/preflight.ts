@@ -4,6 +4,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { getProperties } from "properties-file";
+import { partitions } from "./ops/admin";
+import { removalRefusals, type LeavingNode } from "./ops/removal";
 import { isNodeProcess, recordedPid } from "./process/daemon";
 import type { ClusterPlan, ListenerKind } from "./topology";
 import { busyPortProblems } from "./validate";
@@ -54,6 +57,32 @@ export function ephemeralPortRange(): [number, number] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Nodes of this lab on disk (`<labDir>/node-<id>`) that the config no longer declares, with their roles. */
+export function leavingNodes(plan: ClusterPlan): LeavingNode[] {
+  if (!fs.existsSync(plan.labDir)) return [];
+  return fs
+    .readdirSync(plan.labDir)
+    .map((entry) => ({ entry, id: Number(/^node-(\d+)$/.exec(entry)?.[1] ?? NaN) }))
+    .filter(({ entry, id }) => !Number.isNaN(id) && !plan.nodes.some((n) => n.id === id) && fs.existsSync(path.join(plan.labDir, entry, "server.properties")))
+    .map(({ entry, id }) => {
+      const props = getProperties(fs.readFileSync(path.join(plan.labDir, entry, "server.properties"), "utf8"));
+      return { id, roles: (props["process.roles"] ?? "").split(",") };
+    });
+}
+
+/**
+ * A node leaving the config that may not leave the cluster (a controller, or a broker with replicas
+ * and no drain). The cluster is asked where the replicas are; if it cannot be reached the nodes'
+ * supervisor checks again before it stops anything.
+ */
+export async function removalProblems(plan: ClusterPlan, kafkaHome: string, drain: number[], commandConfig?: string): Promise<string[]> {
+  const leaving = leavingNodes(plan);
+  if (leaving.length === 0) return [];
+  const config = commandConfig && fs.existsSync(commandConfig) ? commandConfig : undefined;
+  const all = await partitions({ kafkaHome, bootstrapServers: plan.internalBootstrapServers, commandConfig: config }).catch(() => []);
+  return removalRefusals(leaving, drain, all);
 }
 
 /** Every machine-level problem with this plan, each naming its fix. */

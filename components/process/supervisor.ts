@@ -7,6 +7,7 @@ import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { electPreferredLeaders, partitionProblems, partitions, quorum, quorumProblems, tool, unregisterBroker, waitUntil, type Admin } from "../ops/admin";
 import { drainPlan, reassign } from "../ops/reassign";
+import { removalRefusals } from "../ops/removal";
 import { isNodeProcess, recordedPid, startDaemon, stopDaemon, waitReady } from "./daemon";
 import type { Handler } from "./handler";
 import { fingerprint, nodeAction, restartOrder, tlsAction, trustBundles, type NodeRun, type RunningRecord, type TlsMaterial } from "./rollout";
@@ -163,20 +164,10 @@ async function rollingRestart(nodes: NodeRun[], inputs: NodeProcessesInputs): Pr
 
 /** Refuses, before anything is touched, to remove a controller or a broker that still holds replicas. */
 async function checkRemovals(removed: NodeRun[], inputs: NodeProcessesInputs): Promise<void> {
-  for (const node of removed.filter((n) => n.roles.includes("controller"))) {
-    throw new Error(`node ${node.id} is a controller: kraftlab's quorum is static, so a controller cannot leave it; put node ${node.id} back in kraftlab:nodes`);
-  }
   if (removed.length === 0) return;
-  const all = await partitions(inputs.admin);
-  for (const node of removed.filter((n) => !inputs.drain.includes(n.id))) {
-    const held = all.filter((p) => p.replicas.includes(node.id));
-    if (held.length > 0) {
-      throw new Error(
-        `broker ${node.id} still holds ${held.length} replica(s) (${held.slice(0, 5).map((p) => `${p.topic}-${p.partition}`).join(", ")}…); ` +
-          `add ${node.id} to kraftlab:drainBrokers to move them away first, or put node ${node.id} back in kraftlab:nodes`,
-      );
-    }
-  }
+  const all = removed.every((n) => n.roles.includes("controller")) ? [] : await partitions(inputs.admin);
+  const refusals = removalRefusals(removed, inputs.drain, all);
+  if (refusals.length > 0) throw new Error(refusals.join("\n"));
 }
 
 /** Moves a leaving broker's replicas to the remaining brokers, stops it and unregisters it. */

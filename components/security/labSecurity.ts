@@ -29,6 +29,9 @@ export interface LabSecurity {
   operatorFile: LabFile;
 }
 
+/** How the program connects to manage the cluster (see operatorProperties); also read before `up` touches anything. */
+export const operatorFilePath = (certsDir: string) => path.join(certsDir, "operator.properties");
+
 export function createLabSecurity(
   name: string,
   parent: pulumi.Resource,
@@ -115,7 +118,7 @@ export function createLabSecurity(
   const operatorFile = new LabFile(
     `${name}-operator-properties`,
     {
-      path: path.join(certsDir, "operator.properties"),
+      path: operatorFilePath(certsDir),
       content: secretsFor(plan.brokers[0].id).apply((secrets) => renderOperatorProperties(plan, lab, secrets)),
       encoding: "utf8",
       mode: 0o600,

@@ -1,0 +1,42 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { leavingNodes } from "../preflight";
+import { COMBINED_3, labConfig } from "../testing";
+import { planCluster } from "../topology";
+import { removalRefusals } from "./removal";
+
+const p = (topic: string, partition: number, replicas: number[]) => ({ topic, partition, leader: replicas[0], replicas, isr: replicas });
+
+describe("removalRefusals", () => {
+  const all = [p("orders", 0, [1, 2, 4]), p("orders", 1, [4, 3, 1]), p("audit", 0, [1, 2, 3])];
+
+  it("refuses a broker that holds replicas unless it is drained, naming them and both fixes", () => {
+    expect(removalRefusals([{ id: 4, roles: ["broker"] }], [], all)).toEqual([
+      "broker 4 still holds 2 replica(s) (orders-0, orders-1); add 4 to kraftlab:drainBrokers to move them away first, or put node 4 back in kraftlab:nodes",
+    ]);
+    expect(removalRefusals([{ id: 4, roles: ["broker"] }], [4], all)).toEqual([]);
+    expect(removalRefusals([{ id: 5, roles: ["broker"] }], [], all)).toEqual([]);
+  });
+
+  it("refuses a controller in any case: the quorum is static", () => {
+    expect(removalRefusals([{ id: 3, roles: ["broker", "controller"] }], [3], [])).toEqual([
+      "node 3 is a controller: kraftlab's quorum is static, so a controller cannot leave it; put node 3 back in kraftlab:nodes",
+    ]);
+  });
+});
+
+describe("leavingNodes", () => {
+  const labDir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-leaving-"));
+  afterAll(() => fs.rmSync(labDir, { recursive: true, force: true }));
+
+  it("finds the nodes on disk that the config no longer declares, with their roles", () => {
+    for (const [id, roles] of [[1, "broker,controller"], [4, "broker"]] as const) {
+      fs.mkdirSync(path.join(labDir, `node-${id}`), { recursive: true });
+      fs.writeFileSync(path.join(labDir, `node-${id}`, "server.properties"), `process.roles=${roles}\nnode.id=${id}\n`);
+    }
+    fs.mkdirSync(path.join(labDir, "node-7")); // never written: not a node of this lab
+    expect(leavingNodes(planCluster(labConfig(COMBINED_3), labDir))).toEqual([{ id: 4, roles: ["broker"] }]);
+  });
+});
