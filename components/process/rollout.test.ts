@@ -18,11 +18,16 @@ describe("nodeAction", () => {
     expect(nodeAction(combined, running("c2"))).toBe("keep");
   });
 
-  it("reloads new TLS material in place on brokers, restarts controllers whose listener uses TLS", () => {
-    expect(tlsAction(["broker"], "k1/t1", "k2/t1", true)).toBe("reload");
-    expect(tlsAction(["broker", "controller"], "k1/t1", "k2/t1", true)).toBe("restart");
-    expect(tlsAction(["broker", "controller"], "k1/t1", "k2/t1", false)).toBe("reload");
-    expect(tlsAction(["controller"], "k2/t1", "k2/t1", true)).toBe("keep");
+  it("reloads new TLS material in place on brokers, restarts what the CONTROLLER channel holds", () => {
+    const had = { keystoreHash: "k1", trustHash: "t1" };
+    const newCert = { keystoreHash: "k2", trustHash: "t1" };
+    const newTrust = { keystoreHash: "k1", trustHash: "t2" };
+    expect(tlsAction(["broker"], had, had, "SASL_SSL")).toBe("keep");
+    expect(tlsAction(["broker"], had, newCert, "SASL_SSL")).toBe("reload");
+    expect(tlsAction(["broker"], had, newCert, "SSL")).toBe("restart"); // it presents its certificate to the controllers
+    expect(tlsAction(["broker"], had, newTrust, "SASL_SSL")).toBe("restart"); // it must trust the controllers' new certificates
+    expect(tlsAction(["broker", "controller"], had, newCert, "SASL_SSL")).toBe("restart");
+    expect(tlsAction(["broker", "controller"], had, newTrust, "SASL_PLAINTEXT")).toBe("reload");
   });
 });
 

@@ -51,13 +51,25 @@ export function nodeAction(node: NodeRun, running: RunningRecord | undefined): N
   return running.configHash === node.configHash ? "keep" : "restart";
 }
 
+/** The fingerprints of the keystore and trust bundle a node loaded, or should. */
+export interface TlsHashes {
+  keystoreHash: string;
+  trustHash: string;
+}
+
 /**
- * How a running node takes new TLS material: brokers reload it in place (KIP-226); the CONTROLLER
- * listener cannot up to 4.3 (KAFKA-20025), so nodes with a TLS controller listener restart.
+ * How a running node takes new TLS material. Brokers reload their listeners' keystore and truststore
+ * in place (KIP-226), but up to 4.3 nothing on the CONTROLLER channel reloads (KAFKA-20025): with TLS
+ * there, controllers restart, and so does a broker whose trust changes (it dials the controllers), or
+ * whose certificate changes when it presents it to them (mTLS).
  */
-export function tlsAction(roles: string[], loaded: string, wanted: string, controllerTls: boolean): "keep" | "reload" | "restart" {
-  if (loaded === wanted) return "keep";
-  return roles.includes("controller") && controllerTls ? "restart" : "reload";
+export function tlsAction(roles: string[], loaded: TlsHashes, wanted: TlsHashes, controllerProtocol: string): "keep" | "reload" | "restart" {
+  const keystore = loaded.keystoreHash !== wanted.keystoreHash;
+  const trust = loaded.trustHash !== wanted.trustHash;
+  if (!keystore && !trust) return "keep";
+  if (controllerProtocol !== "SSL" && controllerProtocol !== "SASL_SSL") return "reload";
+  if (roles.includes("controller") || trust || (keystore && controllerProtocol === "SSL")) return "restart";
+  return "reload";
 }
 
 /** The PEM certificates of a bundle, in order, with "\n" line ends (node-forge writes "\r\n"). */

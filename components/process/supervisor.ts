@@ -20,8 +20,8 @@ export interface NodeProcessesInputs {
   admin: Admin;
   /** Lower-case names of the broker listeners that use TLS (reloaded in place). */
   tlsListeners: string[];
-  /** Whether the CONTROLLER listener uses TLS (its material changes need a restart). */
-  controllerTls: boolean;
+  /** The CONTROLLER listener's protocol: with TLS there, some material changes need a restart (see tlsAction). */
+  controllerProtocol: string;
   /** The CA bundle and keystores, with security (secret: the keystores hold private keys). */
   tls?: TlsMaterial;
   /** Brokers that may leave the cluster after their replicas are moved away. */
@@ -113,12 +113,9 @@ async function writeTlsFile(file: string, content: string, encoding: "utf8" | "b
 
 /** Has every running node take the TLS files now on disk: brokers reload them, the others roll. */
 async function takeTls(nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
-  const wanted = (n: NodeRun) => `${fileHash(tls.keystores[String(n.id)]?.file)}/${fileHash(tls.caFile)}`;
-  const loaded = (n: NodeRun) => {
-    const r = readRunning(n);
-    return `${r?.keystoreHash}/${r?.trustHash}`;
-  };
-  const action = (n: NodeRun) => tlsAction(n.roles, loaded(n), wanted(n), inputs.controllerTls);
+  const wanted = (n: NodeRun) => ({ keystoreHash: fileHash(tls.keystores[String(n.id)]?.file), trustHash: fileHash(tls.caFile) });
+  const loaded = (n: NodeRun) => readRunning(n) ?? { keystoreHash: "", trustHash: "" };
+  const action = (n: NodeRun) => tlsAction(n.roles, loaded(n), wanted(n), inputs.controllerProtocol);
   for (const node of nodes.filter((n) => action(n) === "reload")) await reloadTls(node, inputs, tls);
   await rollingRestart(nodes.filter((n) => action(n) === "restart"), inputs);
 }
