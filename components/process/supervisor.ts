@@ -101,14 +101,13 @@ async function reloadTls(node: NodeRun, inputs: NodeProcessesInputs, tls: TlsMat
   await writeRunning(node, pidOf(node), tls);
 }
 
-/** Writes `content` (base64 for keystores) with mode 0600 unless the file already holds it; true if it changed. */
-async function writeTlsFile(file: string, content: string, encoding: "utf8" | "base64", mode: number): Promise<boolean> {
+/** Writes `content` (base64 for keystores) with exactly `mode`, unless the file already holds it. */
+async function writeTlsFile(file: string, content: string, encoding: "utf8" | "base64", mode: number): Promise<void> {
   const data = Buffer.from(content, encoding);
-  if (fs.existsSync(file) && fs.readFileSync(file).equals(data)) return false;
+  if (fs.existsSync(file) && fs.readFileSync(file).equals(data)) return;
   await fsp.mkdir(path.dirname(file), { recursive: true });
   await fsp.writeFile(file, data, { mode });
   await fsp.chmod(file, mode);
-  return true;
 }
 
 /** Has every running node take the TLS files now on disk: brokers reload them, the others roll. */
@@ -199,7 +198,11 @@ async function converge(olds: NodeProcessesInputs | undefined, inputs: NodeProce
   if (tls) await rotateTls(inputs.nodes, inputs, tls);
   await rollingRestart(inputs.nodes.filter((n) => nodeAction(n, readRunning(n)) === "restart"), inputs);
   const brokers = inputs.nodes.filter((n) => n.roles.includes("broker")).map((n) => n.id);
-  for (const node of removed) await removeBroker(node, brokers, inputs);
+  for (const node of removed) {
+    await removeBroker(node, brokers, inputs);
+    const keystore = olds?.tls?.keystores[String(node.id)]?.file;
+    if (keystore) await fsp.rm(keystore, { force: true });
+  }
   return { ...inputs, pids: Object.fromEntries(inputs.nodes.map((n) => [String(n.id), pidOf(n)])) };
 }
 
