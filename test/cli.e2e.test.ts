@@ -39,7 +39,7 @@ describe("the plain Pulumi CLI", () => {
     await pulumi("config", "set", "kraftlab:labDir", labDir);
 
     const up = await pulumi("up", "--yes", "--color", "never");
-    expect(up.stdout).toMatch(/\+ 6 created/);
+    expect(up.stdout).toMatch(/\+ 7 created/);
     const outputs = JSON.parse((await pulumi("stack", "output", "--json")).stdout);
     expect(outputs.bootstrapServers).toBe("127.0.0.1:25092");
     expect(outputs.nodes).toHaveLength(1);
@@ -48,7 +48,7 @@ describe("the plain Pulumi CLI", () => {
     expect(received.sort()).toEqual(sent.sort());
 
     const noop = await pulumi("up", "--yes", "--color", "never");
-    expect(noop.stdout).toMatch(/6 unchanged/);
+    expect(noop.stdout).toMatch(/7 unchanged/);
 
     await pulumi("destroy", "--yes");
     expect(labProcesses(labDir)).toEqual([]);
