@@ -9,7 +9,7 @@ import { electPreferredLeaders, partitionProblems, partitions, quorum, quorumPro
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
 import { isNodeProcess, recordedPid, startDaemon, stopDaemon, waitReady } from "./daemon";
-import type { Handler } from "./handler";
+import { same, type Handler } from "./handler";
 import { fingerprint, nodeAction, restartOrder, tlsAction, trustBundles, type NodeRun, type RunningRecord, type TlsMaterial } from "./rollout";
 
 export interface NodeProcessesInputs {
@@ -188,8 +188,16 @@ async function converge(olds: NodeProcessesInputs | undefined, inputs: NodeProce
     }
   }
 
-  // New or dead nodes start together: a new cluster needs its quorum up at once.
-  const started = await Promise.allSettled(toStart.map((n) => startNode(n, inputs)));
+  // A listener that changes protocol cannot roll (nodes on both sides of it could not talk): every
+  // node restarts at once, as at creation. New or dead nodes start together too.
+  const protocolChange =
+    olds !== undefined && (olds.controllerProtocol !== inputs.controllerProtocol || !same(olds.tlsListeners, inputs.tlsListeners) || !same(olds.admin, inputs.admin));
+  if (protocolChange && tls) {
+    for (const node of inputs.nodes) await writeTlsFile(tls.keystores[String(node.id)].file, tls.keystores[String(node.id)].content, "base64", 0o600);
+  }
+  const restartAll = protocolChange ? inputs.nodes.filter((n) => !toStart.includes(n)) : [];
+  await Promise.all(restartAll.map((n) => stopNode(n, inputs)));
+  const started = await Promise.allSettled([...toStart, ...restartAll].map((n) => startNode(n, inputs)));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) {
     if (!olds) await Promise.all(inputs.nodes.map((n) => stopNode(n, inputs))); // a failed create leaves nothing running
