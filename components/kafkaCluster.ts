@@ -8,7 +8,7 @@ import { ClusterId, LabDirectory, LabFile, NodeFiles, NodeProcesses } from "./pr
 import { fingerprint } from "./process/rollout";
 import { effectiveAcls } from "./security/access";
 import { createLabSecurity } from "./security/labSecurity";
-import { brokerTlsListeners, isSasl } from "./security/listeners";
+import { isSasl, PLAINTEXT_LISTENERS } from "./security/listeners";
 import { ClusterAccess } from "./security/resources";
 import { renderClientProperties, renderServerProperties } from "./render";
 import { planCluster, type NodePorts } from "./topology";
@@ -115,8 +115,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         tls: security?.tls,
         voters: plan.controllers.map((n) => ({ id: n.id, host: plan.host, port: n.ports.controller as number })),
         admin,
-        tlsListeners: plan.security ? brokerTlsListeners(plan.security) : [],
-        controllerProtocol: plan.security?.listeners.controller ?? "PLAINTEXT",
+        protocols: plan.security?.listeners ?? PLAINTEXT_LISTENERS,
         drain: args.config.drainBrokers,
         throttleBytesPerSecond: args.config.reassignmentThrottle,
         readyTimeoutMs: args.config.readyTimeoutSeconds * 1000,

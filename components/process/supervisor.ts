@@ -9,6 +9,7 @@ import { electPreferredLeaders, partitionProblems, partitions, quorum, quorumPro
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
 import { isNodeProcess, recordedPid, startDaemon, stopDaemon, waitReady } from "./daemon";
+import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
 import { same, type Handler } from "./handler";
 import { fingerprint, nodeAction, restartOrder, tlsAction, trustBundles, type NodeRun, type RunningRecord, type TlsMaterial } from "./rollout";
 
@@ -18,10 +19,11 @@ export interface NodeProcessesInputs {
   /** The quorum's voters: a node stopping after its quorum is gone is killed sooner (see stopDaemon). */
   voters: { id: number; host: string; port: number }[];
   admin: Admin;
-  /** Lower-case names of the broker listeners that use TLS (reloaded in place). */
-  tlsListeners: string[];
-  /** The CONTROLLER listener's protocol: with TLS there, some material changes need a restart (see tlsAction). */
-  controllerProtocol: string;
+  /**
+   * The protocol of each listener: broker TLS listeners reload their files in place, a TLS CONTROLLER
+   * listener needs restarts (see tlsAction), and a protocol that changes restarts every node at once.
+   */
+  protocols: ListenerProtocols;
   /** The CA bundle and keystores, with security (secret: the keystores hold private keys). */
   tls?: TlsMaterial;
   /** Brokers that may leave the cluster after their replicas are moved away. */
@@ -63,6 +65,7 @@ const pidOf = (node: Pick<NodeRun, "dir" | "configFile">) => {
   const running = readRunning(node);
   return running?.alive ? running.pid : 0;
 };
+const pidsOf = (nodes: NodeRun[]) => Object.fromEntries(nodes.map((n) => [String(n.id), pidOf(n)]));
 
 async function startNode(node: NodeRun, inputs: NodeProcessesInputs): Promise<void> {
   // A process left by an earlier attempt that failed is not what state knows: stop it, or it holds the ports.
@@ -93,7 +96,7 @@ function healthy(inputs: NodeProcessesInputs, withQuorum: boolean) {
 /** Reloads the node's keystore and truststore on its TLS broker listeners (KIP-226), without a restart. */
 async function reloadTls(node: NodeRun, inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
   const keystore = tls.keystores[String(node.id)].file;
-  const configs = inputs.tlsListeners.flatMap((listener) => [
+  const configs = brokerTlsListeners(inputs.protocols).flatMap((listener) => [
     `listener.name.${listener}.ssl.keystore.location=${keystore}`,
     `listener.name.${listener}.ssl.truststore.location=${tls.caFile}`,
   ]);
@@ -114,7 +117,7 @@ async function writeTlsFile(file: string, content: string, encoding: "utf8" | "b
 async function takeTls(nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
   const wanted = (n: NodeRun) => ({ keystoreHash: fileHash(tls.keystores[String(n.id)]?.file), trustHash: fileHash(tls.caFile) });
   const loaded = (n: NodeRun) => readRunning(n) ?? { keystoreHash: "", trustHash: "" };
-  const action = (n: NodeRun) => tlsAction(n.roles, loaded(n), wanted(n), inputs.controllerProtocol);
+  const action = (n: NodeRun) => tlsAction(n.roles, loaded(n), wanted(n), inputs.protocols.controller);
   for (const node of nodes.filter((n) => action(n) === "reload")) await reloadTls(node, inputs, tls);
   await rollingRestart(nodes.filter((n) => action(n) === "restart"), inputs);
 }
@@ -179,23 +182,18 @@ async function converge(olds: NodeProcessesInputs | undefined, inputs: NodeProce
   await checkRemovals(removed, inputs);
   const { tls } = inputs;
   const toStart = inputs.nodes.filter((n) => nodeAction(n, readRunning(n)) === "start");
+  // A listener that changes protocol cannot roll (nodes on both sides of it could not talk): every
+  // node restarts at once, as at creation. New or dead nodes start together too.
+  const restartAll = olds && !same(olds.protocols, inputs.protocols) ? inputs.nodes.filter((n) => !toStart.includes(n)) : [];
   if (tls) {
-    // A node about to start needs its files; on a new cluster that is the whole material at once.
+    // A node about to start needs its files (on a new lab, the whole material at once); files already
+    // there are replaced by rotateTls, in an order the running nodes can follow.
     if (!fs.existsSync(tls.caFile)) await writeTlsFile(tls.caFile, trustBundles(undefined, tls).final, "utf8", 0o644);
-    for (const node of toStart) {
+    for (const node of [...toStart, ...restartAll]) {
       const keystore = tls.keystores[String(node.id)];
       if (!fs.existsSync(keystore.file)) await writeTlsFile(keystore.file, keystore.content, "base64", 0o600);
     }
   }
-
-  // A listener that changes protocol cannot roll (nodes on both sides of it could not talk): every
-  // node restarts at once, as at creation. New or dead nodes start together too.
-  const protocolChange =
-    olds !== undefined && (olds.controllerProtocol !== inputs.controllerProtocol || !same(olds.tlsListeners, inputs.tlsListeners) || !same(olds.admin, inputs.admin));
-  if (protocolChange && tls) {
-    for (const node of inputs.nodes) await writeTlsFile(tls.keystores[String(node.id)].file, tls.keystores[String(node.id)].content, "base64", 0o600);
-  }
-  const restartAll = protocolChange ? inputs.nodes.filter((n) => !toStart.includes(n)) : [];
   await Promise.all(restartAll.map((n) => stopNode(n, inputs)));
   const started = await Promise.allSettled([...toStart, ...restartAll].map((n) => startNode(n, inputs)));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -211,7 +209,7 @@ async function converge(olds: NodeProcessesInputs | undefined, inputs: NodeProce
     const keystore = olds?.tls?.keystores[String(node.id)]?.file;
     if (keystore) await fsp.rm(keystore, { force: true });
   }
-  return { ...inputs, pids: Object.fromEntries(inputs.nodes.map((n) => [String(n.id), pidOf(n)])) };
+  return { ...inputs, pids: pidsOf(inputs.nodes) };
 }
 
 /** Whether the TLS files on disk, or what a node loaded, differ from `tls`. */
@@ -244,6 +242,6 @@ export const nodeProcesses: Handler = {
   },
   async read(id, olds: NodeProcessesOutputs) {
     // A dead node reads back with pid 0, so the next `up` starts it again.
-    return { id, props: { ...olds, pids: Object.fromEntries(olds.nodes.map((n) => [String(n.id), pidOf(n)])) } };
+    return { id, props: { ...olds, pids: pidsOf(olds.nodes) } };
   },
 };

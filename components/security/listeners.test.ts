@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { renderClientProperties, renderServerProperties } from "../render";
 import { COMBINED_3, labConfig } from "../testing";
 import { planCluster } from "../topology";
-import { brokerTlsListeners, clientSecurityProperties, nodePrincipal, operatorProperties, plainJaas, PRINCIPAL_MAPPING, superUsers } from "./listeners";
+import { brokerTlsListeners, clientSecurityProperties, nodePrincipal, operatorProperties, plainJaas, PLAINTEXT_LISTENERS, PRINCIPAL_MAPPING, superUsers } from "./listeners";
 
 const secure = (security: Record<string, unknown> = {}) => labConfig(COMBINED_3, { security: { users: { admin: {}, alice: {} }, ...security } });
 const secrets = {
@@ -30,8 +30,9 @@ describe("principals", () => {
 
   it("names the broker listeners whose TLS material reloads in place", () => {
     const cfg = secure().security!;
-    expect(brokerTlsListeners(cfg)).toEqual(["external", "internal"]);
-    expect(brokerTlsListeners({ ...cfg, listeners: { ...cfg.listeners, external: "SASL_PLAINTEXT" } })).toEqual(["internal"]);
+    expect(brokerTlsListeners(cfg.listeners)).toEqual(["external", "internal"]);
+    expect(brokerTlsListeners(PLAINTEXT_LISTENERS)).toEqual([]);
+    expect(brokerTlsListeners({ ...cfg.listeners, external: "SASL_PLAINTEXT" })).toEqual(["internal"]);
   });
 });
 

@@ -12,6 +12,10 @@ export const NODE_USER = "kraftlab-node";
  */
 export const PRINCIPAL_MAPPING = `RULE:^CN=node-[0-9]+,O=kraftlab$/${NODE_USER}/,DEFAULT`;
 
+/** The protocol of each listener; all PLAINTEXT on a lab without security. */
+export type ListenerProtocols = Record<ListenerKind, Protocol>;
+export const PLAINTEXT_LISTENERS: ListenerProtocols = { external: "PLAINTEXT", internal: "PLAINTEXT", controller: "PLAINTEXT" };
+
 export const isSasl = (p: Protocol) => p === "SASL_SSL" || p === "SASL_PLAINTEXT";
 export const isTls = (p: Protocol) => p === "SSL" || p === "SASL_SSL";
 
@@ -21,8 +25,8 @@ export function nodePrincipal(protocol: Protocol): string {
 }
 
 /** Lower-case names of the broker listeners that use TLS: their keystores reload without a restart. */
-export function brokerTlsListeners(security: SecurityConfig): string[] {
-  return (["external", "internal"] as const).filter((kind) => isTls(security.listeners[kind])).map((kind) => LISTENER[kind].toLowerCase());
+export function brokerTlsListeners(protocols: ListenerProtocols): string[] {
+  return (["external", "internal"] as const).filter((kind) => isTls(protocols[kind])).map((kind) => LISTENER[kind].toLowerCase());
 }
 
 /** super.users: the principals nodes present to each other, then the configured users. */
