@@ -4,11 +4,12 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseLabConfig } from "./components/config";
 import { KafkaCluster } from "./components/kafkaCluster";
-import { ephemeralPortRange, preflightProblems, removalProblems } from "./components/preflight";
+import { planMonitoring } from "./components/monitoring/plan";
+import { ephemeralPortRange, monitoringProblems, preflightProblems, removalProblems } from "./components/preflight";
 import { operatorFilePath } from "./components/security/labSecurity";
 import { planCluster } from "./components/topology";
 import { ephemeralPortWarnings, validateLab } from "./components/validate";
-import { defaultKafkaHome, PROJECT_DIR } from "./lab/toolchain";
+import { defaultExporterJar, defaultGrafana, defaultKafkaHome, defaultPrometheus, PROJECT_DIR } from "./lab/toolchain";
 
 /** Every `kraftlab:` key, prefix stripped, JSON-decoded where the value is JSON. */
 function readKraftlabConfig(): Record<string, unknown> {
@@ -36,10 +37,19 @@ export default async function kraftlab() {
   const certsDir = path.resolve(PROJECT_DIR, config.certsDir ?? path.join("certs", pulumi.getStack()));
   const plan = planCluster(config, labDir);
   const operatorFile = config.security ? operatorFilePath(certsDir) : undefined;
-  const problems = [...(await preflightProblems(plan, kafkaHome)), ...(await removalProblems(plan, kafkaHome, config.drainBrokers, operatorFile))];
+  const monitoringTools = config.monitoring && {
+    exporterJar: path.resolve(PROJECT_DIR, config.monitoring.exporterJar ?? defaultExporterJar()),
+    prometheus: config.monitoring.prometheus ? path.resolve(PROJECT_DIR, config.monitoring.prometheus) : defaultPrometheus(),
+    grafana: config.monitoring.grafana ? path.resolve(PROJECT_DIR, config.monitoring.grafana) : defaultGrafana(),
+  };
+  const problems = [
+    ...(await preflightProblems(plan, kafkaHome)),
+    ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools) : []),
+    ...(await removalProblems(plan, kafkaHome, config.drainBrokers, operatorFile)),
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const cluster = new KafkaCluster("kafka", { config, labDir, kafkaHome, certsDir });
+  const cluster = new KafkaCluster("kafka", { config, labDir, kafkaHome, certsDir, monitoringTools });
   return {
     bootstrapServers: cluster.bootstrapServers,
     clusterId: cluster.clusterId,
@@ -47,6 +57,11 @@ export default async function kraftlab() {
     clientProperties: cluster.clientProperties,
     nodes: cluster.nodes,
     ...(cluster.rebalanced && { rebalanced: cluster.rebalanced }),
+    ...(cluster.prometheusUrl && {
+      prometheusUrl: cluster.prometheusUrl,
+      grafanaProvisioning: cluster.grafanaProvisioning,
+      ...(cluster.grafanaUrl ? { grafanaUrl: cluster.grafanaUrl, grafanaAdminPassword: cluster.grafanaAdminPassword } : { grafana: cluster.grafanaNote }),
+    }),
     ...(cluster.caCertificate && {
       caCertificate: cluster.caCertificate,
       clientFiles: cluster.clientFiles,

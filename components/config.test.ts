@@ -9,7 +9,7 @@ describe("parseLabConfig", () => {
     expect(cfg).toEqual({
       nodes,
       host: "127.0.0.1",
-      ports: { external: 9092, internal: 9093, controller: 9094, step: 100 },
+      ports: { external: 9092, internal: 9093, controller: 9094, metrics: 9095, step: 100 },
       heap: "512m",
       replication: {},
       properties: {},
@@ -27,7 +27,7 @@ describe("parseLabConfig", () => {
   it("keeps given values", () => {
     const cfg = parseLabConfig({ nodes, heap: "1g", ports: { external: 19092 }, replication: { factor: 1 } });
     expect(cfg.heap).toBe("1g");
-    expect(cfg.ports).toEqual({ external: 19092, internal: 9093, controller: 9094, step: 100 });
+    expect(cfg.ports).toEqual({ external: 19092, internal: 9093, controller: 9094, metrics: 9095, step: 100 });
     expect(cfg.replication).toEqual({ factor: 1 });
   });
 

@@ -1,6 +1,7 @@
 // The shape of the `kraftlab:*` stack configuration, with its defaults. Parsing is pure: index.ts
 // hands it the raw values and gets a typed LabConfig or a ConfigError naming every bad key.
 import { z } from "zod";
+import { monitoringSchema } from "./monitoring/schema";
 import { allowTopicDeletionSchema, topicsSchema } from "./topics/schema";
 
 export const ROLES = ["broker", "controller"] as const;
@@ -16,7 +17,7 @@ const nodeSchema = z.strictObject({
   /** `broker`, `controller`, or both (a combined node). */
   roles: z.array(z.enum(ROLES)).min(1),
   /** Per-node port overrides; unset ports follow `kraftlab:ports`. */
-  ports: z.strictObject({ external: port, internal: port, controller: port }).partial().optional(),
+  ports: z.strictObject({ external: port, internal: port, controller: port, metrics: port }).partial().optional(),
   /** Extra server.properties for this node only (wins over `kraftlab:properties`). */
   properties: properties.optional(),
 });
@@ -83,12 +84,13 @@ export const labConfigSchema = z.strictObject({
   labDir: z.string().min(1).optional(),
   /** Address every listener binds and advertises. */
   host: z.string().min(1).default("127.0.0.1"),
-  /** Port of node N = base + (N - 1) * step, for each listener. */
+  /** Port of node N = base + (N - 1) * step, for each listener (and the metrics exporter, with monitoring). */
   ports: z
     .strictObject({
       external: port.default(9092),
       internal: port.default(9093),
       controller: port.default(9094),
+      metrics: port.default(9095),
       step: z.number().int().min(1).default(100),
     })
     .prefault({}),
@@ -126,6 +128,8 @@ export const labConfigSchema = z.strictObject({
   allowTopicDeletion: allowTopicDeletionSchema,
   /** TLS, SASL, authorization and quotas; absent, every listener is PLAINTEXT. */
   security: securitySchema.optional(),
+  /** JMX exporter on every node, Prometheus with alert rules, Grafana provisioning; absent, none of it. */
+  monitoring: monitoringSchema,
   /** Where certificates and keystores go; defaults to `certs/<stack>` in the project. */
   certsDir: z.string().min(1).optional(),
 });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KafkaCluster } from "./kafkaCluster";
-import { fingerprint } from "./process/rollout";
+import { launchHash } from "./process/rollout";
 import { COMBINED_3, labConfig } from "./testing";
 
 interface Recorded {
@@ -70,7 +70,7 @@ describe("KafkaCluster", () => {
       admin: { kafkaHome: "/opt/kafka", bootstrapServers: "127.0.0.1:9093,127.0.0.1:9193,127.0.0.1:9293" },
       voters: [1, 2, 3].map((id) => ({ id, host: "127.0.0.1", port: 9094 + (id - 1) * 100 })),
     });
-    expect(processes.nodes[1]).toMatchObject({ id: 2, heap: "256m", configHash: fingerprint(node2?.serverProperties as string) });
+    expect(processes.nodes[1]).toMatchObject({ id: 2, heap: "256m", jvmOptions: "", configHash: launchHash(node2?.serverProperties as string, "256m", "") });
     expect(processes.tls).toBeUndefined();
   });
 

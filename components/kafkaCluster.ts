@@ -5,7 +5,10 @@ import { Rebalance } from "./ops/resources";
 import { Topic } from "./topics/resource";
 import type { Move } from "./ops/reassign";
 import { ClusterId, LabDirectory, LabFile, NodeFiles, NodeProcesses } from "./process/resources";
-import { fingerprint } from "./process/rollout";
+import { launchHash } from "./process/rollout";
+import { exporterAgentOption, exporterRules } from "./monitoring/exporter";
+import { Monitoring, type MonitoringTools } from "./monitoring/monitoring";
+import { planMonitoring } from "./monitoring/plan";
 import { effectiveAcls } from "./security/access";
 import { createLabSecurity } from "./security/labSecurity";
 import { isSasl, PLAINTEXT_LISTENERS } from "./security/listeners";
@@ -23,6 +26,8 @@ export interface KafkaClusterArgs {
   kafkaHome: string;
   /** Absolute directory for the CA, keystores and client files (with `config.security`); removed on destroy. */
   certsDir?: string;
+  /** With `config.monitoring`: the exporter agent and the servers' binaries. */
+  monitoringTools?: MonitoringTools;
 }
 
 /** What the stack exports for each node. */
@@ -54,6 +59,12 @@ export class KafkaCluster extends pulumi.ComponentResource {
   public readonly caCertificate?: string;
   public readonly clientFiles?: Record<string, pulumi.Output<string>>;
   public readonly userPasswords?: pulumi.Output<Record<string, string>>;
+  /** With monitoring: Prometheus, Grafana (when it runs), and the provisioning any Grafana can load. */
+  public readonly prometheusUrl?: pulumi.Output<string>;
+  public readonly grafanaUrl?: pulumi.Output<string>;
+  public readonly grafanaNote?: string;
+  public readonly grafanaProvisioning?: string;
+  public readonly grafanaAdminPassword?: pulumi.Output<string>;
 
   constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kraftlab:index:KafkaCluster", name, {}, opts);
@@ -67,8 +78,18 @@ export class KafkaCluster extends pulumi.ComponentResource {
     if (plan.security && !args.certsDir) throw new pulumi.ResourceError("KafkaCluster: certsDir is required with security", this);
     const security =
       plan.security && args.certsDir ? createLabSecurity(name, this, { plan, security: plan.security, certsDir: args.certsDir, lab }) : undefined;
+    if (plan.monitoring && !args.monitoringTools) throw new pulumi.ResourceError("KafkaCluster: monitoringTools is required with monitoring", this);
+    const monitoring = plan.monitoring && args.monitoringTools ? { plan: planMonitoring(plan, plan.monitoring), tools: args.monitoringTools } : undefined;
+    const rulesFile =
+      monitoring &&
+      new LabFile(
+        `${name}-exporter-rules`,
+        { path: monitoring.plan.exporterRulesFile, content: exporterRules(), encoding: "utf8", mode: 0o644 },
+        { parent: this, dependsOn: [labDir] },
+      );
 
     const files = plan.nodes.map((node) => {
+      const jvmOptions = monitoring ? exporterAgentOption(monitoring.tools.exporterJar, monitoring.plan, node) : "";
       const serverProperties = security
         ? pulumi.secret(security.secretsFor(node.id).apply((secrets) => renderServerProperties(plan, node, lab, secrets)))
         : pulumi.output(renderServerProperties(plan, node, lab));
@@ -87,7 +108,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
         { parent: this, dependsOn: [labDir] },
       );
       // The hash of a secret file is no secret (its passwords are random); plain, preview shows which node changes.
-      return { resource, configHash: pulumi.unsecret(serverProperties.apply(fingerprint)) };
+      const configHash = pulumi.unsecret(serverProperties.apply((text) => launchHash(text, args.config.heap, jvmOptions)));
+      return { resource, configHash, jvmOptions };
     });
     const admin = pulumi.output(security?.operatorFile.path).apply((commandConfig) => ({
       kafkaHome: args.kafkaHome,
@@ -108,6 +130,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
               configFile: node.configFile,
               logFile: node.logFile,
               pidFile: node.pidFile,
+              jvmOptions: files[i].jvmOptions,
               configHash,
             })),
           ),
@@ -122,7 +145,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         stopTimeoutMs: args.config.stopTimeoutSeconds * 1000,
         gateTimeoutMs: args.config.gateTimeoutSeconds * 1000,
       },
-      { parent: this, dependsOn: [...files.map((f) => f.resource), ...(security ? [security.certsDir] : [])] },
+      { parent: this, dependsOn: [...files.map((f) => f.resource), ...(security ? [security.certsDir] : []), ...(rulesFile ? [rulesFile] : [])] },
     );
     const clientFile =
       security?.adminFile ??
@@ -176,6 +199,26 @@ export class KafkaCluster extends pulumi.ComponentResource {
       this.rebalanced = rebalance.moved;
     }
 
+    if (monitoring) {
+      const observer = new Monitoring(
+        `${name}-monitoring`,
+        {
+          plan: monitoring.plan,
+          tools: monitoring.tools,
+          lab,
+          certificates: security?.certificates,
+          renewBeforeDays: plan.security?.renewBeforeDays,
+          readyTimeoutSeconds: args.config.readyTimeoutSeconds,
+        },
+        { parent: this, dependsOn: [processes] },
+      );
+      this.prometheusUrl = observer.prometheusUrl;
+      this.grafanaUrl = observer.grafanaUrl;
+      this.grafanaNote = observer.grafanaNote;
+      this.grafanaProvisioning = observer.grafanaProvisioning;
+      this.grafanaAdminPassword = observer.grafanaAdminPassword;
+    }
+
     this.bootstrapServers = pulumi.output(plan.bootstrapServers);
     this.clusterId = clusterId.clusterId;
     this.kafkaHome = args.kafkaHome;
@@ -200,6 +243,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
       caCertificate: this.caCertificate,
       clientFiles: this.clientFiles,
       userPasswords: this.userPasswords,
+      prometheusUrl: this.prometheusUrl,
+      grafanaUrl: this.grafanaUrl,
+      grafanaNote: this.grafanaNote,
+      grafanaProvisioning: this.grafanaProvisioning,
+      grafanaAdminPassword: this.grafanaAdminPassword,
     });
   }
 }

@@ -7,8 +7,13 @@ import * as path from "node:path";
 import { getProperties } from "properties-file";
 import { partitions } from "./ops/admin";
 import { removalRefusals, type LeavingNode } from "./ops/removal";
-import { isNodeProcess, recordedPid } from "./process/daemon";
-import type { ClusterPlan, ListenerKind } from "./topology";
+import { runsWith, recordedPid } from "./process/daemon";
+import type { MonitoringTools } from "./monitoring/monitoring";
+import type { MonitoringPlan } from "./monitoring/plan";
+import { grafanaConfigFile } from "./monitoring/grafana";
+import { prometheusArgs } from "./monitoring/prometheus";
+import { serverPidFile } from "./monitoring/server";
+import type { ClusterPlan, PortKind } from "./topology";
 import { busyPortProblems } from "./validate";
 
 export function kafkaHomeProblems(kafkaHome: string): string[] {
@@ -38,11 +43,11 @@ export function portIsFree(host: string, port: number): Promise<boolean> {
 }
 
 /** Ports of nodes that are not running, and that something else already holds. */
-export async function busyPorts(plan: ClusterPlan): Promise<{ nodeId: number; kind: ListenerKind; port: number }[]> {
-  const busy: { nodeId: number; kind: ListenerKind; port: number }[] = [];
+export async function busyPorts(plan: ClusterPlan): Promise<{ nodeId: number; kind: PortKind; port: number }[]> {
+  const busy: { nodeId: number; kind: PortKind; port: number }[] = [];
   for (const node of plan.nodes) {
-    if (isNodeProcess(recordedPid(node.pidFile), node.configFile)) continue;
-    for (const [kind, port] of Object.entries(node.ports) as [ListenerKind, number][]) {
+    if (runsWith(recordedPid(node.pidFile), node.configFile)) continue;
+    for (const [kind, port] of Object.entries(node.ports) as [PortKind, number][]) {
       if (!(await portIsFree(plan.host, port))) busy.push({ nodeId: node.id, kind, port });
     }
   }
@@ -88,4 +93,35 @@ export async function removalProblems(plan: ClusterPlan, kafkaHome: string, drai
 /** Every machine-level problem with this plan, each naming its fix. */
 export async function preflightProblems(plan: ClusterPlan, kafkaHome: string): Promise<string[]> {
   return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...busyPortProblems(await busyPorts(plan))];
+}
+
+/** Whether `binary` runs (`--version`). */
+const runs = (binary: string) => {
+  const out = spawnSync(binary, ["--version"], { encoding: "utf8", timeout: 20_000 });
+  return !out.error && out.status === 0;
+};
+
+/** The exporter agent and the servers' binaries, and free ports for the servers (or held by this lab's own). */
+export async function monitoringProblems(plan: MonitoringPlan, tools: MonitoringTools): Promise<string[]> {
+  const problems: string[] = [];
+  if (!fs.existsSync(tools.exporterJar)) {
+    problems.push(`kraftlab:monitoring: the JMX exporter agent ${tools.exporterJar} is missing; run \`npm run setup\`, or set kraftlab:monitoring.exporterJar to a jmx_prometheus_javaagent jar`);
+  }
+  if (!runs(tools.prometheus)) {
+    problems.push(`kraftlab:monitoring: Prometheus ${tools.prometheus} does not run; run \`npm run setup\` (it unpacks Debian's prometheus package), put prometheus on PATH, or set kraftlab:monitoring.prometheus`);
+  }
+  if (tools.grafana && !runs(tools.grafana)) {
+    problems.push(`kraftlab:monitoring.grafana: ${tools.grafana} does not run; set it to a Grafana server binary, or remove it to only write the provisioning`);
+  }
+  const servers = [
+    { key: "prometheusPort", port: plan.prometheusPort, configFile: prometheusArgs(plan).configFile },
+    ...(tools.grafana ? [{ key: "grafanaPort", port: plan.grafanaPort, configFile: grafanaConfigFile(plan) }] : []),
+  ];
+  for (const { key, port, configFile } of servers) {
+    if (runsWith(recordedPid(serverPidFile(path.dirname(configFile))), configFile)) continue; // this lab's own server
+    if (!(await portIsFree(plan.host, port))) {
+      problems.push(`kraftlab:monitoring.${key}: ${port} is already in use by another process; stop that process, or set kraftlab:monitoring.${key} to a free port`);
+    }
+  }
+  return problems;
 }

@@ -3,13 +3,16 @@
 // server.properties says is derived here or in render.ts, nowhere else.
 import * as path from "node:path";
 import type { LabConfig, NodeConfig, Role, SecurityConfig } from "./config";
+import type { MonitoringConfig } from "./monitoring/schema";
 
 /** Kafka listener names, one per purpose. */
 export const LISTENER = { external: "EXTERNAL", internal: "INTERNAL", controller: "CONTROLLER" } as const;
 export type ListenerKind = keyof typeof LISTENER;
 
-/** The ports a node listens on: brokers have external + internal, controllers have controller. */
-export type NodePorts = Partial<Record<ListenerKind, number>>;
+/** What a node port serves: a Kafka listener, or the metrics exporter. */
+export type PortKind = ListenerKind | "metrics";
+/** The ports a node listens on: brokers have external + internal, controllers have controller, and every node metrics with monitoring. */
+export type NodePorts = Partial<Record<PortKind, number>>;
 
 export interface NodePlan {
   id: number;
@@ -51,18 +54,21 @@ export interface ClusterPlan {
   replication: ReplicationPlan;
   /** TLS, SASL and authorization; undefined for an all-PLAINTEXT lab. */
   security?: SecurityConfig;
+  /** The exporter, Prometheus and Grafana; undefined without monitoring. */
+  monitoring?: MonitoringConfig;
 }
 
 /** The ports node `node` uses, from its overrides or from `kraftlab:ports` by node id. */
-export function nodePorts(cfg: Pick<LabConfig, "ports">, node: Pick<NodeConfig, "id" | "roles" | "ports">): NodePorts {
+export function nodePorts(cfg: Pick<LabConfig, "ports" | "monitoring">, node: Pick<NodeConfig, "id" | "roles" | "ports">): NodePorts {
   const offset = (node.id - 1) * cfg.ports.step;
-  const pick = (kind: ListenerKind) => node.ports?.[kind] ?? cfg.ports[kind] + offset;
+  const pick = (kind: PortKind) => node.ports?.[kind] ?? cfg.ports[kind] + offset;
   const ports: NodePorts = {};
   if (node.roles.includes("broker")) {
     ports.external = pick("external");
     ports.internal = pick("internal");
   }
   if (node.roles.includes("controller")) ports.controller = pick("controller");
+  if (cfg.monitoring) ports.metrics = pick("metrics");
   return ports;
 }
 
@@ -113,5 +119,6 @@ export function planCluster(cfg: LabConfig, labDir: string): ClusterPlan {
     internalBootstrapServers: brokers.map((n) => `${cfg.host}:${n.ports.internal}`).join(","),
     replication: replicationPlan(cfg, brokers.length),
     security: cfg.security,
+    monitoring: cfg.monitoring,
   };
 }

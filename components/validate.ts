@@ -5,7 +5,7 @@ import { effectiveAcls } from "./security/access";
 import { isSasl } from "./security/listeners";
 import { MANAGED_PREFIX, MANAGED_PROPERTIES } from "./render";
 import { validateTopics } from "./topics/plan";
-import { nodePorts, replicationPlan, type ListenerKind } from "./topology";
+import { nodePorts, replicationPlan, type PortKind } from "./topology";
 
 export interface Findings {
   errors: string[];
@@ -135,12 +135,12 @@ export function securityFindings(security: SecurityConfig): Findings {
   return { errors, warnings };
 }
 
-/** Two listeners on one port, on one node or across nodes. */
+/** Two listeners (or exporters, or monitoring servers) on one port, on one node or across nodes. */
 function portProblems(cfg: LabConfig): string[] {
   const owners = new Map<number, string>();
   const problems: string[] = [];
   cfg.nodes.forEach((node, i) => {
-    for (const [kind, port] of Object.entries(nodePorts(cfg, node)) as [ListenerKind, number][]) {
+    for (const [kind, port] of Object.entries(nodePorts(cfg, node)) as [PortKind, number][]) {
       const label = `kraftlab:nodes[${i}] (node ${node.id}) ${kind} port`;
       if (port > 65535) {
         problems.push(`${label}: ${port} is not a valid port; lower kraftlab:ports.${kind} or kraftlab:ports.step, or set kraftlab:nodes[${i}].ports.${kind}`);
@@ -152,6 +152,13 @@ function portProblems(cfg: LabConfig): string[] {
       } else owners.set(port, label);
     }
   });
+  for (const key of ["prometheusPort", "grafanaPort"] as const) {
+    const port = cfg.monitoring?.[key];
+    if (port === undefined) continue;
+    const other = owners.get(port);
+    if (other) problems.push(`kraftlab:monitoring.${key}: ${port} is also the ${other.replace(/^kraftlab:/, "")}; set kraftlab:monitoring.${key} to a port of its own`);
+    else owners.set(port, `kraftlab:monitoring.${key}`);
+  }
   return problems;
 }
 
@@ -161,7 +168,7 @@ function portProblems(cfg: LabConfig): string[] {
  */
 export function ephemeralPortWarnings(cfg: LabConfig, range: [number, number]): string[] {
   const inRange = cfg.nodes.flatMap((node) =>
-    (Object.entries(nodePorts(cfg, node)) as [ListenerKind, number][])
+    (Object.entries(nodePorts(cfg, node)) as [PortKind, number][])
       .filter(([, port]) => port >= range[0] && port <= range[1])
       .map(([kind, port]) => `node ${node.id} ${kind} ${port}`),
   );
@@ -172,7 +179,7 @@ export function ephemeralPortWarnings(cfg: LabConfig, range: [number, number]): 
 }
 
 /** Ports of this plan that are taken by a process that is not one of the lab's own nodes. */
-export function busyPortProblems(busy: { nodeId: number; kind: ListenerKind; port: number }[]): string[] {
+export function busyPortProblems(busy: { nodeId: number; kind: PortKind; port: number }[]): string[] {
   return busy.map(
     ({ nodeId, kind, port }) =>
       `node ${nodeId} ${kind} port ${port} is already in use by another process; stop that process, or set kraftlab:ports (or kraftlab:nodes[].ports.${kind}) to a free port`,

@@ -43,3 +43,37 @@ export function pulumiEnv(overrides: Record<string, string> = {}): Record<string
     ...overrides,
   };
 }
+
+/** The JMX exporter agent `npm run setup` fetches (version in setup/monitoring/pom.xml). */
+export function defaultExporterJar(): string {
+  const pom = fs.readFileSync(path.join(PROJECT_DIR, "setup", "monitoring", "pom.xml"), "utf8");
+  const version = /<jmx-exporter\.version>([^<]+)<\/jmx-exporter\.version>/.exec(pom)?.[1];
+  if (!version) throw new Error("setup/monitoring/pom.xml has no <jmx-exporter.version>");
+  return path.join(cacheDir(), "jmx-exporter", version, `jmx_prometheus_javaagent-${version}.jar`);
+}
+
+/** The first of `names` on PATH, or undefined. */
+export function onPath(...names: string[]): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
+    for (const name of names) {
+      const file = path.join(dir, name);
+      try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return file;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Prometheus: one on PATH, else the one `npm run setup` unpacks from Debian's package. */
+export function defaultPrometheus(): string {
+  return onPath("prometheus") ?? path.join(cacheDir(), "prometheus", "current", "bin", "prometheus");
+}
+
+/** A Grafana server on PATH (`grafana` since 10, `grafana-server` before), or undefined. */
+export function defaultGrafana(): string | undefined {
+  return onPath("grafana", "grafana-server");
+}

@@ -5,6 +5,8 @@
 #   pulumi/v<ver>/bin/pulumi                                   CLI built from the Go module proxy
 #   pulumi/v<ver>/bin/pulumi-{resource-pulumi,language}-nodejs  its Node.js plugins
 #   kafka/<ver>/{libs,bin,config}                              Kafka from Maven Central
+#   jmx-exporter/<ver>/jmx_prometheus_javaagent-<ver>.jar      the nodes' metrics agent, Maven Central
+#   prometheus/<deb version>/bin/{prometheus,promtool}         from Debian's prometheus package
 # --quiet prints only the steps that do work.
 set -euo pipefail
 
@@ -112,3 +114,47 @@ if [ ! -f "$kafka_home/libs/kafka_2.13-$kafka_version.jar" ] || [ -n "$(find "$r
   run_step "Kafka $kafka_version from Maven Central" build_kafka
 fi
 [ $quiet = 1 ] || say "kafka $kafka_version in $kafka_home"
+
+# --- Prometheus JMX exporter agent from Maven Central --------------------------------------------
+jmx_version=$(sed -nE 's|.*<jmx-exporter.version>([^<]+)</jmx-exporter.version>.*|\1|p' "$root/setup/monitoring/pom.xml")
+jmx_dir="$cache/jmx-exporter/$jmx_version"
+fetch_jmx_exporter() {
+  command -v mvn >/dev/null 2>&1 || fail "Maven is needed to fetch the JMX exporter from Maven Central. Fix: apt-get install -y maven."
+  local tmp
+  tmp=$(mktemp -d "$cache/.tmp.XXXXXX")
+  mvn -B -Dstyle.color=never -f "$root/setup/monitoring/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$tmp" -DincludeScope=runtime >"$tmp/mvn.log" 2>&1 ||
+    { tail -n 30 "$tmp/mvn.log" >&2; fail "fetching jmx_prometheus_javaagent $jmx_version from Maven Central failed (see above). Fix: check that Maven Central is reachable."; }
+  rm -f "$tmp/mvn.log"
+  chmod 0755 "$tmp"
+  mkdir -p "$(dirname "$jmx_dir")" && rm -rf "$jmx_dir" && mv "$tmp" "$jmx_dir"
+}
+if [ ! -f "$jmx_dir/jmx_prometheus_javaagent-$jmx_version.jar" ]; then
+  run_step "JMX exporter agent $jmx_version from Maven Central" fetch_jmx_exporter
+fi
+
+# --- Prometheus from Debian's package (unpacked: no service, no root needed) -----------------------
+# A prometheus on PATH is used as it is; kraftlab:monitoring.prometheus may name another.
+prom_root="$cache/prometheus"
+fetch_prometheus() {
+  command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 ||
+    fail "Prometheus is needed for kraftlab:monitoring and this is not a Debian system. Fix: put prometheus on PATH, or set kraftlab:monitoring.prometheus."
+  local tmp deb
+  tmp=$(mktemp -d "$cache/.tmp.XXXXXX")
+  # apt-get download needs package lists: refresh them once when they are missing (root only).
+  (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1) ||
+    { [ "$(id -u)" = 0 ] && apt-get update -qq && (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1); } ||
+    fail "apt-get download prometheus failed. Fix: check that the Debian mirror is reachable (apt-get update), or put prometheus on PATH."
+  deb=$(ls "$tmp"/prometheus_*.deb)
+  dpkg-deb -x "$deb" "$tmp/x"
+  local version
+  version=$(dpkg-deb -f "$deb" Version)
+  mkdir -p "$prom_root/$version/bin"
+  install -m 0755 "$tmp/x/usr/bin/prometheus" "$tmp/x/usr/bin/promtool" "$prom_root/$version/bin/"
+  ln -sfn "$version" "$prom_root/current"
+  rm -rf "$tmp"
+}
+if ! command -v prometheus >/dev/null 2>&1 && [ ! -x "$prom_root/current/bin/prometheus" ]; then
+  run_step "Prometheus from Debian's package" fetch_prometheus
+fi
+[ $quiet = 1 ] || say "prometheus: $({ command -v prometheus || echo "$prom_root/current/bin/prometheus"; } | head -n1)"

@@ -22,6 +22,12 @@ export interface LabOutputs {
   caCertificate?: string;
   clientFiles?: Record<string, string>;
   userPasswords?: Record<string, string>;
+  /** With monitoring only. */
+  prometheusUrl?: string;
+  grafanaProvisioning?: string;
+  /** Where Grafana serves when the stack runs one, else `grafana` says how to run one. */
+  grafanaUrl?: string;
+  grafana?: string;
 }
 
 export class TestLab {

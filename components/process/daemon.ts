@@ -1,4 +1,4 @@
-// A Kafka node as a local daemon: started in its own session so it outlives `pulumi up` and the
+// A Kafka node (or Prometheus) as a local daemon: started in its own session so it outlives `pulumi up` and the
 // provider process (Pulumi kills the provider's process group at exit), every descriptor on its log.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -12,32 +12,53 @@ export interface DaemonSpec {
   logFile: string;
   pidFile: string;
   heap: string;
+  /** Extra JVM options (the metrics agent), after any KAFKA_OPTS of the environment. */
+  jvmOptions: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts kafka-server-start.sh detached; returns its pid and the log offset it starts writing at. */
-export async function startDaemon(spec: DaemonSpec): Promise<{ pid: number; logOffset: number }> {
-  await fsp.mkdir(path.dirname(spec.logFile), { recursive: true });
-  const log = fs.openSync(spec.logFile, "a");
+/** Runs `command` detached, every descriptor on `logFile`; returns its pid and the log offset it starts writing at. */
+export async function spawnDaemon(
+  command: string,
+  args: string[],
+  opts: { logFile: string; pidFile: string; cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ pid: number; logOffset: number }> {
+  await fsp.mkdir(path.dirname(opts.logFile), { recursive: true });
+  const log = fs.openSync(opts.logFile, "a");
   const logOffset = fs.fstatSync(log).size;
   try {
-    const child = spawn("bash", [path.join(spec.kafkaHome, "bin", "kafka-server-start.sh"), spec.configFile], {
+    const child = spawn(command, args, {
       detached: true, // setsid(): own session and process group
       stdio: ["ignore", log, log],
-      cwd: path.dirname(spec.configFile),
-      env: { ...process.env, KAFKA_HEAP_OPTS: `-Xms${spec.heap} -Xmx${spec.heap}`, LOG_DIR: path.dirname(spec.logFile) },
+      cwd: opts.cwd,
+      env: opts.env,
     });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once("error", reject);
       child.once("spawn", () => resolve(child.pid as number));
     });
     child.unref();
-    await fsp.writeFile(spec.pidFile, `${pid}\n`);
+    await fsp.writeFile(opts.pidFile, `${pid}\n`);
     return { pid, logOffset };
   } finally {
     fs.closeSync(log);
   }
+}
+
+/** Starts kafka-server-start.sh detached; returns its pid and the log offset it starts writing at. */
+export function startDaemon(spec: DaemonSpec): Promise<{ pid: number; logOffset: number }> {
+  return spawnDaemon("bash", [path.join(spec.kafkaHome, "bin", "kafka-server-start.sh"), spec.configFile], {
+    logFile: spec.logFile,
+    pidFile: spec.pidFile,
+    cwd: path.dirname(spec.configFile),
+    env: {
+      ...process.env,
+      KAFKA_HEAP_OPTS: `-Xms${spec.heap} -Xmx${spec.heap}`,
+      KAFKA_OPTS: [process.env.KAFKA_OPTS, spec.jvmOptions].filter(Boolean).join(" "),
+      LOG_DIR: path.dirname(spec.logFile),
+    },
+  });
 }
 
 /** True when `pid` exists and is not a zombie. */
@@ -50,8 +71,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** True when `pid` is alive and is the Kafka started with `configFile` (not a recycled pid). */
-export function isNodeProcess(pid: number | undefined, configFile: string): boolean {
+/** True when `pid` is alive and is the daemon started with `configFile` (not a recycled pid). */
+export function runsWith(pid: number | undefined, configFile: string): boolean {
   if (!pid || pid <= 0) return false;
   try {
     return isAlive(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(configFile);
@@ -97,12 +118,12 @@ export async function stopDaemon(
   timeoutMs: number,
   voters: { host: string; port: number }[] = [],
 ): Promise<"stopped" | "killed" | "not running"> {
-  if (!isNodeProcess(pid, configFile)) return "not running";
+  if (!runsWith(pid, configFile)) return "not running";
   process.kill(pid as number, "SIGTERM");
   let deadline = Date.now() + timeoutMs;
   let quorumChecked = 0;
   while (Date.now() < deadline) {
-    if (!isNodeProcess(pid, configFile)) return "stopped";
+    if (!runsWith(pid, configFile)) return "stopped";
     if (Date.now() - quorumChecked > 1_000) {
       quorumChecked = Date.now();
       if (!(await quorumAlive(voters))) deadline = Math.min(deadline, Date.now() + QUORUMLESS_GRACE_MS);
@@ -110,7 +131,7 @@ export async function stopDaemon(
     await sleep(200);
   }
   process.kill(pid as number, "SIGKILL");
-  while (isNodeProcess(pid, configFile)) await sleep(100);
+  while (runsWith(pid, configFile)) await sleep(100);
   return "killed";
 }
 

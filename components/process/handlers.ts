@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { recordedPid, stopDaemon } from "./daemon";
+import { monitoringServer } from "../monitoring/server";
 import { opsHandlers } from "../ops/handlers";
 import { securityHandlers } from "../security/handlers";
 import { topicHandlers } from "../topics/handler";
@@ -143,5 +144,5 @@ const labDirectory: Handler = {
   read: readBack,
 };
 
-export const handlers = { nodeFiles, nodeProcesses, clusterId, labFile, labDirectory, ...securityHandlers, ...opsHandlers, ...topicHandlers };
+export const handlers = { nodeFiles, nodeProcesses, clusterId, labFile, labDirectory, monitoringServer, ...securityHandlers, ...opsHandlers, ...topicHandlers };
 export type HandlerKind = keyof typeof handlers;

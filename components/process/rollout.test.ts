@@ -3,7 +3,7 @@ import { createCa } from "../security/pki";
 import { nodeAction, restartOrder, splitPems, tlsAction, trustBundles, type NodeRun } from "./rollout";
 
 const node = (id: number, roles: string[]): NodeRun => ({
-  id, roles, heap: "512m", dir: `/l/node-${id}`, configFile: `/l/node-${id}/server.properties`, logFile: "/l/log", pidFile: "/l/pid",
+  id, roles, heap: "512m", jvmOptions: "", dir: `/l/node-${id}`, configFile: `/l/node-${id}/server.properties`, logFile: "/l/log", pidFile: "/l/pid",
   configHash: "c2",
 });
 const running = (configHash: string, alive = true) => ({ pid: 42, configHash, keystoreHash: "k", trustHash: "t", alive });

@@ -15,9 +15,14 @@ export interface NodeRun {
   configFile: string;
   logFile: string;
   pidFile: string;
-  /** sha256 of the server.properties it must run with. */
+  /** Extra JVM options (KAFKA_OPTS), e.g. the metrics exporter agent. */
+  jvmOptions: string;
+  /** What the node must run with, as launchHash computes it: a node running another restarts. */
   configHash: string;
 }
+
+/** The fingerprint of a node's launch: its server.properties, heap and JVM options. */
+export const launchHash = (serverProperties: string, heap: string, jvmOptions: string) => fingerprint([serverProperties, heap, jvmOptions].join("\0"));
 
 /** The lab's TLS files, which the supervisor writes itself so that a CA rotation goes in phases. */
 export interface TlsMaterial {

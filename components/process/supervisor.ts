@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { electPreferredLeaders, partitionProblems, partitions, quorum, quorumProblems, tool, unregisterBroker, waitUntil, type Admin } from "../ops/admin";
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
-import { isNodeProcess, recordedPid, startDaemon, stopDaemon, waitReady } from "./daemon";
+import { runsWith, recordedPid, startDaemon, stopDaemon, waitReady } from "./daemon";
 import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
 import { same, type Handler } from "./handler";
 import { fingerprint, nodeAction, restartOrder, tlsAction, trustBundles, type NodeRun, type RunningRecord, type TlsMaterial } from "./rollout";
@@ -45,7 +45,7 @@ export function readRunning(node: Pick<NodeRun, "dir" | "configFile">): RunningR
   const file = path.join(node.dir, RUNNING);
   if (!fs.existsSync(file)) return undefined;
   const record = JSON.parse(fs.readFileSync(file, "utf8")) as Omit<RunningRecord, "alive">;
-  return { ...record, alive: isNodeProcess(record.pid, node.configFile) };
+  return { ...record, alive: runsWith(record.pid, node.configFile) };
 }
 
 const fileHash = (file: string | undefined) => (file && fs.existsSync(file) ? fingerprint(fs.readFileSync(file, "latin1")) : "");

@@ -8,6 +8,7 @@ import type { TlsMaterial } from "../process/rollout";
 import { renderClientProperties, renderOperatorProperties } from "../render";
 import type { ClusterPlan } from "../topology";
 import type { SecuritySecrets } from "./listeners";
+import { describeCertificate } from "./pki";
 import { CertificateAuthority, NodeCertificate, Password } from "./resources";
 
 export interface LabSecurity {
@@ -27,7 +28,21 @@ export interface LabSecurity {
   passwords: pulumi.Output<Record<string, string>>;
   /** operator.properties: how the program manages ACLs, quotas and SCRAM users. */
   operatorFile: LabFile;
+  /** When the CA and each node certificate expire (for the monitoring's expiry metric). */
+  certificates: pulumi.Output<CertificateExpiry[]>;
 }
+
+export interface CertificateExpiry {
+  /** `ca`, or `node-<id>`. */
+  certificate: string;
+  /** Its notAfter, in seconds since the epoch. */
+  expires: number;
+}
+
+const expiry = (certificate: string, certPem: string): CertificateExpiry => ({
+  certificate,
+  expires: Math.floor(describeCertificate(certPem).notAfter.getTime() / 1000),
+});
 
 /** How the program connects to manage the cluster (see operatorProperties); also read before `up` touches anything. */
 export const operatorFilePath = (certsDir: string) => path.join(certsDir, "operator.properties");
@@ -79,11 +94,14 @@ export function createLabSecurity(
       },
       opts,
     );
-    return cert.keystore.apply((content) => [String(node.id), { file: keystoreFileFor(node.id), content }] as const);
+    return {
+      keystore: cert.keystore.apply((content) => [String(node.id), { file: keystoreFileFor(node.id), content }] as const),
+      expiry: cert.certPem.apply((pem) => expiry(`node-${node.id}`, pem)),
+    };
   });
   // The supervisor writes these files itself, one rotation phase at a time (see process/rollout.ts).
   const tls = pulumi.secret(
-    pulumi.all([ca.certPem, ca.previousCertPems, pulumi.all(keystores)]).apply(([caPem, previousCaPems, stores]) => ({
+    pulumi.all([ca.certPem, ca.previousCertPems, pulumi.all(keystores.map((k) => k.keystore))]).apply(([caPem, previousCaPems, stores]) => ({
       caFile,
       caPem,
       previousCaPems,
@@ -135,5 +153,6 @@ export function createLabSecurity(
     clientFiles,
     adminFile: clientFile("admin-properties", security.adminUser, "admin.properties"),
     passwords: pulumi.secret(userPasswords),
+    certificates: pulumi.all([ca.certPem.apply((pem) => expiry("ca", pem)), ...keystores.map((k) => k.expiry)]),
   };
 }

@@ -1,0 +1,15 @@
+// The monitoring's Pulumi resources (see process/resources.ts for how they run).
+import * as pulumi from "@pulumi/pulumi";
+import { shim, type Inputs } from "../process/resources";
+import type { ServerInputs } from "./server";
+
+/** Prometheus or Grafana as a managed daemon (server.ts); its data goes with it. */
+export class MonitoringServer extends pulumi.dynamic.Resource {
+  /** 0 when not running (or only files, without a command). */
+  declare readonly pid: pulumi.Output<number>;
+
+  constructor(name: string, args: Inputs<ServerInputs>, opts?: pulumi.CustomResourceOptions) {
+    // env may hold Grafana's admin password.
+    super(shim("monitoringServer"), name, { ...args, pid: undefined }, { additionalSecretOutputs: ["env"], ...opts }, "kraftlab", "MonitoringServer");
+  }
+}

@@ -1,0 +1,31 @@
+// The `kraftlab:monitoring` config key, in config.ts's style: present (even `{}`), every node runs the
+// JMX exporter agent and the stack runs Prometheus, and Grafana when a Grafana binary is found.
+import { z } from "zod";
+
+const port = z.number().int().min(1).max(65535);
+
+export const monitoringSchema = z
+  .strictObject({
+    /** Prometheus listens on kraftlab:host at this port. */
+    prometheusPort: port.default(9090),
+    /** Grafana listens on kraftlab:host at this port, when it runs. */
+    grafanaPort: port.default(3000),
+    /** How often Prometheus scrapes every node's exporter. */
+    scrapeIntervalSeconds: z.number().int().min(1).max(60).default(5),
+    /** How long Prometheus keeps samples: a lab needs hours, not weeks. */
+    retention: z
+      .string()
+      .regex(/^[0-9]+[mhdw]$/, "expected a duration such as 12h or 2d")
+      .default("1d"),
+    /** How long a broken condition lasts before its alert fires. */
+    alertForSeconds: z.number().int().min(0).default(30),
+    /** A Prometheus binary; defaults to the one `npm run setup` unpacks, else `prometheus` on PATH. */
+    prometheus: z.string().min(1).optional(),
+    /** A Grafana server binary (`grafana` or `grafana-server`); defaults to one on PATH. Without one, only the provisioning is written. */
+    grafana: z.string().min(1).optional(),
+    /** The JMX exporter agent jar; defaults to the one `npm run setup` fetches. */
+    exporterJar: z.string().min(1).optional(),
+  })
+  .optional();
+
+export type MonitoringConfig = NonNullable<z.infer<typeof monitoringSchema>>;

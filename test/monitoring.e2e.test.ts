@@ -1,0 +1,162 @@
+// Monitoring on real nodes: every node's exporter answers, the stack's Prometheus scrapes them all
+// (a 4th broker too, on the same `up`), every dashboard panel and alert measure has live data while
+// clients run, alerts fire when a node stops and clear when `up` brings it back, and destroy leaves
+// nothing of Prometheus.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { alertExpr, alertRules } from "../components/monitoring/alerts";
+import { dashboards } from "../components/monitoring/dashboards";
+import { isAlive } from "../components/process/daemon";
+import { defaultKafkaHome } from "../lab/toolchain";
+import { kafkaTool, TestLab, type LabOutputs } from "./lab";
+import { LoadRun } from "./load";
+
+const PORT = 12092;
+const PROMETHEUS = 12090;
+const ALERT_FOR_SECONDS = 10;
+const SCRAPE_SECONDS = 2;
+const combined = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
+const broker4 = { id: 4, roles: ["broker"] };
+const TOPIC = "metrics";
+
+interface Series {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+async function prometheus<T>(api: string, params: Record<string, string> = {}): Promise<T> {
+  const response = await fetch(`http://127.0.0.1:${PROMETHEUS}/api/v1/${api}?${new URLSearchParams(params)}`);
+  const body = (await response.json()) as { status: string; data: T; error?: string };
+  if (body.status !== "success") throw new Error(`${api} ${JSON.stringify(params)}: ${body.error}`);
+  return body.data;
+}
+const query = async (expr: string) => (await prometheus<{ result: Series[] }>("query", { query: expr })).result;
+const values = (series: Series[]) => series.map((s) => Number(s.value[1]));
+
+/** Polls `check` every second until it returns true; fails with `what` after `timeoutMs`. */
+async function eventually(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  while (!(await check().catch(() => false))) {
+    if (Date.now() - started > timeoutMs) throw new Error(`still waiting after ${timeoutMs / 1000} s for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return Date.now() - started;
+}
+
+const targetsUp = async () => {
+  const { activeTargets } = await prometheus<{ activeTargets: { labels: Record<string, string>; health: string }[] }>("targets");
+  return activeTargets.filter((t) => t.health === "up").map((t) => Number(t.labels.node)).sort();
+};
+const firing = async () => {
+  const { alerts } = await prometheus<{ alerts: { labels: Record<string, string>; state: string }[] }>("alerts");
+  return alerts.filter((a) => a.state === "firing").map((a) => a.labels.alertname);
+};
+
+describe("monitoring", () => {
+  let lab: TestLab;
+  let outputs: LabOutputs;
+
+  beforeAll(async () => {
+    lab = await TestLab.create("monitoring", {
+      nodes: combined,
+      ports: { external: PORT, internal: PORT + 1, controller: PORT + 2, metrics: PORT + 3 },
+      security: { users: { admin: {} } },
+      monitoring: { prometheusPort: PROMETHEUS, scrapeIntervalSeconds: SCRAPE_SECONDS, alertForSeconds: ALERT_FOR_SECONDS },
+    });
+    ({ outputs } = await lab.up());
+    await kafkaTool("kafka-topics", [
+      "--bootstrap-server", outputs.bootstrapServers, "--command-config", outputs.clientProperties,
+      "--create", "--topic", TOPIC, "--partitions", "3", "--replication-factor", "3", "--config", "min.insync.replicas=2",
+    ]);
+  });
+  afterAll(async () => lab?.cleanup());
+
+  it("serves every node's metrics on its own port, and Prometheus scrapes them all", async () => {
+    expect(outputs.prometheusUrl).toBe(`http://127.0.0.1:${PROMETHEUS}`);
+    expect(outputs.grafana).toMatch(/GF_PATHS_PROVISIONING=.*grafana\/provisioning grafana server/);
+    for (const node of outputs.nodes) {
+      expect(node.ports.metrics).toBe(PORT + 3 + (node.id - 1) * 100);
+      const text = await (await fetch(`http://127.0.0.1:${node.ports.metrics}/metrics`)).text();
+      expect(text).toMatch(/^kafka_raft_current_state\{state="(leader|follower)"} 1\.0$/m);
+      expect(text).toMatch(/^kafka_server_replica_manager_under_replicated_partitions 0\.0$/m);
+    }
+    await eventually("3 targets up", 60_000, async () => (await targetsUp()).join() === "1,2,3");
+  });
+
+  it("answers every dashboard panel and alert measure with live data while clients run", async () => {
+    const load = await LoadRun.start({ bootstrap: outputs.bootstrapServers, topic: TOPIC, clientConfig: outputs.clientProperties });
+    // A consumer reading all along: the fetch panels need a counter that moves between scrapes.
+    const consumer = spawn(path.join(defaultKafkaHome(), "bin", "kafka-console-consumer.sh"), [
+      "--bootstrap-server", outputs.bootstrapServers, "--topic", TOPIC, "--command-config", outputs.clientProperties, "--from-beginning",
+    ], { stdio: "ignore" });
+    try {
+      // Rates need two scrapes of a counter that moved.
+      await eventually("bytes in", 60_000, async () => values(await query("sum(rate(kafka_server_topic_bytes_in_total[1m]))"))[0] > 0);
+      await eventually("bytes out", 60_000, async () => values(await query("sum(rate(kafka_server_topic_bytes_out_total[1m]))"))[0] > 0);
+
+      const empty: string[] = [];
+      for (const board of dashboards({ certificates: true })) {
+        for (const panel of board.panels) {
+          for (const { expr } of panel.queries) {
+            const found = values(await query(expr)).filter((v) => Number.isFinite(v));
+            if (found.length === 0) empty.push(`${board.title} / ${panel.title}: ${expr}`);
+          }
+        }
+      }
+      expect(empty).toEqual([]);
+      expect(values(await query('sum(up{job="kafka"})'))).toEqual([3]);
+      expect(values(await query("max(kafka_controller_active_broker_count)"))).toEqual([3]);
+      expect(values(await query("sum(kafka_controller_active_controller_count)"))).toEqual([1]);
+      expect(values(await query("max(kafka_raft_current_leader)"))[0]).toBeGreaterThanOrEqual(1);
+      expect(values(await query('max(jvm_memory_max_bytes{area="heap"})'))).toEqual([512 * 1024 * 1024]);
+      const days = values(await query("kraftlab_certificate_expiry_timestamp_seconds - time()")).map((s) => s / 86_400);
+      expect(days).toHaveLength(4); // the CA and 3 node certificates
+      for (const d of days) expect(d).toBeGreaterThan(300);
+
+      const rules = alertRules({ alertForSeconds: ALERT_FOR_SECONDS }, { certificates: true, renewBeforeDays: 30 });
+      for (const rule of rules) {
+        expect(await query(rule.measure), rule.measure).not.toEqual([]);
+        expect(await query(alertExpr(rule)), alertExpr(rule)).toEqual([]);
+      }
+      const { groups } = await prometheus<{ groups: { rules: { name: string; health: string }[] }[] }>("rules");
+      const loaded = groups.flatMap((g) => g.rules).filter((r) => rules.some((a) => a.alert === r.name));
+      expect(loaded.map((r) => [r.name, r.health])).toEqual(rules.map((r) => [r.alert, "ok"]));
+    } finally {
+      consumer.kill("SIGKILL");
+      const report = await load.stop();
+      expect(report.lost).toEqual([]);
+    }
+  });
+
+  it("scrapes a 4th broker from the same up that adds it", async () => {
+    await lab.configure({ nodes: [...combined, broker4] });
+    ({ outputs } = await lab.up());
+    await eventually("4 targets up", 60_000, async () => (await targetsUp()).join() === "1,2,3,4");
+    await eventually("4 brokers online", 60_000, async () => values(await query("max(kafka_controller_active_broker_count)"))[0] === 4);
+  });
+
+  it("fires node-down and under-replicated alerts when a node stops, and clears them once up starts it again", async () => {
+    const node2 = outputs.nodes.find((n) => n.id === 2);
+    process.kill(node2?.pid as number, "SIGTERM");
+    // Pending after a scrape and an evaluation, firing `for` later.
+    const window = (ALERT_FOR_SECONDS + 4 * SCRAPE_SECONDS) * 1000 + 15_000;
+    const waited = await eventually("KafkaNodeDown and KafkaUnderReplicatedPartitions firing", window, async () => {
+      const names = await firing();
+      return names.includes("KafkaNodeDown") && names.includes("KafkaUnderReplicatedPartitions");
+    });
+    expect(waited).toBeGreaterThanOrEqual(ALERT_FOR_SECONDS * 1000);
+    ({ outputs } = await lab.up());
+    await eventually("no alert firing", 120_000, async () => (await firing()).length === 0);
+  });
+
+  it("stops Prometheus and removes its data on destroy", async () => {
+    const pid = Number(fs.readFileSync(path.join(lab.labDir, "monitoring", "prometheus", "server.pid"), "utf8"));
+    expect(isAlive(pid)).toBe(true);
+    await lab.stack.destroy({ color: "never" });
+    expect(isAlive(pid)).toBe(false);
+    expect(fs.existsSync(lab.labDir)).toBe(false);
+    await expect(fetch(`http://127.0.0.1:${PROMETHEUS}/-/ready`)).rejects.toThrow();
+  });
+});
