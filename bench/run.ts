@@ -52,12 +52,12 @@ async function main() {
       labDir,
       certsDir: path.join(root, "certs"),
       heap: HEAP,
-      ports: { external: KRAFTLAB_PORT, internal: KRAFTLAB_PORT + 1, controller: KRAFTLAB_PORT + 2 },
+      ports: { external: KRAFTLAB_PORT, internal: KRAFTLAB_PORT + 1, controller: KRAFTLAB_PORT + 2, metrics: KRAFTLAB_PORT + 3 },
     },
     env: { PULUMI_BACKEND_URL: `file://${path.join(root, "state")}` },
   });
   const rounds: Record<string, number>[] = [];
-  const security: { plaintext?: number; saslSsl?: number } = {};
+  const security: { plaintext?: number; plaintextExporter?: number; saslSsl?: number } = {};
   const day2: Record<string, number> = {};
   const combined = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
   const setNodes = (nodes: unknown) => stack.setConfig("kraftlab:nodes", { value: JSON.stringify(nodes) });
@@ -91,6 +91,12 @@ async function main() {
       ]);
     create();
     security.plaintext = producerThroughput(bootstrap);
+    // The exporter's cost: the same producer with the agent on every node, scraped by Prometheus; then off again.
+    await stack.setConfig("kraftlab:monitoring", { value: JSON.stringify({ prometheusPort: KRAFTLAB_PORT - 2 }) });
+    await stack.up();
+    security.plaintextExporter = producerThroughput(bootstrap);
+    await stack.removeConfig("kraftlab:monitoring");
+    await stack.up();
 
     // Day 2, plaintext: 3 single-node changes, one change that rolls all 3, a 4th broker; then the script's.
     day2.singleRestarts = 0;
@@ -144,6 +150,7 @@ async function main() {
     `| leaf certificate rotation under load (3 nodes roll): time, records acked, client errors (lost + duplicated + failed) | ${day2.leafRotation?.toFixed(1)} s, ${day2.leafRotationAcked}, ${day2.leafRotationClientErrors} | 0 client errors | ${day2.leafRotationClientErrors === 0 ? "yes" : "NO"} |`,
   ];
   const securityRow = `| produce, ${PERF_RECORDS} x 1 KiB, acks=all: PLAINTEXT / SASL_SSL | ${security.plaintext?.toFixed(0)} / ${security.saslSsl?.toFixed(0)} records/s (SASL_SSL at ${(((security.saslSsl ?? 0) / (security.plaintext ?? 1)) * 100).toFixed(0)}%) | (measured, no target) | - |`;
+  const exporterRow = `| produce, ${PERF_RECORDS} x 1 KiB, acks=all, PLAINTEXT: without / with the JMX exporter (scraped every 5 s) | ${security.plaintext?.toFixed(0)} / ${security.plaintextExporter?.toFixed(0)} records/s (${(((security.plaintextExporter ?? 0) / (security.plaintext ?? 1)) * 100).toFixed(0)}%) | (measured, no target) | - |`;
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const table = [
     `# kraftlab benchmark, ${new Date().toISOString()}`,
@@ -154,6 +161,7 @@ async function main() {
     "| --- | --- | --- | --- |",
     ...rows.map(([what, result, target, met]) => `| ${what} | ${result} | ${target} | ${met ? "yes" : "NO"} |`),
     securityRow,
+    exporterRow,
     ...day2Rows,
     "",
   ].join("\n");
