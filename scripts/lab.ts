@@ -15,6 +15,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
       const result = await stack.up({ onOutput: print, color: "never" });
       const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value]));
       print(`\nkraftlab: lab "${stackName}" is up. Try:\n  ${outputs.kafkaHome}/bin/kafka-topics.sh --bootstrap-server ${outputs.bootstrapServers} --command-config ${outputs.clientProperties} --list\n`);
+      if (outputs.prometheusUrl) print(`Prometheus: ${outputs.prometheusUrl}\nGrafana: ${outputs.grafanaUrl ?? outputs.grafana}\n`);
       return 0;
     }
     case "down": {
