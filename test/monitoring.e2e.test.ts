@@ -9,12 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertExpr, alertRules } from "../components/monitoring/alerts";
 import { dashboards } from "../components/monitoring/dashboards";
 import { isAlive } from "../components/process/daemon";
-import { defaultKafkaHome } from "../lab/toolchain";
+import { defaultGrafana, defaultKafkaHome } from "../lab/toolchain";
 import { kafkaTool, TestLab, type LabOutputs } from "./lab";
 import { LoadRun } from "./load";
 
 const PORT = 12092;
 const PROMETHEUS = 12090;
+const GRAFANA_PORT = 12030;
+/** A Grafana server to run (KRAFTLAB_TEST_GRAFANA, or one on PATH); without one, its test is skipped. */
+const GRAFANA = process.env.KRAFTLAB_TEST_GRAFANA ?? defaultGrafana();
 const ALERT_FOR_SECONDS = 10;
 const SCRAPE_SECONDS = 2;
 const combined = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
@@ -63,7 +66,12 @@ describe("monitoring", () => {
       nodes: combined,
       ports: { external: PORT, internal: PORT + 1, controller: PORT + 2, metrics: PORT + 3 },
       security: { users: { admin: {} } },
-      monitoring: { prometheusPort: PROMETHEUS, scrapeIntervalSeconds: SCRAPE_SECONDS, alertForSeconds: ALERT_FOR_SECONDS },
+      monitoring: {
+        prometheusPort: PROMETHEUS,
+        scrapeIntervalSeconds: SCRAPE_SECONDS,
+        alertForSeconds: ALERT_FOR_SECONDS,
+        ...(GRAFANA && { grafana: GRAFANA, grafanaPort: GRAFANA_PORT }),
+      },
     });
     ({ outputs } = await lab.up());
     await kafkaTool("kafka-topics", [
@@ -75,7 +83,8 @@ describe("monitoring", () => {
 
   it("serves every node's metrics on its own port, and Prometheus scrapes them all", async () => {
     expect(outputs.prometheusUrl).toBe(`http://127.0.0.1:${PROMETHEUS}`);
-    expect(outputs.grafana).toMatch(/GF_PATHS_PROVISIONING=.*grafana\/provisioning grafana server/);
+    if (GRAFANA) expect(outputs.grafanaUrl).toBe(`http://127.0.0.1:${GRAFANA_PORT}`);
+    else expect(outputs.grafana).toMatch(/GF_PATHS_PROVISIONING=.*grafana\/provisioning grafana server/);
     for (const node of outputs.nodes) {
       expect(node.ports.metrics).toBe(PORT + 3 + (node.id - 1) * 100);
       const text = await (await fetch(`http://127.0.0.1:${node.ports.metrics}/metrics`)).text();
@@ -130,6 +139,26 @@ describe("monitoring", () => {
     }
   });
 
+  it.skipIf(!GRAFANA)("serves the provisioned datasource and dashboards from Grafana, which queries the lab's Prometheus", async () => {
+    const password = (await lab.stack.outputs()).grafanaAdminPassword;
+    expect(password.secret).toBe(true);
+    const auth = { authorization: `Basic ${Buffer.from(`admin:${password.value}`).toString("base64")}` };
+    const grafana = async <T>(api: string, init: RequestInit = {}): Promise<T> => {
+      const response = await fetch(`http://127.0.0.1:${GRAFANA_PORT}/api/${api}`, { ...init, headers: { ...auth, "content-type": "application/json" } });
+      expect(response.status, api).toBe(200);
+      return (await response.json()) as T;
+    };
+    const [datasource] = await grafana<Record<string, unknown>[]>("datasources");
+    expect(datasource).toMatchObject({ uid: "kraftlab-prometheus", url: `http://127.0.0.1:${PROMETHEUS}`, readOnly: true });
+    const boards = dashboards({ certificates: true });
+    await eventually("every dashboard provisioned", 60_000, async () => (await grafana<unknown[]>("search?type=dash-db")).length === boards.length);
+    const result = await grafana<{ results: Record<string, { frames: { data: { values: number[][] } }[] }> }>("ds/query", {
+      method: "POST",
+      body: JSON.stringify({ from: "now-5m", to: "now", queries: [{ refId: "A", datasource: { uid: "kraftlab-prometheus" }, expr: "sum(kafka_controller_active_controller_count)", instant: true }] }),
+    });
+    expect(result.results.A.frames[0].data.values[1]).toEqual([1]);
+  });
+
   it("scrapes a 4th broker from the same up that adds it", async () => {
     await lab.configure({ nodes: [...combined, broker4] });
     ({ outputs } = await lab.up());
@@ -151,12 +180,24 @@ describe("monitoring", () => {
     await eventually("no alert firing", 120_000, async () => (await firing()).length === 0);
   });
 
+  const prometheusPid = () => Number(fs.readFileSync(path.join(lab.labDir, "monitoring", "prometheus", "server.pid"), "utf8"));
+
+  it("starts a Prometheus that died again on the next up, with the samples it had", async () => {
+    const before = values(await query('count_over_time(up{node="1"}[1h])'))[0];
+    process.kill(prometheusPid(), "SIGKILL");
+    const { changes } = await lab.up();
+    expect(changes.update).toBe(1);
+    expect(isAlive(prometheusPid())).toBe(true);
+    expect(values(await query('count_over_time(up{node="1"}[1h])'))[0]).toBeGreaterThanOrEqual(before);
+  });
+
   it("stops Prometheus and removes its data on destroy", async () => {
-    const pid = Number(fs.readFileSync(path.join(lab.labDir, "monitoring", "prometheus", "server.pid"), "utf8"));
+    const pid = prometheusPid();
     expect(isAlive(pid)).toBe(true);
     await lab.stack.destroy({ color: "never" });
     expect(isAlive(pid)).toBe(false);
     expect(fs.existsSync(lab.labDir)).toBe(false);
     await expect(fetch(`http://127.0.0.1:${PROMETHEUS}/-/ready`)).rejects.toThrow();
+    if (GRAFANA) await expect(fetch(`http://127.0.0.1:${GRAFANA_PORT}/api/health`)).rejects.toThrow();
   });
 });
