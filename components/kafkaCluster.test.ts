@@ -81,4 +81,24 @@ describe("KafkaCluster", () => {
     );
     expect(created.filter((r) => r.name !== "bad")).toEqual([]);
   });
+  it("with monitoring, loads the exporter on every node and runs Prometheus on a scrape config of them; Grafana only as files without a binary", async () => {
+    created.length = 0;
+    const tools = { exporterJar: "/c/agent.jar", prometheus: "/c/prometheus" };
+    const cluster = new KafkaCluster("kafka", { config: labConfig(COMBINED_3, { monitoring: {} }), labDir: "/labs/unit", kafkaHome: "/opt/kafka", monitoringTools: tools });
+    expect(await resolve(cluster.prometheusUrl as pulumi.Output<string>)).toBe("http://127.0.0.1:9090");
+    // Grafana registers once Prometheus has (dependsOn).
+    for (let i = 0; i < 50 && !created.some((r) => r.name === "kafka-monitoring-grafana"); i++) await new Promise((done) => setTimeout(done, 20));
+    const byName = (name: string) => created.find((r) => r.name === name)?.inputs as Record<string, unknown>;
+    expect(byName("kafka-exporter-rules")).toMatchObject({ path: "/labs/unit/monitoring/jmx-exporter.yml", mode: 0o644 });
+    const nodes = byName("kafka-nodes").nodes as { id: number; jvmOptions: string }[];
+    expect(nodes[1].jvmOptions).toBe("-javaagent:/c/agent.jar=127.0.0.1:9195:/labs/unit/monitoring/jmx-exporter.yml");
+    const prometheus = byName("kafka-monitoring-prometheus");
+    expect(prometheus).toMatchObject({ command: "/c/prometheus", reloadUrl: "http://127.0.0.1:9090/-/reload", dir: "/labs/unit/monitoring/prometheus" });
+    expect((prometheus.files as Record<string, string>)["prometheus.yml"]).toContain("- 127.0.0.1:9295\n");
+    const grafana = byName("kafka-monitoring-grafana");
+    expect(grafana.command).toBeUndefined();
+    expect(Object.keys(grafana.files as object)).toContain("provisioning/datasources/kraftlab.yaml");
+    expect(created.some((r) => r.name.endsWith("grafana-admin-password"))).toBe(false);
+    expect(cluster.grafanaNote).toMatch(/GF_PATHS_PROVISIONING=\/labs\/unit\/monitoring\/grafana\/provisioning grafana server/);
+  });
 });

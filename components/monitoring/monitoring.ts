@@ -67,7 +67,7 @@ export class Monitoring extends pulumi.ComponentResource {
     );
 
     const provisioning = grafanaProvisioning(plan, lab, dashboards({ certificates: args.certificates !== undefined }));
-    const adminPassword = tools.grafana && new Password(`${name}-grafana-admin-password`, { length: 24 }, { parent: this }).value;
+    const adminPassword = tools.grafana ? new Password(`${name}-grafana-admin-password`, { length: 24 }, { parent: this }).value : undefined;
     const grafana = new MonitoringServer(
       `${name}-grafana`,
       {
@@ -91,7 +91,7 @@ export class Monitoring extends pulumi.ComponentResource {
         `any Grafana 10+ on this machine shows the dashboards with: GF_PATHS_PROVISIONING=${provisioning.provisioningDir} grafana server`;
     }
     this.grafanaProvisioning = provisioning.provisioningDir;
-    this.grafanaAdminPassword = adminPassword || undefined;
+    this.grafanaAdminPassword = adminPassword;
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
       grafanaUrl: this.grafanaUrl,
