@@ -6,7 +6,6 @@
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { waitUntil } from "../ops/admin";
 import { isAlive, logTail, recordedPid, runsWith, spawnDaemon, stopDaemon } from "../process/daemon";
 import { same, type Handler } from "../process/handler";
 
@@ -75,14 +74,18 @@ async function start(inputs: ServerInputs & { command: string }): Promise<number
     env: { ...process.env, ...inputs.env },
   });
   try {
-    await waitUntil(`${inputs.title} at ${inputs.readyUrl}`, inputs.readyTimeoutMs, async () => {
-      if (!isAlive(pid)) throw new Error(`${inputs.title} exited while starting; the end of ${logFile(inputs)}:\n${logTail(logFile(inputs))}`);
-      const { status } = await httpStatus(inputs.readyUrl);
-      return status === 200 ? [] : [`HTTP ${status}`];
-    });
+    const deadline = Date.now() + inputs.readyTimeoutMs;
+    for (;;) {
+      if (!isAlive(pid)) throw new Error(`${inputs.title} exited while starting`);
+      if ((await httpStatus(inputs.readyUrl).catch(() => undefined))?.status === 200) break;
+      if (Date.now() > deadline) {
+        throw new Error(`${inputs.title} was not ready at ${inputs.readyUrl} after ${Math.round(inputs.readyTimeoutMs / 1000)} s; raise kraftlab:readyTimeoutSeconds if the machine is slow`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   } catch (err) {
     await stopDaemon(pid, inputs.configFile, 10_000);
-    throw new Error(`${(err as Error).message}\nthe end of ${logFile(inputs)}:\n${logTail(logFile(inputs))}`);
+    throw new Error(`${(err as Error).message}; the end of ${logFile(inputs)}:\n${logTail(logFile(inputs))}`);
   }
   return pid;
 }
