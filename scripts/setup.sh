@@ -34,6 +34,17 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
 }
 
+# maven_copy POM DIR WHAT [FIX]: copies POM's runtime dependencies from Maven Central into DIR
+# (Maven from Debian when it is missing and we may); FIX is the alternative the error offers.
+maven_copy() {
+  command -v mvn >/dev/null 2>&1 || apt_install maven || true
+  command -v mvn >/dev/null 2>&1 || fail "Maven is needed to fetch $3 from Maven Central. Fix: apt-get install -y maven${4:+, or $4}."
+  mkdir -p "$2"
+  mvn -B -Dstyle.color=never -f "$1" dependency:copy-dependencies -DoutputDirectory="$2" -DincludeScope=runtime >"$2.mvn.log" 2>&1 ||
+    { tail -n 30 "$2.mvn.log" >&2; fail "fetching $3 from Maven Central failed (see above). Fix: check that Maven Central is reachable${4:+, or $4}."; }
+  rm -f "$2.mvn.log"
+}
+
 # --- Java 17+ ---------------------------------------------------------------------------------
 java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
 command -v "$java_bin" >/dev/null 2>&1 || [ -n "${JAVA_HOME:-}" ] || apt_install openjdk-17-jre-headless || true
@@ -88,14 +99,9 @@ install -m 0755 "$root/setup/pulumi/pulumi-language-nodejs" "$pulumi_bin_dir/pul
 kafka_version=$(sed -nE 's|.*<kafka.version>([^<]+)</kafka.version>.*|\1|p' "$root/setup/kafka/pom.xml")
 kafka_home="$cache/kafka/$kafka_version"
 build_kafka() {
-  command -v mvn >/dev/null 2>&1 || apt_install maven || true
-  command -v mvn >/dev/null 2>&1 || fail "Maven is needed to fetch Kafka from Maven Central. Fix: apt-get install -y maven, or set kraftlab:kafkaHome to an official Kafka tarball."
   local tmp
   tmp=$(mktemp -d "$cache/kafka/.tmp.XXXXXX")
-  mvn -B -Dstyle.color=never -f "$root/setup/kafka/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$tmp/libs" -DincludeScope=runtime >"$tmp/mvn.log" 2>&1 ||
-    { tail -n 30 "$tmp/mvn.log" >&2; fail "fetching Kafka $kafka_version from Maven Central failed (see above). Fix: check that Maven Central is reachable, or set kraftlab:kafkaHome to an official Kafka tarball."; }
-  rm -f "$tmp/mvn.log"
+  maven_copy "$root/setup/kafka/pom.xml" "$tmp/libs" "Kafka $kafka_version" "set kraftlab:kafkaHome to an official Kafka tarball"
   mkdir -p "$tmp/bin" "$tmp/config"
   install -m 0755 "$root/setup/kafka/kafka-run-class.sh" "$root/setup/kafka/kafka-server-start.sh" "$tmp/bin/"
   install -m 0644 "$root/setup/kafka/config/"*.yaml "$tmp/config/"
@@ -119,13 +125,9 @@ fi
 jmx_version=$(sed -nE 's|.*<jmx-exporter.version>([^<]+)</jmx-exporter.version>.*|\1|p' "$root/setup/monitoring/pom.xml")
 jmx_dir="$cache/jmx-exporter/$jmx_version"
 fetch_jmx_exporter() {
-  command -v mvn >/dev/null 2>&1 || fail "Maven is needed to fetch the JMX exporter from Maven Central. Fix: apt-get install -y maven."
   local tmp
   tmp=$(mktemp -d "$cache/.tmp.XXXXXX")
-  mvn -B -Dstyle.color=never -f "$root/setup/monitoring/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$tmp" -DincludeScope=runtime >"$tmp/mvn.log" 2>&1 ||
-    { tail -n 30 "$tmp/mvn.log" >&2; fail "fetching jmx_prometheus_javaagent $jmx_version from Maven Central failed (see above). Fix: check that Maven Central is reachable."; }
-  rm -f "$tmp/mvn.log"
+  maven_copy "$root/setup/monitoring/pom.xml" "$tmp" "jmx_prometheus_javaagent $jmx_version"
   chmod 0755 "$tmp"
   mkdir -p "$(dirname "$jmx_dir")" && rm -rf "$jmx_dir" && mv "$tmp" "$jmx_dir"
 }
