@@ -1,6 +1,7 @@
 // kraftlab's Grafana dashboards, as data: every panel's PromQL uses the metric names of
 // templates/jmx-exporter.yml (and the agent's own jvm_* metrics), so the e2e test can run each one
 // against the live Prometheus. renderDashboard turns one into Grafana's dashboard JSON.
+import { CERTIFICATE_EXPIRY } from "./alerts";
 
 export interface Query {
   expr: string;
@@ -99,8 +100,11 @@ const certificates: Dashboard = {
   title: "Certificates",
   panels: [
     {
-      ...stat("Time to expiry", "kraftlab_certificate_expiry_timestamp_seconds - time()", "Until each certificate kraftlab issued expires", "dtdurations"),
-      queries: [{ expr: "kraftlab_certificate_expiry_timestamp_seconds - time()", legend: "{{certificate}}" }],
+      title: "Time to expiry",
+      kind: "stat",
+      unit: "dtdurations",
+      queries: [{ expr: `${CERTIFICATE_EXPIRY} - time()`, legend: "{{certificate}}" }],
+      description: "Until each certificate kraftlab issued expires",
     },
   ],
 };

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -171,7 +172,7 @@ describe("Grafana", () => {
   });
 
   it("starts `grafana server`, or `grafana-server` for older releases, on the lab's config", () => {
-    const tmp = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "kraftlab-grafana-"));
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-grafana-"));
     for (const name of ["grafana", "grafana-server"]) {
       fs.mkdirSync(path.join(tmp, "bin"), { recursive: true });
       fs.mkdirSync(path.join(tmp, "conf"), { recursive: true });

@@ -50,9 +50,12 @@ const filesInPlace = (inputs: ServerInputs) =>
     return fs.existsSync(full) && fs.readFileSync(full, "utf8") === content;
   });
 
-/** Writes the files of `inputs`, and removes those of `olds` it no longer has. */
-async function writeFiles(olds: ServerInputs | undefined, inputs: ServerInputs): Promise<void> {
-  for (const file of Object.keys(olds?.files ?? {}).filter((f) => !(f in inputs.files))) await fsp.rm(path.join(inputs.dir, file), { force: true });
+/** Files `olds` wrote that `inputs` no longer has. */
+const staleFiles = (olds: ServerInputs | undefined, inputs: ServerInputs) => Object.keys(olds?.files ?? {}).filter((f) => !(f in inputs.files));
+
+/** Writes the files of `inputs`, and removes `stale` ones. */
+async function writeFiles(inputs: ServerInputs, stale: string[]): Promise<void> {
+  for (const file of stale) await fsp.rm(path.join(inputs.dir, file), { force: true });
   for (const [file, content] of Object.entries(inputs.files)) {
     const full = path.join(inputs.dir, file);
     await fsp.mkdir(path.dirname(full), { recursive: true });
@@ -94,10 +97,11 @@ async function converge(olds: ServerOutputs | undefined, inputs: ServerInputs): 
   await fsp.mkdir(inputs.dir, { recursive: true });
   const running = olds ? pidOf(olds) : 0;
   const relaunch = !olds || !same([olds.command, olds.args, olds.env, olds.dir], [inputs.command, inputs.args, inputs.env, inputs.dir]);
-  const filesChanged = !filesInPlace(inputs) || Object.keys(olds?.files ?? {}).some((f) => !(f in inputs.files));
+  const stale = staleFiles(olds, inputs);
+  const filesChanged = !filesInPlace(inputs) || stale.length > 0;
   if (running && !relaunch && !filesChanged) return { ...inputs, pid: running };
   if (running && relaunch) await stopDaemon(running, (olds as ServerOutputs).configFile, 30_000);
-  await writeFiles(olds, inputs);
+  await writeFiles(inputs, stale);
   if (!inputs.command) return { ...inputs, pid: 0 };
   if (running && !relaunch && inputs.reloadUrl) {
     const { status, body } = await httpStatus(inputs.reloadUrl, "POST");
