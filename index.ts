@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseLabConfig } from "./components/config";
 import { KafkaCluster } from "./components/kafkaCluster";
 import { planMonitoring } from "./components/monitoring/plan";
-import { ephemeralPortRange, monitoringProblems, preflightProblems, removalProblems } from "./components/preflight";
+import { directoryProblems, ephemeralPortRange, monitoringProblems, preflightProblems, removalProblems } from "./components/preflight";
+import { stackIdentity } from "./components/process/resources";
 import { operatorFilePath } from "./components/security/labSecurity";
 import { planCluster } from "./components/topology";
 import { ephemeralPortWarnings, validateLab } from "./components/validate";
@@ -42,10 +43,14 @@ export default async function kraftlab() {
     prometheus: config.monitoring.prometheus ? path.resolve(PROJECT_DIR, config.monitoring.prometheus) : defaultPrometheus(),
     grafana: config.monitoring.grafana ? path.resolve(PROJECT_DIR, config.monitoring.grafana) : defaultGrafana(),
   };
+  const dirs = [{ key: "kraftlab:labDir", dir: labDir }, ...(config.security ? [{ key: "kraftlab:certsDir", dir: certsDir }] : [])];
+  const dirProblems = directoryProblems(dirs, stackIdentity());
   const problems = [
+    ...dirProblems,
     ...(await preflightProblems(plan, kafkaHome)),
     ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools) : []),
-    ...(await removalProblems(plan, kafkaHome, config.drainBrokers, operatorFile)),
+    // The nodes on disk are this lab's only in a directory it may claim.
+    ...(dirProblems.length === 0 ? await removalProblems(plan, kafkaHome, config.drainBrokers, operatorFile) : []),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
 

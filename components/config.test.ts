@@ -52,18 +52,67 @@ describe("parseLabConfig", () => {
   });
 
   it("rejects an unknown role with the allowed ones", () => {
-    const [problem] = problems({ nodes: [{ id: 1, roles: ["broker", "zookeeper"] }] });
-    expect(problem).toMatch(/^kraftlab:nodes\[0\]\.roles\[1\]: /);
-    expect(problem).toContain('"broker"');
-    expect(problem).toContain('"controller"');
+    expect(problems({ nodes: [{ id: 1, roles: ["broker", "zookeeper"] }] })).toEqual([
+      'kraftlab:nodes[0].roles[1]: "zookeeper" is not one of broker, controller; e.g. broker',
+    ]);
   });
 
   it("requires nodes and says how to set them", () => {
-    expect(problems({})).toEqual([expect.stringMatching(/^kraftlab:nodes: required; set it with `npm run pulumi -- config set --path/)]);
+    expect(problems({})).toEqual([
+      "kraftlab:nodes: required; set it with `npm run pulumi -- config set --path 'kraftlab:nodes' <value>`, e.g. [{ id: 1, roles: [broker, controller] }, { id: 2, roles: [broker, controller] }, …]",
+    ]);
+  });
+
+  it("tells a value of the wrong type from a missing one: key, value, expected type, example", () => {
+    expect(problems({ nodes, heap: 5, readyTimeoutSeconds: "soon", security: true, ports: 23600 })).toEqual([
+      "kraftlab:ports: 23600 is a whole number, but it must be a map of keys to values; e.g. { external: 9092, internal: 9093, controller: 9094 }",
+      "kraftlab:heap: 5 is a whole number, but it must be a string; e.g. 512m",
+      'kraftlab:readyTimeoutSeconds: "soon" is a string, but it must be a number; e.g. 60',
+      "kraftlab:security: true is a boolean, but it must be a map of keys to values; e.g. {} (TLS and SASL/PLAIN everywhere, user admin) or { mechanism: SCRAM-SHA-512, users: { admin: {}, alice: {} } }",
+    ]);
+    expect(problems({ nodes: { a: 1 } })).toEqual([
+      'kraftlab:nodes: {"a":1} is a map, but it must be a list; e.g. [{ id: 1, roles: [broker, controller] }, { id: 2, roles: [broker, controller] }, …]',
+    ]);
+    expect(problems({ nodes: [1, 2] })).toEqual([
+      "kraftlab:nodes[0]: 1 is a whole number, but it must be a map of keys to values; e.g. { id: 1, roles: [broker, controller] }",
+      "kraftlab:nodes[1]: 2 is a whole number, but it must be a map of keys to values; e.g. { id: 1, roles: [broker, controller] }",
+    ]);
+  });
+
+  it("says a node id must be a whole number from 0 up", () => {
+    expect(problems({ nodes: [{ id: 1.5, roles: ["broker"] }] })).toEqual(["kraftlab:nodes[0].id: 1.5 is a number, but it must be a whole number; e.g. 1"]);
+    expect(problems({ nodes: [{ id: -1, roles: ["broker"] }] })).toEqual(["kraftlab:nodes[0].id: -1 is too small; node ids are whole numbers from 0 up, e.g. 1"]);
+    expect(problems({ nodes, drainBrokers: [-2] })).toEqual(["kraftlab:drainBrokers[0]: -2 is too small; node ids are whole numbers from 0 up, e.g. 4"]);
+  });
+
+  it("names the valid range of a port", () => {
+    expect(problems({ nodes, ports: { external: 70000 }, monitoring: { prometheusPort: 0 } })).toEqual([
+      "kraftlab:ports.external: 70000 is too big; a port is a number from 1 to 65535, e.g. 9092",
+      "kraftlab:monitoring.prometheusPort: 0 is too small; a port is a number from 1 to 65535, e.g. 9090",
+    ]);
+  });
+
+  it("says how to write an ACL principal, a property value, a mechanism, a user name and a password", () => {
+    const security = {
+      users: { "al ice": {}, bob: { password: "short" } },
+      acls: [{ principal: "alice", operation: "Read" }],
+      mechanism: "SCRAM",
+    };
+    expect(problems({ nodes, properties: { "log.retention.hours": { h: 1 } }, security })).toEqual([
+      'kraftlab:properties.log.retention.hours: {"h":1} is a map, but it must be a string, a number or true/false; e.g. 24',
+      'kraftlab:security.mechanism: "SCRAM" is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; e.g. PLAIN',
+      `kraftlab:security.users.al ice: "al ice" is not a valid name: letters, digits, '.', '_' and '-' only; rename it`,
+      'kraftlab:security.users.bob.password: "short" is too short; use at least 8 characters',
+      'kraftlab:security.acls[0].principal: "alice": expected User:<name>; write the user\'s name after User:, e.g. User:alice',
+    ]);
+  });
+
+  it("says an empty host is empty", () => {
+    expect(problems({ nodes, host: "" })).toEqual(["kraftlab:host: is empty; e.g. 127.0.0.1"]);
   });
 
   it("rejects a heap that is not a size", () => {
-    expect(problems({ nodes, heap: "lots" })).toEqual(["kraftlab:heap: expected a size such as 512m or 1g"]);
+    expect(problems({ nodes, heap: "lots" })).toEqual(['kraftlab:heap: "lots": expected a size such as 512m or 1g']);
   });
 
   it("rejects a port out of range", () => {

@@ -1,6 +1,7 @@
 // The shape of the `kraftlab:*` stack configuration, with its defaults. Parsing is pure: index.ts
 // hands it the raw values and gets a typed LabConfig or a ConfigError naming every bad key.
 import { z } from "zod";
+import { describeIssue } from "./configIssues";
 import { monitoringSchema } from "./monitoring/schema";
 import { allowTopicDeletionSchema, topicsSchema } from "./topics/schema";
 
@@ -29,7 +30,7 @@ export type Mechanism = (typeof MECHANISMS)[number];
 
 const aclSchema = z.strictObject({
   /** `User:<name>` of a declared user. */
-  principal: z.string().regex(/^User:.+$/, "expected User:<name>"),
+  principal: z.string().regex(/^User:.+$/, "expected User:<name>; write the user's name after User:, e.g. User:alice"),
   permission: z.enum(["Allow", "Deny"]).default("Allow"),
   /** Kafka ACL operation, e.g. Read, Write, Describe, All. */
   operation: z.enum(["All", "Read", "Write", "Create", "Delete", "Alter", "Describe", "ClusterAction", "DescribeConfigs", "AlterConfigs", "IdempotentWrite"]),
@@ -145,27 +146,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** `kraftlab:nodes[1].roles[0]` style name of a config path. */
-export function configKey(path: readonly PropertyKey[]): string {
-  const [head, ...rest] = path;
-  return `kraftlab:${String(head ?? "")}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
-}
-
 /** Parses the `kraftlab:` keys (prefix stripped, values already JSON-decoded). */
 export function parseLabConfig(raw: Record<string, unknown>): LabConfig {
-  const result = labConfigSchema.safeParse(raw);
+  // reportInput: without it zod's issues carry no value, and a wrong type reads like a missing key.
+  const result = labConfigSchema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => {
-      if (issue.code === "unrecognized_keys") {
-        return issue.keys
-          .map((k) => `${configKey([...issue.path, k])}: unknown key; remove it (known keys are listed in README.md, "Configuration")`)
-          .join("\n  - ");
-      }
-      if (issue.code === "invalid_type" && issue.input === undefined) {
-        return `${configKey(issue.path)}: required; set it with \`npm run pulumi -- config set --path '${configKey(issue.path)}' …\``;
-      }
-      return `${configKey(issue.path)}: ${issue.message}`;
-    }),
-  );
+  throw new ConfigError(result.error.issues.map(describeIssue));
 }

@@ -73,11 +73,13 @@ export class KafkaCluster extends pulumi.ComponentResource {
 
     const plan = planCluster(args.config, args.labDir);
     const lab = pulumi.getStack();
-    const labDir = new LabDirectory(`${name}-dir`, { path: args.labDir }, { parent: this });
-    const clusterId = new ClusterId(`${name}-cluster-id`, { parent: this });
+    const labDir = new LabDirectory(`${name}-dir`, { path: args.labDir, key: "kraftlab:labDir" }, { parent: this });
+    // Everything waits for the lab directory: a directory the stack may not claim stops the up with
+    // nothing else created.
+    const clusterId = new ClusterId(`${name}-cluster-id`, { parent: this, dependsOn: [labDir] });
     if (plan.security && !args.certsDir) throw new pulumi.ResourceError("KafkaCluster: certsDir is required with security", this);
     const security =
-      plan.security && args.certsDir ? createLabSecurity(name, this, { plan, security: plan.security, certsDir: args.certsDir, lab }) : undefined;
+      plan.security && args.certsDir ? createLabSecurity(name, this, { plan, security: plan.security, certsDir: args.certsDir, lab, labDir }) : undefined;
     if (plan.monitoring && !args.monitoringTools) throw new pulumi.ResourceError("KafkaCluster: monitoringTools is required with monitoring", this);
     const monitoring = plan.monitoring && args.monitoringTools ? { plan: planMonitoring(plan, plan.monitoring), tools: args.monitoringTools } : undefined;
     const rulesFile =

@@ -6,7 +6,9 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { getProperties } from "properties-file";
 import { partitions } from "./ops/admin";
-import { removalRefusals, type LeavingNode } from "./ops/removal";
+import { removalRefusals, unknownDrains, type LeavingNode } from "./ops/removal";
+import { readDrained } from "./process/drained";
+import { claimProblem, inspectDirectory } from "./process/ownership";
 import { runsWith, recordedPid } from "./process/daemon";
 import type { MonitoringTools } from "./monitoring/monitoring";
 import type { MonitoringPlan } from "./monitoring/plan";
@@ -32,6 +34,26 @@ export function javaProblems(): string[] {
   if (out.error) return [`Java was not found (${java}); Kafka needs Java 17+: apt-get install -y openjdk-17-jre-headless, or set JAVA_HOME`];
   if (major < 17) return [`Java ${major} found (${java}); Kafka 4 needs Java 17+: apt-get install -y openjdk-17-jre-headless, or set JAVA_HOME`];
   return [];
+}
+
+/**
+ * Whether `host` is an address of this machine, by binding it (port 0): nothing is sent anywhere.
+ * Kafka binds and advertises it, so an address of another machine could never start a node.
+ */
+export function hostProblems(host: string): Promise<string[]> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      const why =
+        err.code === "EADDRNOTAVAIL"
+          ? "is not an address of this machine"
+          : err.code === "ENOTFOUND" || err.code === "EAI_AGAIN"
+            ? "is not a name this machine can resolve"
+            : `cannot be bound (${err.code ?? err.message})`;
+      resolve([`kraftlab:host: ${host} ${why}; every node binds and advertises kraftlab:host, so set it to an address of this machine, e.g. 127.0.0.1`]);
+    });
+    server.listen({ host, port: 0, exclusive: true }, () => server.close(() => resolve([])));
+  });
 }
 
 export function portIsFree(host: string, port: number): Promise<boolean> {
@@ -84,7 +106,8 @@ export function leavingNodes(plan: ClusterPlan): LeavingNode[] {
  */
 export async function removalProblems(plan: ClusterPlan, kafkaHome: string, drain: number[], commandConfig?: string): Promise<string[]> {
   const leaving = leavingNodes(plan);
-  if (leaving.length === 0) return [];
+  const unknown = unknownDrains(drain, leaving.map((n) => n.id), readDrained(plan.labDir));
+  if (unknown.length > 0 || leaving.length === 0) return unknown;
   const config = commandConfig && fs.existsSync(commandConfig) ? commandConfig : undefined;
   const all = await partitions({ kafkaHome, bootstrapServers: plan.internalBootstrapServers, commandConfig: config }).catch(() => []);
   return removalRefusals(leaving, drain, all);
@@ -92,7 +115,22 @@ export async function removalProblems(plan: ClusterPlan, kafkaHome: string, drai
 
 /** Every machine-level problem with this plan, each naming its fix. */
 export async function preflightProblems(plan: ClusterPlan, kafkaHome: string): Promise<string[]> {
-  return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...busyPortProblems(await busyPorts(plan))];
+  const host = await hostProblems(plan.host);
+  // Ports on a host that cannot be bound would all read as busy: the host is the one problem then.
+  return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...host, ...(host.length === 0 ? busyPortProblems(await busyPorts(plan)) : [])];
+}
+
+/**
+ * The directories this stack writes (labDir, certsDir): each must be new, empty or already this
+ * stack's (see ownership.ts); checked before anything is written, in preview too.
+ */
+export function directoryProblems(dirs: { key: string; dir: string }[], stack: string): string[] {
+  const problems = dirs.flatMap(({ key, dir }) => claimProblem(key, dir, inspectDirectory(dir), stack, true) ?? []);
+  const [first, ...rest] = dirs;
+  for (const other of rest) {
+    if (other.dir === first.dir) problems.push(`${other.key}: ${other.dir} is also ${first.key}; give each its own directory`);
+  }
+  return problems;
 }
 
 /** Whether `binary` runs (`--version`). */

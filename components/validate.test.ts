@@ -63,7 +63,31 @@ describe("validateLab", () => {
 
   it("finds ports pushed past 65535 by the step", () => {
     const cfg = labConfig({ 1: "broker,controller", 700: "broker" });
-    expect(validateLab(cfg).errors[0]).toMatch(/^kraftlab:nodes\[1\] \(node 700\) external port: 78992 is not a valid port; lower kraftlab:ports.external/);
+    expect(validateLab(cfg).errors[0]).toMatch(/^kraftlab:nodes\[1\] \(node 700\) external port: 78992 is not a valid port \(1-65535\): node 700 listens on kraftlab:ports.external \+ \(700 - 1\) × kraftlab:ports.step; change those, or set kraftlab:nodes\[1\].ports.external$/);
+  });
+
+  it("gives node 0 the ports before node 1's, and refuses a derived port below 1", () => {
+    const cfg = labConfig({ 0: "broker,controller", 1: "broker,controller", 2: "broker,controller" });
+    expect(validateLab(cfg).errors).toEqual([]);
+    const low = labConfig({ 0: "broker,controller", 1: "broker,controller", 2: "broker,controller" }, { ports: { external: 50, internal: 51, controller: 52 } });
+    expect(validateLab(low).errors[0]).toBe(
+      "kraftlab:nodes[0] (node 0) external port: -50 is not a valid port (1-65535): node 0 listens on kraftlab:ports.external + (0 - 1) × kraftlab:ports.step; change those, or set kraftlab:nodes[0].ports.external",
+    );
+  });
+
+  it("refuses a host Kafka cannot advertise or that is no address", () => {
+    const hostErrors = (host: string) => validateLab(labConfig(COMBINED_3, { host })).errors;
+    expect(hostErrors("0.0.0.0")).toEqual([
+      "kraftlab:host: 0.0.0.0 is the wildcard address: Kafka can bind it but cannot advertise it to clients; set it to an address of this machine that clients can reach, e.g. 127.0.0.1",
+    ]);
+    expect(hostErrors("999.1.1.1")).toEqual([
+      "kraftlab:host: 999.1.1.1 is not a valid IPv4 address; set it to an address of this machine that clients can reach, e.g. 127.0.0.1",
+    ]);
+    expect(hostErrors("my host")).toEqual([
+      'kraftlab:host: "my host" is neither an IP address nor a host name; set it to an address of this machine that clients can reach, e.g. 127.0.0.1',
+    ]);
+    expect(hostErrors("localhost")).toEqual([]);
+    expect(hostErrors("127.0.0.2")).toEqual([]);
   });
 
   it("refuses a replication factor above the broker count, and min ISR above the factor", () => {

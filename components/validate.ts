@@ -1,5 +1,6 @@
 // Semantic checks over a parsed config, pure so they are unit-tested and run before anything is
 // touched. Each message starts with the offending key and ends with the fix.
+import * as net from "node:net";
 import type { LabConfig, SecurityConfig } from "./config";
 import { effectiveAcls } from "./security/access";
 import { isSasl } from "./security/listeners";
@@ -70,6 +71,7 @@ export function validateLab(cfg: LabConfig): Findings {
   Object.keys(cfg.properties).forEach((key) => managed(key, `kraftlab:properties.${key}`));
   nodes.forEach((node, i) => Object.keys(node.properties ?? {}).forEach((key) => managed(key, `kraftlab:nodes[${i}].properties.${key}`)));
 
+  errors.push(...hostProblems(cfg.host));
   if (!cfg.security && !/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(cfg.host)) {
     warnings.push(`kraftlab:host: ${cfg.host} is not a loopback address, so these plaintext listeners are reachable from the network; use 127.0.0.1 unless that is what you want`);
   }
@@ -79,6 +81,19 @@ export function validateLab(cfg: LabConfig): Findings {
     warnings.push(...security.warnings);
   }
   return { errors, warnings };
+}
+
+/** kraftlab:host as written: one address or name that Kafka can both bind and advertise. */
+export function hostProblems(host: string): string[] {
+  const fix = "set it to an address of this machine that clients can reach, e.g. 127.0.0.1";
+  if (host === "0.0.0.0" || host === "::" || host === "[::]") {
+    return [`kraftlab:host: ${host} is the wildcard address: Kafka can bind it but cannot advertise it to clients; ${fix}`];
+  }
+  if (/^[\d.]+$/.test(host) && net.isIP(host) === 0) return [`kraftlab:host: ${host} is not a valid IPv4 address; ${fix}`];
+  if (net.isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host)) {
+    return [`kraftlab:host: "${host}" is neither an IP address nor a host name; ${fix}`];
+  }
+  return [];
 }
 
 /** Checks of kraftlab:security: every principal the lab relies on exists and can do its job. */
@@ -142,8 +157,10 @@ function portProblems(cfg: LabConfig): string[] {
   cfg.nodes.forEach((node, i) => {
     for (const [kind, port] of Object.entries(nodePorts(cfg, node)) as [PortKind, number][]) {
       const label = `kraftlab:nodes[${i}] (node ${node.id}) ${kind} port`;
-      if (port > 65535) {
-        problems.push(`${label}: ${port} is not a valid port; lower kraftlab:ports.${kind} or kraftlab:ports.step, or set kraftlab:nodes[${i}].ports.${kind}`);
+      if (port < 1 || port > 65535) {
+        problems.push(
+          `${label}: ${port} is not a valid port (1-65535): node ${node.id} listens on kraftlab:ports.${kind} + (${node.id} - 1) × kraftlab:ports.step; change those, or set kraftlab:nodes[${i}].ports.${kind}`,
+        );
         continue;
       }
       const other = owners.get(port);

@@ -1,4 +1,5 @@
 // Bad input is refused before anything is touched, and data is never reformatted or lost.
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -9,6 +10,29 @@ const oneNode = (external: number) => ({
   nodes: [{ id: 1, roles: ["broker", "controller"] }],
   ports: { external, internal: external + 1, controller: external + 2 },
 });
+
+/** Writes `files` (relative path → text) under `dir`. */
+function plant(dir: string, files: Record<string, string>): void {
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+}
+
+/** The marker an earlier stack's `up` leaves (see components/process/ownership.ts). */
+function claimLeftover(dir: string, stack: string): void {
+  plant(dir, { ".kraftlab-lab": JSON.stringify({ stack, token: "0123456789abcdef01234567" }) });
+}
+
+/** sha256 of every file under `dir`, by relative path. */
+function checksums(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    (fs.readdirSync(dir, { recursive: true }) as string[])
+      .filter((file) => fs.statSync(path.join(dir, file)).isFile())
+      .sort()
+      .map((file) => [file, createHash("sha256").update(fs.readFileSync(path.join(dir, file))).digest("hex")]),
+  );
+}
 
 /** The number of resources the stack's state holds besides the stack itself. */
 async function resourceCount(lab: TestLab): Promise<number> {
@@ -58,15 +82,59 @@ describe("refusals before anything is touched", () => {
     expect(await resourceCount(lab)).toBe(0);
   });
 
-  it("never reformats a log directory that belongs to another cluster", async () => {
+  it("names kraftlab:host when it is not an address of this machine, and a drain of a node that never was", async () => {
+    // 192.0.2.0/24 (TEST-NET-1) is assigned to no machine: the check binds it, nothing is sent.
+    lab = await TestLab.create("host", { ...oneNode(23192), host: "192.0.2.10", drainBrokers: [7] });
+    const failure = lab.up();
+    await expect(failure).rejects.toThrow(/kraftlab:host: 192\.0\.2\.10 is not an address of this machine; .*e\.g\. 127\.0\.0\.1/);
+    await expect(failure).rejects.toThrow(/kraftlab:drainBrokers\[0\]: node 7 is not a node of this lab, so there is nothing to drain/);
+    await expect(failure).rejects.not.toThrow(/already in use/);
+    expect(await resourceCount(lab)).toBe(0);
+    expect(fs.existsSync(lab.labDir)).toBe(false);
+  });
+
+  it("refuses a labDir below a file already in preview", async () => {
+    lab = await TestLab.create("file", oneNode(23192));
+    fs.mkdirSync(lab.root, { recursive: true });
+    const file = path.join(lab.root, "a-file");
+    fs.writeFileSync(file, "x");
+    await lab.configure({ labDir: path.join(file, "lab") });
+    await expect(lab.stack.preview({ color: "never" })).rejects.toThrow(/kraftlab:labDir: .*a-file\/lab cannot be made: .*a-file is a file, not a directory/);
+    expect(fs.readFileSync(file, "utf8")).toBe("x");
+  });
+
+  it("never writes into, claims or removes a directory holding another cluster's node: up refused, destroy leaves it byte for byte", async () => {
     lab = await TestLab.create("foreign", oneNode(23292));
-    const meta = path.join(lab.labDir, "node-1", "data", "meta.properties");
-    const foreign = "#\nnode.id=1\ndirectory.id=AAAAAAAAAAAAAAAAAAAAAA\nversion=1\ncluster.id=ForeignClusterId000000\n";
-    fs.mkdirSync(path.dirname(meta), { recursive: true });
-    fs.writeFileSync(meta, foreign);
-    await expect(lab.up()).rejects.toThrow(/is formatted for cluster ForeignClusterId000000, but this lab's cluster is .*kraftlab never reformats a log directory/);
-    expect(fs.readFileSync(meta, "utf8")).toBe(foreign);
+    const foreign = {
+      "node-1/server.properties": "node.id=1\nprocess.roles=broker,controller\nlog.dirs=/elsewhere\n",
+      "node-1/data/meta.properties": "#\nnode.id=1\ndirectory.id=AAAAAAAAAAAAAAAAAAAAAA\nversion=1\ncluster.id=ForeignClusterId000000\n",
+      "node-1/data/orders-0/00000000000000000000.log": "x".repeat(4096),
+    };
+    plant(lab.labDir, foreign);
+    const before = checksums(lab.labDir);
+    expect(Object.keys(before)).toHaveLength(3);
+
+    await expect(lab.up()).rejects.toThrow(/kraftlab:labDir: .* already holds files that kraftlab did not create \(node-1\); kraftlab never writes into or removes such a directory/);
+    expect(checksums(lab.labDir)).toEqual(before);
+    expect(await resourceCount(lab)).toBe(0);
     expect(labProcesses(lab.labDir)).toEqual([]);
+
+    await lab.stack.destroy({ color: "never" });
+    expect(checksums(lab.labDir)).toEqual(before);
+  });
+
+  it("refuses a lab directory left by a stack of the same name that was removed without destroy", async () => {
+    lab = await TestLab.create("stale", oneNode(23292));
+    plant(lab.labDir, { "node-1/data/meta.properties": "cluster.id=StaleClusterId0000000000\nnode.id=1\n" });
+    // As an `up` of kraftlab/e2e-stale wrote it, before its state was removed with `pulumi stack rm --force`.
+    claimLeftover(lab.labDir, "kraftlab/e2e-stale");
+    const before = checksums(lab.labDir);
+    await expect(lab.up()).rejects.toThrow(/kraftlab:labDir: .* holds a lab of stack kraftlab\/e2e-stale that this stack's state does not know/);
+    expect(checksums(lab.labDir)).toEqual(before);
+    const state = await lab.stack.exportStack();
+    expect((state.deployment.resources ?? []).filter((r: { type: string }) => r.type.startsWith("pulumi-nodejs:"))).toEqual([]);
+    await lab.stack.destroy({ color: "never" });
+    expect(checksums(lab.labDir)).toEqual(before);
   });
 });
 

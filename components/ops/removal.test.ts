@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { leavingNodes } from "../preflight";
 import { COMBINED_3, labConfig } from "../testing";
 import { planCluster } from "../topology";
-import { removalRefusals } from "./removal";
+import { removalRefusals, unknownDrains } from "./removal";
 
 const p = (topic: string, partition: number, replicas: number[]) => ({ topic, partition, leader: replicas[0], replicas, isr: replicas });
 
@@ -38,5 +38,17 @@ describe("leavingNodes", () => {
     }
     fs.mkdirSync(path.join(labDir, "node-7")); // never written: not a node of this lab
     expect(leavingNodes(planCluster(labConfig(COMBINED_3), labDir))).toEqual([{ id: 4, roles: ["broker"] }]);
+  });
+});
+
+describe("unknownDrains", () => {
+  it("accepts brokers leaving now and brokers drained before, and names the ones that can be drained otherwise", () => {
+    expect(unknownDrains([4, 5], [4], [5])).toEqual([]);
+    expect(unknownDrains([4, 7], [4], [])).toEqual([
+      "kraftlab:drainBrokers[1]: node 7 is not a node of this lab, so there is nothing to drain; only a broker removed from kraftlab:nodes can be drained (here: 4); remove 7 from kraftlab:drainBrokers",
+    ]);
+    expect(unknownDrains([9], [], [])).toEqual([
+      "kraftlab:drainBrokers[0]: node 9 is not a node of this lab, so there is nothing to drain; only a broker removed from kraftlab:nodes can be drained (here: none); remove 9 from kraftlab:drainBrokers",
+    ]);
   });
 });

@@ -22,3 +22,19 @@ export function removalRefusals(leaving: LeavingNode[], drain: number[], all: Pa
     ];
   });
 }
+
+/**
+ * Ids in kraftlab:drainBrokers that name no broker of this lab: neither leaving now nor drained by
+ * an earlier `up` (a drained id may stay listed).
+ */
+export function unknownDrains(drain: number[], leaving: number[], drained: number[]): string[] {
+  const known = [...new Set([...leaving, ...drained])].sort((a, b) => a - b);
+  return drain.flatMap((id, i) =>
+    known.includes(id)
+      ? []
+      : [
+          `kraftlab:drainBrokers[${i}]: node ${id} is not a node of this lab, so there is nothing to drain; ` +
+            `only a broker removed from kraftlab:nodes can be drained (here: ${leaving.length > 0 ? leaving.join(", ") : "none"}); remove ${id} from kraftlab:drainBrokers`,
+        ],
+  );
+}

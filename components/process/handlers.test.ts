@@ -38,3 +38,38 @@ describe("nodeFiles.diff", () => {
     expect(await handlers.nodeFiles.diff("node-1", olds, olds)).toMatchObject({ changes: true, replaces: [] });
   });
 });
+
+describe("labDirectory", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-lab-dir-"));
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const inputs = (name: string) => ({ path: path.join(root, name), key: "kraftlab:labDir", stack: "kraftlab/dev" });
+
+  it("claims a new directory and removes it on delete", async () => {
+    const { outs } = await handlers.labDirectory.create(inputs("new"));
+    expect(fs.existsSync(path.join(root, "new", ".kraftlab-lab"))).toBe(true);
+    await handlers.labDirectory.delete("new", outs);
+    expect(fs.existsSync(path.join(root, "new"))).toBe(false);
+  });
+
+  it("refuses to create in a directory with files, writing nothing", async () => {
+    fs.mkdirSync(path.join(root, "used"));
+    fs.writeFileSync(path.join(root, "used", "data.log"), "theirs");
+    await expect(handlers.labDirectory.create(inputs("used"))).rejects.toThrow(/already holds files that kraftlab did not create \(data\.log\)/);
+    expect(fs.readdirSync(path.join(root, "used"))).toEqual(["data.log"]);
+  });
+
+  it("leaves a directory whose marker is not its own on delete, saying so", async () => {
+    const { outs } = await handlers.labDirectory.create(inputs("swapped"));
+    fs.writeFileSync(path.join(root, "swapped", ".kraftlab-lab"), JSON.stringify({ stack: "kraftlab/other", token: "t" }));
+    const said: string[] = [];
+    const saved = console.error;
+    console.error = (line: string) => said.push(line);
+    try {
+      await handlers.labDirectory.delete("swapped", outs);
+    } finally {
+      console.error = saved;
+    }
+    expect(fs.existsSync(path.join(root, "swapped", ".kraftlab-lab"))).toBe(true);
+    expect(said).toEqual([expect.stringMatching(/^kraftlab: left .*swapped as it is: it does not hold this stack's marker/)]);
+  });
+});

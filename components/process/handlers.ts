@@ -10,6 +10,7 @@ import { opsHandlers } from "../ops/handlers";
 import { securityHandlers } from "../security/handlers";
 import { topicHandlers } from "../topics/handler";
 import { readBack, same, type Handler } from "./handler";
+import { claimDirectory, claimProblem, inspectDirectory, LAB_MARKER, mayRemove } from "./ownership";
 import { ensureFormatted } from "./storage";
 import { nodeProcesses } from "./supervisor";
 
@@ -123,23 +124,33 @@ const labFile: Handler = {
   read: readBack,
 };
 
-/** Marks a directory as a lab's, so that delete never removes a directory kraftlab did not make. */
-export const LAB_MARKER = ".kraftlab-lab";
+/** A directory of the lab (labDir, certsDir): `key` is its config key, `stack` the stack that claims it. */
+export interface LabDirectoryInputs {
+  path: string;
+  key: string;
+  stack: string;
+}
 
 const labDirectory: Handler = {
-  async create(inputs: { path: string }) {
-    await fsp.mkdir(inputs.path, { recursive: true });
-    await fsp.writeFile(path.join(inputs.path, LAB_MARKER), "This directory belongs to a kraftlab stack; `pulumi destroy` removes it.\n");
-    return { id: inputs.path, outs: inputs };
+  async create(inputs: LabDirectoryInputs) {
+    // Not in state yet: only an absent or empty directory may become this stack's (see ownership.ts).
+    const problem = claimProblem(inputs.key, inputs.path, inspectDirectory(inputs.path), inputs.stack, false);
+    if (problem) throw new Error(problem);
+    const { token } = claimDirectory(inputs.path, inputs.stack);
+    return { id: inputs.path, outs: { ...inputs, token } };
   },
   async diff(_id, olds, news) {
     return { changes: olds.path !== news.path, replaces: olds.path !== news.path ? ["path"] : [] };
   },
-  async update(_id, _olds, news) {
-    return { outs: news };
+  async update(_id, olds, news) {
+    return { outs: { ...news, token: olds.token } };
   },
-  async delete(_id, olds: { path: string }) {
-    if (fs.existsSync(path.join(olds.path, LAB_MARKER))) await fsp.rm(olds.path, { recursive: true, force: true });
+  async delete(_id, olds: LabDirectoryInputs & { token?: string }) {
+    if (mayRemove(olds.path, olds.token)) await fsp.rm(olds.path, { recursive: true, force: true });
+    else if (fs.existsSync(olds.path)) {
+      // Shown by the CLI as the provider's output: what was left, and why.
+      console.error(`kraftlab: left ${olds.path} as it is: it does not hold this stack's marker (${LAB_MARKER}), so kraftlab did not create it`);
+    }
   },
   read: readBack,
 };

@@ -3,7 +3,7 @@
 // dynamic provider process, so the real code is never serialized and can import what it needs.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { HandlerKind, LabFileInputs, NodeFilesInputs } from "./handlers";
+import type { HandlerKind, LabDirectoryInputs, LabFileInputs, NodeFilesInputs } from "./handlers";
 import type { NodeProcessesInputs } from "./supervisor";
 
 const HANDLERS = path.join(__dirname, "handlers.ts");
@@ -20,6 +20,9 @@ export function shim(kind: HandlerKind): pulumi.dynamic.ResourceProvider {
     read: (id, props) => load().read(id, props),
   };
 }
+
+/** The stack as a marker names it: `<project>/<stack>`. */
+export const stackIdentity = () => `${pulumi.getProject()}/${pulumi.getStack()}`;
 
 export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -60,11 +63,14 @@ export class LabFile extends pulumi.dynamic.Resource {
   }
 }
 
-/** The lab's root directory, removed (with anything left in it) after everything in it. */
+/**
+ * A directory of the lab (labDir, certsDir), claimed only if absent or empty and marked as this
+ * stack's; removed (with anything left in it) after everything in it, only while it holds that mark.
+ */
 export class LabDirectory extends pulumi.dynamic.Resource {
   declare readonly path: pulumi.Output<string>;
 
-  constructor(name: string, args: { path: string }, opts?: pulumi.CustomResourceOptions) {
-    super(shim("labDirectory"), name, args, opts, "kraftlab", "LabDirectory");
+  constructor(name: string, args: Omit<LabDirectoryInputs, "stack">, opts?: pulumi.CustomResourceOptions) {
+    super(shim("labDirectory"), name, { ...args, stack: stackIdentity() }, opts, "kraftlab", "LabDirectory");
   }
 }

@@ -10,6 +10,7 @@ import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
 import { runsWith, recordedPid, startDaemon, stopDaemon, waitReady } from "./daemon";
 import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
+import { recordDrained } from "./drained";
 import { same, type Handler } from "./handler";
 import { fingerprint, nodeAction, restartOrder, tlsAction, trustBundles, type NodeRun, type RunningRecord, type TlsMaterial } from "./rollout";
 
@@ -175,6 +176,7 @@ async function removeBroker(node: NodeRun, remaining: number[], inputs: NodeProc
   await reassign(inputs.admin, plan, { workDir: node.dir, throttleBytesPerSecond: inputs.throttleBytesPerSecond, timeoutMs: inputs.gateTimeoutMs });
   await stopNode(node, inputs);
   await unregisterBroker(inputs.admin, node.id);
+  recordDrained(path.dirname(node.dir), node.id);
 }
 
 async function converge(olds: NodeProcessesInputs | undefined, inputs: NodeProcessesInputs): Promise<NodeProcessesOutputs> {

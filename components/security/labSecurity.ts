@@ -50,14 +50,14 @@ export const operatorFilePath = (certsDir: string) => path.join(certsDir, "opera
 export function createLabSecurity(
   name: string,
   parent: pulumi.Resource,
-  args: { plan: ClusterPlan; security: SecurityConfig; certsDir: string; lab: string },
+  args: { plan: ClusterPlan; security: SecurityConfig; certsDir: string; lab: string; labDir: pulumi.Resource },
 ): LabSecurity {
   const { plan, security, certsDir, lab } = args;
-  const opts = { parent };
-  const dir = new LabDirectory(`${name}-certs-dir`, { path: certsDir }, opts);
+  const dir = new LabDirectory(`${name}-certs-dir`, { path: certsDir, key: "kraftlab:certsDir" }, { parent, dependsOn: [args.labDir] });
+  // Nothing is created before the certificates' directory is claimed (see ownership.ts).
   const inDir = { parent, dependsOn: [dir] };
 
-  const password = (id: string) => new Password(`${name}-${id}-password`, { length: 24 }, opts).value;
+  const password = (id: string) => new Password(`${name}-${id}-password`, { length: 24 }, inDir).value;
   const nodePassword = password("node");
   const keystorePassword = password("keystore");
   const userPasswords = pulumi.all(
@@ -74,7 +74,7 @@ export function createLabSecurity(
       validityDays: security.caValidityDays,
       generation: security.caGeneration,
     },
-    opts,
+    inDir,
   );
   const caFile = path.join(certsDir, "ca.pem");
   const keystoreFileFor = (id: number) => path.join(certsDir, `node-${id}.p12`);
@@ -92,7 +92,7 @@ export function createLabSecurity(
         renewBeforeDays: security.renewBeforeDays,
         rotation: security.certificateRotation,
       },
-      opts,
+      inDir,
     );
     return {
       keystore: cert.keystore.apply((content) => [String(node.id), { file: keystoreFileFor(node.id), content }] as const),
