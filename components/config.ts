@@ -1,5 +1,6 @@
 // The shape of the `kraftlab:*` stack configuration, with its defaults. Parsing is pure: index.ts
 // hands it the raw values and gets a typed LabConfig or a ConfigError naming every bad key.
+import { RunError } from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssue } from "./configIssues";
 import { monitoringSchema } from "./monitoring/schema";
@@ -138,10 +139,13 @@ export const labConfigSchema = z.strictObject({
 export type LabConfig = z.infer<typeof labConfigSchema>;
 export type NodeConfig = LabConfig["nodes"][number];
 
-/** A configuration the lab cannot be built from; `problems` are one line each, key first. */
-export class ConfigError extends Error {
+/**
+ * A configuration (or machine) the lab cannot be built from; `problems` are one line each, key first.
+ * A RunError: Pulumi prints its message as one error, without a stack trace.
+ */
+export class ConfigError extends RunError {
   constructor(readonly problems: string[]) {
-    super(`invalid kraftlab configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(problems.length === 1 ? problems[0] : `kraftlab cannot go on, ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
 }

@@ -75,6 +75,15 @@ describe("validateLab", () => {
     );
   });
 
+  it("refuses a heap the log cleaner's buffer would not fit in", () => {
+    expect(validateLab(labConfig(COMBINED_3, { heap: "128m" })).errors).toEqual([
+      "kraftlab:heap: 128m is too small: each node's log cleaner takes log.cleaner.dedupe.buffer.size (128 MiB) of it at start, and the node dies of OutOfMemoryError; use at least 256m",
+    ]);
+    expect(validateLab(labConfig(COMBINED_3, { heap: "256m" })).errors).toEqual([]);
+    expect(validateLab(labConfig(COMBINED_3, { heap: "1g" })).errors).toEqual([]);
+    expect(validateLab(labConfig(COMBINED_3, { heap: "160m", properties: { "log.cleaner.dedupe.buffer.size": 16 * 1024 * 1024 } })).errors).toEqual([]);
+  });
+
   it("refuses a host Kafka cannot advertise or that is no address", () => {
     const hostErrors = (host: string) => validateLab(labConfig(COMBINED_3, { host })).errors;
     expect(hostErrors("0.0.0.0")).toEqual([

@@ -71,7 +71,7 @@ export function validateLab(cfg: LabConfig): Findings {
   Object.keys(cfg.properties).forEach((key) => managed(key, `kraftlab:properties.${key}`));
   nodes.forEach((node, i) => Object.keys(node.properties ?? {}).forEach((key) => managed(key, `kraftlab:nodes[${i}].properties.${key}`)));
 
-  errors.push(...hostProblems(cfg.host));
+  errors.push(...hostProblems(cfg.host), ...heapProblems(cfg));
   if (!cfg.security && !/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(cfg.host)) {
     warnings.push(`kraftlab:host: ${cfg.host} is not a loopback address, so these plaintext listeners are reachable from the network; use 127.0.0.1 unless that is what you want`);
   }
@@ -81,6 +81,24 @@ export function validateLab(cfg: LabConfig): Findings {
     warnings.push(...security.warnings);
   }
   return { errors, warnings };
+}
+
+const MIB = 1024 * 1024;
+const bytes = (size: string) => Number.parseInt(size, 10) * (/[gG]$/.test(size) ? 1024 * MIB : MIB);
+
+/**
+ * A heap the node can start with: the log cleaner allocates its dedupe buffer (128 MiB by default) on
+ * the heap at start, and with less than that plus ~128 MiB for the rest the node dies of
+ * OutOfMemoryError (seen with 128m).
+ */
+function heapProblems(cfg: LabConfig): string[] {
+  const key = "log.cleaner.dedupe.buffer.size";
+  const buffer = Math.max(...cfg.nodes.map((n) => Number(n.properties?.[key] ?? cfg.properties[key] ?? 128 * MIB)));
+  const floor = buffer + 128 * MIB;
+  if (bytes(cfg.heap) >= floor) return [];
+  return [
+    `kraftlab:heap: ${cfg.heap} is too small: each node's log cleaner takes ${key} (${buffer / MIB} MiB) of it at start, and the node dies of OutOfMemoryError; use at least ${Math.ceil(floor / MIB)}m`,
+  ];
 }
 
 /** kraftlab:host as written: one address or name that Kafka can both bind and advertise. */

@@ -2,6 +2,7 @@
 // the CLI connects to it instead of starting a Node.js language host (see README, "How it works").
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import kraftlab from "../index";
+import "./bail";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "./toolchain";
 
 export interface OpenStackOptions {

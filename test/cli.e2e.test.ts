@@ -29,6 +29,36 @@ describe("the plain Pulumi CLI", () => {
     fs.rmSync(path.join(PROJECT_DIR, `Pulumi.${STACK}.yaml`), { force: true });
   });
 
+  it("refuses bad input with one error naming the key, no stack trace, through plain pulumi and npm run up", async () => {
+    await pulumi("config", "set", "--path", "kraftlab:nodes[0].id", "1");
+    await pulumi("config", "set", "--path", "kraftlab:nodes[0].roles[0]", "broker");
+    await pulumi("config", "set", "--path", "kraftlab:nodes[0].roles[1]", "controller");
+    await pulumi("config", "set", "kraftlab:labDir", labDir);
+    await pulumi("config", "set", "kraftlab:heap", "5");
+    const problem = "kraftlab:heap: 5 is a whole number, but it must be a string; e.g. 512m";
+    const expectOneError = (output: string) => {
+      const diagnostics = output.slice(output.indexOf("Diagnostics:"));
+      expect(diagnostics.split("\n").filter((line) => line.includes("error:"))).toEqual([`    error: ${problem}`]);
+      expect(output).not.toMatch(/Unhandled exception|ConfigError|^\s+at |\[runtime\]|err\?:/m);
+    };
+
+    const refused = await pulumi("up", "--yes", "--color", "never").then(
+      () => expect.unreachable("up should fail"),
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
+    expect(refused.code).not.toBe(0);
+    expectOneError(refused.stdout + refused.stderr);
+
+    const wrapped = await run("npx", ["tsx", "scripts/lab.ts", "up"], { cwd: PROJECT_DIR, env: { ...env, KRAFTLAB_STACK: STACK } }).then(
+      () => expect.unreachable("npm run up should fail"),
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
+    expect(wrapped.code).toBe(1);
+    expectOneError(wrapped.stdout + wrapped.stderr);
+    expect(fs.existsSync(labDir)).toBe(false);
+    await pulumi("config", "rm", "kraftlab:heap");
+  });
+
   it("configures with --path, brings the lab up, and tears it down", async () => {
     await pulumi("config", "set", "--path", "kraftlab:nodes[0].id", "1");
     await pulumi("config", "set", "--path", "kraftlab:nodes[0].roles[0]", "broker");
@@ -39,7 +69,7 @@ describe("the plain Pulumi CLI", () => {
     await pulumi("config", "set", "kraftlab:labDir", labDir);
 
     const up = await pulumi("up", "--yes", "--color", "never");
-    expect(up.stdout).toMatch(/\+ 7 created/);
+    expect(up.stdout).toMatch(/\+ 6 created\n\s+1 unchanged/); // the stack resource came with the refused up
     const outputs = JSON.parse((await pulumi("stack", "output", "--json")).stdout);
     expect(outputs.bootstrapServers).toBe("127.0.0.1:25092");
     expect(outputs.nodes).toHaveLength(1);
