@@ -44,10 +44,11 @@ export default async function kraftlab() {
     grafana: config.monitoring.grafana ? path.resolve(PROJECT_DIR, config.monitoring.grafana) : defaultGrafana(),
   };
   const dirs = [{ key: "kraftlab:labDir", dir: labDir }, ...(config.security ? [{ key: "kraftlab:certsDir", dir: certsDir }] : [])];
-  const dirProblems = directoryProblems(dirs, stackIdentity());
+  const stack = stackIdentity();
+  const dirProblems = directoryProblems(dirs, stack);
   const problems = [
     ...dirProblems,
-    ...(await preflightProblems(plan, kafkaHome)),
+    ...(await preflightProblems(plan, kafkaHome, stack)),
     ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools) : []),
     // The nodes on disk are this lab's only in a directory it may claim.
     ...(dirProblems.length === 0 ? await removalProblems(plan, kafkaHome, config.drainBrokers, operatorFile) : []),

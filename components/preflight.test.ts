@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import * as net from "node:net";
+import { portHolder } from "./portHolder";
 import { directoryProblems, hostProblems } from "./preflight";
 
 describe("hostProblems", () => {
@@ -32,5 +34,19 @@ describe("directoryProblems", () => {
     expect(directoryProblems([{ key: "kraftlab:labDir", dir: path.join(root, "used") }], "kraftlab/dev")).toEqual([
       expect.stringMatching(/^kraftlab:labDir: .*used already holds files that kraftlab did not create \(keep\.txt\)/),
     ]);
+  });
+});
+
+describe("portHolder", () => {
+  it("finds the process listening on a port, with its command line", async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const holder = portHolder((server.address() as net.AddressInfo).port);
+      expect(holder?.pid).toBe(process.pid);
+      expect(holder?.node).toBeUndefined();
+    } finally {
+      server.close();
+    }
   });
 });

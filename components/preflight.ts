@@ -6,7 +6,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { getProperties } from "properties-file";
 import { partitions } from "./ops/admin";
-import { removalRefusals, unknownDrains, type LeavingNode } from "./ops/removal";
+import { quorumChangeRefusals, removalRefusals, unknownDrains, type LeavingNode } from "./ops/removal";
 import { readDrained } from "./process/drained";
 import { claimProblem, inspectDirectory } from "./process/ownership";
 import { runsWith, recordedPid } from "./process/daemon";
@@ -16,7 +16,8 @@ import { grafanaConfigFile } from "./monitoring/grafana";
 import { prometheusArgs } from "./monitoring/prometheus";
 import { serverPidFile } from "./monitoring/server";
 import type { ClusterPlan, PortKind } from "./topology";
-import { busyPortProblems } from "./validate";
+import { portHolder } from "./portHolder";
+import { busyPortProblems, type BusyPort } from "./validate";
 
 export function kafkaHomeProblems(kafkaHome: string): string[] {
   const missing = ["bin/kafka-server-start.sh", "bin/kafka-storage.sh"].filter((f) => !fs.existsSync(path.join(kafkaHome, f)));
@@ -65,12 +66,12 @@ export function portIsFree(host: string, port: number): Promise<boolean> {
 }
 
 /** Ports of nodes that are not running, and that something else already holds. */
-export async function busyPorts(plan: ClusterPlan): Promise<{ nodeId: number; kind: PortKind; port: number }[]> {
-  const busy: { nodeId: number; kind: PortKind; port: number }[] = [];
+export async function busyPorts(plan: ClusterPlan): Promise<BusyPort[]> {
+  const busy: BusyPort[] = [];
   for (const node of plan.nodes) {
     if (runsWith(recordedPid(node.pidFile), node.configFile)) continue;
     for (const [kind, port] of Object.entries(node.ports) as [PortKind, number][]) {
-      if (!(await portIsFree(plan.host, port))) busy.push({ nodeId: node.id, kind, port });
+      if (!(await portIsFree(plan.host, port))) busy.push({ nodeId: node.id, kind, port, holder: portHolder(port) });
     }
   }
   return busy;
@@ -86,18 +87,21 @@ export function ephemeralPortRange(): [number, number] | undefined {
   }
 }
 
-/** Nodes of this lab on disk (`<labDir>/node-<id>`) that the config no longer declares, with their roles. */
-export function leavingNodes(plan: ClusterPlan): LeavingNode[] {
-  if (!fs.existsSync(plan.labDir)) return [];
+/** The nodes of this lab on disk (`<labDir>/node-<id>` with a server.properties), with their roles. */
+export function nodesOnDisk(labDir: string): LeavingNode[] {
+  if (!fs.existsSync(labDir)) return [];
   return fs
-    .readdirSync(plan.labDir)
+    .readdirSync(labDir)
     .map((entry) => ({ entry, id: Number(/^node-(\d+)$/.exec(entry)?.[1] ?? NaN) }))
-    .filter(({ entry, id }) => !Number.isNaN(id) && !plan.nodes.some((n) => n.id === id) && fs.existsSync(path.join(plan.labDir, entry, "server.properties")))
+    .filter(({ entry, id }) => !Number.isNaN(id) && fs.existsSync(path.join(labDir, entry, "server.properties")))
     .map(({ entry, id }) => {
-      const props = getProperties(fs.readFileSync(path.join(plan.labDir, entry, "server.properties"), "utf8"));
+      const props = getProperties(fs.readFileSync(path.join(labDir, entry, "server.properties"), "utf8"));
       return { id, roles: (props["process.roles"] ?? "").split(",") };
     });
 }
+
+/** Nodes of this lab on disk that the config no longer declares, with their roles. */
+export const leavingNodes = (plan: ClusterPlan): LeavingNode[] => nodesOnDisk(plan.labDir).filter(({ id }) => !plan.nodes.some((n) => n.id === id));
 
 /**
  * A node leaving the config that may not leave the cluster (a controller, or a broker with replicas
@@ -105,19 +109,21 @@ export function leavingNodes(plan: ClusterPlan): LeavingNode[] {
  * supervisor checks again before it stops anything.
  */
 export async function removalProblems(plan: ClusterPlan, kafkaHome: string, drain: number[], commandConfig?: string): Promise<string[]> {
-  const leaving = leavingNodes(plan);
-  const unknown = unknownDrains(drain, leaving.map((n) => n.id), readDrained(plan.labDir));
-  if (unknown.length > 0 || leaving.length === 0) return unknown;
+  const onDisk = nodesOnDisk(plan.labDir);
+  const leaving = onDisk.filter(({ id }) => !plan.nodes.some((n) => n.id === id));
+  const refused = [...quorumChangeRefusals(onDisk, plan.nodes), ...unknownDrains(drain, leaving.map((n) => n.id), readDrained(plan.labDir))];
+  if (refused.length > 0 || leaving.length === 0) return refused;
   const config = commandConfig && fs.existsSync(commandConfig) ? commandConfig : undefined;
   const all = await partitions({ kafkaHome, bootstrapServers: plan.internalBootstrapServers, commandConfig: config }).catch(() => []);
   return removalRefusals(leaving, drain, all);
 }
 
 /** Every machine-level problem with this plan, each naming its fix. */
-export async function preflightProblems(plan: ClusterPlan, kafkaHome: string): Promise<string[]> {
+export async function preflightProblems(plan: ClusterPlan, kafkaHome: string, stack: string): Promise<string[]> {
   const host = await hostProblems(plan.host);
   // Ports on a host that cannot be bound would all read as busy: the host is the one problem then.
-  return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...host, ...(host.length === 0 ? busyPortProblems(await busyPorts(plan)) : [])];
+  const busy = host.length === 0 ? busyPortProblems(await busyPorts(plan), { labDir: plan.labDir, stack }) : [];
+  return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...host, ...busy];
 }
 
 /**

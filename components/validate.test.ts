@@ -125,9 +125,29 @@ describe("validateLab", () => {
 });
 
 describe("busyPortProblems", () => {
-  it("names the node, listener, port and the fix", () => {
-    expect(busyPortProblems([{ nodeId: 2, kind: "external", port: 9192 }])).toEqual([
+  const lab = { labDir: "/labs/dev", stack: "kraftlab/dev" };
+
+  it("names the node, listener, port, what holds it when seen, and the fix", () => {
+    expect(
+      busyPortProblems(
+        [
+          { nodeId: 2, kind: "external", port: 9192 },
+          { nodeId: 2, kind: "internal", port: 9193, holder: { pid: 812, command: "nginx -g daemon off;" } },
+          { nodeId: 3, kind: "external", port: 9292, holder: { pid: 90, command: "kafka.Kafka …", node: { labDir: "/labs/prod", id: 1, stack: "kraftlab/prod" } } },
+        ],
+        lab,
+      ),
+    ).toEqual([
       "node 2 external port 9192 is already in use by another process; stop that process, or set kraftlab:ports (or kraftlab:nodes[].ports.external) to a free port",
+      "node 2 internal port 9193 is already in use by another process (pid 812: nginx -g daemon off;); stop that process, or set kraftlab:ports (or kraftlab:nodes[].ports.internal) to a free port",
+      "node 3 external port 9292 is already in use by node 1 of kraftlab stack kraftlab/prod (/labs/prod, pid 90); run `pulumi destroy` on stack kraftlab/prod, or set kraftlab:ports (or kraftlab:nodes[].ports.external) to a free port",
+    ]);
+  });
+
+  it("says a running lab of this stack cannot move, instead of naming its own ports", () => {
+    const holder = { pid: 90, command: "kafka.Kafka …", node: { labDir: "/labs/old", id: 1, stack: "kraftlab/dev" } };
+    expect(busyPortProblems([{ nodeId: 1, kind: "external", port: 9092, holder }, { nodeId: 1, kind: "internal", port: 9093, holder }], lab)).toEqual([
+      "kraftlab:labDir: this lab lives in /labs/old; moving it to /labs/dev would leave its nodes' data (or certificates) behind: set kraftlab:labDir back to /labs/old, or run `pulumi destroy` first and then `pulumi up` with the new directory",
     ]);
   });
 });

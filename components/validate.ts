@@ -6,6 +6,8 @@ import { effectiveAcls } from "./security/access";
 import { isSasl } from "./security/listeners";
 import { MANAGED_PREFIX, MANAGED_PROPERTIES } from "./render";
 import { validateTopics } from "./topics/plan";
+import type { PortHolder } from "./portHolder";
+import { labMoveProblem } from "./process/ownership";
 import { nodePorts, replicationPlan, type PortKind } from "./topology";
 
 export interface Findings {
@@ -213,10 +215,29 @@ export function ephemeralPortWarnings(cfg: LabConfig, range: [number, number]): 
   ];
 }
 
-/** Ports of this plan that are taken by a process that is not one of the lab's own nodes. */
-export function busyPortProblems(busy: { nodeId: number; kind: PortKind; port: number }[]): string[] {
-  return busy.map(
-    ({ nodeId, kind, port }) =>
-      `node ${nodeId} ${kind} port ${port} is already in use by another process; stop that process, or set kraftlab:ports (or kraftlab:nodes[].ports.${kind}) to a free port`,
-  );
+/** A port of this plan that something else holds, and what holds it when that can be seen. */
+export interface BusyPort {
+  nodeId: number;
+  kind: PortKind;
+  port: number;
+  holder?: PortHolder;
+}
+
+/**
+ * Ports of this plan taken by a process that is not one of the lab's own nodes. Held by this very
+ * stack's nodes from another directory, they mean kraftlab:labDir changed under a running lab.
+ */
+export function busyPortProblems(busy: BusyPort[], lab: { labDir: string; stack: string }): string[] {
+  const moved = busy.map((b) => b.holder?.node).find((node) => node?.stack === lab.stack && node.labDir !== lab.labDir);
+  if (moved) return [labMoveProblem("kraftlab:labDir", moved.labDir, lab.labDir)];
+  return busy.map(({ nodeId, kind, port, holder }) => {
+    const node = holder?.node;
+    const by = !holder
+      ? "another process"
+      : node
+        ? `node ${node.id} of ${node.stack ? `kraftlab stack ${node.stack}` : "another kraftlab lab"} (${node.labDir}, pid ${holder.pid})`
+        : `another process (pid ${holder.pid}: ${holder.command})`;
+    const stop = node?.stack ? `run \`pulumi destroy\` on stack ${node.stack}` : "stop that process";
+    return `node ${nodeId} ${kind} port ${port} is already in use by ${by}; ${stop}, or set kraftlab:ports (or kraftlab:nodes[].ports.${kind}) to a free port`;
+  });
 }

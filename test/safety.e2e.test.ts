@@ -61,7 +61,7 @@ describe("refusals before anything is touched", () => {
     await new Promise<void>((resolve) => squatter.listen(23093, "127.0.0.1", resolve));
     try {
       lab = await TestLab.create("busy", oneNode(23092));
-      await expect(lab.up()).rejects.toThrow(/node 1 internal port 23093 is already in use by another process; stop that process, or set kraftlab:ports/);
+      await expect(lab.up()).rejects.toThrow(/node 1 internal port 23093 is already in use by another process \(pid \d+: .+\); stop that process, or set kraftlab:ports/);
       expect(await resourceCount(lab)).toBe(0);
       expect(fs.existsSync(lab.labDir)).toBe(false);
     } finally {
@@ -174,5 +174,31 @@ describe("evolving a running lab", () => {
     const received = await consume(after.bootstrapServers, "kept", 300);
     expect(received.filter((m) => m.startsWith("before-"))).toHaveLength(200);
     expect(received.filter((m) => m.startsWith("after-"))).toHaveLength(100);
+    outputs = after;
+  });
+
+  it("refuses what a static quorum or its data cannot take, touching nothing: a role change, a new controller, a moved labDir", async () => {
+    // What kraftlab writes (logs and segments change as the nodes run).
+    const written = () => Object.fromEntries(Object.entries(checksums(lab.labDir)).filter(([file]) => /(server|meta)\.properties$|running\.json$|\.kraftlab-lab$/.test(file)));
+    const files = written();
+    expect(Object.keys(files)).toHaveLength(10);
+    const refused = async (change: Record<string, unknown>, why: RegExp) => {
+      await lab.configure(change);
+      await expect(lab.up()).rejects.toThrow(why);
+      expect(labProcesses(lab.labDir).length).toBeGreaterThanOrEqual(3);
+    };
+    const current: { id: number; roles: string[] }[] = JSON.parse((await lab.stack.getConfig("kraftlab:nodes")).value);
+    await refused({ nodes: current.map((n) => (n.id === 2 ? { ...n, roles: ["broker"] } : n)) }, /kraftlab:nodes\[1\]\.roles: node 2 runs as \[broker, controller\] in this lab and cannot become \[broker\]/);
+    await refused({ nodes: [...current, { id: 4, roles: ["controller"] }] }, /kraftlab:nodes\[3\]: node 4 would join the controllers of a running lab, whose quorum is static/);
+    const elsewhere = path.join(lab.root, "moved");
+    await refused({ nodes: current, labDir: elsewhere }, /kraftlab:labDir: this lab lives in .*; moving it to .*moved would leave its nodes' data \(or certificates\) behind/);
+    expect(fs.existsSync(elsewhere)).toBe(false);
+    await lab.configure({ labDir: lab.labDir });
+
+    expect(written()).toEqual(files);
+    const { outputs: after, changes } = await lab.up();
+    expect(changes).toEqual({ same: 9 });
+    expect(after.nodes.map((n) => n.pid)).toEqual(outputs.nodes.map((n) => n.pid));
+    expect(written()).toEqual(files);
   });
 });

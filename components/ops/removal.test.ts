@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { leavingNodes } from "../preflight";
 import { COMBINED_3, labConfig } from "../testing";
 import { planCluster } from "../topology";
-import { removalRefusals, unknownDrains } from "./removal";
+import { quorumChangeRefusals, removalRefusals, unknownDrains } from "./removal";
 
 const p = (topic: string, partition: number, replicas: number[]) => ({ topic, partition, leader: replicas[0], replicas, isr: replicas });
 
@@ -49,6 +49,26 @@ describe("unknownDrains", () => {
     ]);
     expect(unknownDrains([9], [], [])).toEqual([
       "kraftlab:drainBrokers[0]: node 9 is not a node of this lab, so there is nothing to drain; only a broker removed from kraftlab:nodes can be drained (here: none); remove 9 from kraftlab:drainBrokers",
+    ]);
+  });
+});
+
+describe("quorumChangeRefusals", () => {
+  const running = [
+    { id: 1, roles: ["broker", "controller"] },
+    { id: 2, roles: ["broker", "controller"] },
+    { id: 3, roles: ["controller", "broker"] },
+  ];
+
+  it("takes any topology for a new lab, and a new broker or unchanged roles for a running one", () => {
+    expect(quorumChangeRefusals([], [{ id: 9, roles: ["controller"] }])).toEqual([]);
+    expect(quorumChangeRefusals(running, [...running, { id: 4, roles: ["broker"] }])).toEqual([]);
+  });
+
+  it("refuses a running node whose roles change, and a new controller, each with the fix", () => {
+    expect(quorumChangeRefusals(running, [running[0], { id: 2, roles: ["broker"] }, running[2], { id: 4, roles: ["controller"] }])).toEqual([
+      "kraftlab:nodes[1].roles: node 2 runs as [broker, controller] in this lab and cannot become [broker]: the controller quorum is static and a node keeps the roles it was formatted with; put its roles back to [broker, controller], or add a new node with the roles you want",
+      "kraftlab:nodes[3]: node 4 would join the controllers of a running lab, whose quorum is static (fixed when the lab was created); give node 4 roles [broker], or destroy the lab and create it again with 4 among its controllers",
     ]);
   });
 });

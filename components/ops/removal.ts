@@ -1,5 +1,5 @@
-// Which leaving nodes may go: pure, so the program (before anything is touched) and the supervisor
-// (before it stops anything) refuse the same removals with the same words.
+// Which changes of a running lab's membership may happen: pure, so the program (before anything is
+// touched) and the supervisor (before it stops anything) refuse the same removals with the same words.
 import type { PartitionState } from "./clusterState";
 
 export interface LeavingNode {
@@ -37,4 +37,29 @@ export function unknownDrains(drain: number[], leaving: number[], drained: numbe
             `only a broker removed from kraftlab:nodes can be drained (here: ${leaving.length > 0 ? leaving.join(", ") : "none"}); remove ${id} from kraftlab:drainBrokers`,
         ],
   );
+}
+
+/**
+ * Changes the static quorum cannot take (its voters are fixed at format time, controller.quorum.voters):
+ * a node of the running lab whose roles change, or a new node with the controller role.
+ */
+export function quorumChangeRefusals(onDisk: LeavingNode[], planned: { id: number; roles: string[] }[]): string[] {
+  if (onDisk.length === 0) return []; // a new lab: any topology
+  const list = (roles: string[]) => `[${[...roles].sort().join(", ")}]`;
+  return planned.flatMap((node, i) => {
+    const running = onDisk.find((n) => n.id === node.id);
+    if (running && list(running.roles) !== list(node.roles)) {
+      return [
+        `kraftlab:nodes[${i}].roles: node ${node.id} runs as ${list(running.roles)} in this lab and cannot become ${list(node.roles)}: ` +
+          `the controller quorum is static and a node keeps the roles it was formatted with; put its roles back to ${list(running.roles)}, or add a new node with the roles you want`,
+      ];
+    }
+    if (!running && node.roles.includes("controller")) {
+      return [
+        `kraftlab:nodes[${i}]: node ${node.id} would join the controllers of a running lab, whose quorum is static (fixed when the lab was created); ` +
+          `give node ${node.id} roles [broker], or destroy the lab and create it again with ${node.id} among its controllers`,
+      ];
+    }
+    return [];
+  });
 }

@@ -51,6 +51,14 @@ describe("labDirectory", () => {
     expect(fs.existsSync(path.join(root, "new"))).toBe(false);
   });
 
+  it("refuses to move a lab that exists, naming both directories and the fix", async () => {
+    const olds = { ...inputs("old"), token: "t" };
+    await expect(handlers.labDirectory.diff("old", olds, inputs("new"))).rejects.toThrow(
+      `kraftlab:labDir: this lab lives in ${path.join(root, "old")}; moving it to ${path.join(root, "new")} would leave its nodes' data (or certificates) behind: set kraftlab:labDir back to ${path.join(root, "old")}, or run \`pulumi destroy\` first`,
+    );
+    expect(await handlers.labDirectory.diff("old", olds, inputs("old"))).toEqual({ changes: false });
+  });
+
   it("refuses to create in a directory with files, writing nothing", async () => {
     fs.mkdirSync(path.join(root, "used"));
     fs.writeFileSync(path.join(root, "used", "data.log"), "theirs");

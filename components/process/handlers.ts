@@ -10,7 +10,7 @@ import { opsHandlers } from "../ops/handlers";
 import { securityHandlers } from "../security/handlers";
 import { topicHandlers } from "../topics/handler";
 import { readBack, same, type Handler } from "./handler";
-import { claimDirectory, claimProblem, inspectDirectory, LAB_MARKER, mayRemove } from "./ownership";
+import { claimDirectory, claimProblem, inspectDirectory, LAB_MARKER, labMoveProblem, mayRemove } from "./ownership";
 import { ensureFormatted } from "./storage";
 import { nodeProcesses } from "./supervisor";
 
@@ -139,8 +139,10 @@ const labDirectory: Handler = {
     const { token } = claimDirectory(inputs.path, inputs.stack);
     return { id: inputs.path, outs: { ...inputs, token } };
   },
-  async diff(_id, olds, news) {
-    return { changes: olds.path !== news.path, replaces: olds.path !== news.path ? ["path"] : [] };
+  async diff(_id, olds: LabDirectoryInputs, news: LabDirectoryInputs) {
+    // Everything of the lab waits for this diff: refusing here stops the up (and preview) untouched.
+    if (olds.path !== news.path) throw new Error(labMoveProblem(news.key, olds.path, news.path));
+    return { changes: false };
   },
   async update(_id, olds, news) {
     return { outs: { ...news, token: olds.token } };

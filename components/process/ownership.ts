@@ -98,3 +98,11 @@ export function mayRemove(dir: string, token: string | undefined): boolean {
   if (!fs.existsSync(path.join(dir, LAB_MARKER))) return false;
   return token === undefined || readMarker(dir)?.token === token;
 }
+
+/** A lab that exists cannot move: its nodes' data (or certificates) would stay behind. */
+export function labMoveProblem(key: string, from: string, to: string): string {
+  return (
+    `${key}: this lab lives in ${from}; moving it to ${to} would leave its nodes' data (or certificates) behind: ` +
+    `set ${key} back to ${from}, or run \`pulumi destroy\` first and then \`pulumi up\` with the new directory`
+  );
+}
