@@ -95,6 +95,9 @@ describe("validateLab", () => {
     expect(hostErrors("my host")).toEqual([
       'kraftlab:host: "my host" is neither an IP address nor a host name; set it to an address of this machine that clients can reach, e.g. 127.0.0.1',
     ]);
+    expect(hostErrors("::1")).toEqual([
+      "kraftlab:host: ::1 is an IPv6 address, which kraftlab does not support yet (listeners, voters and bootstrap lists are written host:port); use an IPv4 address, e.g. 127.0.0.1",
+    ]);
     expect(hostErrors("localhost")).toEqual([]);
     expect(hostErrors("127.0.0.2")).toEqual([]);
   });

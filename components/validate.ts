@@ -74,7 +74,7 @@ export function validateLab(cfg: LabConfig): Findings {
   nodes.forEach((node, i) => Object.keys(node.properties ?? {}).forEach((key) => managed(key, `kraftlab:nodes[${i}].properties.${key}`)));
 
   errors.push(...hostProblems(cfg.host), ...heapProblems(cfg));
-  if (!cfg.security && !/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(cfg.host)) {
+  if (!cfg.security && !/^(127\.\d+\.\d+\.\d+|localhost)$/.test(cfg.host)) {
     warnings.push(`kraftlab:host: ${cfg.host} is not a loopback address, so these plaintext listeners are reachable from the network; use 127.0.0.1 unless that is what you want`);
   }
   if (cfg.security) {
@@ -110,6 +110,9 @@ export function hostProblems(host: string): string[] {
     return [`kraftlab:host: ${host} is the wildcard address: Kafka can bind it but cannot advertise it to clients; ${fix}`];
   }
   if (/^[\d.]+$/.test(host) && net.isIP(host) === 0) return [`kraftlab:host: ${host} is not a valid IPv4 address; ${fix}`];
+  if (net.isIP(host.replace(/^\[|\]$/g, "")) === 6) {
+    return [`kraftlab:host: ${host} is an IPv6 address, which kraftlab does not support yet (listeners, voters and bootstrap lists are written host:port); use an IPv4 address, e.g. 127.0.0.1`];
+  }
   if (net.isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host)) {
     return [`kraftlab:host: "${host}" is neither an IP address nor a host name; ${fix}`];
   }
