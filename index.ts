@@ -7,10 +7,11 @@ import { KafkaCluster } from "./components/kafkaCluster";
 import { planMonitoring } from "./components/monitoring/plan";
 import { directoryProblems, ephemeralPortRange, monitoringProblems, preflightProblems, removalProblems } from "./components/preflight";
 import { stackIdentity } from "./components/process/resources";
+import { propertyProblems } from "./components/propertiesCheck";
 import { operatorFilePath } from "./components/security/labSecurity";
 import { planCluster } from "./components/topology";
 import { ephemeralPortWarnings, validateLab } from "./components/validate";
-import { defaultExporterJar, defaultGrafana, defaultKafkaHome, defaultPrometheus, PROJECT_DIR } from "./lab/toolchain";
+import { cacheDir, defaultExporterJar, defaultGrafana, defaultKafkaHome, defaultPrometheus, PROJECT_DIR } from "./lab/toolchain";
 
 /** Every `kraftlab:` key, prefix stripped, JSON-decoded where the value is JSON. */
 function readKraftlabConfig(): Record<string, unknown> {
@@ -46,9 +47,12 @@ export default async function kraftlab() {
   const dirs = [{ key: "kraftlab:labDir", dir: labDir }, ...(config.security ? [{ key: "kraftlab:certsDir", dir: certsDir }] : [])];
   const stack = stackIdentity();
   const dirProblems = directoryProblems(dirs, stack);
+  const machine = await preflightProblems(plan, kafkaHome, stack);
   const problems = [
     ...dirProblems,
-    ...(await preflightProblems(plan, kafkaHome, stack)),
+    ...machine,
+    // Kafka itself reads the extra properties, so it must be there first.
+    ...(machine.length === 0 ? await propertyProblems(config, kafkaHome, cacheDir()) : []),
     ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools) : []),
     // The nodes on disk are this lab's only in a directory it may claim.
     ...(dirProblems.length === 0 ? await removalProblems(plan, kafkaHome, config.drainBrokers, operatorFile) : []),

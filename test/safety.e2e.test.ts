@@ -93,6 +93,13 @@ describe("refusals before anything is touched", () => {
     expect(fs.existsSync(lab.labDir)).toBe(false);
   });
 
+  it("has Kafka read the extra properties before anything is written", async () => {
+    lab = await TestLab.create("props", { ...oneNode(23192), properties: { "log.retention.hours": "a week" } });
+    await expect(lab.up()).rejects.toThrow(/kraftlab:properties\.log\.retention\.hours: Kafka refuses a week: Not a number of type INT; fix the value/);
+    expect(await resourceCount(lab)).toBe(0);
+    expect(fs.existsSync(lab.labDir)).toBe(false);
+  });
+
   it("refuses a labDir below a file already in preview", async () => {
     lab = await TestLab.create("file", oneNode(23192));
     fs.mkdirSync(lab.root, { recursive: true });
