@@ -18,20 +18,30 @@ mkdir -p "$cache"
 
 say() { printf 'kraftlab setup: %s\n' "$*" >&2; }
 fail() { printf 'kraftlab setup: ERROR: %s\n' "$*" >&2; exit 1; }
-# run_step NAME FUNCTION: runs FUNCTION and reports how long it took.
+# run_step NAME FUNCTION: runs FUNCTION with its tools' output (go, mvn, apt, npm) in a log under the
+# cache, and prints one line: NAME, then how long it took. On failure: the log's tail and its path.
+mkdir -p "$cache/logs"
 run_step() {
-  local started=$SECONDS
-  say "$1 ..."
-  "$2"
-  say "$1: done in $((SECONDS - started)) s"
+  local started=$SECONDS log
+  log="$cache/logs/setup-$(printf '%s' "$2" | tr '_' '-').log"
+  printf 'kraftlab setup: %s ... ' "$1" >&2
+  if ("$2") >"$log" 2>&1; then
+    printf 'done in %s s\n' "$((SECONDS - started))" >&2
+  else
+    printf 'FAILED after %s s\n' "$((SECONDS - started))" >&2
+    tail -n 30 "$log" >&2
+    fail "$1 failed (above: the end of its log; all of it: $log)"
+  fi
 }
 
 # apt_install PACKAGE: installs a Debian package when we may (root with apt-get), else returns 1.
 apt_install() {
   [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
-  say "installing Debian package $1 ..."
-  { [ -n "${apt_updated:-}" ] || apt-get update -qq; } && apt_updated=1 &&
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  install_deb() {
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb_package"
+  }
+  deb_package=$1 run_step "Debian package $1" install_deb
 }
 
 # maven_copy POM DIR WHAT [FIX]: copies POM's runtime dependencies from Maven Central into DIR
@@ -40,9 +50,8 @@ maven_copy() {
   command -v mvn >/dev/null 2>&1 || apt_install maven || true
   command -v mvn >/dev/null 2>&1 || fail "Maven is needed to fetch $3 from Maven Central. Fix: apt-get install -y maven${4:+, or $4}."
   mkdir -p "$2"
-  mvn -B -Dstyle.color=never -f "$1" dependency:copy-dependencies -DoutputDirectory="$2" -DincludeScope=runtime >"$2.mvn.log" 2>&1 ||
-    { tail -n 30 "$2.mvn.log" >&2; fail "fetching $3 from Maven Central failed (see above). Fix: check that Maven Central is reachable${4:+, or $4}."; }
-  rm -f "$2.mvn.log"
+  mvn -B -Dstyle.color=never -f "$1" dependency:copy-dependencies -DoutputDirectory="$2" -DincludeScope=runtime ||
+    fail "fetching $3 from Maven Central failed. Fix: check that Maven Central is reachable${4:+, or $4}."
 }
 
 # --- Java 17+ ---------------------------------------------------------------------------------
@@ -56,11 +65,10 @@ java_major=$("$java_bin" -version 2>&1 | sed -nE 's/.*version "([0-9]+).*/\1/p' 
 [ $quiet = 1 ] || say "java $java_major found"
 
 # --- npm dependencies -------------------------------------------------------------------------
-# npm install, not npm ci: the registry here has no other-platform optional packages (e.g. rollup's),
-# so the lock file cannot list them and npm ci would refuse it. Versions still come from the lock.
-install_node_modules() { (cd "$root" && npm install --no-audit --no-fund --loglevel=error); }
+# npm ci: exactly the lock's versions, and the lock (and so `git status`) left as it is.
+install_node_modules() { (cd "$root" && npm ci --no-audit --no-fund --loglevel=error); }
 if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
-  run_step "npm dependencies (npm install)" install_node_modules
+  run_step "npm dependencies (npm ci)" install_node_modules
 fi
 
 # --- Pulumi CLI, same version as the @pulumi/pulumi SDK ------------------------------------------
