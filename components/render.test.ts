@@ -1,6 +1,6 @@
 import { getProperties } from "properties-file";
 import { describe, expect, it } from "vitest";
-import { LAB_TUNABLES, MANAGED_PROPERTIES, renderClientProperties, renderServerProperties } from "./render";
+import { LAB_TUNABLES, MANAGED_PROPERTIES, propertyValue, renderClientProperties, renderServerProperties } from "./render";
 import { COMBINED_3, labConfig } from "./testing";
 import { planCluster } from "./topology";
 
@@ -71,5 +71,14 @@ describe("renderClientProperties", () => {
       "bootstrap.servers": "127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292",
       "security.protocol": "PLAINTEXT",
     });
+  });
+});
+
+describe("propertyValue", () => {
+  it("escapes only what Java's Properties.load needs, and reads back as written", () => {
+    const values = ["a=b:c #d !e", "C:\\dir\\x", " leading", "two\nlines\ttab", "Grüße 😀", 'username="alice" password="p";'];
+    expect(values.map(propertyValue)).toEqual(["a=b:c #d !e", "C:\\\\dir\\\\x", "\\ leading", "two\\nlines\\ttab", "Grüße \\ud83d\\ude00", 'username="alice" password="p";']);
+    const text = values.map((v, i) => `k${i}=${propertyValue(v)}`).join("\n");
+    expect(Object.values(getProperties(text))).toEqual(values);
   });
 });

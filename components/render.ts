@@ -3,12 +3,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Handlebars from "handlebars";
-import { escapeKey, escapeValue } from "properties-file/escape";
+import { escapeKey } from "properties-file/escape";
 import { clientSecurityProperties, operatorProperties, serverSecurityProperties, type SecuritySecrets } from "./security/listeners";
 import { LISTENER, type ClusterPlan, type ListenerKind, type NodePlan } from "./topology";
 
 const TEMPLATES = path.join(__dirname, "..", "templates");
-// noEscape: the output is a .properties file, not HTML; values are escaped for .properties below.
+// noEscape: the output is a .properties file, not HTML; values are escaped for .properties below (propertyValue).
 const compile = (name: string) =>
   Handlebars.compile(fs.readFileSync(path.join(TEMPLATES, name), "utf8"), { noEscape: true, strict: true });
 const serverTemplate = compile("server.properties.hbs");
@@ -71,7 +71,19 @@ export function nodeListeners(plan: ClusterPlan, node: NodePlan): string {
     .join(",");
 }
 
-const escaped = (props: [string, string][]) => props.map(([key, value]) => ({ key: escapeKey(key), value: escapeValue(value) }));
+/**
+ * A value as an administrator writes it, escaped only where Java's Properties.load needs it: a
+ * backslash, a line break or tab, a leading space, and characters beyond Latin-1 (the file is read as
+ * ISO-8859-1). `=`, `:`, `#` and `!` are plain text inside a value, so a JAAS line stays copy-pastable.
+ */
+export function propertyValue(value: string): string {
+  const named: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\f": "\\f" };
+  return value
+    .replace(/[\\\n\r\t\f]|[^\u0000-\u00ff]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .replace(/^ /, "\\ ");
+}
+
+const escaped = (props: [string, string][]) => props.map(([key, value]) => ({ key: escapeKey(key), value: propertyValue(value) }));
 
 /** `secrets` is required when the plan has security. */
 export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: string, secrets?: SecuritySecrets): string {
@@ -86,7 +98,7 @@ export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: s
     // Every name mapped, even those this node does not listen on: brokers still dial CONTROLLER.
     protocolMap: ORDER.map((kind) => `${LISTENER[kind]}:${plan.security?.listeners[kind] ?? "PLAINTEXT"}`).join(","),
     broker: node.broker,
-    dataDir: escapeValue(node.dataDir),
+    dataDir: propertyValue(node.dataDir),
     replication: plan.replication,
     security: plan.security && secrets ? escaped(serverSecurityProperties(plan.security, secrets)) : [],
     tunables: escaped(Object.entries(tunables)),

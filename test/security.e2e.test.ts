@@ -154,11 +154,16 @@ describe("a secure lab", () => {
     expect(await aliceProduceRate()).toBeGreaterThan(QUOTA * 4); // connection setup dominates 24 records
   });
 
-  it("adds a PLAIN user (a restart of the nodes, as PLAIN users live in their JAAS config)", async () => {
-    await lab.stack.setConfig("kraftlab:security", { value: JSON.stringify({ ...security([], {}), users: { admin: {}, alice: {}, bob: {} } }) });
+  it("adds a PLAIN user (a restart of the nodes, as PLAIN users live in their JAAS config), its file written as an administrator would", async () => {
+    // = : # ! and a space are plain text in a .properties value: written as they are, read back by Kafka.
+    const password = "b=o:b#!s p@ss";
+    await lab.stack.setConfig("kraftlab:security", { value: JSON.stringify({ ...security([], {}), users: { admin: {}, alice: {}, bob: { password } } }) });
     const { outputs: after, changes } = await lab.up();
     expect(changes.update).toBeGreaterThanOrEqual(3); // the three nodes (and the files that list users)
     const bob = (after.clientFiles as Record<string, string>).bob;
+    expect(fs.readFileSync(bob, "utf8")).toContain(
+      `\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="bob" password="${password}";\n`,
+    );
     expect(await kafkaTool("kafka-topics", ["--bootstrap-server", after.bootstrapServers, "--command-config", bob, "--list"])).toContain("secure");
     expect((await consume(after.bootstrapServers, "secure", 100, bob)).filter((m) => m.startsWith("admin-"))).toHaveLength(100);
   });

@@ -102,6 +102,13 @@ describe("client properties", () => {
     });
   });
 
+  it("writes the JAAS line as an administrator would: no backslash before = or \"", () => {
+    const plan = planCluster(secure(), "/lab");
+    const text = renderClientProperties(plan, "dev", { user: "alice", password: "a=b:c#!x", truststoreFile: "/certs/ca.pem" });
+    expect(text).toContain('\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="a=b:c#!x";\n');
+    expect(text).toContain("\nbootstrap.servers=127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292\n");
+  });
+
   it("needs no credentials on an SSL listener", () => {
     expect(clientSecurityProperties({ ...secure().security!, listeners: { external: "SSL", internal: "SASL_SSL", controller: "SASL_SSL" } }, "a", "p", "/ca.pem")).toEqual([
       ["security.protocol", "SSL"], ["ssl.truststore.type", "PEM"], ["ssl.truststore.location", "/ca.pem"],
