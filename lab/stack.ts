@@ -1,6 +1,10 @@
 // Opens a kraftlab stack through the Automation API. The program runs inline, in this process:
 // the CLI connects to it instead of starting a Node.js language host (see README, "How it works").
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { parse } from "yaml";
 import kraftlab from "../index";
 import "./bail";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "./toolchain";
@@ -14,6 +18,8 @@ export interface OpenStackOptions {
 }
 
 export async function openStack(opts: OpenStackOptions): Promise<Stack> {
+  // What the CLI writes (state, its backups) and what the lab's processes write is private: 0600, 0700.
+  process.umask(0o077);
   const pulumiCommand = await PulumiCommand.get({ root: pulumiRoot(), skipVersionCheck: true });
   const stack = await LocalWorkspace.createOrSelectStack(
     {
@@ -21,8 +27,9 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
       projectName: "kraftlab",
       program: kraftlab,
     },
-    { workDir: PROJECT_DIR, pulumiCommand, envVars: pulumiEnv(opts.env) },
+    { workDir: PROJECT_DIR, pulumiCommand, envVars: pulumiEnv(opts.env, opts.stackName) },
   );
+
   if (opts.config) {
     await stack.setAllConfig(
       Object.fromEntries(
@@ -34,4 +41,23 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     );
   }
   return stack;
+}
+
+/**
+ * Runs `work` and then puts Pulumi.<stack>.yaml back as the user wrote it when Pulumi changed only its
+ * form: a passphrase stack's salt is written there (and reformatted) on every run that lacks it, but
+ * Pulumi keeps it in the state too. So a committed Pulumi.dev.yaml stays as committed. A file whose
+ * config changed (or that holds secrets, and so a salt already) is left to Pulumi.
+ */
+export async function keepingStackSettings<T>(stackName: string, work: () => Promise<T>): Promise<T> {
+  const file = path.join(PROJECT_DIR, `Pulumi.${stackName}.yaml`);
+  const written = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+  try {
+    return await work();
+  } finally {
+    const now = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+    if (written !== undefined && now !== undefined && now !== written && isDeepStrictEqual(parse(written)?.config, parse(now)?.config)) {
+      fs.writeFileSync(file, written);
+    }
+  }
 }

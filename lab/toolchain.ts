@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { secretsEnv } from "./secrets";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -28,15 +29,27 @@ export function pulumiRoot(): string {
   return path.join(cacheDir(), "pulumi", `v${version}`);
 }
 
-/** Environment for every Pulumi CLI run; `overrides` (e.g. a test's own backend) win. */
-export function pulumiEnv(overrides: Record<string, string> = {}): Record<string, string> {
+/** Makes `dir` (created if missing) and everything in it private: directories 0700, files 0600. */
+function privateTree(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    fs.chmodSync(path.join(entry.parentPath, entry.name), entry.isDirectory() ? 0o700 : 0o600);
+  }
+}
+
+/**
+ * Environment for every Pulumi CLI run; `overrides` (e.g. a test's own backend) win. The state
+ * directory is private (0700), and secrets are sealed with a key kept outside it (see secrets.ts).
+ */
+export function pulumiEnv(overrides: Record<string, string> = {}, stack?: string): Record<string, string> {
   const backend = overrides.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? `file://${path.join(cacheDir(), "state")}`;
-  if (backend.startsWith("file://")) fs.mkdirSync(backend.slice("file://".length), { recursive: true });
+  const backendDir = backend.startsWith("file://") ? backend.slice("file://".length) : undefined;
+  if (backendDir) privateTree(backendDir);
   return {
     PATH: `${path.join(pulumiRoot(), "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
     PULUMI_BACKEND_URL: backend,
-    // Secrets are encrypted with this passphrase; a lab without one uses the empty passphrase.
-    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
+    ...secretsEnv({ cacheDir: cacheDir(), projectDir: PROJECT_DIR, backendDir, stack, given: { ...process.env, ...overrides } }),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_DISABLE_REGISTRY_RESOLVE: "true",

@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { CommandError } from "@pulumi/pulumi/automation";
 import * as path from "node:path";
-import { openStack } from "../lab/stack";
+import { keepingStackSettings, openStack } from "../lab/stack";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
 
 const stackName = process.env.KRAFTLAB_STACK ?? "dev";
@@ -32,7 +32,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
       const cli = spawnSync(path.join(pulumiRoot(), "bin", "pulumi"), args, {
         cwd: PROJECT_DIR,
         stdio: "inherit",
-        env: { ...process.env, ...pulumiEnv() },
+        env: { ...process.env, ...pulumiEnv({}, stackName) },
       });
       return cli.status ?? 1;
     }
@@ -42,7 +42,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
   }
 }
 
-main(process.argv[2], process.argv.slice(3)).then(
+keepingStackSettings(stackName, () => main(process.argv[2], process.argv.slice(3))).then(
   (code) => process.exit(code),
   (err: unknown) => {
     // The CLI's own output, already streamed, says why it failed: not again.

@@ -1,6 +1,6 @@
 // End-to-end harness: a real stack through the Automation API and the real CLI, in its own state
 // backend, lab directory and ports, with real Kafka tools; cleanup leaves nothing even on failure.
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -64,9 +64,16 @@ export class TestLab {
 
   /** `pulumi stack export` as a user runs it (the Automation API's exportStack adds --show-secrets). */
   exportState(): string {
-    return execFileSync(path.join(pulumiRoot(), "bin", "pulumi"), ["stack", "export", "--stack", this.stack.name], {
+    const { status, stdout, stderr } = this.cli(["stack", "export"]);
+    if (status !== 0) throw new Error(`pulumi stack export failed: ${stderr}`);
+    return stdout;
+  }
+
+  /** The plain CLI on this stack (`env` on top of kraftlab's, e.g. another passphrase); never throws. */
+  cli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+    return spawnSync(path.join(pulumiRoot(), "bin", "pulumi"), [...args, "--stack", this.stack.name], {
       cwd: this.stack.workspace.workDir,
-      env: { ...process.env, ...pulumiEnv({ PULUMI_BACKEND_URL: `file://${path.join(this.root, "state")}` }) },
+      env: { ...process.env, ...pulumiEnv({ PULUMI_BACKEND_URL: `file://${path.join(this.root, "state")}`, ...env }) },
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
     });

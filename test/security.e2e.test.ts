@@ -1,6 +1,8 @@
 // Security on real nodes: clients that should get in do, every other kind is kept out with the
 // expected error, ACLs and quotas follow the config, and no secret is left in plain text.
 import { execFileSync } from "node:child_process";
+import { passphraseFile } from "../lab/secrets";
+import { cacheDir } from "../lab/toolchain";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -125,6 +127,22 @@ describe("a secure lab", () => {
       outputs.clientProperties,
     ];
     for (const file of privateFiles) expect((fs.statSync(file).mode & 0o777).toString(8), file).toBe("600");
+  });
+
+  it("seals the state's secrets with a passphrase kept outside it: the state alone opens nothing, and others read neither", async () => {
+    const passphrase = passphraseFile(cacheDir());
+    expect((fs.statSync(passphrase).mode & 0o777).toString(8)).toBe("600");
+    const stateDir = path.join(lab.root, "state");
+    expect((fs.statSync(stateDir).mode & 0o777).toString(8)).toBe("700");
+    const stateFiles = (fs.readdirSync(stateDir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(stateDir, f)).isFile());
+    expect(stateFiles.length).toBeGreaterThan(0);
+    for (const file of stateFiles) expect((fs.statSync(path.join(stateDir, file)).mode & 0o777).toString(8), file).toBe("600");
+    // Whoever has the state but not the passphrase file (here: the old empty passphrase) cannot decrypt.
+    const withoutKey = lab.cli(["stack", "output", "userPasswords", "--show-secrets"], { PULUMI_CONFIG_PASSPHRASE: "" });
+    expect(withoutKey.status).not.toBe(0);
+    expect(withoutKey.stderr).toMatch(/incorrect passphrase/);
+    const withKey = lab.cli(["stack", "output", "userPasswords", "--show-secrets", "--json"], {});
+    expect(JSON.parse(withKey.stdout)).toEqual(outputs.userPasswords);
   });
 
   /** alice's produce rate in bytes/s, as producer-perf-test measures it: one 512-byte record per request. */
