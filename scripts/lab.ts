@@ -1,12 +1,22 @@
-// npm run up | down | pulumi -- <args>: the lab's commands, on the stack named by KRAFTLAB_STACK
+// npm run up | down | status | pulumi -- <args>: the lab's commands, on the stack named by KRAFTLAB_STACK
 // (default dev), with the project's own Pulumi CLI in an offline-safe environment.
 import { spawnSync } from "node:child_process";
-import { CommandError } from "@pulumi/pulumi/automation";
+import { CommandError, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
 import * as path from "node:path";
 import { keepingStackSettings, openStack } from "../lab/stack";
+import { gatherStatus, statusText, type StatusOutputs } from "../lab/status";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
 
 const stackName = process.env.KRAFTLAB_STACK ?? "dev";
+
+const valuesOf = (outputs: OutputMap) => Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value])) as StatusOutputs;
+
+/** The status table of the lab (see lab/status.ts), asked of the running cluster. */
+async function status(stack: Stack, outputs: StatusOutputs): Promise<string> {
+  const security = (await stack.getAllConfig())["kraftlab:security"]?.value;
+  const renewBeforeDays = security ? (JSON.parse(security).renewBeforeDays ?? 30) : 30;
+  return statusText(stackName, outputs, await gatherStatus(outputs, renewBeforeDays));
+}
 const print = (text: string) => process.stdout.write(text);
 const printError = (text: string) => process.stderr.write(text);
 /** The CLI's output, both streams, as it runs: a failure is then already on screen. */
@@ -17,10 +27,21 @@ async function main(command: string | undefined, args: string[]): Promise<number
     case "up": {
       const stack = await openStack({ stackName });
       const result = await stack.up(streams);
-      const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value]));
-      print(`\nkraftlab: lab "${stackName}" is up. Try:\n  ${outputs.kafkaHome}/bin/kafka-topics.sh --bootstrap-server ${outputs.bootstrapServers} --command-config ${outputs.clientProperties} --list\n`);
-      if (outputs.prometheusUrl) print(`Prometheus: ${outputs.prometheusUrl}\nGrafana: ${outputs.grafanaUrl ?? outputs.grafana}\n`);
+      const outputs = valuesOf(result.outputs);
+      print(`\n${await status(stack, outputs)}`);
+      print(`Try:\n  ${outputs.kafkaHome}/bin/kafka-topics.sh --bootstrap-server ${outputs.bootstrapServers} --command-config ${outputs.clientProperties} --list\n`);
       return 0;
+    }
+    case "status": {
+      const stack = await openStack({ stackName });
+      const outputs = valuesOf(await stack.outputs());
+      if (!outputs.nodes) {
+        console.error(`kraftlab: lab "${stackName}" is not up (its stack has no outputs); run \`npm run up\``);
+        return 1;
+      }
+      const text = await status(stack, outputs);
+      print(text);
+      return text.startsWith(`lab ${stackName}: healthy`) ? 0 : 1;
     }
     case "down": {
       const stack = await openStack({ stackName });
@@ -37,7 +58,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
       return cli.status ?? 1;
     }
     default:
-      console.error("usage: tsx scripts/lab.ts up | down | pulumi [args...]");
+      console.error("usage: tsx scripts/lab.ts up | down | status | pulumi [args...]");
       return 2;
   }
 }

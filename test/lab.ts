@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { NodeInfo } from "../components/kafkaCluster";
 import { openStack } from "../lab/stack";
-import { defaultKafkaHome, pulumiEnv, pulumiRoot } from "../lab/toolchain";
+import { defaultKafkaHome, PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
 
 /** The stack outputs of index.ts, resolved. */
 export interface LabOutputs {
@@ -67,6 +67,16 @@ export class TestLab {
     const { status, stdout, stderr } = this.cli(["stack", "export"]);
     if (status !== 0) throw new Error(`pulumi stack export failed: ${stderr}`);
     return stdout;
+  }
+
+  /** `npm run status` on this stack: its exit code and what it printed. */
+  async status(): Promise<{ code: number; stdout: string; stderr: string }> {
+    const env = { ...process.env, KRAFTLAB_STACK: this.stack.name, PULUMI_BACKEND_URL: `file://${path.join(this.root, "state")}` };
+    return new Promise((resolve) =>
+      execFile(path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), ["scripts/lab.ts", "status"], { cwd: PROJECT_DIR, env, timeout: 180_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
   }
 
   /** The plain CLI on this stack (`env` on top of kraftlab's, e.g. another passphrase); never throws. */

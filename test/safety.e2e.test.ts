@@ -172,8 +172,20 @@ describe("evolving a running lab", () => {
     outputs = after;
   });
 
+  it("shows the lab at a glance with npm run status, healthy or not", async () => {
+    const healthy = await lab.status();
+    expect(healthy.code).toBe(0);
+    expect(healthy.stdout).toMatch(/^lab e2e-evolve: healthy\nID +ROLES +RUNS +STATE +QUORUM +LAG +LED +URP +OFFLINE +VERSION\n/);
+    for (const node of outputs.nodes) expect(healthy.stdout).toMatch(new RegExp(`^${node.id} +broker,controller +pid ${node.pid} +up +(leader|follower) +\\d+ +\\d+ +0 +0 +4\\.3\\.1$`, "m"));
+    expect(healthy.stdout).toContain(`bootstrap: ${outputs.bootstrapServers}\n`);
+  });
+
   it("starts a node that was killed again on the next up, with its data", async () => {
     process.kill(outputs.nodes[2].pid, "SIGKILL");
+    const down = await lab.status();
+    expect(down.code).toBe(1);
+    expect(down.stdout).toMatch(/^lab e2e-evolve: NOT healthy: node 3 is down/);
+    expect(down.stdout).toMatch(new RegExp(`^3 +broker,controller +pid ${outputs.nodes[2].pid} +down `, "m"));
     const { outputs: after, changes } = await lab.up();
     expect(changes).toEqual({ same: 8, update: 1 }); // the processes
     expect(after.nodes[2].pid).not.toBe(outputs.nodes[2].pid);

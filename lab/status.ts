@@ -1,0 +1,89 @@
+// Gathers what `npm run status` shows: the stack's outputs, then the cluster itself (partitions and
+// quorum through the Kafka tools as the lab's admin, the certificate each node serves, the version in
+// each node's log). Changes nothing; components/status.ts decides what it means.
+import * as fs from "node:fs";
+import * as tls from "node:tls";
+import type { NodeInfo } from "../components/kafkaCluster";
+import { partitions, quorum, type Admin } from "../components/ops/admin";
+import { labStatus, renderStatus, type LabStatus, type NodeFacts } from "../components/status";
+
+/** The stack outputs status reads (see index.ts). */
+export interface StatusOutputs {
+  bootstrapServers: string;
+  kafkaHome: string;
+  clientProperties: string;
+  nodes: NodeInfo[];
+  caCertificate?: string;
+  prometheusUrl?: string;
+  grafanaUrl?: string;
+  grafana?: string;
+}
+
+const alive = (pid: number) => {
+  try {
+    return pid > 0 && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("kafka.Kafka");
+  } catch {
+    return false;
+  }
+};
+
+/** The Kafka version the node logged when it started last. */
+function loggedVersion(logFile: string): string | undefined {
+  try {
+    const matches = fs.readFileSync(logFile, "utf8").match(/Kafka version: (\S+)/g);
+    return matches?.at(-1)?.split(": ")[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Days until the certificate served on one of the node's TLS ports expires (the first that answers). */
+async function servedCertificateDays(host: string, ports: number[]): Promise<number | undefined> {
+  for (const port of ports) {
+    const days = await new Promise<number | undefined>((resolve) => {
+      const socket = tls.connect({ host, port, rejectUnauthorized: false, timeout: 5_000 }, () => {
+        const validTo = socket.getPeerCertificate().valid_to;
+        socket.destroy();
+        resolve(validTo ? Math.floor((Date.parse(validTo) - Date.now()) / 86_400_000) : undefined);
+      });
+      socket.on("error", () => resolve(undefined));
+      socket.on("timeout", () => {
+        socket.destroy();
+        resolve(undefined);
+      });
+    });
+    if (days !== undefined) return days;
+  }
+  return undefined;
+}
+
+export async function gatherStatus(outputs: StatusOutputs, renewBeforeDays: number): Promise<LabStatus> {
+  const admin: Admin = { kafkaHome: outputs.kafkaHome, bootstrapServers: outputs.bootstrapServers, commandConfig: outputs.clientProperties };
+  const host = outputs.bootstrapServers.split(",")[0].replace(/:\d+$/, "");
+  const [all, q] = await Promise.all([partitions(admin).catch(() => undefined), quorum(admin).catch(() => undefined)]);
+  const nodes = await Promise.all(
+    outputs.nodes.map(async (node): Promise<NodeFacts> => {
+      const ports = [node.ports.external, node.ports.internal, node.ports.controller].filter((p): p is number => p !== undefined);
+      const up = alive(node.pid);
+      return {
+        id: node.id,
+        roles: node.roles,
+        where: node.pid > 0 ? `pid ${node.pid}` : "-",
+        alive: up,
+        certificateDays: outputs.caCertificate && up ? await servedCertificateDays(host, ports) : undefined,
+        version: loggedVersion(node.logFile),
+      };
+    }),
+  );
+  return labStatus({ nodes, partitions: all, quorum: q, renewBeforeDays });
+}
+
+export function statusText(lab: string, outputs: StatusOutputs, status: LabStatus): string {
+  const urls: [string, string][] = [
+    ["bootstrap", outputs.bootstrapServers],
+    ["client config", outputs.clientProperties],
+    ...(outputs.prometheusUrl ? [["prometheus", outputs.prometheusUrl] as [string, string]] : []),
+    ...(outputs.grafanaUrl ? [["grafana", outputs.grafanaUrl] as [string, string]] : outputs.grafana ? [["grafana", outputs.grafana] as [string, string]] : []),
+  ];
+  return renderStatus(lab, status, urls);
+}
