@@ -31,7 +31,7 @@ export default async function kraftlab() {
   const config = parseLabConfig(readKraftlabConfig());
   const { errors, warnings } = validateLab(config);
   const ephemeral = ephemeralPortRange();
-  [...warnings, ...(ephemeral ? ephemeralPortWarnings(config, ephemeral) : [])].forEach((warning) => pulumi.log.warn(warning));
+  for (const warning of [...warnings, ...(ephemeral ? ephemeralPortWarnings(config, ephemeral) : [])]) pulumi.log.warn(warning);
   if (errors.length > 0) throw new ConfigError(errors);
 
   const labDir = path.resolve(PROJECT_DIR, config.labDir ?? path.join(".lab", pulumi.getStack()));

@@ -22,11 +22,24 @@ function producerThroughput(bootstrap: string, config?: string): number {
 }
 
 function producerRun(bootstrap: string, config?: string): number {
-  const out = execFileSync(path.join(defaultKafkaHome(), "bin", "kafka-producer-perf-test.sh"), [
-    "--topic", "bench", "--num-records", String(PERF_RECORDS), "--record-size", "1024", "--throughput", "-1",
-    ...(config ? ["--command-config", config] : []),
-    "--producer-props", `bootstrap.servers=${bootstrap}`, "acks=all",
-  ], { encoding: "utf8" });
+  const out = execFileSync(
+    path.join(defaultKafkaHome(), "bin", "kafka-producer-perf-test.sh"),
+    [
+      "--topic",
+      "bench",
+      "--num-records",
+      String(PERF_RECORDS),
+      "--record-size",
+      "1024",
+      "--throughput",
+      "-1",
+      ...(config ? ["--command-config", config] : []),
+      "--producer-props",
+      `bootstrap.servers=${bootstrap}`,
+      "acks=all",
+    ],
+    { encoding: "utf8" },
+  );
   return Number(new RegExp(`${PERF_RECORDS} records sent, ([\\d.]+) records/sec`).exec(out)?.[1]);
 }
 
@@ -86,7 +99,16 @@ async function main() {
     const bootstrap = plain.outputs.bootstrapServers.value as string;
     const create = (config?: string) =>
       execFileSync(path.join(defaultKafkaHome(), "bin", "kafka-topics.sh"), [
-        "--bootstrap-server", bootstrap, "--create", "--if-not-exists", "--topic", "bench", "--partitions", "3", "--replication-factor", "3",
+        "--bootstrap-server",
+        bootstrap,
+        "--create",
+        "--if-not-exists",
+        "--topic",
+        "bench",
+        "--partitions",
+        "3",
+        "--replication-factor",
+        "3",
         ...(config ? ["--command-config", config] : []),
       ]);
     create();
@@ -139,9 +161,24 @@ async function main() {
   const m = (key: string) => median(rounds.map((r) => r[key]));
   const ratio = m("kraftlabColdUp") / m("scriptUp");
   const rows: [string, string, string, boolean][] = [
-    ["cold up to ready: kraftlab / bare script", `${m("kraftlabColdUp").toFixed(1)} s / ${m("scriptUp").toFixed(1)} s = ${ratio.toFixed(2)}x`, `<= ${TARGETS.coldUpRatio}x`, ratio <= TARGETS.coldUpRatio],
-    ["no-op up", `${m("noopUp").toFixed(1)} s, ${Math.max(...rounds.map((r) => r.noopRestarts))} restarts`, `<= ${TARGETS.noopUpSeconds} s, 0 restarts`, m("noopUp") <= TARGETS.noopUpSeconds && rounds.every((r) => r.noopRestarts === 0)],
-    ["destroy (kraftlab) / down (script)", `${m("destroy").toFixed(1)} s / ${m("scriptDown").toFixed(1)} s`, `<= ${TARGETS.destroySeconds} s`, m("destroy") <= TARGETS.destroySeconds],
+    [
+      "cold up to ready: kraftlab / bare script",
+      `${m("kraftlabColdUp").toFixed(1)} s / ${m("scriptUp").toFixed(1)} s = ${ratio.toFixed(2)}x`,
+      `<= ${TARGETS.coldUpRatio}x`,
+      ratio <= TARGETS.coldUpRatio,
+    ],
+    [
+      "no-op up",
+      `${m("noopUp").toFixed(1)} s, ${Math.max(...rounds.map((r) => r.noopRestarts))} restarts`,
+      `<= ${TARGETS.noopUpSeconds} s, 0 restarts`,
+      m("noopUp") <= TARGETS.noopUpSeconds && rounds.every((r) => r.noopRestarts === 0),
+    ],
+    [
+      "destroy (kraftlab) / down (script)",
+      `${m("destroy").toFixed(1)} s / ${m("scriptDown").toFixed(1)} s`,
+      `<= ${TARGETS.destroySeconds} s`,
+      m("destroy") <= TARGETS.destroySeconds,
+    ],
     ["RSS of the 3 nodes (heap 512m)", `${m("rssGiB").toFixed(2)} GiB`, `<= ${TARGETS.rssGiB} GiB`, m("rssGiB") <= TARGETS.rssGiB],
   ];
   const day2Rows = [

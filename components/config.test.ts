@@ -42,9 +42,7 @@ describe("parseLabConfig", () => {
   };
 
   it("names an unknown top-level key and the fix", () => {
-    expect(problems({ nodes, heapSize: "1g" })).toEqual([
-      'kraftlab:heapSize: unknown key; remove it (known keys are listed in README.md, "Configuration")',
-    ]);
+    expect(problems({ nodes, heapSize: "1g" })).toEqual(['kraftlab:heapSize: unknown key; remove it (known keys are listed in README.md, "Configuration")']);
   });
 
   it("names an unknown key inside a node", () => {
@@ -81,7 +79,9 @@ describe("parseLabConfig", () => {
 
   it("says a node id must be a whole number from 0 up", () => {
     expect(problems({ nodes: [{ id: 1.5, roles: ["broker"] }] })).toEqual(["kraftlab:nodes[0].id: 1.5 is a number, but it must be a whole number; e.g. 1"]);
-    expect(problems({ nodes: [{ id: -1, roles: ["broker"] }] })).toEqual(["kraftlab:nodes[0].id: -1 is too small; node ids are whole numbers from 0 up, e.g. 1"]);
+    expect(problems({ nodes: [{ id: -1, roles: ["broker"] }] })).toEqual([
+      "kraftlab:nodes[0].id: -1 is too small; node ids are whole numbers from 0 up, e.g. 1",
+    ]);
     expect(problems({ nodes, drainBrokers: [-2] })).toEqual(["kraftlab:drainBrokers[0]: -2 is too small; node ids are whole numbers from 0 up, e.g. 4"]);
   });
 

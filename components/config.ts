@@ -55,7 +55,9 @@ const securitySchema = z.strictObject({
   /** SASL mechanism of the EXTERNAL listener (nodes use PLAIN among themselves). */
   mechanism: z.enum(MECHANISMS).default("PLAIN"),
   /** Client users; a user without a password gets a generated one, kept as a Pulumi secret. */
-  users: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only"), z.strictObject({ password: z.string().min(8).optional() })).default({}),
+  users: z
+    .record(z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only"), z.strictObject({ password: z.string().min(8).optional() }))
+    .default({}),
   /** Users with every right (`super.users`), besides the nodes' own principal. */
   superUsers: z.array(z.string()).default(["admin"]),
   /** Users the program connects as to manage ACLs and quotas; must be a super user. */
@@ -123,7 +125,11 @@ export const labConfigSchema = z.strictObject({
   /** Spread the topics' partitions over all brokers whenever the set of brokers changes. */
   rebalance: z.boolean().default(false),
   /** Replication throttle (bytes/s per broker) while partitions move. */
-  reassignmentThrottle: z.number().int().min(1024).default(10 * 1024 * 1024),
+  reassignmentThrottle: z
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   /** Topics as code: created, and altered in place (configs, more partitions). */
   topics: topicsSchema,
   /** Whether a topic that leaves `topics` is deleted from the cluster (it is kept otherwise). */

@@ -84,7 +84,7 @@ export function shown(value: unknown): string {
 
 function example(key: string, expected?: string): string {
   const bare = key.replace(/^kraftlab:/, "");
-  return EXAMPLES.find(([pattern]) => pattern.test(bare))?.[1] ?? BY_TYPE[expected ?? ""] ?? "see README.md, \"Configuration\"";
+  return EXAMPLES.find(([pattern]) => pattern.test(bare))?.[1] ?? BY_TYPE[expected ?? ""] ?? 'see README.md, "Configuration"';
 }
 
 /** What the one zod issue means for the user, as one line (or one line per unknown key). */
@@ -95,7 +95,9 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
   const setIt = `\`npm run pulumi -- config set --path '${key}' <value>\``;
   switch (issue.code) {
     case "unrecognized_keys":
-      return issue.keys.map((k) => `${configKey([...issue.path, k])}: unknown key; remove it (known keys are listed in README.md, "Configuration")`).join("\n  - ");
+      return issue.keys
+        .map((k) => `${configKey([...issue.path, k])}: unknown key; remove it (known keys are listed in README.md, "Configuration")`)
+        .join("\n  - ");
     case "invalid_type":
       if (input === undefined) return `${key}: required; set it with ${setIt}, e.g. ${example(key, issue.expected)}`;
       return `${key}: ${shown(input)} is ${kindOf(input)}, but it must be ${EXPECTED[issue.expected] ?? issue.expected}; e.g. ${example(key, issue.expected)}`;

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import pWaitFor from "p-wait-for";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KafkaCluster } from "./kafkaCluster";
 import { launchHash } from "./process/rollout";
@@ -50,7 +51,11 @@ describe("KafkaCluster", () => {
     ]);
     expect(await resolve(cluster.bootstrapServers)).toBe("127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292");
     expect(await resolve(cluster.clientProperties)).toBe("/labs/unit/client.properties");
-    expect(nodes.map((n) => [n.id, n.ports.external, n.pid])).toEqual([[1, 9092, 4241], [2, 9192, 4242], [3, 9292, 4243]]);
+    expect(nodes.map((n) => [n.id, n.ports.external, n.pid])).toEqual([
+      [1, 9092, 4241],
+      [2, 9192, 4242],
+      [3, 9292, 4243],
+    ]);
   });
 
   it("gives each node the shared cluster id and its rendered config; the processes the lab's heap and each config's hash", async () => {
@@ -76,18 +81,21 @@ describe("KafkaCluster", () => {
 
   it("refuses an invalid config before creating any child", () => {
     created.length = 0;
-    expect(() => new KafkaCluster("bad", { config: labConfig({ 1: "broker" }), labDir: "/l", kafkaHome: "/k" })).toThrow(
-      /no node has the controller role/,
-    );
+    expect(() => new KafkaCluster("bad", { config: labConfig({ 1: "broker" }), labDir: "/l", kafkaHome: "/k" })).toThrow(/no node has the controller role/);
     expect(created.filter((r) => r.name !== "bad")).toEqual([]);
   });
   it("with monitoring, loads the exporter on every node and runs Prometheus on a scrape config of them; Grafana only as files without a binary", async () => {
     created.length = 0;
     const tools = { exporterJar: "/c/agent.jar", prometheus: "/c/prometheus" };
-    const cluster = new KafkaCluster("kafka", { config: labConfig(COMBINED_3, { monitoring: {} }), labDir: "/labs/unit", kafkaHome: "/opt/kafka", monitoringTools: tools });
+    const cluster = new KafkaCluster("kafka", {
+      config: labConfig(COMBINED_3, { monitoring: {} }),
+      labDir: "/labs/unit",
+      kafkaHome: "/opt/kafka",
+      monitoringTools: tools,
+    });
     expect(await resolve(cluster.prometheusUrl as pulumi.Output<string>)).toBe("http://127.0.0.1:9090");
     // Grafana registers once Prometheus has (dependsOn).
-    for (let i = 0; i < 50 && !created.some((r) => r.name === "kafka-monitoring-grafana"); i++) await new Promise((done) => setTimeout(done, 20));
+    await pWaitFor(() => created.some((r) => r.name === "kafka-monitoring-grafana"), { interval: 20, timeout: 1_000 });
     const byName = (name: string) => created.find((r) => r.name === name)?.inputs as Record<string, unknown>;
     expect(byName("kafka-exporter-rules")).toMatchObject({ path: "/labs/unit/monitoring/jmx-exporter.yml", mode: 0o644 });
     const nodes = byName("kafka-nodes").nodes as { id: number; jvmOptions: string }[];

@@ -1,20 +1,20 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabConfig } from "./config";
-import { Rebalance } from "./ops/resources";
-import { Topic } from "./topics/resource";
-import type { Move } from "./ops/reassign";
-import { ClusterId, LabDirectory, LabFile, NodeFiles, NodeProcesses } from "./process/resources";
-import { launchHash } from "./process/rollout";
 import { exporterAgentOption, exporterRules } from "./monitoring/exporter";
 import { Monitoring, type MonitoringTools } from "./monitoring/monitoring";
 import { planMonitoring } from "./monitoring/plan";
+import type { Move } from "./ops/reassign";
+import { Rebalance } from "./ops/resources";
+import { ClusterId, LabDirectory, LabFile, NodeFiles, NodeProcesses } from "./process/resources";
+import { launchHash } from "./process/rollout";
+import { renderClientProperties, renderServerProperties } from "./render";
 import { effectiveAcls } from "./security/access";
 import { createLabSecurity } from "./security/labSecurity";
 import { isSasl, PLAINTEXT_LISTENERS } from "./security/listeners";
 import { ClusterAccess } from "./security/resources";
-import { renderClientProperties, renderServerProperties } from "./render";
-import { planCluster, type NodePorts } from "./topology";
+import { Topic } from "./topics/resource";
+import { type NodePorts, planCluster } from "./topology";
 import { validateLab } from "./validate";
 
 export interface KafkaClusterArgs {

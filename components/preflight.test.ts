@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import * as net from "node:net";
 import { portHolder } from "./portHolder";
 import { directoryProblems, hostProblems } from "./preflight";
 
@@ -23,9 +23,15 @@ describe("directoryProblems", () => {
 
   it("refuses one directory for both labDir and certsDir", () => {
     const dir = path.join(root, "both");
-    expect(directoryProblems([{ key: "kraftlab:labDir", dir }, { key: "kraftlab:certsDir", dir }], "kraftlab/dev")).toEqual([
-      `kraftlab:certsDir: ${dir} is also kraftlab:labDir; give each its own directory`,
-    ]);
+    expect(
+      directoryProblems(
+        [
+          { key: "kraftlab:labDir", dir },
+          { key: "kraftlab:certsDir", dir },
+        ],
+        "kraftlab/dev",
+      ),
+    ).toEqual([`kraftlab:certsDir: ${dir} is also kraftlab:labDir; give each its own directory`]);
   });
 
   it("refuses a directory with files kraftlab did not create", () => {

@@ -5,19 +5,19 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { getProperties } from "properties-file";
-import { partitions } from "./ops/admin";
-import { quorumChangeRefusals, removalRefusals, unknownDrains, type LeavingNode } from "./ops/removal";
-import { readDrained } from "./process/drained";
-import { claimProblem, inspectDirectory } from "./process/ownership";
-import { runsWith, recordedPid } from "./process/daemon";
+import { grafanaConfigFile } from "./monitoring/grafana";
 import type { MonitoringTools } from "./monitoring/monitoring";
 import type { MonitoringPlan } from "./monitoring/plan";
-import { grafanaConfigFile } from "./monitoring/grafana";
 import { prometheusArgs } from "./monitoring/prometheus";
 import { serverPidFile } from "./monitoring/server";
-import type { ClusterPlan, PortKind } from "./topology";
+import { partitions } from "./ops/admin";
+import { type LeavingNode, quorumChangeRefusals, removalRefusals, unknownDrains } from "./ops/removal";
 import { portHolder } from "./portHolder";
-import { busyPortProblems, type BusyPort } from "./validate";
+import { recordedPid, runsWith } from "./process/daemon";
+import { readDrained } from "./process/drained";
+import { claimProblem, inspectDirectory } from "./process/ownership";
+import type { ClusterPlan, PortKind } from "./topology";
+import { type BusyPort, busyPortProblems } from "./validate";
 
 export function kafkaHomeProblems(kafkaHome: string): string[] {
   const missing = ["bin/kafka-server-start.sh", "bin/kafka-storage.sh"].filter((f) => !fs.existsSync(path.join(kafkaHome, f)));
@@ -25,7 +25,9 @@ export function kafkaHomeProblems(kafkaHome: string): string[] {
   const hasJars = fs.existsSync(libs) && fs.readdirSync(libs).some((f) => /^kafka_2\.1\d-.*\.jar$/.test(f));
   if (!hasJars) missing.push("libs/kafka_2.13-*.jar");
   if (missing.length === 0) return [];
-  return [`kraftlab:kafkaHome: ${kafkaHome} is not a Kafka distribution (missing ${missing.join(", ")}); run \`npm run setup\`, or set kraftlab:kafkaHome to an unpacked Kafka 4.x tarball`];
+  return [
+    `kraftlab:kafkaHome: ${kafkaHome} is not a Kafka distribution (missing ${missing.join(", ")}); run \`npm run setup\`, or set kraftlab:kafkaHome to an unpacked Kafka 4.x tarball`,
+  ];
 }
 
 export function javaProblems(): string[] {
@@ -111,7 +113,14 @@ export const leavingNodes = (plan: ClusterPlan): LeavingNode[] => nodesOnDisk(pl
 export async function removalProblems(plan: ClusterPlan, kafkaHome: string, drain: number[], commandConfig?: string): Promise<string[]> {
   const onDisk = nodesOnDisk(plan.labDir);
   const leaving = onDisk.filter(({ id }) => !plan.nodes.some((n) => n.id === id));
-  const refused = [...quorumChangeRefusals(onDisk, plan.nodes), ...unknownDrains(drain, leaving.map((n) => n.id), readDrained(plan.labDir))];
+  const refused = [
+    ...quorumChangeRefusals(onDisk, plan.nodes),
+    ...unknownDrains(
+      drain,
+      leaving.map((n) => n.id),
+      readDrained(plan.labDir),
+    ),
+  ];
   if (refused.length > 0 || leaving.length === 0) return refused;
   const config = commandConfig && fs.existsSync(commandConfig) ? commandConfig : undefined;
   const all = await partitions({ kafkaHome, bootstrapServers: plan.internalBootstrapServers, commandConfig: config }).catch(() => []);
@@ -149,10 +158,14 @@ const runs = (binary: string) => {
 export async function monitoringProblems(plan: MonitoringPlan, tools: MonitoringTools): Promise<string[]> {
   const problems: string[] = [];
   if (!fs.existsSync(tools.exporterJar)) {
-    problems.push(`kraftlab:monitoring: the JMX exporter agent ${tools.exporterJar} is missing; run \`npm run setup\`, or set kraftlab:monitoring.exporterJar to a jmx_prometheus_javaagent jar`);
+    problems.push(
+      `kraftlab:monitoring: the JMX exporter agent ${tools.exporterJar} is missing; run \`npm run setup\`, or set kraftlab:monitoring.exporterJar to a jmx_prometheus_javaagent jar`,
+    );
   }
   if (!runs(tools.prometheus)) {
-    problems.push(`kraftlab:monitoring: Prometheus ${tools.prometheus} does not run; run \`npm run setup\` (it unpacks Debian's prometheus package), put prometheus on PATH, or set kraftlab:monitoring.prometheus`);
+    problems.push(
+      `kraftlab:monitoring: Prometheus ${tools.prometheus} does not run; run \`npm run setup\` (it unpacks Debian's prometheus package), put prometheus on PATH, or set kraftlab:monitoring.prometheus`,
+    );
   }
   if (tools.grafana && !runs(tools.grafana)) {
     problems.push(`kraftlab:monitoring.grafana: ${tools.grafana} does not run; set it to a Grafana server binary, or remove it to only write the provisioning`);
@@ -164,7 +177,9 @@ export async function monitoringProblems(plan: MonitoringPlan, tools: Monitoring
   for (const { key, port, configFile } of servers) {
     if (runsWith(recordedPid(serverPidFile(path.dirname(configFile))), configFile)) continue; // this lab's own server
     if (!(await portIsFree(plan.host, port))) {
-      problems.push(`kraftlab:monitoring.${key}: ${port} is already in use by another process; stop that process, or set kraftlab:monitoring.${key} to a free port`);
+      problems.push(
+        `kraftlab:monitoring.${key}: ${port} is already in use by another process; stop that process, or set kraftlab:monitoring.${key} to a free port`,
+      );
     }
   }
   return problems;

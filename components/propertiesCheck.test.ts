@@ -12,12 +12,14 @@ describe("propertyProblem", () => {
     expect(propertyProblem(cfg, 0, kafka("log.retention.hours", "abc"))).toBe(
       "kraftlab:properties.log.retention.hours: Kafka refuses abc: Not a number of type INT; fix the value",
     );
-    expect(propertyProblem(cfg, 1, kafka("num.io.threads", "many"))).toBe("kraftlab:nodes[1].properties.num.io.threads: Kafka refuses many: Not a number of type INT; fix the value");
+    expect(propertyProblem(cfg, 1, kafka("num.io.threads", "many"))).toBe(
+      "kraftlab:nodes[1].properties.num.io.threads: Kafka refuses many: Not a number of type INT; fix the value",
+    );
   });
 
   it("passes on another complaint with the node it is about", () => {
-    expect(propertyProblem(cfg, 1, "kafka-storage format failed: Exception in thread \"main\" java.lang.IllegalArgumentException: bad\n\tat x")).toBe(
-      "kraftlab:properties: Kafka refuses node 2's extra properties: kafka-storage format failed: Exception in thread \"main\" java.lang.IllegalArgumentException: bad; fix them",
+    expect(propertyProblem(cfg, 1, 'kafka-storage format failed: Exception in thread "main" java.lang.IllegalArgumentException: bad\n\tat x')).toBe(
+      'kraftlab:properties: Kafka refuses node 2\'s extra properties: kafka-storage format failed: Exception in thread "main" java.lang.IllegalArgumentException: bad; fix them',
     );
   });
 });

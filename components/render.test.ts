@@ -77,7 +77,14 @@ describe("renderClientProperties", () => {
 describe("propertyValue", () => {
   it("escapes only what Java's Properties.load needs, and reads back as written", () => {
     const values = ["a=b:c #d !e", "C:\\dir\\x", " leading", "two\nlines\ttab", "Grüße 😀", 'username="alice" password="p";'];
-    expect(values.map(propertyValue)).toEqual(["a=b:c #d !e", "C:\\\\dir\\\\x", "\\ leading", "two\\nlines\\ttab", "Grüße \\ud83d\\ude00", 'username="alice" password="p";']);
+    expect(values.map(propertyValue)).toEqual([
+      "a=b:c #d !e",
+      "C:\\\\dir\\\\x",
+      "\\ leading",
+      "two\\nlines\\ttab",
+      "Grüße \\ud83d\\ude00",
+      'username="alice" password="p";',
+    ]);
     const text = values.map((v, i) => `k${i}=${propertyValue(v)}`).join("\n");
     expect(Object.values(getProperties(text))).toEqual(values);
   });

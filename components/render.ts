@@ -4,13 +4,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Handlebars from "handlebars";
 import { escapeKey } from "properties-file/escape";
-import { clientSecurityProperties, operatorProperties, serverSecurityProperties, type SecuritySecrets } from "./security/listeners";
-import { LISTENER, type ClusterPlan, type ListenerKind, type NodePlan } from "./topology";
+import { clientSecurityProperties, operatorProperties, type SecuritySecrets, serverSecurityProperties } from "./security/listeners";
+import { type ClusterPlan, LISTENER, type ListenerKind, type NodePlan } from "./topology";
 
 const TEMPLATES = path.join(__dirname, "..", "templates");
 // noEscape: the output is a .properties file, not HTML; values are escaped for .properties below (propertyValue).
-const compile = (name: string) =>
-  Handlebars.compile(fs.readFileSync(path.join(TEMPLATES, name), "utf8"), { noEscape: true, strict: true });
+const compile = (name: string) => Handlebars.compile(fs.readFileSync(path.join(TEMPLATES, name), "utf8"), { noEscape: true, strict: true });
 const serverTemplate = compile("server.properties.hbs");
 const clientTemplate = compile("client.properties.hbs");
 
@@ -78,9 +77,8 @@ export function nodeListeners(plan: ClusterPlan, node: NodePlan): string {
  */
 export function propertyValue(value: string): string {
   const named: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\f": "\\f" };
-  return value
-    .replace(/[\\\n\r\t\f]|[^\u0000-\u00ff]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-    .replace(/^ /, "\\ ");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: \u0000-\u00ff is the Latin-1 range, all of it on purpose
+  return value.replace(/[\\\n\r\t\f]|[^\u0000-\u00ff]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).replace(/^ /, "\\ ");
 }
 
 const escaped = (props: [string, string][]) => props.map(([key, value]) => ({ key: escapeKey(key), value: propertyValue(value) }));
@@ -106,11 +104,7 @@ export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: s
 }
 
 /** Client settings for EXTERNAL; with security, those of `client` (a user and its password). */
-export function renderClientProperties(
-  plan: ClusterPlan,
-  lab: string,
-  client?: { user: string; password: string; truststoreFile: string },
-): string {
+export function renderClientProperties(plan: ClusterPlan, lab: string, client?: { user: string; password: string; truststoreFile: string }): string {
   const security: [string, string][] =
     plan.security && client
       ? clientSecurityProperties(plan.security, client.user, client.password, client.truststoreFile)

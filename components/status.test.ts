@@ -3,17 +3,41 @@ import { labStatus, renderStatus } from "./status";
 
 const p = (partition: number, leader: number, replicas: number[], isr: number[]) => ({ topic: "orders", partition, leader, replicas, isr });
 const node = (id: number, alive = true, extra = {}) => ({ id, roles: ["broker", "controller"], where: `pid ${100 + id}`, alive, version: "4.3.1", ...extra });
-const quorum = { leaderId: 1, voters: [{ id: 1, lag: 0 }, { id: 2, lag: 0 }, { id: 3, lag: 0 }], observers: [{ id: 4, lag: 2 }] };
+const quorum = {
+  leaderId: 1,
+  voters: [
+    { id: 1, lag: 0 },
+    { id: 2, lag: 0 },
+    { id: 3, lag: 0 },
+  ],
+  observers: [{ id: 4, lag: 2 }],
+};
 
 describe("labStatus", () => {
   it("is healthy when every node runs, the quorum has a leader and every partition is led and in sync", () => {
-    const status = labStatus({ nodes: [node(1), node(2), node(3)], partitions: [p(0, 1, [1, 2, 3], [1, 2, 3]), p(1, 2, [2, 3, 1], [2, 3, 1])], quorum, renewBeforeDays: 30 });
+    const status = labStatus({
+      nodes: [node(1), node(2), node(3)],
+      partitions: [p(0, 1, [1, 2, 3], [1, 2, 3]), p(1, 2, [2, 3, 1], [2, 3, 1])],
+      quorum,
+      renewBeforeDays: 30,
+    });
     expect(status.problems).toEqual([]);
-    expect(status.nodes.map((n) => [n.id, n.quorumRole, n.led])).toEqual([[1, "leader", 1], [2, "follower", 1], [3, "follower", 0]]);
+    expect(status.nodes.map((n) => [n.id, n.quorumRole, n.led])).toEqual([
+      [1, "leader", 1],
+      [2, "follower", 1],
+      [3, "follower", 0],
+    ]);
   });
 
   it("says what is wrong: a node down, a lagging controller, offline and under-replicated partitions, a certificate near expiry", () => {
-    const lagging = { ...quorum, voters: [{ id: 1, lag: 0 }, { id: 2, lag: 0 }, { id: 3, lag: 40 }] };
+    const lagging = {
+      ...quorum,
+      voters: [
+        { id: 1, lag: 0 },
+        { id: 2, lag: 0 },
+        { id: 3, lag: 40 },
+      ],
+    };
     const status = labStatus({
       nodes: [node(1, true, { certificateDays: 364 }), node(2, true, { certificateDays: 12 }), node(3, false), node(4)],
       partitions: [p(0, 1, [1, 2, 3], [1, 2]), p(1, -1, [3], []), p(2, 4, [4, 1], [4, 1])],
@@ -42,7 +66,12 @@ describe("labStatus", () => {
 
 describe("renderStatus", () => {
   it("prints a verdict, one aligned row per node and the lab's addresses", () => {
-    const status = labStatus({ nodes: [node(1, true, { certificateDays: 364 }), node(2, false)], partitions: [p(0, 1, [1], [1])], quorum, renewBeforeDays: 30 });
+    const status = labStatus({
+      nodes: [node(1, true, { certificateDays: 364 }), node(2, false)],
+      partitions: [p(0, 1, [1], [1])],
+      quorum,
+      renewBeforeDays: 30,
+    });
     expect(renderStatus("dev", status, [["bootstrap", "127.0.0.1:9092"]])).toBe(
       [
         "lab dev: NOT healthy: node 2 is down",

@@ -1,7 +1,8 @@
 // `npm run status`: the lab at a glance. Pure: lab/status.ts gathers the facts (stack outputs, the
 // cluster's partitions and quorum, served certificates, node logs) and this decides what they mean.
-import type { PartitionState, QuorumState } from "./ops/clusterState";
+
 import { CAUGHT_UP_LAG } from "./ops/admin";
+import type { PartitionState, QuorumState } from "./ops/clusterState";
 
 export interface NodeFacts {
   id: number;
@@ -59,7 +60,9 @@ export function labStatus(facts: LabFacts): LabStatus {
     ...nodes.filter((n) => !n.alive).map((n) => `node ${n.id} is down`),
     ...(facts.partitions === undefined || q === undefined ? ["the cluster did not answer"] : []),
     ...(q && q.leaderId < 0 ? ["the quorum has no leader"] : []),
-    ...nodes.filter((n) => n.quorumRole === "follower" && (n.lag ?? 0) > CAUGHT_UP_LAG).map((n) => `controller ${n.id} lags ${n.lag} records behind the leader`),
+    ...nodes
+      .filter((n) => n.quorumRole === "follower" && (n.lag ?? 0) > CAUGHT_UP_LAG)
+      .map((n) => `controller ${n.id} lags ${n.lag} records behind the leader`),
   ];
   const offline = all.filter((p) => p.leader < 0).length;
   const under = all.filter((p) => p.leader >= 0 && p.isr.length < p.replicas.length).length;
@@ -91,7 +94,11 @@ export function renderStatus(lab: string, status: LabStatus, urls: [string, stri
     n.version ?? "-",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   const verdict = status.problems.length === 0 ? "healthy" : `NOT healthy: ${status.problems.join("; ")}`;
-  return [`lab ${lab}: ${verdict}`, line(header), ...rows.map(line), "", ...urls.map(([name, url]) => `${name}: ${url}`)].join("\n") + "\n";
+  return `${[`lab ${lab}: ${verdict}`, line(header), ...rows.map(line), "", ...urls.map(([name, url]) => `${name}: ${url}`)].join("\n")}\n`;
 }

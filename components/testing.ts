@@ -1,5 +1,5 @@
 // Builders shared by the unit tests.
-import { parseLabConfig, type LabConfig } from "./config";
+import { type LabConfig, parseLabConfig } from "./config";
 
 /** A parsed config: `nodes` as "roles" strings by id, e.g. { 1: "broker,controller" }. */
 export function labConfig(nodes: Record<number, string>, rest: Record<string, unknown> = {}): LabConfig {

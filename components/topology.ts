@@ -85,8 +85,7 @@ export function replicationPlan(cfg: Pick<LabConfig, "replication">, brokerCount
   };
 }
 
-const stringify = (props: Record<string, string | number | boolean> = {}) =>
-  Object.fromEntries(Object.entries(props).map(([k, v]) => [k, String(v)]));
+const stringify = (props: Record<string, string | number | boolean> = {}) => Object.fromEntries(Object.entries(props).map(([k, v]) => [k, String(v)]));
 
 /** The whole cluster, nodes in config order. `labDir` must be absolute. */
 export function planCluster(cfg: LabConfig, labDir: string): ClusterPlan {

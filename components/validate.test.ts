@@ -19,26 +19,20 @@ describe("validateLab", () => {
   });
 
   it("refuses an empty cluster with an example", () => {
-    expect(validateLab(labConfig({})).errors).toEqual([
-      "kraftlab:nodes: no node declared; declare at least one, e.g. { id: 1, roles: [broker, controller] }",
-    ]);
+    expect(validateLab(labConfig({})).errors).toEqual(["kraftlab:nodes: no node declared; declare at least one, e.g. { id: 1, roles: [broker, controller] }"]);
   });
 
   it("refuses duplicate ids, naming both entries", () => {
     const cfg = labConfig(COMBINED_3);
     cfg.nodes[2].id = 1;
-    expect(validateLab(cfg).errors).toContain(
-      "kraftlab:nodes[2].id: node id 1 is already used by kraftlab:nodes[0]; give every node its own id",
-    );
+    expect(validateLab(cfg).errors).toContain("kraftlab:nodes[2].id: node id 1 is already used by kraftlab:nodes[0]; give every node its own id");
   });
 
   it("refuses a cluster without a controller, and one without a broker", () => {
     expect(validateLab(labConfig({ 1: "broker", 2: "broker" })).errors).toEqual([
       expect.stringMatching(/^kraftlab:nodes: no node has the controller role; .*roles \[broker, controller\]/),
     ]);
-    expect(validateLab(labConfig({ 1: "controller" })).errors).toEqual([
-      expect.stringMatching(/^kraftlab:nodes: no node has the broker role; .*add "broker"/),
-    ]);
+    expect(validateLab(labConfig({ 1: "controller" })).errors).toEqual([expect.stringMatching(/^kraftlab:nodes: no node has the broker role; .*add "broker"/)]);
   });
 
   it("warns about an even number of controllers", () => {
@@ -63,13 +57,18 @@ describe("validateLab", () => {
 
   it("finds ports pushed past 65535 by the step", () => {
     const cfg = labConfig({ 1: "broker,controller", 700: "broker" });
-    expect(validateLab(cfg).errors[0]).toMatch(/^kraftlab:nodes\[1\] \(node 700\) external port: 78992 is not a valid port \(1-65535\): node 700 listens on kraftlab:ports.external \+ \(700 - 1\) × kraftlab:ports.step; change those, or set kraftlab:nodes\[1\].ports.external$/);
+    expect(validateLab(cfg).errors[0]).toMatch(
+      /^kraftlab:nodes\[1\] \(node 700\) external port: 78992 is not a valid port \(1-65535\): node 700 listens on kraftlab:ports.external \+ \(700 - 1\) × kraftlab:ports.step; change those, or set kraftlab:nodes\[1\].ports.external$/,
+    );
   });
 
   it("gives node 0 the ports before node 1's, and refuses a derived port below 1", () => {
     const cfg = labConfig({ 0: "broker,controller", 1: "broker,controller", 2: "broker,controller" });
     expect(validateLab(cfg).errors).toEqual([]);
-    const low = labConfig({ 0: "broker,controller", 1: "broker,controller", 2: "broker,controller" }, { ports: { external: 50, internal: 51, controller: 52 } });
+    const low = labConfig(
+      { 0: "broker,controller", 1: "broker,controller", 2: "broker,controller" },
+      { ports: { external: 50, internal: 51, controller: 52 } },
+    );
     expect(validateLab(low).errors[0]).toBe(
       "kraftlab:nodes[0] (node 0) external port: -50 is not a valid port (1-65535): node 0 listens on kraftlab:ports.external + (0 - 1) × kraftlab:ports.step; change those, or set kraftlab:nodes[0].ports.external",
     );
@@ -136,7 +135,12 @@ describe("busyPortProblems", () => {
         [
           { nodeId: 2, kind: "external", port: 9192 },
           { nodeId: 2, kind: "internal", port: 9193, holder: { pid: 812, command: "nginx -g daemon off;" } },
-          { nodeId: 3, kind: "external", port: 9292, holder: { pid: 90, command: "kafka.Kafka …", node: { labDir: "/labs/prod", id: 1, stack: "kraftlab/prod" } } },
+          {
+            nodeId: 3,
+            kind: "external",
+            port: 9292,
+            holder: { pid: 90, command: "kafka.Kafka …", node: { labDir: "/labs/prod", id: 1, stack: "kraftlab/prod" } },
+          },
         ],
         lab,
       ),
@@ -149,15 +153,22 @@ describe("busyPortProblems", () => {
 
   it("says a running lab of this stack cannot move, instead of naming its own ports", () => {
     const holder = { pid: 90, command: "kafka.Kafka …", node: { labDir: "/labs/old", id: 1, stack: "kraftlab/dev" } };
-    expect(busyPortProblems([{ nodeId: 1, kind: "external", port: 9092, holder }, { nodeId: 1, kind: "internal", port: 9093, holder }], lab)).toEqual([
+    expect(
+      busyPortProblems(
+        [
+          { nodeId: 1, kind: "external", port: 9092, holder },
+          { nodeId: 1, kind: "internal", port: 9093, holder },
+        ],
+        lab,
+      ),
+    ).toEqual([
       "kraftlab:labDir: this lab lives in /labs/old; moving it to /labs/dev would leave its nodes' data (or certificates) behind: set kraftlab:labDir back to /labs/old, or run `pulumi destroy` first and then `pulumi up` with the new directory",
     ]);
   });
 });
 
 describe("securityFindings", () => {
-  const security = (extra: Record<string, unknown> = {}) =>
-    labConfig(COMBINED_3, { security: { users: { admin: {}, alice: {} }, ...extra } }).security!;
+  const security = (extra: Record<string, unknown> = {}) => labConfig(COMBINED_3, { security: { users: { admin: {}, alice: {} }, ...extra } }).security!;
 
   it("accepts the lab's secure setup", () => {
     expect(securityFindings(security({ acls: [{ principal: "User:alice", operation: "Read" }], quotas: { alice: { producerByteRate: 1024 } } }))).toEqual({
@@ -215,7 +226,9 @@ describe("securityFindings", () => {
 describe("ephemeralPortWarnings", () => {
   it("warns about listener ports that outgoing connections may take", () => {
     expect(ephemeralPortWarnings(labConfig(COMBINED_3), [32768, 60999])).toEqual([]);
-    expect(ephemeralPortWarnings(labConfig({ 1: "broker,controller" }, { ports: { external: 47092, internal: 47093, controller: 9094 } }), [32768, 60999])).toEqual([
+    expect(
+      ephemeralPortWarnings(labConfig({ 1: "broker,controller" }, { ports: { external: 47092, internal: 47093, controller: 9094 } }), [32768, 60999]),
+    ).toEqual([
       "kraftlab:ports: node 1 external 47092, node 1 internal 47093 lie in this machine's ephemeral port range 32768-60999, where outgoing connections may take them at any time; use ports below 32768",
     ]);
   });

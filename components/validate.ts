@@ -2,13 +2,13 @@
 // touched. Each message starts with the offending key and ends with the fix.
 import * as net from "node:net";
 import type { LabConfig, SecurityConfig } from "./config";
-import { effectiveAcls } from "./security/access";
-import { isSasl } from "./security/listeners";
-import { MANAGED_PREFIX, MANAGED_PROPERTIES } from "./render";
-import { validateTopics } from "./topics/plan";
 import type { PortHolder } from "./portHolder";
 import { labMoveProblem } from "./process/ownership";
-import { nodePorts, replicationPlan, type PortKind } from "./topology";
+import { MANAGED_PREFIX, MANAGED_PROPERTIES } from "./render";
+import { effectiveAcls } from "./security/access";
+import { isSasl } from "./security/listeners";
+import { validateTopics } from "./topics/plan";
+import { nodePorts, type PortKind, replicationPlan } from "./topology";
 
 export interface Findings {
   errors: string[];
@@ -41,7 +41,9 @@ export function validateLab(cfg: LabConfig): Findings {
   const controllers = nodes.filter((n) => n.roles.includes("controller")).length;
   const brokers = nodes.filter((n) => n.roles.includes("broker")).length;
   if (controllers === 0) {
-    errors.push(`kraftlab:nodes: no node has the controller role; a KRaft cluster needs a quorum, so give one or three nodes roles [broker, controller] or [controller]`);
+    errors.push(
+      `kraftlab:nodes: no node has the controller role; a KRaft cluster needs a quorum, so give one or three nodes roles [broker, controller] or [controller]`,
+    );
   } else if (controllers % 2 === 0) {
     warnings.push(`kraftlab:nodes: ${controllers} controllers tolerate no more failures than ${controllers - 1}; use an odd number of controllers`);
   }
@@ -52,7 +54,9 @@ export function validateLab(cfg: LabConfig): Findings {
   errors.push(...portProblems(cfg));
   cfg.drainBrokers.forEach((id, i) => {
     if (seen.has(id)) {
-      errors.push(`kraftlab:drainBrokers[${i}]: node ${id} is still in kraftlab:nodes; remove it from kraftlab:nodes to drain it and take it out of the cluster`);
+      errors.push(
+        `kraftlab:drainBrokers[${i}]: node ${id} is still in kraftlab:nodes; remove it from kraftlab:nodes to drain it and take it out of the cluster`,
+      );
     }
   });
 
@@ -61,7 +65,9 @@ export function validateLab(cfg: LabConfig): Findings {
     errors.push(`kraftlab:replication.factor: ${replication.factor} is more than the ${brokers} broker(s); lower it or add brokers`);
   }
   if (replication.minInsyncReplicas > replication.factor) {
-    errors.push(`kraftlab:replication.minInsyncReplicas: ${replication.minInsyncReplicas} is more than the replication factor ${replication.factor}, so no acks=all write could succeed; lower it`);
+    errors.push(
+      `kraftlab:replication.minInsyncReplicas: ${replication.minInsyncReplicas} is more than the replication factor ${replication.factor}, so no acks=all write could succeed; lower it`,
+    );
   }
 
   if (brokers > 0) errors.push(...validateTopics(cfg.topics, brokers, replication));
@@ -70,12 +76,16 @@ export function validateLab(cfg: LabConfig): Findings {
     const owner = MANAGED_PROPERTIES[key] ?? (MANAGED_PREFIX.test(key) ? "kraftlab:security" : undefined);
     if (owner) errors.push(`${where}: "${key}" is managed by kraftlab; set ${owner} instead`);
   };
-  Object.keys(cfg.properties).forEach((key) => managed(key, `kraftlab:properties.${key}`));
-  nodes.forEach((node, i) => Object.keys(node.properties ?? {}).forEach((key) => managed(key, `kraftlab:nodes[${i}].properties.${key}`)));
+  for (const key of Object.keys(cfg.properties)) managed(key, `kraftlab:properties.${key}`);
+  for (const [i, node] of nodes.entries()) {
+    for (const key of Object.keys(node.properties ?? {})) managed(key, `kraftlab:nodes[${i}].properties.${key}`);
+  }
 
   errors.push(...hostProblems(cfg.host), ...heapProblems(cfg));
   if (!cfg.security && !/^(127\.\d+\.\d+\.\d+|localhost)$/.test(cfg.host)) {
-    warnings.push(`kraftlab:host: ${cfg.host} is not a loopback address, so these plaintext listeners are reachable from the network; use 127.0.0.1 unless that is what you want`);
+    warnings.push(
+      `kraftlab:host: ${cfg.host} is not a loopback address, so these plaintext listeners are reachable from the network; use 127.0.0.1 unless that is what you want`,
+    );
   }
   if (cfg.security) {
     const security = securityFindings(cfg.security);
@@ -111,7 +121,9 @@ export function hostProblems(host: string): string[] {
   }
   if (/^[\d.]+$/.test(host) && net.isIP(host) === 0) return [`kraftlab:host: ${host} is not a valid IPv4 address; ${fix}`];
   if (net.isIP(host.replace(/^\[|\]$/g, "")) === 6) {
-    return [`kraftlab:host: ${host} is an IPv6 address, which kraftlab does not support yet (listeners, voters and bootstrap lists are written host:port); use an IPv4 address, e.g. 127.0.0.1`];
+    return [
+      `kraftlab:host: ${host} is an IPv6 address, which kraftlab does not support yet (listeners, voters and bootstrap lists are written host:port); use an IPv4 address, e.g. 127.0.0.1`,
+    ];
   }
   if (net.isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host)) {
     return [`kraftlab:host: "${host}" is neither an IP address nor a host name; ${fix}`];
@@ -163,7 +175,9 @@ export function securityFindings(security: SecurityConfig): Findings {
     }
   }
   if (security.listeners.external === "PLAINTEXT" || security.listeners.external === "SSL") {
-    warnings.push(`kraftlab:security.listeners.external: ${security.listeners.external} clients are not authenticated and act as User:ANONYMOUS; use SASL_SSL to have users`);
+    warnings.push(
+      `kraftlab:security.listeners.external: ${security.listeners.external} clients are not authenticated and act as User:ANONYMOUS; use SASL_SSL to have users`,
+    );
   }
   if (security.allowEveryoneIfNoAclFound && effectiveAcls(security).length > security.acls.length) {
     warnings.push(
@@ -188,7 +202,9 @@ function portProblems(cfg: LabConfig): string[] {
       }
       const other = owners.get(port);
       if (other) {
-        problems.push(`${label}: ${port} is also the ${other.replace(/^kraftlab:/, "")}; set kraftlab:nodes[${i}].ports.${kind} or change kraftlab:ports so that every listener has its own port`);
+        problems.push(
+          `${label}: ${port} is also the ${other.replace(/^kraftlab:/, "")}; set kraftlab:nodes[${i}].ports.${kind} or change kraftlab:ports so that every listener has its own port`,
+        );
       } else owners.set(port, label);
     }
   });
@@ -196,7 +212,8 @@ function portProblems(cfg: LabConfig): string[] {
     const port = cfg.monitoring?.[key];
     if (port === undefined) continue;
     const other = owners.get(port);
-    if (other) problems.push(`kraftlab:monitoring.${key}: ${port} is also the ${other.replace(/^kraftlab:/, "")}; set kraftlab:monitoring.${key} to a port of its own`);
+    if (other)
+      problems.push(`kraftlab:monitoring.${key}: ${port} is also the ${other.replace(/^kraftlab:/, "")}; set kraftlab:monitoring.${key} to a port of its own`);
     else owners.set(port, `kraftlab:monitoring.${key}`);
   }
   return problems;

@@ -16,7 +16,10 @@ const { grpcChannelOptions } = require("@pulumi/pulumi/runtime/settings") as { g
 
 // The CLI names its engine as the last argument; the SDK's server reads it from the run request's
 // arguments (as the Automation API sends them), and without it pulumi.log would go to stderr.
-const engineAddress = process.argv.slice(2).filter((arg) => !arg.startsWith("-")).at(-1);
+const engineAddress = process.argv
+  .slice(2)
+  .filter((arg) => !arg.startsWith("-"))
+  .at(-1);
 const languageServer = new LanguageServer(kraftlab);
 const run = languageServer.run.bind(languageServer);
 languageServer.run = (call: grpc.ServerUnaryCall<RunRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => {

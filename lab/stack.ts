@@ -33,10 +33,7 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
   if (opts.config) {
     await stack.setAllConfig(
       Object.fromEntries(
-        Object.entries(opts.config).map(([key, value]) => [
-          `kraftlab:${key}`,
-          { value: typeof value === "string" ? value : JSON.stringify(value) },
-        ]),
+        Object.entries(opts.config).map(([key, value]) => [`kraftlab:${key}`, { value: typeof value === "string" ? value : JSON.stringify(value) }]),
       ),
     );
   }

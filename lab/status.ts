@@ -4,8 +4,8 @@
 import * as fs from "node:fs";
 import * as tls from "node:tls";
 import type { NodeInfo } from "../components/kafkaCluster";
-import { partitions, quorum, type Admin } from "../components/ops/admin";
-import { labStatus, renderStatus, type LabStatus, type NodeFacts } from "../components/status";
+import { type Admin, partitions, quorum } from "../components/ops/admin";
+import { type LabStatus, labStatus, type NodeFacts, renderStatus } from "../components/status";
 
 /** The stack outputs status reads (see index.ts). */
 export interface StatusOutputs {

@@ -1,10 +1,10 @@
 // npm run up | down | status | pulumi -- <args>: the lab's commands, on the stack named by KRAFTLAB_STACK
 // (default dev), with the project's own Pulumi CLI in an offline-safe environment.
 import { spawnSync } from "node:child_process";
-import { CommandError, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
 import * as path from "node:path";
+import { CommandError, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
 import { keepingStackSettings, openStack } from "../lab/stack";
-import { gatherStatus, statusText, type StatusOutputs } from "../lab/status";
+import { gatherStatus, type StatusOutputs, statusText } from "../lab/status";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
 
 const stackName = process.env.KRAFTLAB_STACK ?? "dev";
@@ -29,7 +29,9 @@ async function main(command: string | undefined, args: string[]): Promise<number
       const result = await stack.up(streams);
       const outputs = valuesOf(result.outputs);
       print(`\n${await status(stack, outputs)}`);
-      print(`Try:\n  ${outputs.kafkaHome}/bin/kafka-topics.sh --bootstrap-server ${outputs.bootstrapServers} --command-config ${outputs.clientProperties} --list\n`);
+      print(
+        `Try:\n  ${outputs.kafkaHome}/bin/kafka-topics.sh --bootstrap-server ${outputs.bootstrapServers} --command-config ${outputs.clientProperties} --list\n`,
+      );
       return 0;
     }
     case "status": {

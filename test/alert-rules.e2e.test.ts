@@ -26,8 +26,12 @@ for (const [file, content] of Object.entries(files)) {
 }
 
 const node = (id: number) => ({ job: "kafka", node: String(id), roles: "broker,controller" });
-const series = (name: string, labels: Record<string, string>, values: string) =>
-  ({ series: `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`, values });
+const series = (name: string, labels: Record<string, string>, values: string) => ({
+  series: `${name}{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",")}}`,
+  values,
+});
 /** A healthy 3-node lab for 10 minutes, sampled every 5 s; `overrides` replace some of its series. */
 function lab(overrides: Record<string, string> = {}) {
   const healthy: Record<string, string> = {
@@ -46,7 +50,13 @@ function lab(overrides: Record<string, string> = {}) {
 }
 
 /** Runs promtool on one scenario: `fires` alerts at `at` (minutes), with these labels and summaries. */
-function promtool(scenario: string, input: ReturnType<typeof lab>, at: string, alertname: string, expected: { labels: Record<string, string>; summary: string }[]) {
+function promtool(
+  scenario: string,
+  input: ReturnType<typeof lab>,
+  at: string,
+  alertname: string,
+  expected: { labels: Record<string, string>; summary: string }[],
+) {
   const test = {
     rule_files: Object.keys(files),
     evaluation_interval: "5s",
@@ -85,15 +95,24 @@ describe("alert rules, in Prometheus' rule engine", () => {
     const summary = (n: number) => `${n} active controllers; a healthy KRaft quorum has exactly one`;
     const none = lab({ "kafka_controller_active_controller_count@1": "1x12 0x108" });
     const two = lab({ "kafka_controller_active_controller_count@2": "0x12 1x108" });
-    expect(promtool("no controller", none, "2m", "KafkaActiveControllersNotOne", [{ labels: { severity: "critical" }, summary: summary(0) }])).toMatch(/SUCCESS/);
-    expect(promtool("two controllers", two, "2m", "KafkaActiveControllersNotOne", [{ labels: { severity: "critical" }, summary: summary(2) }])).toMatch(/SUCCESS/);
+    expect(promtool("no controller", none, "2m", "KafkaActiveControllersNotOne", [{ labels: { severity: "critical" }, summary: summary(0) }])).toMatch(
+      /SUCCESS/,
+    );
+    expect(promtool("two controllers", two, "2m", "KafkaActiveControllersNotOne", [{ labels: { severity: "critical" }, summary: summary(2) }])).toMatch(
+      /SUCCESS/,
+    );
   });
 
   it("fire on under-replicated, offline and under-min-ISR partitions, summed over the brokers", () => {
     const cases = [
       ["KafkaUnderReplicatedPartitions", "kafka_server_replica_manager_under_replicated_partitions", "warning", "3 partitions have a replica out of the ISR"],
       ["KafkaOfflinePartitions", "kafka_controller_offline_partitions_count", "critical", "3 partitions have no leader: their data cannot be read or written"],
-      ["KafkaUnderMinIsrPartitions", "kafka_server_replica_manager_under_min_isr_partition_count", "critical", "3 partitions are below min.insync.replicas: acks=all producers are refused"],
+      [
+        "KafkaUnderMinIsrPartitions",
+        "kafka_server_replica_manager_under_min_isr_partition_count",
+        "critical",
+        "3 partitions are below min.insync.replicas: acks=all producers are refused",
+      ],
     ];
     for (const [alert, metric, severity, summary] of cases) {
       const broken = lab({ [`${metric}@1`]: "0x12 1x108", [`${metric}@3`]: "0x12 2x108" });

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { portIsFree } from "../components/preflight";
-import { kafkaTool, labProcesses, produceAndConsume, quorumStatus, TestLab, type LabOutputs } from "./lab";
+import { kafkaTool, type LabOutputs, labProcesses, produceAndConsume, quorumStatus, TestLab } from "./lab";
 
 const MESSAGES = 1000;
 
@@ -45,8 +45,17 @@ describe("a 3-node lab of combined nodes", () => {
 
   it("replicates a topic 3 ways and delivers every message produced", async () => {
     await kafkaTool("kafka-topics", [
-      "--bootstrap-server", outputs.bootstrapServers, "--command-config", outputs.clientProperties,
-      "--create", "--topic", "e2e", "--partitions", "3", "--replication-factor", "3",
+      "--bootstrap-server",
+      outputs.bootstrapServers,
+      "--command-config",
+      outputs.clientProperties,
+      "--create",
+      "--topic",
+      "e2e",
+      "--partitions",
+      "3",
+      "--replication-factor",
+      "3",
     ]);
     const described = await kafkaTool("kafka-topics", ["--bootstrap-server", outputs.bootstrapServers, "--describe", "--topic", "e2e"]);
     expect(described).toMatch(/ReplicationFactor: 3/);

@@ -3,8 +3,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kafkaTool, TestLab, type LabOutputs } from "./lab";
-import { LoadRun, type LoadReport } from "./load";
+import { kafkaTool, type LabOutputs, TestLab } from "./lab";
+import { type LoadReport, LoadRun } from "./load";
 
 const PORT = 18092;
 const combined = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
@@ -42,8 +42,17 @@ describe("day-2 operations under load", () => {
     lab = await TestLab.create("day2", { nodes: combined, ports: { external: PORT, internal: PORT + 1, controller: PORT + 2 }, rebalance: true });
     ({ outputs } = await lab.up());
     await kafkaTool("kafka-topics", [
-      "--bootstrap-server", outputs.bootstrapServers, "--create", "--topic", TOPIC,
-      "--partitions", "6", "--replication-factor", "3", "--config", "min.insync.replicas=2",
+      "--bootstrap-server",
+      outputs.bootstrapServers,
+      "--create",
+      "--topic",
+      TOPIC,
+      "--partitions",
+      "6",
+      "--replication-factor",
+      "3",
+      "--config",
+      "min.insync.replicas=2",
     ]);
   });
   afterAll(async () => lab?.cleanup());
@@ -77,7 +86,8 @@ describe("day-2 operations under load", () => {
   it("refuses to remove a broker that holds replicas unless asked to drain it, touching nothing", async () => {
     await lab.configure({ nodes: combined });
     await expect(lab.up()).rejects.toThrow(/broker 4 still holds \d+ replica\(s\) .*add 4 to kraftlab:drainBrokers/);
-    const { outputs: same } = await (await lab.configure({ nodes: [...combined, broker4] }), lab.up());
+    await lab.configure({ nodes: [...combined, broker4] });
+    const { outputs: same } = await lab.up();
     expect(pids(same)).toEqual(pids(outputs));
   });
 

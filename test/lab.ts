@@ -73,8 +73,11 @@ export class TestLab {
   async status(): Promise<{ code: number; stdout: string; stderr: string }> {
     const env = { ...process.env, KRAFTLAB_STACK: this.stack.name, PULUMI_BACKEND_URL: `file://${path.join(this.root, "state")}` };
     return new Promise((resolve) =>
-      execFile(path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), ["scripts/lab.ts", "status"], { cwd: PROJECT_DIR, env, timeout: 180_000 }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"),
+        ["scripts/lab.ts", "status"],
+        { cwd: PROJECT_DIR, env, timeout: 180_000 },
+        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),
     );
   }
@@ -120,11 +123,8 @@ export function labProcesses(dir: string): number[] {
 /** Runs `bin/<tool>.sh` of the distribution kraftlab installed; never rejects. */
 export function runKafkaTool(tool: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(
-      path.join(defaultKafkaHome(), "bin", `${tool}.sh`),
-      args,
-      { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    const child = execFile(path.join(defaultKafkaHome(), "bin", `${tool}.sh`), args, { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(input ?? "");
   });
@@ -151,7 +151,15 @@ export async function produce(bootstrap: string, topic: string, count: number, p
 /** Reads `count` messages of `topic` from the beginning. */
 export async function consume(bootstrap: string, topic: string, count: number, config?: string): Promise<string[]> {
   const out = await kafkaTool("kafka-console-consumer", [
-    "--bootstrap-server", bootstrap, "--topic", topic, "--from-beginning", "--max-messages", String(count), "--timeout-ms", "60000",
+    "--bootstrap-server",
+    bootstrap,
+    "--topic",
+    topic,
+    "--from-beginning",
+    "--max-messages",
+    String(count),
+    "--timeout-ms",
+    "60000",
     ...withConfig(config),
   ]);
   return out.split("\n").filter(Boolean);

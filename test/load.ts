@@ -1,12 +1,13 @@
 // Bounded continuous load for e2e tests of day-2 operations ("under live load, nothing lost"):
 // an idempotent, keyed producer runs while the test acts on the cluster; on stop the whole topic is
 // read back and every acked record must be there exactly once, in order per key.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomInt } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
+import pWaitFor from "p-wait-for";
 import { defaultKafkaHome } from "../lab/toolchain";
 
 export interface LoadOptions {
@@ -56,8 +57,6 @@ const PRODUCER_OVERRIDES = [
 const START_TIMEOUT_MS = 60_000;
 const PRODUCER_GRACE_MS = 10_000;
 const CONSUME_TIMEOUT_MS = 60_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** True if `promise` settles within `ms`; leaves no timer behind. */
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -133,20 +132,32 @@ export class LoadRun {
     const base = opts.clientConfig ? fs.readFileSync(opts.clientConfig, "utf8") : "";
     fs.writeFileSync(config, `${base}\n${PRODUCER_OVERRIDES.join("\n")}\n`, { mode: 0o600 });
     const producer = spawnTool("kafka-verifiable-producer", [
-      "--bootstrap-server", opts.bootstrap, "--topic", opts.topic,
-      "--throughput", String(opts.ratePerSecond), "--repeating-keys", String(opts.keys), "--value-prefix", String(runId),
-      "--command-config", config,
+      "--bootstrap-server",
+      opts.bootstrap,
+      "--topic",
+      opts.topic,
+      "--throughput",
+      String(opts.ratePerSecond),
+      "--repeating-keys",
+      String(opts.keys),
+      "--value-prefix",
+      String(runId),
+      "--command-config",
+      config,
     ]);
     const run = new LoadRun(opts, runId, dir, producer);
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (run.acked === 0) {
-      const exited = producer.child.exitCode !== null || producer.child.signalCode !== null;
-      if (exited || Date.now() > deadline || run.errors.length > 0) {
-        run.abort();
-        throw new Error(`load producer ${exited ? "exited" : "acked nothing"} (errors: ${run.errors.slice(0, 5).join("; ")}):\n${producer.stderr()}`);
-      }
-      await sleep(100);
-    }
+    const exited = () => producer.child.exitCode !== null || producer.child.signalCode !== null;
+    const failed = () => {
+      run.abort();
+      throw new Error(`load producer ${exited() ? "exited" : "acked nothing"} (errors: ${run.errors.slice(0, 5).join("; ")}):\n${producer.stderr()}`);
+    };
+    await pWaitFor(
+      () => {
+        if (exited() || run.errors.length > 0) failed();
+        return run.acked > 0;
+      },
+      { interval: 100, timeout: { milliseconds: START_TIMEOUT_MS, fallback: failed } },
+    );
     return run;
   }
 
@@ -157,14 +168,16 @@ export class LoadRun {
 
   /** Resolves once `count` records are acked; rejects after `timeoutMs` or if the producer died. */
   async waitForAcked(count: number, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.acked < count) {
+    const acked = () => {
       if (this.producer.child.exitCode !== null || this.producer.child.signalCode !== null) {
         throw new Error(`load producer exited with ${this.acked} acked:\n${this.producer.stderr()}`);
       }
-      if (Date.now() > deadline) throw new Error(`only ${this.acked} of ${count} records acked after ${timeoutMs} ms`);
-      await sleep(100);
-    }
+      return this.acked >= count;
+    };
+    const late = () => {
+      throw new Error(`only ${this.acked} of ${count} records acked after ${timeoutMs} ms`);
+    };
+    await pWaitFor(acked, { interval: 100, timeout: { milliseconds: timeoutMs, fallback: late } });
   }
 
   /** Stops the producer (SIGTERM lets it flush; SIGKILL after 10 s), reads the topic back and checks it. Idempotent. */
@@ -243,21 +256,31 @@ export class LoadRun {
 
   /** Log end offsets per partition after the producer stopped: how far the read-back must go. Undefined if unavailable. */
   private async endOffsets(deadline: number): Promise<Map<number, number> | undefined> {
-    for (let attempt = 0; attempt < 3 && Date.now() < deadline; attempt++) {
-      const tool = spawnTool("kafka-get-offsets", [
-        "--bootstrap-server", this.opts.bootstrap, "--topic", this.opts.topic, "--time", "-1", ...withConfig(this.opts.clientConfig),
-      ]);
-      const ends = new Map<number, number>();
-      readline.createInterface({ input: tool.child.stdout! }).on("line", (line) => {
-        const match = /^(.+):(\d+):(\d+)$/.exec(line);
-        if (match?.[1] === this.opts.topic) ends.set(Number(match[2]), Number(match[3]));
-      });
-      await settlesWithin(tool.closed, deadline - Date.now());
-      await stopChild(tool.child, tool.closed, 1_000);
-      if (tool.child.exitCode === 0 && ends.size > 0) return ends;
-      await sleep(2_000);
-    }
-    return undefined;
+    let attempts = 0;
+    // Up to 3 tries, 2 s apart, within the deadline.
+    return pWaitFor(
+      async () => {
+        if (attempts++ === 3 || Date.now() >= deadline) return pWaitFor.resolveWith(undefined);
+        const tool = spawnTool("kafka-get-offsets", [
+          "--bootstrap-server",
+          this.opts.bootstrap,
+          "--topic",
+          this.opts.topic,
+          "--time",
+          "-1",
+          ...withConfig(this.opts.clientConfig),
+        ]);
+        const ends = new Map<number, number>();
+        readline.createInterface({ input: tool.child.stdout! }).on("line", (line) => {
+          const match = /^(.+):(\d+):(\d+)$/.exec(line);
+          if (match?.[1] === this.opts.topic) ends.set(Number(match[2]), Number(match[3]));
+        });
+        await settlesWithin(tool.closed, deadline - Date.now());
+        await stopChild(tool.child, tool.closed, 1_000);
+        return tool.child.exitCode === 0 && ends.size > 0 ? pWaitFor.resolveWith(ends) : false;
+      },
+      { interval: 2_000 },
+    );
   }
 
   /** Reads the topic from the beginning until every partition reached its end offset (or, if those are unavailable,
@@ -265,8 +288,19 @@ export class LoadRun {
   private async consume(): Promise<{ records: { partition: number; key: string; seq: number }[]; complete: boolean }> {
     // A group of its own, named predictably so that a lab with ACLs can grant it by prefix.
     const consumer = spawnTool("kafka-console-consumer", [
-      "--bootstrap-server", this.opts.bootstrap, "--topic", this.opts.topic, "--from-beginning", "--group", `kraftlab-load-${this.runId}`,
-      "--formatter-property", "print.partition=true", "--formatter-property", "print.offset=true", "--formatter-property", "print.key=true",
+      "--bootstrap-server",
+      this.opts.bootstrap,
+      "--topic",
+      this.opts.topic,
+      "--from-beginning",
+      "--group",
+      `kraftlab-load-${this.runId}`,
+      "--formatter-property",
+      "print.partition=true",
+      "--formatter-property",
+      "print.offset=true",
+      "--formatter-property",
+      "print.key=true",
       ...withConfig(this.opts.clientConfig),
     ]);
     const records: { partition: number; key: string; seq: number }[] = [];
@@ -274,8 +308,7 @@ export class LoadRun {
     const pendingAcks = new Set(this.ackedIds);
     // Fetched while the consumer's JVM starts: both take seconds.
     let ends: Map<number, number> | undefined | null = null; // null: not known yet
-    const done = () =>
-      ends === null ? false : ends ? [...ends].every(([p, end]) => (reached.get(p) ?? 0) >= end) : pendingAcks.size === 0;
+    const done = () => (ends === null ? false : ends ? [...ends].every(([p, end]) => (reached.get(p) ?? 0) >= end) : pendingAcks.size === 0);
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const deadline = Date.now() + CONSUME_TIMEOUT_MS;

@@ -5,12 +5,13 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import pWaitFor from "p-wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertExpr, alertRules } from "../components/monitoring/alerts";
 import { dashboards } from "../components/monitoring/dashboards";
 import { isAlive } from "../components/process/daemon";
 import { defaultGrafana, defaultKafkaHome } from "../lab/toolchain";
-import { kafkaTool, TestLab, type LabOutputs } from "./lab";
+import { kafkaTool, type LabOutputs, TestLab } from "./lab";
 import { LoadRun } from "./load";
 
 const PORT = 12092;
@@ -41,16 +42,17 @@ const values = (series: Series[]) => series.map((s) => Number(s.value[1]));
 /** Polls `check` every second until it returns true; fails with `what` after `timeoutMs`. */
 async function eventually(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
   const started = Date.now();
-  while (!(await check().catch(() => false))) {
-    if (Date.now() - started > timeoutMs) throw new Error(`still waiting after ${timeoutMs / 1000} s for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
+  const late = new Error(`still waiting after ${timeoutMs / 1000} s for ${what}`);
+  await pWaitFor(() => check().catch(() => false), { interval: 1_000, timeout: { milliseconds: timeoutMs, message: late } });
   return Date.now() - started;
 }
 
 const targetsUp = async () => {
   const { activeTargets } = await prometheus<{ activeTargets: { labels: Record<string, string>; health: string }[] }>("targets");
-  return activeTargets.filter((t) => t.health === "up").map((t) => Number(t.labels.node)).sort();
+  return activeTargets
+    .filter((t) => t.health === "up")
+    .map((t) => Number(t.labels.node))
+    .sort();
 };
 const firing = async () => {
   const { alerts } = await prometheus<{ alerts: { labels: Record<string, string>; state: string }[] }>("alerts");
@@ -75,8 +77,19 @@ describe("monitoring", () => {
     });
     ({ outputs } = await lab.up());
     await kafkaTool("kafka-topics", [
-      "--bootstrap-server", outputs.bootstrapServers, "--command-config", outputs.clientProperties,
-      "--create", "--topic", TOPIC, "--partitions", "3", "--replication-factor", "3", "--config", "min.insync.replicas=2",
+      "--bootstrap-server",
+      outputs.bootstrapServers,
+      "--command-config",
+      outputs.clientProperties,
+      "--create",
+      "--topic",
+      TOPIC,
+      "--partitions",
+      "3",
+      "--replication-factor",
+      "3",
+      "--config",
+      "min.insync.replicas=2",
     ]);
   });
   afterAll(async () => lab?.cleanup());
@@ -97,9 +110,11 @@ describe("monitoring", () => {
   it("answers every dashboard panel and alert measure with live data while clients run", async () => {
     const load = await LoadRun.start({ bootstrap: outputs.bootstrapServers, topic: TOPIC, clientConfig: outputs.clientProperties });
     // A consumer reading all along: the fetch panels need a counter that moves between scrapes.
-    const consumer = spawn(path.join(defaultKafkaHome(), "bin", "kafka-console-consumer.sh"), [
-      "--bootstrap-server", outputs.bootstrapServers, "--topic", TOPIC, "--command-config", outputs.clientProperties, "--from-beginning",
-    ], { stdio: "ignore" });
+    const consumer = spawn(
+      path.join(defaultKafkaHome(), "bin", "kafka-console-consumer.sh"),
+      ["--bootstrap-server", outputs.bootstrapServers, "--topic", TOPIC, "--command-config", outputs.clientProperties, "--from-beginning"],
+      { stdio: "ignore" },
+    );
     try {
       // Rates need two scrapes of a counter that moved.
       await eventually("bytes in", 60_000, async () => values(await query("sum(rate(kafka_server_topic_bytes_in_total[1m]))"))[0] > 0);
@@ -154,7 +169,11 @@ describe("monitoring", () => {
     await eventually("every dashboard provisioned", 60_000, async () => (await grafana<unknown[]>("search?type=dash-db")).length === boards.length);
     const result = await grafana<{ results: Record<string, { frames: { data: { values: number[][] } }[] }> }>("ds/query", {
       method: "POST",
-      body: JSON.stringify({ from: "now-5m", to: "now", queries: [{ refId: "A", datasource: { uid: "kraftlab-prometheus" }, expr: "sum(kafka_controller_active_controller_count)", instant: true }] }),
+      body: JSON.stringify({
+        from: "now-5m",
+        to: "now",
+        queries: [{ refId: "A", datasource: { uid: "kraftlab-prometheus" }, expr: "sum(kafka_controller_active_controller_count)", instant: true }],
+      }),
     });
     expect(result.results.A.frames[0].data.values[1]).toEqual([1]);
   });

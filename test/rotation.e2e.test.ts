@@ -3,8 +3,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kafkaTool, TestLab, type LabOutputs } from "./lab";
-import { LoadRun, type LoadReport } from "./load";
+import { kafkaTool, type LabOutputs, TestLab } from "./lab";
+import { type LoadReport, LoadRun } from "./load";
 
 const PORT = 15092;
 const TOPIC = "payments";
@@ -54,8 +54,19 @@ describe("certificate rotation under load", () => {
     lab = await TestLab.create("rotation", { nodes, ports: { external: PORT, internal: PORT + 1, controller: PORT + 2 }, security: security({}) });
     ({ outputs } = await lab.up());
     await kafkaTool("kafka-topics", [
-      "--bootstrap-server", outputs.bootstrapServers, "--command-config", outputs.clientProperties,
-      "--create", "--topic", TOPIC, "--partitions", "4", "--replication-factor", "3", "--config", "min.insync.replicas=2",
+      "--bootstrap-server",
+      outputs.bootstrapServers,
+      "--command-config",
+      outputs.clientProperties,
+      "--create",
+      "--topic",
+      TOPIC,
+      "--partitions",
+      "4",
+      "--replication-factor",
+      "3",
+      "--config",
+      "min.insync.replicas=2",
     ]);
   });
   afterAll(async () => lab?.cleanup());

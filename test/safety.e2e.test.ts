@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { consume, labProcesses, produce, produceAndConsume, quorumStatus, TestLab, type LabOutputs } from "./lab";
+import { consume, type LabOutputs, labProcesses, produce, produceAndConsume, quorumStatus, TestLab } from "./lab";
 
 const oneNode = (external: number) => ({
   nodes: [{ id: 1, roles: ["broker", "controller"] }],
@@ -30,7 +30,12 @@ function checksums(dir: string): Record<string, string> {
     (fs.readdirSync(dir, { recursive: true }) as string[])
       .filter((file) => fs.statSync(path.join(dir, file)).isFile())
       .sort()
-      .map((file) => [file, createHash("sha256").update(fs.readFileSync(path.join(dir, file))).digest("hex")]),
+      .map((file) => [
+        file,
+        createHash("sha256")
+          .update(fs.readFileSync(path.join(dir, file)))
+          .digest("hex"),
+      ]),
   );
 }
 
@@ -48,7 +53,12 @@ describe("refusals before anything is touched", () => {
   });
 
   it("names the key and the fix for an invalid topology", async () => {
-    lab = await TestLab.create("invalid", { nodes: [{ id: 1, roles: ["broker"] }, { id: 1, roles: ["broker"] }] });
+    lab = await TestLab.create("invalid", {
+      nodes: [
+        { id: 1, roles: ["broker"] },
+        { id: 1, roles: ["broker"] },
+      ],
+    });
     const failure = lab.up();
     await expect(failure).rejects.toThrow(/kraftlab:nodes\[1\]\.id: node id 1 is already used by kraftlab:nodes\[0\]/);
     await expect(failure).rejects.toThrow(/kraftlab:nodes: no node has the controller role/);
@@ -61,7 +71,9 @@ describe("refusals before anything is touched", () => {
     await new Promise<void>((resolve) => squatter.listen(23093, "127.0.0.1", resolve));
     try {
       lab = await TestLab.create("busy", oneNode(23092));
-      await expect(lab.up()).rejects.toThrow(/node 1 internal port 23093 is already in use by another process \(pid \d+: .+\); stop that process, or set kraftlab:ports/);
+      await expect(lab.up()).rejects.toThrow(
+        /node 1 internal port 23093 is already in use by another process \(pid \d+: .+\); stop that process, or set kraftlab:ports/,
+      );
       expect(await resourceCount(lab)).toBe(0);
       expect(fs.existsSync(lab.labDir)).toBe(false);
     } finally {
@@ -74,7 +86,9 @@ describe("refusals before anything is touched", () => {
     const saved = process.env.JAVA_HOME;
     process.env.JAVA_HOME = "/nonexistent-jdk"; // the program runs in this process
     try {
-      await expect(lab.up()).rejects.toThrow(/Java was not found \(\/nonexistent-jdk\/bin\/java\); Kafka needs Java 17\+: apt-get install -y openjdk-17-jre-headless/);
+      await expect(lab.up()).rejects.toThrow(
+        /Java was not found \(\/nonexistent-jdk\/bin\/java\); Kafka needs Java 17\+: apt-get install -y openjdk-17-jre-headless/,
+      );
     } finally {
       if (saved === undefined) delete process.env.JAVA_HOME;
       else process.env.JAVA_HOME = saved;
@@ -121,7 +135,9 @@ describe("refusals before anything is touched", () => {
     const before = checksums(lab.labDir);
     expect(Object.keys(before)).toHaveLength(3);
 
-    await expect(lab.up()).rejects.toThrow(/kraftlab:labDir: .* already holds files that kraftlab did not create \(node-1\); kraftlab never writes into or removes such a directory/);
+    await expect(lab.up()).rejects.toThrow(
+      /kraftlab:labDir: .* already holds files that kraftlab did not create \(node-1\); kraftlab never writes into or removes such a directory/,
+    );
     expect(checksums(lab.labDir)).toEqual(before);
     expect(await resourceCount(lab)).toBe(0);
     expect(labProcesses(lab.labDir)).toEqual([]);
@@ -176,7 +192,8 @@ describe("evolving a running lab", () => {
     const healthy = await lab.status();
     expect(healthy.code).toBe(0);
     expect(healthy.stdout).toMatch(/^lab e2e-evolve: healthy\nID +ROLES +RUNS +STATE +QUORUM +LAG +LED +URP +OFFLINE +VERSION\n/);
-    for (const node of outputs.nodes) expect(healthy.stdout).toMatch(new RegExp(`^${node.id} +broker,controller +pid ${node.pid} +up +(leader|follower) +\\d+ +\\d+ +0 +0 +4\\.3\\.1$`, "m"));
+    for (const node of outputs.nodes)
+      expect(healthy.stdout).toMatch(new RegExp(`^${node.id} +broker,controller +pid ${node.pid} +up +(leader|follower) +\\d+ +\\d+ +0 +0 +4\\.3\\.1$`, "m"));
     expect(healthy.stdout).toContain(`bootstrap: ${outputs.bootstrapServers}\n`);
   });
 
@@ -198,7 +215,8 @@ describe("evolving a running lab", () => {
 
   it("refuses what a static quorum or its data cannot take, touching nothing: a role change, a new controller, a moved labDir", async () => {
     // What kraftlab writes (logs and segments change as the nodes run).
-    const written = () => Object.fromEntries(Object.entries(checksums(lab.labDir)).filter(([file]) => /(server|meta)\.properties$|running\.json$|\.kraftlab-lab$/.test(file)));
+    const written = () =>
+      Object.fromEntries(Object.entries(checksums(lab.labDir)).filter(([file]) => /(server|meta)\.properties$|running\.json$|\.kraftlab-lab$/.test(file)));
     const files = written();
     expect(Object.keys(files)).toHaveLength(10);
     const refused = async (change: Record<string, unknown>, why: RegExp) => {
@@ -207,10 +225,19 @@ describe("evolving a running lab", () => {
       expect(labProcesses(lab.labDir).length).toBeGreaterThanOrEqual(3);
     };
     const current: { id: number; roles: string[] }[] = JSON.parse((await lab.stack.getConfig("kraftlab:nodes")).value);
-    await refused({ nodes: current.map((n) => (n.id === 2 ? { ...n, roles: ["broker"] } : n)) }, /kraftlab:nodes\[1\]\.roles: node 2 runs as \[broker, controller\] in this lab and cannot become \[broker\]/);
-    await refused({ nodes: [...current, { id: 4, roles: ["controller"] }] }, /kraftlab:nodes\[3\]: node 4 would join the controllers of a running lab, whose quorum is static/);
+    await refused(
+      { nodes: current.map((n) => (n.id === 2 ? { ...n, roles: ["broker"] } : n)) },
+      /kraftlab:nodes\[1\]\.roles: node 2 runs as \[broker, controller\] in this lab and cannot become \[broker\]/,
+    );
+    await refused(
+      { nodes: [...current, { id: 4, roles: ["controller"] }] },
+      /kraftlab:nodes\[3\]: node 4 would join the controllers of a running lab, whose quorum is static/,
+    );
     const elsewhere = path.join(lab.root, "moved");
-    await refused({ nodes: current, labDir: elsewhere }, /kraftlab:labDir: this lab lives in .*; moving it to .*moved would leave its nodes' data \(or certificates\) behind/);
+    await refused(
+      { nodes: current, labDir: elsewhere },
+      /kraftlab:labDir: this lab lives in .*; moving it to .*moved would leave its nodes' data \(or certificates\) behind/,
+    );
     expect(fs.existsSync(elsewhere)).toBe(false);
     await lab.configure({ labDir: lab.labDir });
 

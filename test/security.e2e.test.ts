@@ -1,13 +1,13 @@
 // Security on real nodes: clients that should get in do, every other kind is kept out with the
 // expected error, ACLs and quotas follow the config, and no secret is left in plain text.
 import { execFileSync } from "node:child_process";
-import { passphraseFile } from "../lab/secrets";
-import { cacheDir } from "../lab/toolchain";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCa } from "../components/security/pki";
-import { consume, kafkaTool, labProcesses, produce, runKafkaTool, TestLab, type LabOutputs } from "./lab";
+import { passphraseFile } from "../lab/secrets";
+import { cacheDir } from "../lab/toolchain";
+import { consume, kafkaTool, type LabOutputs, labProcesses, produce, runKafkaTool, TestLab } from "./lab";
 
 const PORT = 26092;
 const denyAliceWrite = { principal: "User:alice", permission: "Deny", operation: "Write", resourceType: "Topic", resourceName: "*" };
@@ -22,7 +22,10 @@ describe("a secure lab", () => {
   /** A client file of `lines` on top of the right bootstrap servers and short timeouts, so refusals come fast. */
   const clientFile = (name: string, lines: string[]) => {
     const file = path.join(lab.root, `${name}.properties`);
-    fs.writeFileSync(file, [`bootstrap.servers=${outputs.bootstrapServers}`, "default.api.timeout.ms=10000", "request.timeout.ms=5000", ...lines, ""].join("\n"));
+    fs.writeFileSync(
+      file,
+      [`bootstrap.servers=${outputs.bootstrapServers}`, "default.api.timeout.ms=10000", "request.timeout.ms=5000", ...lines, ""].join("\n"),
+    );
     return file;
   };
   const listTopics = (config: string) => runKafkaTool("kafka-topics", ["--bootstrap-server", outputs.bootstrapServers, "--command-config", config, "--list"]);
@@ -42,8 +45,17 @@ describe("a secure lab", () => {
     expect(outputs.clientProperties).toBe(path.join(lab.certsDir, "admin.properties"));
     expect(fs.readFileSync(files.alice, "utf8")).toContain("security.protocol=SASL_SSL");
     await kafkaTool("kafka-topics", [
-      "--bootstrap-server", outputs.bootstrapServers, "--command-config", outputs.clientProperties,
-      "--create", "--topic", "secure", "--partitions", "1", "--replication-factor", "3",
+      "--bootstrap-server",
+      outputs.bootstrapServers,
+      "--command-config",
+      outputs.clientProperties,
+      "--create",
+      "--topic",
+      "secure",
+      "--partitions",
+      "1",
+      "--replication-factor",
+      "3",
     ]);
     const sent = await produce(outputs.bootstrapServers, "secure", 100, "admin", files.admin);
     const received = await consume(outputs.bootstrapServers, "secure", 100, files.alice);
@@ -53,7 +65,9 @@ describe("a secure lab", () => {
   it("keeps out a client without credentials, with a wrong password, in plaintext, or trusting another CA", async () => {
     const tls = ["ssl.truststore.type=PEM", `ssl.truststore.location=${outputs.caCertificate}`];
     const plain = (user: string, password: string) => [
-      "security.protocol=SASL_SSL", ...tls, "sasl.mechanism=PLAIN",
+      "security.protocol=SASL_SSL",
+      ...tls,
+      "sasl.mechanism=PLAIN",
       `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${user}" password="${password}";`,
     ];
     const otherCa = path.join(lab.root, "other-ca.pem");
@@ -80,7 +94,11 @@ describe("a secure lab", () => {
   });
 
   it("denies alice writing, with TopicAuthorizationException", async () => {
-    const write = await runKafkaTool("kafka-console-producer", ["--bootstrap-server", outputs.bootstrapServers, "--topic", "secure", "--command-config", files.alice], "denied\n");
+    const write = await runKafkaTool(
+      "kafka-console-producer",
+      ["--bootstrap-server", outputs.bootstrapServers, "--topic", "secure", "--command-config", files.alice],
+      "denied\n",
+    );
     expect(write.stderr).toMatch(/TopicAuthorizationException: Not authorized to access topics: \[secure\]/);
   });
 
@@ -148,9 +166,22 @@ describe("a secure lab", () => {
   /** alice's produce rate in bytes/s, as producer-perf-test measures it: one 512-byte record per request. */
   async function aliceProduceRate(): Promise<number> {
     const out = await kafkaTool("kafka-producer-perf-test", [
-      "--topic", "secure", "--num-records", "24", "--record-size", "512", "--throughput", "-1",
-      "--command-config", files.alice,
-      "--producer-props", `bootstrap.servers=${outputs.bootstrapServers}`, "acks=1", "batch.size=512", "linger.ms=0", "max.in.flight.requests.per.connection=1",
+      "--topic",
+      "secure",
+      "--num-records",
+      "24",
+      "--record-size",
+      "512",
+      "--throughput",
+      "-1",
+      "--command-config",
+      files.alice,
+      "--producer-props",
+      `bootstrap.servers=${outputs.bootstrapServers}`,
+      "acks=1",
+      "batch.size=512",
+      "linger.ms=0",
+      "max.in.flight.requests.per.connection=1",
     ]);
     const recordsPerSecond = Number(/24 records sent, ([\d.]+) records\/sec/.exec(out)?.[1]);
     return recordsPerSecond * 512;
@@ -233,6 +264,8 @@ describe("a lab with SCRAM users", () => {
     fs.appendFileSync(kept, "request.timeout.ms=5000\ndefault.api.timeout.ms=10000\n");
     const refused = await runKafkaTool("kafka-topics", list);
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr, refused.stderr).toMatch(/SaslAuthenticationException: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512/);
+    expect(refused.stderr, refused.stderr).toMatch(
+      /SaslAuthenticationException: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 // Topics as code on a real one-node lab: created, altered in place, refused when a change would lose
 // data, and deleted only when the config allows it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kafkaTool, TestLab, type LabOutputs } from "./lab";
+import { kafkaTool, type LabOutputs, TestLab } from "./lab";
 
 const PORT = 16092;
 
@@ -39,7 +39,15 @@ describe("topics as code", () => {
     expect(orders).toMatch(/retention\.bytes=2097152/);
     expect(orders).not.toMatch(/segment\.bytes=1048576/); // a key that left the config leaves the topic
     const read = await kafkaTool("kafka-console-consumer", [
-      "--bootstrap-server", outputs.bootstrapServers, "--topic", "orders", "--from-beginning", "--max-messages", "1", "--timeout-ms", "30000",
+      "--bootstrap-server",
+      outputs.bootstrapServers,
+      "--topic",
+      "orders",
+      "--from-beginning",
+      "--max-messages",
+      "1",
+      "--timeout-ms",
+      "30000",
     ]);
     expect(read.trim()).toBe("kept");
   });

@@ -80,7 +80,8 @@ export function alertRules(plan: Pick<MonitoringPlan, "alertForSeconds">, opts: 
       threshold: opts.renewBeforeDays * 86_400,
       forSeconds: 0,
       severity: "warning",
-      summary: "Certificate {{ $labels.certificate }} expires in {{ $value | humanizeDuration }}; run `pulumi up` to renew it (kraftlab:security.renewBeforeDays)",
+      summary:
+        "Certificate {{ $labels.certificate }} expires in {{ $value | humanizeDuration }}; run `pulumi up` to renew it (kraftlab:security.renewBeforeDays)",
     });
   }
   return rules;

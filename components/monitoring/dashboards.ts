@@ -40,7 +40,12 @@ const health: Dashboard = {
     stat("Offline partitions", "sum(kafka_controller_offline_partitions_count)", "Partitions without a leader"),
     stat("Under-min-ISR partitions", "sum(kafka_server_replica_manager_under_min_isr_partition_count)", "Partitions that refuse acks=all writes"),
     stat("Partitions", "max(kafka_controller_global_partition_count)", "Partitions in the cluster"),
-    graph("Partitions led per broker", "short", "Leaders per broker: balanced after a preferred election", perNode("kafka_server_replica_manager_leader_count")),
+    graph(
+      "Partitions led per broker",
+      "short",
+      "Leaders per broker: balanced after a preferred election",
+      perNode("kafka_server_replica_manager_leader_count"),
+    ),
   ],
 };
 
@@ -49,11 +54,30 @@ const throughput: Dashboard = {
   title: "Throughput",
   panels: [
     graph("Bytes in per broker", "Bps", "Produced bytes per second", perNode(`sum by (node) (rate(kafka_server_all_topics_bytes_in_total[${RATE}]))`)),
-    graph("Bytes out per broker", "Bps", "Fetched bytes per second (consumers)", perNode(`sum by (node) (rate(kafka_server_all_topics_bytes_out_total[${RATE}]))`)),
-    graph("Messages in per broker", "short", "Produced records per second", perNode(`sum by (node) (rate(kafka_server_all_topics_messages_in_total[${RATE}]))`)),
-    graph("Bytes in per topic", "Bps", "Produced bytes per second", { expr: `sum by (topic) (rate(kafka_server_topic_bytes_in_total[${RATE}]))`, legend: "{{topic}}" }),
-    graph("Bytes out per topic", "Bps", "Fetched bytes per second", { expr: `sum by (topic) (rate(kafka_server_topic_bytes_out_total[${RATE}]))`, legend: "{{topic}}" }),
-    graph("Messages in per topic", "short", "Produced records per second", { expr: `sum by (topic) (rate(kafka_server_topic_messages_in_total[${RATE}]))`, legend: "{{topic}}" }),
+    graph(
+      "Bytes out per broker",
+      "Bps",
+      "Fetched bytes per second (consumers)",
+      perNode(`sum by (node) (rate(kafka_server_all_topics_bytes_out_total[${RATE}]))`),
+    ),
+    graph(
+      "Messages in per broker",
+      "short",
+      "Produced records per second",
+      perNode(`sum by (node) (rate(kafka_server_all_topics_messages_in_total[${RATE}]))`),
+    ),
+    graph("Bytes in per topic", "Bps", "Produced bytes per second", {
+      expr: `sum by (topic) (rate(kafka_server_topic_bytes_in_total[${RATE}]))`,
+      legend: "{{topic}}",
+    }),
+    graph("Bytes out per topic", "Bps", "Fetched bytes per second", {
+      expr: `sum by (topic) (rate(kafka_server_topic_bytes_out_total[${RATE}]))`,
+      legend: "{{topic}}",
+    }),
+    graph("Messages in per topic", "short", "Produced records per second", {
+      expr: `sum by (topic) (rate(kafka_server_topic_messages_in_total[${RATE}]))`,
+      legend: "{{topic}}",
+    }),
   ],
 };
 
@@ -65,8 +89,16 @@ const latency: Dashboard = {
     graph("Produce p99", "ms", "Total time of produce requests, 99th percentile", p99("Produce")),
     graph("Consumer fetch p99", "ms", "Total time of consumer fetches (includes fetch.max.wait.ms)", p99("FetchConsumer")),
     graph("Follower fetch p99", "ms", "Total time of replication fetches", p99("FetchFollower")),
-    graph("Requests per second", "short", "Completed requests", { expr: `sum by (request) (rate(kafka_network_requests_total[${RATE}]))`, legend: "{{request}}" }),
-    graph("Request handler idle", "percentunit", "Idle fraction of the request handler threads", perNode('min by (node) (kafka_server_request_handler_avg_idle_ratio{pool="all"})')),
+    graph("Requests per second", "short", "Completed requests", {
+      expr: `sum by (request) (rate(kafka_network_requests_total[${RATE}]))`,
+      legend: "{{request}}",
+    }),
+    graph(
+      "Request handler idle",
+      "percentunit",
+      "Idle fraction of the request handler threads",
+      perNode('min by (node) (kafka_server_request_handler_avg_idle_ratio{pool="all"})'),
+    ),
   ],
 };
 
@@ -76,10 +108,23 @@ const quorum: Dashboard = {
   panels: [
     stat("Quorum leader", "max(kafka_raft_current_leader)", "Node id of the quorum leader (the active controller)"),
     stat("Leader epoch", "max(kafka_raft_current_epoch)", "Grows with every election"),
-    graph("Raft state", "short", "1 for the state each node is in (leader, follower, observer, prospective…)", { expr: "kafka_raft_current_state", legend: "node {{node}} {{state}}" }),
+    graph("Raft state", "short", "1 for the state each node is in (leader, follower, observer, prospective…)", {
+      expr: "kafka_raft_current_state",
+      legend: "node {{node}} {{state}}",
+    }),
     graph("Metadata lag", "short", "Records behind the most advanced node", perNode("scalar(max(kafka_raft_log_end_offset)) - kafka_raft_log_end_offset")),
-    graph("Commit latency", "ms", "Average time for the leader to commit a metadata record", perNode('kafka_raft_commit_latency_avg and on (node) kafka_raft_current_state{state="leader"}')),
-    graph("Metadata applied lag", "ms", "How long ago the last metadata record each broker applied was written", perNode("kafka_broker_metadata_last_applied_record_lag_ms")),
+    graph(
+      "Commit latency",
+      "ms",
+      "Average time for the leader to commit a metadata record",
+      perNode('kafka_raft_commit_latency_avg and on (node) kafka_raft_current_state{state="leader"}'),
+    ),
+    graph(
+      "Metadata applied lag",
+      "ms",
+      "How long ago the last metadata record each broker applied was written",
+      perNode("kafka_broker_metadata_last_applied_record_lag_ms"),
+    ),
   ],
 };
 
@@ -90,7 +135,10 @@ const jvm: Dashboard = {
     graph("Heap used", "bytes", "Heap in use", perNode('jvm_memory_used_bytes{area="heap"}')),
     graph("Heap max", "bytes", "The node's -Xmx (kraftlab:heap)", perNode('jvm_memory_max_bytes{area="heap"}')),
     graph("GC time", "percentunit", "Fraction of time spent in garbage collection", perNode(`sum by (node) (rate(jvm_gc_collection_seconds_sum[${RATE}]))`)),
-    graph("GC runs per second", "short", "Collections per second", { expr: `sum by (node, gc) (rate(jvm_gc_collection_seconds_count[${RATE}]))`, legend: "node {{node}} {{gc}}" }),
+    graph("GC runs per second", "short", "Collections per second", {
+      expr: `sum by (node, gc) (rate(jvm_gc_collection_seconds_count[${RATE}]))`,
+      legend: "node {{node}} {{gc}}",
+    }),
     graph("Resident memory", "bytes", "RSS of each node's JVM", perNode("process_resident_memory_bytes")),
   ],
 };

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { renderDashboard, type Dashboard } from "./dashboards";
+import { type Dashboard, renderDashboard } from "./dashboards";
 import type { MonitoringPlan } from "./plan";
 
 export const DATASOURCE_UID = "kraftlab-prometheus";
@@ -42,7 +42,9 @@ export function grafanaProvisioning(plan: MonitoringPlan, lab: string, boards: D
   };
   const provider = {
     apiVersion: 1,
-    providers: [{ name: "kraftlab", folder: `kraftlab ${lab}`, type: "file", allowUiUpdates: false, updateIntervalSeconds: 10, options: { path: dashboardsDir } }],
+    providers: [
+      { name: "kraftlab", folder: `kraftlab ${lab}`, type: "file", allowUiUpdates: false, updateIntervalSeconds: 10, options: { path: dashboardsDir } },
+    ],
   };
   const ini = [
     "# Grafana for the kraftlab lab; the admin password comes from GF_SECURITY_ADMIN_PASSWORD.",

@@ -28,7 +28,9 @@ describe("monitoring plan", () => {
 
   it("loads the agent on the lab's host, the node's metrics port and the lab's rules file", () => {
     const { cluster, monitoring } = plan();
-    expect(exporterAgentOption("/c/agent.jar", monitoring, cluster.nodes[2])).toBe("-javaagent:/c/agent.jar=127.0.0.1:9295:/labs/dev/monitoring/jmx-exporter.yml");
+    expect(exporterAgentOption("/c/agent.jar", monitoring, cluster.nodes[2])).toBe(
+      "-javaagent:/c/agent.jar=127.0.0.1:9295:/labs/dev/monitoring/jmx-exporter.yml",
+    );
     expect(() => exporterAgentOption("/c/agent.jar", monitoring, planCluster(labConfig(COMBINED_3), "/l").nodes[0])).toThrow(/no metrics port/);
   });
 
@@ -139,14 +141,20 @@ describe("dashboards", () => {
     const json = JSON.parse(renderDashboard(board, DATASOURCE_UID, "dev"));
     expect(json).toMatchObject({ uid: "kraftlab-health-dev", title: "Cluster health (dev)", tags: ["kraftlab", "kafka"] });
     expect(json.panels).toHaveLength(board.panels.length);
-    expect(json.panels[0].targets[0]).toEqual({ refId: "A", datasource: { type: "prometheus", uid: DATASOURCE_UID }, expr: 'sum(up{job="kafka"})', legendFormat: "__auto" });
+    expect(json.panels[0].targets[0]).toEqual({
+      refId: "A",
+      datasource: { type: "prometheus", uid: DATASOURCE_UID },
+      expr: 'sum(up{job="kafka"})',
+      legendFormat: "__auto",
+    });
     const cells = new Set<string>();
     for (const { gridPos: g } of json.panels) {
       expect(g.x + g.w).toBeLessThanOrEqual(24);
-      for (let x = g.x; x < g.x + g.w; x++) for (let y = g.y; y < g.y + g.h; y++) {
-        expect(cells.has(`${x},${y}`)).toBe(false);
-        cells.add(`${x},${y}`);
-      }
+      for (let x = g.x; x < g.x + g.w; x++)
+        for (let y = g.y; y < g.y + g.h; y++) {
+          expect(cells.has(`${x},${y}`)).toBe(false);
+          cells.add(`${x},${y}`);
+        }
     }
   });
 });

@@ -1,8 +1,8 @@
 // The lab's monitoring: Prometheus scraping every node's exporter with kraftlab's alert rules, and the
 // Grafana provisioning (datasource + dashboards), served by a Grafana when one is found.
 import * as pulumi from "@pulumi/pulumi";
-import { Password } from "../security/resources";
 import type { CertificateExpiry } from "../security/labSecurity";
+import { Password } from "../security/resources";
 import { alertRules, renderRuleFiles } from "./alerts";
 import { dashboards } from "./dashboards";
 import { grafanaEnv, grafanaLaunch, grafanaProvisioning } from "./grafana";

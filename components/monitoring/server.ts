@@ -6,8 +6,9 @@
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
+import pWaitFor from "p-wait-for";
 import { isAlive, logTail, recordedPid, runsWith, spawnDaemon, stopDaemon } from "../process/daemon";
-import { same, type Handler } from "../process/handler";
+import { type Handler, same } from "../process/handler";
 
 export interface ServerInputs {
   /** What it is, for messages. */
@@ -77,15 +78,16 @@ async function start(inputs: ServerInputs & { command: string }): Promise<number
     env: { ...process.env, ...inputs.env },
   });
   try {
-    const deadline = Date.now() + inputs.readyTimeoutMs;
-    for (;;) {
+    const ready = async () => {
       if (!isAlive(pid)) throw new Error(`${inputs.title} exited while starting`);
-      if ((await httpStatus(inputs.readyUrl).catch(() => undefined))?.status === 200) break;
-      if (Date.now() > deadline) {
-        throw new Error(`${inputs.title} was not ready at ${inputs.readyUrl} after ${Math.round(inputs.readyTimeoutMs / 1000)} s; raise kraftlab:readyTimeoutSeconds if the machine is slow`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+      return (await httpStatus(inputs.readyUrl).catch(() => undefined))?.status === 200;
+    };
+    const notReady = () => {
+      throw new Error(
+        `${inputs.title} was not ready at ${inputs.readyUrl} after ${Math.round(inputs.readyTimeoutMs / 1000)} s; raise kraftlab:readyTimeoutSeconds if the machine is slow`,
+      );
+    };
+    await pWaitFor(ready, { interval: 500, timeout: { milliseconds: inputs.readyTimeoutMs, fallback: notReady } });
   } catch (err) {
     await stopDaemon(pid, inputs.configFile, 10_000);
     throw new Error(`${(err as Error).message}; the end of ${logFile(inputs)}:\n${logTail(logFile(inputs))}`);

@@ -1,8 +1,9 @@
 // How the program asks the running cluster about its health and acts on it, through the Kafka tools
 // on the INTERNAL listeners (as the nodes themselves, with security on). Used inside the dynamic
 // provider process only.
+import pWaitFor from "p-wait-for";
 import { kafkaTool } from "../process/tools";
-import { parsePartitions, parseQuorum, type PartitionState, type QuorumState } from "./clusterState";
+import { type PartitionState, parsePartitions, parseQuorum, type QuorumState } from "./clusterState";
 
 /** Where and how the program connects to the cluster. */
 export interface Admin {
@@ -55,27 +56,27 @@ export function quorumProblems(q: QuorumState, voterIds: number[]): string[] {
   return behind.length ? [`controller(s) ${behind.join(", ")} to catch up with the quorum leader ${q.leaderId}`] : [];
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Polls `check` (which lists what is still wrong) until it lists nothing. After `timeoutMs` it fails
  * with `what` and the last problems; a tool failure counts as a problem (a node may be starting).
  */
 export async function waitUntil(what: string, timeoutMs: number, check: () => Promise<string[]>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let problems: string[] = [];
-  for (;;) {
-    try {
-      problems = await check();
-    } catch (err) {
-      problems = [(err as Error).message.split("\n")[0]];
-    }
-    if (problems.length === 0) return;
-    if (Date.now() > deadline) {
-      throw new Error(`${what}: still waiting after ${Math.round(timeoutMs / 1000)} s for ${problems.join("; ")}`);
-    }
-    await sleep(1_000);
-  }
+  await pWaitFor(
+    async () => {
+      problems = await check().catch((err: Error) => [err.message.split("\n")[0]]);
+      return problems.length === 0;
+    },
+    {
+      interval: 1_000,
+      timeout: {
+        milliseconds: timeoutMs,
+        fallback: () => {
+          throw new Error(`${what}: still waiting after ${Math.round(timeoutMs / 1000)} s for ${problems.join("; ")}`);
+        },
+      },
+    },
+  );
 }
 
 /** Moves each partition's leadership back to its preferred replica (after a rolling restart). */

@@ -36,7 +36,11 @@ describe("parseQuorum", () => {
   it("reads the leader, the voters' and the observers' lag", () => {
     expect(parseQuorum(replication)).toEqual({
       leaderId: 2,
-      voters: [{ id: 2, lag: 0 }, { id: 1, lag: 0 }, { id: 3, lag: 112 }],
+      voters: [
+        { id: 2, lag: 0 },
+        { id: 1, lag: 0 },
+        { id: 3, lag: 112 },
+      ],
       observers: [{ id: 4, lag: 0 }],
     });
   });

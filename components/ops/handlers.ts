@@ -1,7 +1,7 @@
 // What the cluster-operation resources do, inside the dynamic provider process (see process/resources.ts).
-import { same, readBack, type Handler } from "../process/handler";
-import { partitions, type Admin } from "./admin";
-import { rebalance, type Move } from "./reassign";
+import { type Handler, readBack, same } from "../process/handler";
+import { type Admin, partitions } from "./admin";
+import { type Move, rebalance } from "./reassign";
 
 export interface RebalanceInputs {
   admin: Admin;

@@ -3,7 +3,7 @@
 // done (which also removes the throttle). The plans are pure; `reassign` runs them.
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { tool, waitUntil, type Admin } from "./admin";
+import { type Admin, tool, waitUntil } from "./admin";
 import type { PartitionState } from "./clusterState";
 
 export interface Assignment {
@@ -49,7 +49,11 @@ export function drainPlan(all: PartitionState[], brokerId: number, remaining: nu
 export function parseGenerated(output: string): Assignment[] {
   const json = output.split(/Proposed partition reassignment configuration/)[1];
   if (!json) throw new Error(`kafka-reassign-partitions --generate printed no proposal:\n${output}`);
-  return (JSON.parse(json.trim().split("\n")[0]) as { partitions: Assignment[] }).partitions.map(({ topic, partition, replicas }) => ({ topic, partition, replicas }));
+  return (JSON.parse(json.trim().split("\n")[0]) as { partitions: Assignment[] }).partitions.map(({ topic, partition, replicas }) => ({
+    topic,
+    partition,
+    replicas,
+  }));
 }
 
 /** The partitions of `proposed` whose replica set differs from the current one. */
@@ -96,6 +100,10 @@ export async function rebalance(
   const generated = await tool(admin, "kafka-reassign-partitions", ["--topics-to-move-json-file", file, "--broker-list", brokers.join(","), "--generate"]);
   await fsp.rm(file, { force: true });
   const moved = moves(current, parseGenerated(generated));
-  await reassign(admin, moved.map(({ topic, partition, to }) => ({ topic, partition, replicas: to })), opts);
+  await reassign(
+    admin,
+    moved.map(({ topic, partition, to }) => ({ topic, partition, replicas: to })),
+    opts,
+  );
   return moved;
 }

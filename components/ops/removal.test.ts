@@ -32,7 +32,10 @@ describe("leavingNodes", () => {
   afterAll(() => fs.rmSync(labDir, { recursive: true, force: true }));
 
   it("finds the nodes on disk that the config no longer declares, with their roles", () => {
-    for (const [id, roles] of [[1, "broker,controller"], [4, "broker"]] as const) {
+    for (const [id, roles] of [
+      [1, "broker,controller"],
+      [4, "broker"],
+    ] as const) {
       fs.mkdirSync(path.join(labDir, `node-${id}`), { recursive: true });
       fs.writeFileSync(path.join(labDir, `node-${id}`, "server.properties"), `process.roles=${roles}\nnode.id=${id}\n`);
     }

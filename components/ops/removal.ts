@@ -15,7 +15,10 @@ export function removalRefusals(leaving: LeavingNode[], drain: number[], all: Pa
     }
     const held = all.filter((p) => p.replicas.includes(node.id));
     if (held.length === 0 || drain.includes(node.id)) return [];
-    const names = held.slice(0, 5).map((p) => `${p.topic}-${p.partition}`).join(", ");
+    const names = held
+      .slice(0, 5)
+      .map((p) => `${p.topic}-${p.partition}`)
+      .join(", ");
     return [
       `broker ${node.id} still holds ${held.length} replica(s) (${names}${held.length > 5 ? ", …" : ""}); ` +
         `add ${node.id} to kraftlab:drainBrokers to move them away first, or put node ${node.id} back in kraftlab:nodes`,

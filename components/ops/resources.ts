@@ -1,8 +1,8 @@
 // The cluster-operation resources of the process runtime (see process/resources.ts for how they run).
 import * as pulumi from "@pulumi/pulumi";
-import type { Move } from "./reassign";
+import { type Inputs, shim } from "../process/resources";
 import type { RebalanceInputs } from "./handlers";
-import { shim, type Inputs } from "../process/resources";
+import type { Move } from "./reassign";
 
 /** Spreads the topics' partitions over the brokers whenever the set of brokers changes. */
 export class Rebalance extends pulumi.dynamic.Resource {

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as net from "node:net";
 import * as path from "node:path";
+import pWaitFor from "p-wait-for";
 
 export interface DaemonSpec {
   kafkaHome: string;
@@ -15,8 +16,6 @@ export interface DaemonSpec {
   /** Extra JVM options (the metrics agent), after any KAFKA_OPTS of the environment. */
   jvmOptions: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `command` detached, every descriptor on `logFile`; returns its pid and the log offset it starts writing at. */
 export async function spawnDaemon(
@@ -93,7 +92,10 @@ function accepts(host: string, port: number): Promise<boolean> {
       socket.destroy();
       resolve(ok);
     };
-    socket.once("connect", () => done(true)).once("error", () => done(false)).once("timeout", () => done(false));
+    socket
+      .once("connect", () => done(true))
+      .once("error", () => done(false))
+      .once("timeout", () => done(false));
   });
 }
 
@@ -120,18 +122,28 @@ export async function stopDaemon(
 ): Promise<"stopped" | "killed" | "not running"> {
   if (!runsWith(pid, configFile)) return "not running";
   process.kill(pid as number, "SIGTERM");
-  let deadline = Date.now() + timeoutMs;
+  // Aborted QUORUMLESS_GRACE_MS after the quorum is seen gone: the kill comes sooner.
+  const quorumGone = new AbortController();
+  let grace: NodeJS.Timeout | undefined;
   let quorumChecked = 0;
-  while (Date.now() < deadline) {
-    if (!runsWith(pid, configFile)) return "stopped";
-    if (Date.now() - quorumChecked > 1_000) {
-      quorumChecked = Date.now();
-      if (!(await quorumAlive(voters))) deadline = Math.min(deadline, Date.now() + QUORUMLESS_GRACE_MS);
-    }
-    await sleep(200);
-  }
+  const outcome = await pWaitFor(
+    async () => {
+      if (!runsWith(pid, configFile)) return true;
+      if (!grace && Date.now() - quorumChecked > 1_000) {
+        quorumChecked = Date.now();
+        if (!(await quorumAlive(voters))) grace = setTimeout(() => quorumGone.abort(), QUORUMLESS_GRACE_MS);
+      }
+      return false;
+    },
+    { interval: 200, timeout: { milliseconds: timeoutMs, fallback: () => "timed out" }, signal: quorumGone.signal },
+  ).catch((err: unknown) => {
+    if (quorumGone.signal.aborted) return "quorum gone";
+    throw err;
+  });
+  clearTimeout(grace);
+  if (outcome === undefined) return "stopped";
   process.kill(pid as number, "SIGKILL");
-  while (runsWith(pid, configFile)) await sleep(100);
+  await pWaitFor(() => !runsWith(pid, configFile), { interval: 100 });
   return "killed";
 }
 
@@ -174,9 +186,8 @@ export async function waitReady(
   timeoutMs: number,
 ): Promise<void> {
   const pending = readyMarkers(spec.roles);
-  const deadline = Date.now() + timeoutMs;
   let text = "";
-  for (;;) {
+  const ready = async () => {
     const fd = await fsp.open(spec.logFile, "r");
     try {
       const { size } = await fd.stat();
@@ -189,17 +200,16 @@ export async function waitReady(
       await fd.close();
     }
     for (let i = pending.length - 1; i >= 0; i--) if (pending[i].pattern.test(text)) pending.splice(i, 1);
-    if (pending.length === 0) return;
+    if (pending.length === 0) return true;
     // Our own child: plain liveness, as its command line changes while the start scripts exec java.
-    if (!isAlive(pid)) {
-      throw new Error(`node ${spec.nodeId} exited while starting; the end of ${spec.logFile}:\n${logTail(spec.logFile)}`);
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `node ${spec.nodeId} was not ready after ${Math.round(timeoutMs / 1000)} s (still waiting for ${pending.map((m) => m.what).join(", ")}); ` +
-          `raise kraftlab:readyTimeoutSeconds if the machine is slow. The end of ${spec.logFile}:\n${logTail(spec.logFile)}`,
-      );
-    }
-    await sleep(250);
-  }
+    if (!isAlive(pid)) throw new Error(`node ${spec.nodeId} exited while starting; the end of ${spec.logFile}:\n${logTail(spec.logFile)}`);
+    return false;
+  };
+  const notReady = () => {
+    throw new Error(
+      `node ${spec.nodeId} was not ready after ${Math.round(timeoutMs / 1000)} s (still waiting for ${pending.map((m) => m.what).join(", ")}); ` +
+        `raise kraftlab:readyTimeoutSeconds if the machine is slow. The end of ${spec.logFile}:\n${logTail(spec.logFile)}`,
+    );
+  };
+  await pWaitFor(ready, { interval: 250, timeout: { milliseconds: timeoutMs, fallback: notReady } });
 }

@@ -18,7 +18,13 @@ describe("nodeFiles.diff", () => {
   fs.writeFileSync(configFile, "node.id=1\n");
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const olds = {
-    nodeId: 1, clusterId: "c", kafkaHome: "/k", dir, dataDir: path.join(dir, "data"), configFile, pidFile: path.join(dir, "kafka.pid"),
+    nodeId: 1,
+    clusterId: "c",
+    kafkaHome: "/k",
+    dir,
+    dataDir: path.join(dir, "data"),
+    configFile,
+    pidFile: path.join(dir, "kafka.pid"),
     serverProperties: "node.id=1\n",
   };
 

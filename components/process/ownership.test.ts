@@ -37,7 +37,9 @@ describe("which directories a stack may claim and remove", () => {
   it("refuses a file, and a path below a file", () => {
     const file = path.join(dir("files"), "a-file");
     fs.writeFileSync(file, "x");
-    expect(claimProblem(KEY, file, inspectDirectory(file), "s", true)).toBe(`kraftlab:labDir: ${file} is a file, not a directory; set kraftlab:labDir to a directory path`);
+    expect(claimProblem(KEY, file, inspectDirectory(file), "s", true)).toBe(
+      `kraftlab:labDir: ${file} is a file, not a directory; set kraftlab:labDir to a directory path`,
+    );
     const below = path.join(file, "lab", "deeper");
     expect(claimProblem(KEY, below, inspectDirectory(below), "s", true)).toBe(
       `kraftlab:labDir: ${below} cannot be made: ${file} is a file, not a directory; set kraftlab:labDir to a directory path`,
@@ -47,9 +49,13 @@ describe("which directories a stack may claim and remove", () => {
   it("refuses another stack's directory, and its own stack's when state does not know it", () => {
     const other = dir("other");
     claimDirectory(other, "kraftlab/prod");
-    expect(claimProblem(KEY, other, inspectDirectory(other), "kraftlab/dev", true)).toMatch(/belongs to kraftlab stack kraftlab\/prod; run `pulumi destroy` on that stack, or set kraftlab:labDir/);
+    expect(claimProblem(KEY, other, inspectDirectory(other), "kraftlab/dev", true)).toMatch(
+      /belongs to kraftlab stack kraftlab\/prod; run `pulumi destroy` on that stack, or set kraftlab:labDir/,
+    );
     expect(claimProblem(KEY, other, inspectDirectory(other), "kraftlab/prod", true)).toBeUndefined();
-    expect(claimProblem(KEY, other, inspectDirectory(other), "kraftlab/prod", false)).toMatch(/holds a lab of stack kraftlab\/prod that this stack's state does not know/);
+    expect(claimProblem(KEY, other, inspectDirectory(other), "kraftlab/prod", false)).toMatch(
+      /holds a lab of stack kraftlab\/prod that this stack's state does not know/,
+    );
   });
 
   it("removes only a directory that holds the token of the stack's state", () => {

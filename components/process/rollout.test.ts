@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { createCa } from "../security/pki";
-import { nodeAction, restartOrder, splitPems, tlsAction, trustBundles, type NodeRun } from "./rollout";
+import { type NodeRun, nodeAction, restartOrder, splitPems, tlsAction, trustBundles } from "./rollout";
 
 const node = (id: number, roles: string[]): NodeRun => ({
-  id, roles, heap: "512m", jvmOptions: "", dir: `/l/node-${id}`, configFile: `/l/node-${id}/server.properties`, logFile: "/l/log", pidFile: "/l/pid",
+  id,
+  roles,
+  heap: "512m",
+  jvmOptions: "",
+  dir: `/l/node-${id}`,
+  configFile: `/l/node-${id}/server.properties`,
+  logFile: "/l/log",
+  pidFile: "/l/pid",
   configHash: "c2",
 });
 const running = (configHash: string, alive = true) => ({ pid: 42, configHash, keystoreHash: "k", trustHash: "t", alive });

@@ -79,7 +79,10 @@ export function tlsAction(roles: string[], loaded: TlsHashes, wanted: TlsHashes,
 
 /** The PEM certificates of a bundle, in order, with "\n" line ends (node-forge writes "\r\n"). */
 export const splitPems = (bundle: string) =>
-  bundle.replace(/\r\n/g, "\n").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((p) => `${p}\n`) ?? [];
+  bundle
+    .replace(/\r\n/g, "\n")
+    .match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)
+    ?.map((p) => `${p}\n`) ?? [];
 
 /**
  * The bundles a CA rotation writes, in order: `first` is old + new (phase 1, before any certificate

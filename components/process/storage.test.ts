@@ -29,9 +29,9 @@ describe("ensureFormatted", () => {
     const meta = "#\nnode.id=2\ndirectory.id=q\nversion=1\ncluster.id=xyz\n";
     fs.writeFileSync(path.join(dataDir, "meta.properties"), meta);
     try {
-      await expect(
-        ensureFormatted({ kafkaHome: "/nonexistent", configFile: "/nonexistent", dataDir, clusterId: "abc", nodeId: 2 }),
-      ).rejects.toThrow(/formatted for cluster xyz, but this lab's cluster is abc/);
+      await expect(ensureFormatted({ kafkaHome: "/nonexistent", configFile: "/nonexistent", dataDir, clusterId: "abc", nodeId: 2 })).rejects.toThrow(
+        /formatted for cluster xyz, but this lab's cluster is abc/,
+      );
       expect(fs.readFileSync(path.join(dataDir, "meta.properties"), "utf8")).toBe(meta);
       expect(readMeta(dataDir)).toEqual({ clusterId: "xyz", nodeId: "2" });
     } finally {

@@ -14,10 +14,7 @@ export function readMeta(dataDir: string): { clusterId?: string; nodeId?: string
 }
 
 /** Why this formatted directory cannot be used by (clusterId, nodeId), or undefined if it can. */
-export function metaMismatch(
-  meta: { clusterId?: string; nodeId?: string },
-  want: { clusterId: string; nodeId: number; dataDir: string },
-): string | undefined {
+export function metaMismatch(meta: { clusterId?: string; nodeId?: string }, want: { clusterId: string; nodeId: number; dataDir: string }): string | undefined {
   if (meta.clusterId !== want.clusterId) {
     return (
       `${want.dataDir} is formatted for cluster ${meta.clusterId}, but this lab's cluster is ${want.clusterId}. ` +

@@ -5,14 +5,14 @@
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { electPreferredLeaders, partitionProblems, partitions, quorum, quorumProblems, tool, unregisterBroker, waitUntil, type Admin } from "../ops/admin";
+import { type Admin, electPreferredLeaders, partitionProblems, partitions, quorum, quorumProblems, tool, unregisterBroker, waitUntil } from "../ops/admin";
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
-import { runsWith, recordedPid, startDaemon, stopDaemon, waitReady } from "./daemon";
 import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
+import { recordedPid, runsWith, startDaemon, stopDaemon, waitReady } from "./daemon";
 import { recordDrained } from "./drained";
-import { same, type Handler } from "./handler";
-import { fingerprint, nodeAction, restartOrder, tlsAction, trustBundles, type NodeRun, type RunningRecord, type TlsMaterial } from "./rollout";
+import { type Handler, same } from "./handler";
+import { fingerprint, type NodeRun, nodeAction, type RunningRecord, restartOrder, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
 
 export interface NodeProcessesInputs {
   kafkaHome: string;
@@ -90,7 +90,15 @@ const stopNode = (node: Pick<NodeRun, "dir" | "configFile" | "pidFile">, inputs:
 function healthy(inputs: NodeProcessesInputs, withQuorum: boolean) {
   return async () => {
     const [all, q] = await Promise.all([partitions(inputs.admin), withQuorum ? quorum(inputs.admin) : undefined]);
-    return [...partitionProblems(all), ...(q ? quorumProblems(q, inputs.voters.map((v) => v.id)) : [])];
+    return [
+      ...partitionProblems(all),
+      ...(q
+        ? quorumProblems(
+            q,
+            inputs.voters.map((v) => v.id),
+          )
+        : []),
+    ];
   };
 }
 
@@ -120,7 +128,10 @@ async function takeTls(nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMa
   const loaded = (n: NodeRun) => readRunning(n) ?? { keystoreHash: "", trustHash: "" };
   const action = (n: NodeRun) => tlsAction(n.roles, loaded(n), wanted(n), inputs.protocols.controller);
   for (const node of nodes.filter((n) => action(n) === "reload")) await reloadTls(node, inputs, tls);
-  await rollingRestart(nodes.filter((n) => action(n) === "restart"), inputs);
+  await rollingRestart(
+    nodes.filter((n) => action(n) === "restart"),
+    inputs,
+  );
 }
 
 /**
@@ -204,7 +215,10 @@ async function converge(olds: NodeProcessesInputs | undefined, inputs: NodeProce
     throw failed.reason;
   }
   if (tls) await rotateTls(inputs.nodes, inputs, tls);
-  await rollingRestart(inputs.nodes.filter((n) => nodeAction(n, readRunning(n)) === "restart"), inputs);
+  await rollingRestart(
+    inputs.nodes.filter((n) => nodeAction(n, readRunning(n)) === "restart"),
+    inputs,
+  );
   const brokers = inputs.nodes.filter((n) => n.roles.includes("broker")).map((n) => n.id);
   for (const node of removed) {
     await removeBroker(node, brokers, inputs);

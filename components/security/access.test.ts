@@ -2,19 +2,53 @@ import { describe, expect, it } from "vitest";
 import type { AclConfig } from "../config";
 import { aclArgs, aclChanges, effectiveAcls, quotaCommands, scramCommands } from "./access";
 
-const denyAliceWrite: AclConfig = { principal: "User:alice", permission: "Deny", operation: "Write", resourceType: "Topic", resourceName: "*", patternType: "Literal", host: "*" };
-const allowBobGroup: AclConfig = { principal: "User:bob", permission: "Allow", operation: "Read", resourceType: "Group", resourceName: "app-", patternType: "Prefixed", host: "*" };
+const denyAliceWrite: AclConfig = {
+  principal: "User:alice",
+  permission: "Deny",
+  operation: "Write",
+  resourceType: "Topic",
+  resourceName: "*",
+  patternType: "Literal",
+  host: "*",
+};
+const allowBobGroup: AclConfig = {
+  principal: "User:bob",
+  permission: "Allow",
+  operation: "Read",
+  resourceType: "Group",
+  resourceName: "app-",
+  patternType: "Prefixed",
+  host: "*",
+};
 
 describe("aclArgs", () => {
   it("writes the lab's 'alice may not write any topic' as kafka-acls does", () => {
     expect(aclArgs(denyAliceWrite)).toEqual([
-      "--deny-principal", "User:alice", "--deny-host", "*", "--operation", "Write", "--topic", "*", "--resource-pattern-type", "literal",
+      "--deny-principal",
+      "User:alice",
+      "--deny-host",
+      "*",
+      "--operation",
+      "Write",
+      "--topic",
+      "*",
+      "--resource-pattern-type",
+      "literal",
     ]);
   });
 
   it("handles groups with a prefixed pattern, and the cluster", () => {
     expect(aclArgs(allowBobGroup)).toEqual([
-      "--allow-principal", "User:bob", "--allow-host", "*", "--operation", "Read", "--group", "app-", "--resource-pattern-type", "prefixed",
+      "--allow-principal",
+      "User:bob",
+      "--allow-host",
+      "*",
+      "--operation",
+      "Read",
+      "--group",
+      "app-",
+      "--resource-pattern-type",
+      "prefixed",
     ]);
     expect(aclArgs({ ...allowBobGroup, resourceType: "Cluster", operation: "Describe", patternType: "Literal" })).toContain("--cluster");
   });

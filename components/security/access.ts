@@ -7,9 +7,7 @@ export type Quotas = SecurityConfig["quotas"];
 /** kafka-acls arguments naming one ACL (for --add or --remove). */
 export function aclArgs(acl: AclConfig): string[] {
   const who =
-    acl.permission === "Allow"
-      ? ["--allow-principal", acl.principal, "--allow-host", acl.host]
-      : ["--deny-principal", acl.principal, "--deny-host", acl.host];
+    acl.permission === "Allow" ? ["--allow-principal", acl.principal, "--allow-host", acl.host] : ["--deny-principal", acl.principal, "--deny-host", acl.host];
   const resource: Record<AclConfig["resourceType"], string[]> = {
     Topic: ["--topic", acl.resourceName],
     Group: ["--group", acl.resourceName],
@@ -33,9 +31,7 @@ export function effectiveAcls(security: Pick<SecurityConfig, "acls" | "allowEver
   const allowed = new Set(security.acls.filter((a) => a.permission === "Allow").map(patternKey));
   const denyOnly = new Map<string, AclConfig>();
   for (const acl of security.acls) if (acl.permission === "Deny" && !allowed.has(patternKey(acl))) denyOnly.set(patternKey(acl), acl);
-  const everyone = [...denyOnly.values()].map(
-    (acl): AclConfig => ({ ...acl, principal: "User:*", permission: "Allow", operation: "All", host: "*" }),
-  );
+  const everyone = [...denyOnly.values()].map((acl): AclConfig => ({ ...acl, principal: "User:*", permission: "Allow", operation: "All", host: "*" }));
   return [...security.acls, ...everyone];
 }
 

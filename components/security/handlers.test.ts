@@ -7,8 +7,15 @@ const DAY = 24 * 60 * 60 * 1000;
 describe("certificate renewal", () => {
   const ca = createCa({ commonName: "test CA", validityDays: 3650 });
   const inputs = {
-    caCertPem: ca.certPem, caKeyPem: ca.keyPem, commonName: "node-1", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"],
-    validityDays: 365, keystorePassword: "secret-pw", renewBeforeDays: 30, rotation: 0,
+    caCertPem: ca.certPem,
+    caKeyPem: ca.keyPem,
+    commonName: "node-1",
+    dnsNames: ["localhost"],
+    ipAddresses: ["127.0.0.1"],
+    validityDays: 365,
+    keystorePassword: "secret-pw",
+    renewBeforeDays: 30,
+    rotation: 0,
   };
 
   it("is due within renewBeforeDays of the expiry, not before", () => {

@@ -1,16 +1,20 @@
 // What the security resources do, inside the dynamic provider process (see process/resources.ts).
 import { randomInt } from "node:crypto";
 import type { AclConfig } from "../config";
-import { readBack, same, type Handler } from "../process/handler";
+import { type Handler, readBack, same } from "../process/handler";
 import { kafkaTool } from "../process/tools";
-import { aclArgs, aclChanges, quotaCommands, scramCommands, type Quotas } from "./access";
+import { aclArgs, aclChanges, type Quotas, quotaCommands, scramCommands } from "./access";
 import { createCa, describeCertificate, issueLeaf, pkcs12Keystore } from "./pki";
 
 /**
  * Handlers whose whole state is their inputs: `make` computes the outputs once, kept until an input
  * changes or `stale` (e.g. a certificate near its expiry) says they must be made again.
  */
-function generated<I extends object, O extends object>(make: (inputs: I) => O, id: (inputs: I) => string, stale?: (outs: I & O, now: Date) => boolean): Handler {
+function generated<I extends object, O extends object>(
+  make: (inputs: I) => O,
+  id: (inputs: I) => string,
+  stale?: (outs: I & O, now: Date) => boolean,
+): Handler {
   return {
     async create(inputs: I) {
       return { id: id(inputs), outs: { ...inputs, ...make(inputs) } };
@@ -134,7 +138,10 @@ const certificateAuthority: Handler = {
 };
 
 export const securityHandlers = {
-  password: generated((inputs: { length: number }) => ({ value: newPassword(inputs.length) }), () => "password"),
+  password: generated(
+    (inputs: { length: number }) => ({ value: newPassword(inputs.length) }),
+    () => "password",
+  ),
   certificateAuthority,
   nodeCertificate: generated(
     (inputs: NodeCertificateInputs) => {

@@ -61,9 +61,7 @@ export function createLabSecurity(
   const nodePassword = password("node");
   const keystorePassword = password("keystore");
   const userPasswords = pulumi.all(
-    Object.fromEntries(
-      Object.entries(security.users).map(([user, cfg]) => [user, cfg.password ? pulumi.secret(cfg.password) : password(`user-${user}`)]),
-    ),
+    Object.fromEntries(Object.entries(security.users).map(([user, cfg]) => [user, cfg.password ? pulumi.secret(cfg.password) : password(`user-${user}`)])),
   ) as pulumi.Output<Record<string, string>>;
 
   const ca = new CertificateAuthority(

@@ -3,7 +3,16 @@ import { describe, expect, it } from "vitest";
 import { renderClientProperties, renderServerProperties } from "../render";
 import { COMBINED_3, labConfig } from "../testing";
 import { planCluster } from "../topology";
-import { brokerTlsListeners, clientSecurityProperties, nodePrincipal, operatorProperties, plainJaas, PLAINTEXT_LISTENERS, PRINCIPAL_MAPPING, superUsers } from "./listeners";
+import {
+  brokerTlsListeners,
+  clientSecurityProperties,
+  nodePrincipal,
+  operatorProperties,
+  PLAINTEXT_LISTENERS,
+  PRINCIPAL_MAPPING,
+  plainJaas,
+  superUsers,
+} from "./listeners";
 
 const secure = (security: Record<string, unknown> = {}) => labConfig(COMBINED_3, { security: { users: { admin: {}, alice: {} }, ...security } });
 const secrets = {
@@ -102,7 +111,7 @@ describe("client properties", () => {
     });
   });
 
-  it("writes the JAAS line as an administrator would: no backslash before = or \"", () => {
+  it('writes the JAAS line as an administrator would: no backslash before = or "', () => {
     const plan = planCluster(secure(), "/lab");
     const text = renderClientProperties(plan, "dev", { user: "alice", password: "a=b:c#!x", truststoreFile: "/certs/ca.pem" });
     expect(text).toContain('\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="a=b:c#!x";\n');
@@ -110,8 +119,12 @@ describe("client properties", () => {
   });
 
   it("needs no credentials on an SSL listener", () => {
-    expect(clientSecurityProperties({ ...secure().security!, listeners: { external: "SSL", internal: "SASL_SSL", controller: "SASL_SSL" } }, "a", "p", "/ca.pem")).toEqual([
-      ["security.protocol", "SSL"], ["ssl.truststore.type", "PEM"], ["ssl.truststore.location", "/ca.pem"],
+    expect(
+      clientSecurityProperties({ ...secure().security!, listeners: { external: "SSL", internal: "SASL_SSL", controller: "SASL_SSL" } }, "a", "p", "/ca.pem"),
+    ).toEqual([
+      ["security.protocol", "SSL"],
+      ["ssl.truststore.type", "PEM"],
+      ["ssl.truststore.location", "/ca.pem"],
     ]);
   });
 });

@@ -35,7 +35,10 @@ function newCertificate(publicKey: forge.pki.PublicKey, validityDays: number, no
 export function createCa(opts: { commonName: string; validityDays: number; now?: Date }): Pem {
   const key = newKey();
   const cert = newCertificate(key.publicKey, opts.validityDays, opts.now ?? new Date());
-  const subject = [{ name: "commonName", value: opts.commonName }, { name: "organizationName", value: "kraftlab" }];
+  const subject = [
+    { name: "commonName", value: opts.commonName },
+    { name: "organizationName", value: "kraftlab" },
+  ];
   cert.setSubject(subject);
   cert.setIssuer(subject);
   cert.setExtensions([
@@ -63,7 +66,10 @@ export function issueLeaf(ca: Pem, req: LeafRequest): Pem {
   const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
   const key = newKey();
   const cert = newCertificate(key.publicKey, req.validityDays, req.now ?? new Date());
-  cert.setSubject([{ name: "commonName", value: req.commonName }, { name: "organizationName", value: "kraftlab" }]);
+  cert.setSubject([
+    { name: "commonName", value: req.commonName },
+    { name: "organizationName", value: "kraftlab" },
+  ]);
   cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([
     { name: "basicConstraints", cA: false, critical: true },

@@ -1,7 +1,7 @@
 // The security resources of the process runtime (see process/resources.ts for how they run).
 import * as pulumi from "@pulumi/pulumi";
-import type { NodeCertificateInputs, AccessInputs, CaInputs } from "./handlers";
-import { shim, type Inputs } from "../process/resources";
+import { type Inputs, shim } from "../process/resources";
+import type { AccessInputs, CaInputs, NodeCertificateInputs } from "./handlers";
 
 /** A random password, generated once and kept as a secret. */
 export class Password extends pulumi.dynamic.Resource {
@@ -20,7 +20,14 @@ export class CertificateAuthority extends pulumi.dynamic.Resource {
   declare readonly previousCertPems: pulumi.Output<string[]>;
 
   constructor(name: string, args: Inputs<CaInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(shim("certificateAuthority"), name, { ...args, certPem: undefined, keyPem: undefined, previousCertPems: undefined }, { additionalSecretOutputs: ["keyPem"], ...opts }, "kraftlab", "CertificateAuthority");
+    super(
+      shim("certificateAuthority"),
+      name,
+      { ...args, certPem: undefined, keyPem: undefined, previousCertPems: undefined },
+      { additionalSecretOutputs: ["keyPem"], ...opts },
+      "kraftlab",
+      "CertificateAuthority",
+    );
   }
 }
 

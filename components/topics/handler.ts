@@ -1,8 +1,9 @@
 // What the Topic resource does, inside the dynamic provider process (see process/resources.ts): one
 // Kafka topic brought to its declared shape with kafka-topics and kafka-configs on the INTERNAL listeners.
-import { same, type Handler } from "../process/handler";
-import { tool, type Admin } from "../ops/admin";
-import { observedConfigs, parseTopicDescription, topicChanges, topicPattern, type LiveTopic } from "./plan";
+
+import { type Admin, tool } from "../ops/admin";
+import { type Handler, same } from "../process/handler";
+import { type LiveTopic, observedConfigs, parseTopicDescription, topicChanges, topicPattern } from "./plan";
 import type { TopicSpec } from "./schema";
 
 export interface TopicInputs extends TopicSpec {
@@ -51,7 +52,9 @@ const topic: Handler = {
     // The program names each resource after its topic, so a new name is a new resource; never a replace,
     // which would delete the topic's data.
     if (olds.name !== news.name) {
-      throw new Error(`kraftlab:topics.${news.name}: this resource manages topic ${olds.name}, and Kafka cannot rename a topic; give each topic its own resource`);
+      throw new Error(
+        `kraftlab:topics.${news.name}: this resource manages topic ${olds.name}, and Kafka cannot rename a topic; give each topic its own resource`,
+      );
     }
     // Throws a refused change (fewer partitions, another replication factor), so `preview` stops on it.
     const changes = topicChanges(spec(olds), spec(news), news.name);

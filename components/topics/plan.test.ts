@@ -8,8 +8,17 @@ describe("topicChanges", () => {
   it("creates a missing topic with every config, and leaves the replication factor to the cluster when unset", () => {
     expect(topicChanges(undefined, orders, "orders.v1")).toEqual({
       create: [
-        "--create", "--topic", "orders.v1", "--partitions", "3", "--replication-factor", "3",
-        "--config", "retention.ms=604800000", "--config", "cleanup.policy=compact",
+        "--create",
+        "--topic",
+        "orders.v1",
+        "--partitions",
+        "3",
+        "--replication-factor",
+        "3",
+        "--config",
+        "retention.ms=604800000",
+        "--config",
+        "cleanup.policy=compact",
       ],
     });
     // kafka-topics --config takes a comma in a value as is (checked on Kafka 4.3.1).
@@ -29,15 +38,21 @@ describe("topicChanges", () => {
     expect(topicChanges(orders, desired, "orders.v1")).toEqual({
       alterConfigs: [
         [
-          "--alter", "--entity-type", "topics", "--entity-name", "orders.v1",
-          "--add-config", "cleanup.policy=[compact,delete],min.insync.replicas=2",
-          "--delete-config", "retention.ms",
+          "--alter",
+          "--entity-type",
+          "topics",
+          "--entity-name",
+          "orders.v1",
+          "--add-config",
+          "cleanup.policy=[compact,delete],min.insync.replicas=2",
+          "--delete-config",
+          "retention.ms",
         ],
       ],
     });
   });
 
-  it("changes nothing when only the value's type differs (state says 604800000, the cluster \"604800000\")", () => {
+  it('changes nothing when only the value\'s type differs (state says 604800000, the cluster "604800000")', () => {
     const live: TopicSpec = { partitions: 3, replicationFactor: 3, configs: { "retention.ms": "604800000", "cleanup.policy": "compact" } };
     expect(topicChanges(live, orders, "orders.v1")).toEqual({});
     // An unset replication factor is "whatever the topic has".

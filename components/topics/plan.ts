@@ -1,7 +1,7 @@
 // Topics as Kafka CLI arguments: what to run to get a topic from one shape to another, which changes
 // Kafka cannot make, and what `kafka-topics --describe` says a topic is. Pure: handler.ts runs the tools.
 import type { ReplicationPlan } from "../topology";
-import type { TopicConfigValue, TopicsConfig, TopicSpec } from "./schema";
+import type { TopicConfigValue, TopicSpec, TopicsConfig } from "./schema";
 
 export interface TopicChanges {
   /** kafka-topics arguments creating the topic. */
@@ -53,7 +53,11 @@ export function topicChanges(old: TopicSpec | undefined, desired: TopicSpec, nam
   if (!old) {
     return {
       create: [
-        "--create", "--topic", name, "--partitions", String(desired.partitions),
+        "--create",
+        "--topic",
+        name,
+        "--partitions",
+        String(desired.partitions),
         ...(desired.replicationFactor !== undefined ? ["--replication-factor", String(desired.replicationFactor)] : []),
         ...Object.entries(desired.configs).flatMap(([k, v]) => ["--config", `${k}=${String(v)}`]),
       ],
@@ -71,7 +75,11 @@ export function topicChanges(old: TopicSpec | undefined, desired: TopicSpec, nam
   if (add.length || remove.length) {
     changes.alterConfigs = [
       [
-        "--alter", "--entity-type", "topics", "--entity-name", name,
+        "--alter",
+        "--entity-type",
+        "topics",
+        "--entity-name",
+        name,
         ...(add.length ? ["--add-config", add.map(([k, v]) => addConfigEntry(k, v)).join(",")] : []),
         ...(remove.length ? ["--delete-config", remove.join(",")] : []),
       ],
@@ -81,11 +89,7 @@ export function topicChanges(old: TopicSpec | undefined, desired: TopicSpec, nam
 }
 
 /** Config problems of `kraftlab:topics` Kafka would only report half-way through an `up`; `cluster`: the lab's replication defaults. */
-export function validateTopics(
-  topics: TopicsConfig,
-  brokerCount: number,
-  cluster?: Pick<ReplicationPlan, "factor" | "minInsyncReplicas">,
-): string[] {
+export function validateTopics(topics: TopicsConfig, brokerCount: number, cluster?: Pick<ReplicationPlan, "factor" | "minInsyncReplicas">): string[] {
   const errors: string[] = [];
   const byMetricName = new Map<string, string>();
   for (const [name, topic] of Object.entries(topics)) {
@@ -101,15 +105,21 @@ export function validateTopics(
     const factor = topic.replicationFactor ?? cluster?.factor;
     const ownMinIsr = topic.configs["min.insync.replicas"];
     if (factor !== undefined && ownMinIsr !== undefined && Number(ownMinIsr) > factor) {
-      errors.push(`${key(name, "configs", "min.insync.replicas")}: ${ownMinIsr} is more than the topic's replication factor ${factor}, so no acks=all write could succeed; lower it or raise replicationFactor`);
+      errors.push(
+        `${key(name, "configs", "min.insync.replicas")}: ${ownMinIsr} is more than the topic's replication factor ${factor}, so no acks=all write could succeed; lower it or raise replicationFactor`,
+      );
     } else if (topic.replicationFactor !== undefined && ownMinIsr === undefined && cluster && cluster.minInsyncReplicas > topic.replicationFactor) {
-      errors.push(`${key(name, "replicationFactor")}: ${topic.replicationFactor} is less than the cluster's min.insync.replicas ${cluster.minInsyncReplicas} (kraftlab:replication.minInsyncReplicas), so no acks=all write could succeed; raise it, or set configs."min.insync.replicas" to at most ${topic.replicationFactor}`);
+      errors.push(
+        `${key(name, "replicationFactor")}: ${topic.replicationFactor} is less than the cluster's min.insync.replicas ${cluster.minInsyncReplicas} (kraftlab:replication.minInsyncReplicas), so no acks=all write could succeed; raise it, or set configs."min.insync.replicas" to at most ${topic.replicationFactor}`,
+      );
     }
 
     for (const [k, v] of Object.entries(topic.configs)) {
       const text = String(v);
       if (text === "" || text !== text.trim() || /[=[\]]/.test(text)) {
-        errors.push(`${key(name, "configs", k)}: ${JSON.stringify(text)} cannot go through kafka-topics and kafka-configs (they split on '=', drop '[' and ']', trim spaces and refuse empty values); no topic config needs such a value, so check it`);
+        errors.push(
+          `${key(name, "configs", k)}: ${JSON.stringify(text)} cannot go through kafka-topics and kafka-configs (they split on '=', drop '[' and ']', trim spaces and refuse empty values); no topic config needs such a value, so check it`,
+        );
       }
     }
   }

@@ -1,6 +1,6 @@
 // The Topic resource of the process runtime (see process/resources.ts for how it runs).
 import * as pulumi from "@pulumi/pulumi";
-import { shim, type Inputs } from "../process/resources";
+import { type Inputs, shim } from "../process/resources";
 import type { TopicInputs } from "./handler";
 
 /**
