@@ -5,6 +5,7 @@
 #   pulumi/v<ver>/bin/pulumi                                   CLI built from the Go module proxy
 #   pulumi/v<ver>/bin/pulumi-{resource-pulumi,language}-nodejs  its Node.js plugins
 #   kafka/<ver>/{libs,bin,config}                              Kafka from Maven Central
+#   kafka/<ver>/kafka.jsa                                      its AppCDS archive (setup/kafka/cds.sh)
 #   jmx-exporter/<ver>/jmx_prometheus_javaagent-<ver>.jar      the nodes' metrics agent, Maven Central
 #   prometheus/<deb version>/bin/{prometheus,promtool}         from Debian's prometheus package
 # --quiet prints only the steps that do work.
@@ -21,12 +22,15 @@ fail() { printf 'kraftlab setup: ERROR: %s\n' "$*" >&2; exit 1; }
 # run_step NAME FUNCTION: runs FUNCTION with its tools' output (go, mvn, apt, npm) in a log under the
 # cache, and prints one line: NAME, then how long it took. On failure: the log's tail and its path.
 mkdir -p "$cache/logs"
+# With a third argument (what happens without it), a failure is a warning and the setup goes on.
 run_step() {
   local started=$SECONDS log
   log="$cache/logs/setup-$(printf '%s' "$2" | tr '_' '-').log"
   printf 'kraftlab setup: %s ... ' "$1" >&2
   if ("$2") >"$log" 2>&1; then
     printf 'done in %s s\n' "$((SECONDS - started))" >&2
+  elif [ -n "${3:-}" ]; then
+    printf 'FAILED after %s s, %s (log: %s)\n' "$((SECONDS - started))" "$3" "$log" >&2
   else
     printf 'FAILED after %s s\n' "$((SECONDS - started))" >&2
     tail -n 30 "$log" >&2
@@ -128,6 +132,19 @@ if [ ! -f "$kafka_home/libs/kafka_2.13-$kafka_version.jar" ] || [ -n "$(find "$r
   run_step "Kafka $kafka_version from Maven Central" build_kafka
 fi
 [ $quiet = 1 ] || say "kafka $kafka_version in $kafka_home"
+
+# --- AppCDS archive of Kafka's classes: faster starts for every node and tool (setup/kafka/cds.sh) -----
+# Rebuilt when the JDK, the jars or the recipe change; a JVM it does not fit ignores it.
+cds_archive="$kafka_home/kafka.jsa"
+cds_stamp=$({ "$java_bin" -version 2>&1; ls -l "$kafka_home/libs"; cat "$root/setup/kafka/cds.sh"; } | sha256sum | cut -c1-16)
+build_cds() {
+  rm -f "$cds_archive" "$cds_archive.stamp" # the lists must not come from a stale archive
+  bash "$root/setup/kafka/cds.sh" "$kafka_home" "$cds_archive"
+  echo "$cds_stamp" >"$cds_archive.stamp"
+}
+if [ ! -f "$cds_archive" ] || [ "$(cat "$cds_archive.stamp" 2>/dev/null)" != "$cds_stamp" ]; then
+  run_step "AppCDS archive of Kafka $kafka_version's classes" build_cds "JVMs start without it"
+fi
 
 # --- Prometheus JMX exporter agent from Maven Central --------------------------------------------
 jmx_version=$(sed -nE 's|.*<jmx-exporter.version>([^<]+)</jmx-exporter.version>.*|\1|p' "$root/setup/monitoring/pom.xml")

@@ -1,8 +1,10 @@
 // The foundation, proven on real nodes: up, use, a no-op up, destroy — combined and dedicated roles.
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { portIsFree } from "../components/preflight";
-import { kafkaTool, type LabOutputs, labProcesses, produceAndConsume, quorumStatus, TestLab } from "./lab";
+import { defaultKafkaHome } from "../lab/toolchain";
+import { kafkaTool, type LabOutputs, labProcesses, produceAndConsume, quorumStatus, runKafkaTool, TestLab } from "./lab";
 
 const MESSAGES = 1000;
 
@@ -41,6 +43,24 @@ describe("a 3-node lab of combined nodes", () => {
     for (const node of outputs.nodes) {
       expect(fs.readFileSync(`${node.dataDir}/meta.properties`, "utf8")).toContain(`cluster.id=${outputs.clusterId}`);
     }
+  });
+
+  it("starts every node and tool on the AppCDS archive of the setup, and a tool that does not fit it still runs", async () => {
+    const archive = path.join(defaultKafkaHome(), "kafka.jsa");
+    for (const node of outputs.nodes) expect(fs.readFileSync(`/proc/${node.pid}/maps`, "utf8"), `node ${node.id}`).toContain(archive);
+    // -Xshare:on fails unless the archive is mapped; class+load says where each class came from.
+    const shared = await runKafkaTool("kafka-topics", ["--bootstrap-server", outputs.bootstrapServers, "--list"], undefined, {
+      KAFKA_OPTS: "-Xshare:on -Xlog:class+load=info:stderr",
+    });
+    expect(shared.code).toBe(0);
+    expect(shared.stderr).toMatch(/org\.apache\.kafka\.tools\.TopicCommand source: shared objects file/);
+    const garbage = path.join(lab.root, "stale.jsa");
+    fs.writeFileSync(garbage, "not an archive");
+    // A later -XX:SharedArchiveFile wins: an archive that does not fit is ignored, not fatal.
+    const stale = await runKafkaTool("kafka-topics", ["--bootstrap-server", outputs.bootstrapServers, "--list"], undefined, {
+      KAFKA_OPTS: `-XX:SharedArchiveFile=${garbage}`,
+    });
+    expect(stale).toMatchObject({ code: 0, stderr: "" });
   });
 
   it("replicates a topic 3 ways and delivers every message produced", async () => {

@@ -120,19 +120,27 @@ export function labProcesses(dir: string): number[] {
     .map(Number);
 }
 
-/** Runs `bin/<tool>.sh` of the distribution kraftlab installed; never rejects. */
-export function runKafkaTool(tool: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `bin/<tool>.sh` of the distribution kraftlab installed (`env` on top of ours); never rejects. */
+export function runKafkaTool(
+  tool: string,
+  args: string[],
+  input?: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(path.join(defaultKafkaHome(), "bin", `${tool}.sh`), args, { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    const child = execFile(
+      path.join(defaultKafkaHome(), "bin", `${tool}.sh`),
+      args,
+      { timeout: 120_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(input ?? "");
   });
 }
 
 /** Runs a Kafka tool; resolves with its stdout, rejects with its stderr when it fails. */
-export async function kafkaTool(tool: string, args: string[], input?: string): Promise<string> {
-  const { code, stdout, stderr } = await runKafkaTool(tool, args, input);
+export async function kafkaTool(tool: string, args: string[], input?: string, env?: Record<string, string>): Promise<string> {
+  const { code, stdout, stderr } = await runKafkaTool(tool, args, input, env);
   if (code !== 0) throw new Error(`${tool} ${args.join(" ")} failed (${code}):\n${stderr}`);
   return stdout;
 }
