@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { type Admin, electPreferredLeaders, partitionProblems, partitions, quorum, quorumProblems, tool, unregisterBroker, waitUntil } from "../ops/admin";
+import type { QuorumState } from "../ops/clusterState";
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
 import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
@@ -87,9 +88,10 @@ const stopNode = (node: Pick<NodeRun, "dir" | "configFile" | "pidFile">, inputs:
   stopDaemon(readRunning(node)?.pid || recordedPid(node.pidFile), node.configFile, inputs.stopTimeoutMs, inputs.voters);
 
 /** Every partition led and fully replicated, and for a controller, the quorum caught up. */
-function healthy(inputs: NodeProcessesInputs, withQuorum: boolean) {
+function healthy(inputs: NodeProcessesInputs, withQuorum: boolean, seen?: { quorum?: QuorumState }) {
   return async () => {
     const [all, q] = await Promise.all([partitions(inputs.admin), withQuorum ? quorum(inputs.admin) : undefined]);
+    if (seen && q) seen.quorum = q;
     return [
       ...partitionProblems(all),
       ...(q
@@ -162,9 +164,10 @@ async function rotateTls(nodes: NodeRun[], inputs: NodeProcessesInputs, tls: Tls
 async function rollingRestart(nodes: NodeRun[], inputs: NodeProcessesInputs): Promise<void> {
   if (nodes.length === 0) return;
   const anyController = nodes.some((n) => n.roles.includes("controller"));
-  await waitUntil("before the rolling restart", inputs.gateTimeoutMs, healthy(inputs, anyController));
-  const active = (await quorum(inputs.admin)).leaderId;
-  for (const id of restartOrder(nodes, active)) {
+  // The first gate asks the quorum anyway: its answer names the active controller (restarted last).
+  const seen: { quorum?: QuorumState } = {};
+  await waitUntil("before the rolling restart", inputs.gateTimeoutMs, healthy(inputs, true, seen));
+  for (const id of restartOrder(nodes, seen.quorum?.leaderId ?? -1)) {
     const node = nodes.find((n) => n.id === id) as NodeRun;
     await stopNode(node, inputs);
     await startNode(node, inputs);

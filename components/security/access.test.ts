@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AclConfig } from "../config";
-import { aclArgs, aclChanges, effectiveAcls, quotaCommands, scramCommands } from "./access";
+import { aclArgs, aclBatches, aclChanges, effectiveAcls, quotaCommands, scramCommands } from "./access";
 
 const denyAliceWrite: AclConfig = {
   principal: "User:alice",
@@ -62,14 +62,24 @@ describe("aclChanges", () => {
   });
 });
 
+describe("aclBatches", () => {
+  it("runs the operations on one principal and pattern in one kafka-acls, and other patterns apart", () => {
+    const denyAliceRead = { ...denyAliceWrite, operation: "Read" as const };
+    expect(aclBatches([denyAliceWrite, allowBobGroup, denyAliceRead])).toEqual([
+      [...aclArgs(denyAliceWrite).slice(0, 4), "--operation", "Write", "--operation", "Read", ...aclArgs(denyAliceWrite).slice(6)],
+      aclArgs(allowBobGroup),
+    ]);
+    expect(aclBatches([])).toEqual([]);
+  });
+});
+
 describe("quotaCommands", () => {
   it("sets new quotas, changes changed ones and deletes removed ones", () => {
     expect(quotaCommands({}, { alice: { producerByteRate: 1024, consumerByteRate: 1024 } })).toEqual([
       ["--alter", "--add-config", "producer_byte_rate=1024,consumer_byte_rate=1024", "--entity-type", "users", "--entity-name", "alice"],
     ]);
     expect(quotaCommands({ alice: { producerByteRate: 1024, consumerByteRate: 1024 } }, { alice: { producerByteRate: 2048 } })).toEqual([
-      ["--alter", "--add-config", "producer_byte_rate=2048", "--entity-type", "users", "--entity-name", "alice"],
-      ["--alter", "--delete-config", "consumer_byte_rate", "--entity-type", "users", "--entity-name", "alice"],
+      ["--alter", "--add-config", "producer_byte_rate=2048", "--delete-config", "consumer_byte_rate", "--entity-type", "users", "--entity-name", "alice"],
     ]);
     expect(quotaCommands({ alice: { producerByteRate: 1024 } }, {})).toEqual([
       ["--alter", "--delete-config", "producer_byte_rate", "--entity-type", "users", "--entity-name", "alice"],

@@ -35,6 +35,23 @@ export function effectiveAcls(security: Pick<SecurityConfig, "acls" | "allowEver
   return [...security.acls, ...everyone];
 }
 
+/**
+ * kafka-acls arguments for `acls`, one invocation (one JVM) per principal, permission, host and
+ * resource pattern: their operations go together, as kafka-acls applies every --operation to it.
+ */
+export function aclBatches(acls: AclConfig[]): string[][] {
+  const batches = new Map<string, string[]>();
+  for (const acl of acls) {
+    const args = aclArgs(acl);
+    const at = args.indexOf("--operation");
+    const key = JSON.stringify([...args.slice(0, at), ...args.slice(at + 2)]);
+    const batch = batches.get(key);
+    if (batch) batch.splice(batch.lastIndexOf("--operation") + 2, 0, "--operation", acl.operation);
+    else batches.set(key, args);
+  }
+  return [...batches.values()];
+}
+
 /** ACLs to remove and to add to go from `before` to `after`. */
 export function aclChanges(before: AclConfig[], after: AclConfig[]): { remove: AclConfig[]; add: AclConfig[] } {
   const had = new Set(before.map(aclKey));
@@ -55,10 +72,10 @@ export function quotaCommands(before: Quotas, after: Quotas): string[][] {
       if (want !== undefined && want !== before[user]?.[key]) add.push(`${name}=${want}`);
       if (want === undefined && before[user]?.[key] !== undefined) remove.push(name);
     }
-    const entity = ["--entity-type", "users", "--entity-name", user];
+    if (add.length === 0 && remove.length === 0) return [];
+    // One kafka-configs (one JVM) per user: --add-config and --delete-config go together.
     return [
-      ...(add.length ? [["--alter", "--add-config", add.join(","), ...entity]] : []),
-      ...(remove.length ? [["--alter", "--delete-config", remove.join(","), ...entity]] : []),
+      ["--alter", ...(add.length ? ["--add-config", add.join(",")] : []), ...(remove.length ? ["--delete-config", remove.join(",")] : []), "--entity-type", "users", "--entity-name", user],
     ];
   });
 }

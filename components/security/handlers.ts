@@ -3,7 +3,7 @@ import { randomInt } from "node:crypto";
 import type { AclConfig } from "../config";
 import { type Handler, readBack, same } from "../process/handler";
 import { kafkaTool } from "../process/tools";
-import { aclArgs, aclChanges, type Quotas, quotaCommands, scramCommands } from "./access";
+import { aclBatches, aclChanges, type Quotas, quotaCommands, scramCommands } from "./access";
 import { createCa, describeCertificate, issueLeaf, pkcs12Keystore } from "./pki";
 
 /**
@@ -95,8 +95,8 @@ async function applyAccess(before: Granted, after: AccessInputs): Promise<void> 
     for (const args of scramCommands(after.scramMechanism, had, after.scramUsers)) await kafkaTool(after.kafkaHome, "kafka-configs", [...connect, ...args]);
   }
   const { remove, add } = aclChanges(before.acls, after.acls);
-  for (const acl of remove) await kafkaTool(after.kafkaHome, "kafka-acls", [...connect, "--remove", "--force", ...aclArgs(acl)]);
-  for (const acl of add) await kafkaTool(after.kafkaHome, "kafka-acls", [...connect, "--add", ...aclArgs(acl)]);
+  for (const args of aclBatches(remove)) await kafkaTool(after.kafkaHome, "kafka-acls", [...connect, "--remove", "--force", ...args]);
+  for (const args of aclBatches(add)) await kafkaTool(after.kafkaHome, "kafka-acls", [...connect, "--add", ...args]);
   for (const args of quotaCommands(before.quotas, after.quotas)) await kafkaTool(after.kafkaHome, "kafka-configs", [...connect, ...args]);
 }
 
