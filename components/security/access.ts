@@ -75,7 +75,15 @@ export function quotaCommands(before: Quotas, after: Quotas): string[][] {
     if (add.length === 0 && remove.length === 0) return [];
     // One kafka-configs (one JVM) per user: --add-config and --delete-config go together.
     return [
-      ["--alter", ...(add.length ? ["--add-config", add.join(",")] : []), ...(remove.length ? ["--delete-config", remove.join(",")] : []), "--entity-type", "users", "--entity-name", user],
+      [
+        "--alter",
+        ...(add.length ? ["--add-config", add.join(",")] : []),
+        ...(remove.length ? ["--delete-config", remove.join(",")] : []),
+        "--entity-type",
+        "users",
+        "--entity-name",
+        user,
+      ],
     ];
   });
 }
