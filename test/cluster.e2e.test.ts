@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { portIsFree } from "../components/preflight";
 import { defaultKafkaHome } from "../lab/toolchain";
-import { kafkaTool, type LabOutputs, labProcesses, produceAndConsume, quorumStatus, runKafkaTool, TestLab } from "./lab";
+import { createTopic, kafkaTool, type LabOutputs, labProcesses, produceAndConsume, quorumStatus, runKafkaTool, TestLab } from "./lab";
 
 const MESSAGES = 1000;
 
@@ -64,19 +64,7 @@ describe("a 3-node lab of combined nodes", () => {
   });
 
   it("replicates a topic 3 ways and delivers every message produced", async () => {
-    await kafkaTool("kafka-topics", [
-      "--bootstrap-server",
-      outputs.bootstrapServers,
-      "--command-config",
-      outputs.clientProperties,
-      "--create",
-      "--topic",
-      "e2e",
-      "--partitions",
-      "3",
-      "--replication-factor",
-      "3",
-    ]);
+    await createTopic(outputs, "e2e", 3);
     const described = await kafkaTool("kafka-topics", ["--bootstrap-server", outputs.bootstrapServers, "--describe", "--topic", "e2e"]);
     expect(described).toMatch(/ReplicationFactor: 3/);
     expect(described.match(/Isr: \d+,\d+,\d+/g)).toHaveLength(3);

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kafkaTool, type LabOutputs, TestLab } from "./lab";
+import { createTopic, kafkaTool, type LabOutputs, TestLab } from "./lab";
 import { type LoadReport, LoadRun } from "./load";
 
 const PORT = 18092;
@@ -41,19 +41,7 @@ describe("day-2 operations under load", () => {
   beforeAll(async () => {
     lab = await TestLab.create("day2", { nodes: combined, ports: { external: PORT, internal: PORT + 1, controller: PORT + 2 }, rebalance: true });
     ({ outputs } = await lab.up());
-    await kafkaTool("kafka-topics", [
-      "--bootstrap-server",
-      outputs.bootstrapServers,
-      "--create",
-      "--topic",
-      TOPIC,
-      "--partitions",
-      "6",
-      "--replication-factor",
-      "3",
-      "--config",
-      "min.insync.replicas=2",
-    ]);
+    await createTopic(outputs, TOPIC, 6, ["min.insync.replicas=2"]);
   });
   afterAll(async () => lab?.cleanup());
 

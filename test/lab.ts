@@ -145,6 +145,17 @@ export async function kafkaTool(tool: string, args: string[], input?: string, en
   return stdout;
 }
 
+/** Creates `topic` through the lab's client config, RF 3 unless said otherwise; `configs` as `--config k=v`. */
+export async function createTopic(
+  outputs: Pick<LabOutputs, "bootstrapServers" | "clientProperties">,
+  topic: string,
+  partitions: number,
+  configs: string[] = [],
+): Promise<void> {
+  const args = ["--bootstrap-server", outputs.bootstrapServers, "--command-config", outputs.clientProperties, "--create", "--topic", topic];
+  await kafkaTool("kafka-topics", [...args, "--partitions", String(partitions), "--replication-factor", "3", ...configs.flatMap((c) => ["--config", c])]);
+}
+
 /** `--command-config FILE` when a client config is given. */
 const withConfig = (config?: string) => (config ? ["--command-config", config] : []);
 

@@ -11,7 +11,7 @@ import { alertExpr, alertRules } from "../components/monitoring/alerts";
 import { dashboards } from "../components/monitoring/dashboards";
 import { isAlive } from "../components/process/daemon";
 import { defaultGrafana, defaultKafkaHome } from "../lab/toolchain";
-import { kafkaTool, type LabOutputs, TestLab } from "./lab";
+import { createTopic, type LabOutputs, TestLab } from "./lab";
 import { LoadRun } from "./load";
 
 const PORT = 12092;
@@ -76,21 +76,7 @@ describe("monitoring", () => {
       },
     });
     ({ outputs } = await lab.up());
-    await kafkaTool("kafka-topics", [
-      "--bootstrap-server",
-      outputs.bootstrapServers,
-      "--command-config",
-      outputs.clientProperties,
-      "--create",
-      "--topic",
-      TOPIC,
-      "--partitions",
-      "3",
-      "--replication-factor",
-      "3",
-      "--config",
-      "min.insync.replicas=2",
-    ]);
+    await createTopic(outputs, TOPIC, 3, ["min.insync.replicas=2"]);
   });
   afterAll(async () => lab?.cleanup());
 

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kafkaTool, type LabOutputs, TestLab } from "./lab";
+import { createTopic, type LabOutputs, TestLab } from "./lab";
 import { type LoadReport, LoadRun } from "./load";
 
 const PORT = 15092;
@@ -53,21 +53,7 @@ describe("certificate rotation under load", () => {
   beforeAll(async () => {
     lab = await TestLab.create("rotation", { nodes, ports: { external: PORT, internal: PORT + 1, controller: PORT + 2 }, security: security({}) });
     ({ outputs } = await lab.up());
-    await kafkaTool("kafka-topics", [
-      "--bootstrap-server",
-      outputs.bootstrapServers,
-      "--command-config",
-      outputs.clientProperties,
-      "--create",
-      "--topic",
-      TOPIC,
-      "--partitions",
-      "4",
-      "--replication-factor",
-      "3",
-      "--config",
-      "min.insync.replicas=2",
-    ]);
+    await createTopic(outputs, TOPIC, 4, ["min.insync.replicas=2"]);
   });
   afterAll(async () => lab?.cleanup());
 

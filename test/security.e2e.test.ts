@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCa } from "../components/security/pki";
 import { passphraseFile } from "../lab/secrets";
 import { cacheDir } from "../lab/toolchain";
-import { consume, kafkaTool, type LabOutputs, labProcesses, produce, runKafkaTool, TestLab } from "./lab";
+import { consume, createTopic, kafkaTool, type LabOutputs, labProcesses, produce, runKafkaTool, TestLab } from "./lab";
 
 const PORT = 26092;
 const denyAliceWrite = { principal: "User:alice", permission: "Deny", operation: "Write", resourceType: "Topic", resourceName: "*" };
@@ -44,19 +44,7 @@ describe("a secure lab", () => {
   it("lets admin produce and alice consume over SASL_SSL", async () => {
     expect(outputs.clientProperties).toBe(path.join(lab.certsDir, "admin.properties"));
     expect(fs.readFileSync(files.alice, "utf8")).toContain("security.protocol=SASL_SSL");
-    await kafkaTool("kafka-topics", [
-      "--bootstrap-server",
-      outputs.bootstrapServers,
-      "--command-config",
-      outputs.clientProperties,
-      "--create",
-      "--topic",
-      "secure",
-      "--partitions",
-      "1",
-      "--replication-factor",
-      "3",
-    ]);
+    await createTopic(outputs, "secure", 1);
     const sent = await produce(outputs.bootstrapServers, "secure", 100, "admin", files.admin);
     const received = await consume(outputs.bootstrapServers, "secure", 100, files.alice);
     expect(received.sort()).toEqual(sent.sort());
