@@ -127,16 +127,18 @@ build_kafka() {
   mv "$tmp" "$kafka_home"
 }
 mkdir -p "$cache/kafka"
-# The wrappers are cheap: rebuild when any setup/kafka file is newer than the installed tree.
-if [ ! -f "$kafka_home/libs/kafka_2.13-$kafka_version.jar" ] || [ -n "$(find "$root/setup/kafka" -newer "$kafka_home/bin/kafka-run-class.sh" -type f 2>/dev/null)" ]; then
+# Rebuilt when what setup/kafka holds changes (by content: a fresh clone's new mtimes change nothing).
+kafka_stamp=$(cd "$root/setup/kafka" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+if [ ! -f "$kafka_home/libs/kafka_2.13-$kafka_version.jar" ] || [ "$(cat "$kafka_home/.stamp" 2>/dev/null)" != "$kafka_stamp" ]; then
   run_step "Kafka $kafka_version from Maven Central" build_kafka
+  echo "$kafka_stamp" >"$kafka_home/.stamp"
 fi
 [ $quiet = 1 ] || say "kafka $kafka_version in $kafka_home"
 
 # --- AppCDS archive of Kafka's classes: faster starts for every node and tool (setup/kafka/cds.sh) -----
 # Rebuilt when the JDK, the jars or the recipe change; a JVM it does not fit ignores it.
 cds_archive="$kafka_home/kafka.jsa"
-cds_stamp=$({ "$java_bin" -version 2>&1; ls -l "$kafka_home/libs"; cat "$root/setup/kafka/cds.sh"; } | sha256sum | cut -c1-16)
+cds_stamp=$({ "$java_bin" -version 2>&1; stat -c '%n %s' "$kafka_home"/libs/*; cat "$root/setup/kafka/cds.sh"; } | sha256sum | cut -c1-16)
 build_cds() {
   rm -f "$cds_archive" "$cds_archive.stamp" # the lists must not come from a stale archive
   bash "$root/setup/kafka/cds.sh" "$kafka_home" "$cds_archive"
