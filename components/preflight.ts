@@ -102,13 +102,11 @@ export function nodesOnDisk(labDir: string): LeavingNode[] {
     });
 }
 
-/** Nodes of this lab on disk that the config no longer declares, with their roles. */
-export const leavingNodes = (plan: ClusterPlan): LeavingNode[] => nodesOnDisk(plan.labDir).filter(({ id }) => !plan.nodes.some((n) => n.id === id));
-
 /**
- * A node leaving the config that may not leave the cluster (a controller, or a broker with replicas
- * and no drain). The cluster is asked where the replicas are; if it cannot be reached the nodes'
- * supervisor checks again before it stops anything.
+ * Membership changes the running lab cannot take: a node whose roles change, a new controller, a
+ * drain of a node that never was, and a node leaving the config that may not leave the cluster (a
+ * controller, or a broker with replicas and no drain). The cluster is asked where the replicas are;
+ * if it cannot be reached the nodes' supervisor checks again before it stops anything.
  */
 export async function removalProblems(plan: ClusterPlan, kafkaHome: string, drain: number[], commandConfig?: string): Promise<string[]> {
   const onDisk = nodesOnDisk(plan.labDir);

@@ -2,9 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { leavingNodes } from "../preflight";
-import { COMBINED_3, labConfig } from "../testing";
-import { planCluster } from "../topology";
+import { nodesOnDisk } from "../preflight";
 import { quorumChangeRefusals, removalRefusals, unknownDrains } from "./removal";
 
 const p = (topic: string, partition: number, replicas: number[]) => ({ topic, partition, leader: replicas[0], replicas, isr: replicas });
@@ -27,11 +25,11 @@ describe("removalRefusals", () => {
   });
 });
 
-describe("leavingNodes", () => {
+describe("nodesOnDisk", () => {
   const labDir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-leaving-"));
   afterAll(() => fs.rmSync(labDir, { recursive: true, force: true }));
 
-  it("finds the nodes on disk that the config no longer declares, with their roles", () => {
+  it("finds the nodes of a lab directory with their roles, and nothing in a directory without server.properties", () => {
     for (const [id, roles] of [
       [1, "broker,controller"],
       [4, "broker"],
@@ -40,7 +38,10 @@ describe("leavingNodes", () => {
       fs.writeFileSync(path.join(labDir, `node-${id}`, "server.properties"), `process.roles=${roles}\nnode.id=${id}\n`);
     }
     fs.mkdirSync(path.join(labDir, "node-7")); // never written: not a node of this lab
-    expect(leavingNodes(planCluster(labConfig(COMBINED_3), labDir))).toEqual([{ id: 4, roles: ["broker"] }]);
+    expect(nodesOnDisk(labDir)).toEqual([
+      { id: 1, roles: ["broker", "controller"] },
+      { id: 4, roles: ["broker"] },
+    ]);
   });
 });
 
