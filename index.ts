@@ -2,7 +2,7 @@
 // the lab. `npm run up` runs it through the Automation API (lab/stack.ts).
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseLabConfig } from "./components/config";
+import { ConfigError, kraftlabKeys, parseLabConfig } from "./components/config";
 import { KafkaCluster } from "./components/kafkaCluster";
 import { planMonitoring } from "./components/monitoring/plan";
 import { directoryProblems, ephemeralPortRange, monitoringProblems, preflightProblems, removalProblems } from "./components/preflight";
@@ -13,22 +13,8 @@ import { planCluster } from "./components/topology";
 import { ephemeralPortWarnings, validateLab } from "./components/validate";
 import { cacheDir, defaultExporterJar, defaultGrafana, defaultKafkaHome, defaultPrometheus, PROJECT_DIR } from "./lab/toolchain";
 
-/** Every `kraftlab:` key, prefix stripped, JSON-decoded where the value is JSON. */
-function readKraftlabConfig(): Record<string, unknown> {
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (!key.startsWith("kraftlab:")) continue;
-    try {
-      raw[key.slice("kraftlab:".length)] = JSON.parse(value);
-    } catch {
-      raw[key.slice("kraftlab:".length)] = value;
-    }
-  }
-  return raw;
-}
-
 export default async function kraftlab() {
-  const config = parseLabConfig(readKraftlabConfig());
+  const config = parseLabConfig(kraftlabKeys(pulumi.runtime.allConfig()));
   const { errors, warnings } = validateLab(config);
   const ephemeral = ephemeralPortRange();
   for (const warning of [...warnings, ...(ephemeral ? ephemeralPortWarnings(config, ephemeral) : [])]) pulumi.log.warn(warning);

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseLabConfig } from "./config";
+import { ConfigError, kraftlabKeys, parseLabConfig } from "./config";
 
 const nodes = [{ id: 1, roles: ["broker", "controller"] }];
+
+describe("kraftlabKeys", () => {
+  it("keeps the kraftlab: keys, prefix stripped, JSON-decoded where the value is JSON", () => {
+    expect(kraftlabKeys({ "kraftlab:heap": "512m", "kraftlab:nodes": '[{"id":1}]', "kraftlab:rebalance": "true", "aws:region": "x" })).toEqual({
+      heap: "512m",
+      nodes: [{ id: 1 }],
+      rebalance: true,
+    });
+  });
+});
 
 describe("parseLabConfig", () => {
   it("fills every default", () => {

@@ -156,6 +156,20 @@ export class ConfigError extends RunError {
   }
 }
 
+/** Every `kraftlab:` key of a stack's config, prefix stripped, JSON-decoded where the value is JSON. */
+export function kraftlabKeys(all: Record<string, string>): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(all)) {
+    if (!key.startsWith("kraftlab:")) continue;
+    try {
+      raw[key.slice("kraftlab:".length)] = JSON.parse(value);
+    } catch {
+      raw[key.slice("kraftlab:".length)] = value;
+    }
+  }
+  return raw;
+}
+
 /** Parses the `kraftlab:` keys (prefix stripped, values already JSON-decoded). */
 export function parseLabConfig(raw: Record<string, unknown>): LabConfig {
   // reportInput: without it zod's issues carry no value, and a wrong type reads like a missing key.
