@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { consume, type LabOutputs, labProcesses, produce, produceAndConsume, quorumStatus, TestLab } from "./lab";
@@ -112,6 +113,31 @@ describe("refusals before anything is touched", () => {
     await expect(lab.up()).rejects.toThrow(/kraftlab:properties\.log\.retention\.hours: Kafka refuses a week: Not a number of type INT; fix the value/);
     expect(await resourceCount(lab)).toBe(0);
     expect(fs.existsSync(lab.labDir)).toBe(false);
+  });
+
+  it("shows a node that dies while starting once, with the end of its log", async () => {
+    // A distribution whose server prints one line and exits: everything before the start passes.
+    const fake = path.join(os.tmpdir(), `kraftlab-fake-kafka-${process.pid}`);
+    plant(fake, {
+      "bin/kafka-storage.sh": "#!/bin/sh\nexit 0\n",
+      "bin/kafka-server-start.sh": '#!/bin/sh\necho "FATAL fake-kafka-7d1e: cannot start"\nexit 1\n',
+      "libs/kafka_2.13-0.0.0.jar": "",
+    });
+    for (const script of ["kafka-storage.sh", "kafka-server-start.sh"]) fs.chmodSync(path.join(fake, "bin", script), 0o755);
+    try {
+      lab = await TestLab.create("dies", { ...oneNode(23392), kafkaHome: fake });
+      const failure = await lab.up().then(
+        () => expect.unreachable("up should fail"),
+        (err: Error) => err.message,
+      );
+      const shown = failure.slice(failure.indexOf("Diagnostics:"), failure.indexOf("Resources:"));
+      expect(shown).toMatch(/error: node 1 exited while starting; the end of .*server\.log:\n\s*FATAL fake-kafka-7d1e: cannot start/);
+      expect(shown.split("fake-kafka-7d1e")).toHaveLength(2); // the log tail, once
+      expect(shown).not.toMatch(/^\s+at /m);
+      expect(labProcesses(lab.labDir)).toEqual([]);
+    } finally {
+      fs.rmSync(fake, { recursive: true, force: true });
+    }
   });
 
   it("refuses a labDir below a file already in preview", async () => {
