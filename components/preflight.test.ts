@@ -4,14 +4,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { portHolder } from "./portHolder";
-import { directoryProblems, hostProblems } from "./preflight";
+import { directoryProblems, hostBindProblems } from "./preflight";
 
-describe("hostProblems", () => {
+describe("hostBindProblems", () => {
   it("accepts an address of this machine and names kraftlab:host for one that is not (by a bind, sending nothing)", async () => {
-    expect(await hostProblems("127.0.0.1")).toEqual([]);
-    expect(await hostProblems("localhost")).toEqual([]);
+    expect(await hostBindProblems("127.0.0.1")).toEqual([]);
+    expect(await hostBindProblems("localhost")).toEqual([]);
     // 192.0.2.0/24 is TEST-NET-1, never assigned to a machine.
-    expect(await hostProblems("192.0.2.10")).toEqual([
+    expect(await hostBindProblems("192.0.2.10")).toEqual([
       "kraftlab:host: 192.0.2.10 is not an address of this machine; every node binds and advertises kraftlab:host, so set it to an address of this machine, e.g. 127.0.0.1",
     ]);
   });

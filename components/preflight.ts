@@ -43,7 +43,7 @@ export function javaProblems(): string[] {
  * Whether `host` is an address of this machine, by binding it (port 0): nothing is sent anywhere.
  * Kafka binds and advertises it, so an address of another machine could never start a node.
  */
-export function hostProblems(host: string): Promise<string[]> {
+export function hostBindProblems(host: string): Promise<string[]> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once("error", (err: NodeJS.ErrnoException) => {
@@ -127,7 +127,7 @@ export async function removalProblems(plan: ClusterPlan, kafkaHome: string, drai
 
 /** Every machine-level problem with this plan, each naming its fix. */
 export async function preflightProblems(plan: ClusterPlan, kafkaHome: string, stack: string): Promise<string[]> {
-  const host = await hostProblems(plan.host);
+  const host = await hostBindProblems(plan.host);
   // Ports on a host that cannot be bound would all read as busy: the host is the one problem then.
   const busy = host.length === 0 ? busyPortProblems(await busyPorts(plan), { labDir: plan.labDir, stack }) : [];
   return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...host, ...busy];
