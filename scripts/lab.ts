@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { CommandError, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
-import { kraftlabKeys, parseLabConfig } from "../components/config";
+import { kraftlabKeys, labConfigSchema } from "../components/config";
 import { keepingStackSettings, openStack } from "../lab/stack";
 import { gatherStatus, type StatusOutputs, statusText } from "../lab/status";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
@@ -16,14 +16,8 @@ const valuesOf = (outputs: OutputMap) => Object.fromEntries(Object.entries(outpu
 async function status(stack: Stack, outputs: StatusOutputs): Promise<string> {
   const all = Object.fromEntries(Object.entries(await stack.getAllConfig()).map(([key, { value }]) => [key, value]));
   // A config edited since the last `up` may not parse: then no certificate is judged near expiry.
-  const security = (() => {
-    try {
-      return parseLabConfig(kraftlabKeys(all)).security;
-    } catch {
-      return undefined;
-    }
-  })();
-  return statusText(stackName, outputs, await gatherStatus(outputs, security?.renewBeforeDays ?? 0));
+  const config = labConfigSchema.safeParse(kraftlabKeys(all));
+  return statusText(stackName, outputs, await gatherStatus(outputs, (config.success && config.data.security?.renewBeforeDays) || 0));
 }
 const print = (text: string) => process.stdout.write(text);
 const printError = (text: string) => process.stderr.write(text);
