@@ -70,16 +70,9 @@ export class TestLab {
   }
 
   /** `npm run status` on this stack: its exit code and what it printed. */
-  async status(): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = { ...process.env, KRAFTLAB_STACK: this.stack.name, PULUMI_BACKEND_URL: `file://${path.join(this.root, "state")}` };
-    return new Promise((resolve) =>
-      execFile(
-        path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"),
-        ["scripts/lab.ts", "status"],
-        { cwd: PROJECT_DIR, env, timeout: 180_000 },
-        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+  status(): Promise<Ran> {
+    const env = { KRAFTLAB_STACK: this.stack.name, PULUMI_BACKEND_URL: `file://${path.join(this.root, "state")}` };
+    return run(path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), ["scripts/lab.ts", "status"], { env, timeout: 180_000 });
   }
 
   /** The plain CLI on this stack (`env` on top of kraftlab's, e.g. another passphrase); never throws. */
@@ -120,22 +113,29 @@ export function labProcesses(dir: string): number[] {
     .map(Number);
 }
 
-/** Runs `bin/<tool>.sh` of the distribution kraftlab installed (`env` on top of ours); never rejects. */
-export function runKafkaTool(
-  tool: string,
-  args: string[],
-  input?: string,
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
+/** What a command exited with and printed. */
+export interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `file` in the project directory (`env` on top of ours, `input` on its stdin); never rejects. */
+function run(file: string, args: string[], opts: { env?: Record<string, string>; timeout: number; input?: string }): Promise<Ran> {
   return new Promise((resolve) => {
     const child = execFile(
-      path.join(defaultKafkaHome(), "bin", `${tool}.sh`),
+      file,
       args,
-      { timeout: 120_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } },
+      { cwd: PROJECT_DIR, timeout: opts.timeout, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...opts.env } },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
-    child.stdin?.end(input ?? "");
+    child.stdin?.end(opts.input ?? "");
   });
+}
+
+/** Runs `bin/<tool>.sh` of the distribution kraftlab installed (`env` on top of ours); never rejects. */
+export function runKafkaTool(tool: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<Ran> {
+  return run(path.join(defaultKafkaHome(), "bin", `${tool}.sh`), args, { env, timeout: 120_000, input });
 }
 
 /** Runs a Kafka tool; resolves with its stdout, rejects with its stderr when it fails. */
