@@ -8,14 +8,17 @@ export default defineConfig({
         test: { name: "unit", include: ["components/**/*.test.ts", "lab/**/*.test.ts"] },
       },
       {
-        // Real Kafka nodes through the real Pulumi CLI: one file at a time, in one process.
+        // Real Kafka nodes through the real Pulumi CLI: one file at a time, each in a process of its own.
+        // A second copy of the Pulumi SDK (each file loads its own) in a process that already ran inline
+        // programs once let a refused `up` complete as an empty program, deleting the lab (seen once).
         test: {
           name: "e2e",
           include: ["test/**/*.e2e.test.ts"],
           testTimeout: 600_000,
           hookTimeout: 600_000,
           pool: "forks",
-          poolOptions: { forks: { singleFork: true } },
+          fileParallelism: false,
+          poolOptions: { forks: { singleFork: false, isolate: true } },
         },
       },
     ],
