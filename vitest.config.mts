@@ -2,6 +2,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // One test file at a time (the e2e files share the machine's Kafka, ports and CPU).
+    fileParallelism: false,
     projects: [
       {
         // Pure logic and the resource graph under Pulumi mocks: fast, no process started.
@@ -17,8 +19,7 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 600_000,
           pool: "forks",
-          fileParallelism: false,
-          poolOptions: { forks: { singleFork: false, isolate: true } },
+          poolOptions: { forks: { isolate: true } },
         },
       },
     ],
