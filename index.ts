@@ -9,9 +9,11 @@ import { directoryProblems, ephemeralPortRange, monitoringProblems, preflightPro
 import { stackIdentity } from "./components/process/resources";
 import { propertyProblems } from "./components/propertiesCheck";
 import { operatorFilePath } from "./components/security/labSecurity";
+import { dockerPlacement, processPlacement, reachableEngine } from "./components/runtime/place";
 import { planCluster } from "./components/topology";
 import { ephemeralPortWarnings, validateLab } from "./components/validate";
-import { cacheDir, defaultExporterJar, defaultGrafana, defaultKafkaHome, defaultPrometheus, PROJECT_DIR } from "./lab/toolchain";
+import { noEngineProblem } from "./components/validate";
+import { cacheDir, defaultExporterJar, defaultGrafana, defaultKafkaHome, defaultPrometheus, dockerEngines, jreRootfs, PROJECT_DIR } from "./lab/toolchain";
 
 export default async function kraftlab() {
   const config = parseLabConfig(kraftlabKeys(pulumi.runtime.allConfig()));
@@ -23,17 +25,27 @@ export default async function kraftlab() {
   const labDir = path.resolve(PROJECT_DIR, config.labDir ?? path.join(".lab", pulumi.getStack()));
   const kafkaHome = path.resolve(PROJECT_DIR, config.kafkaHome ?? defaultKafkaHome());
   const certsDir = path.resolve(PROJECT_DIR, config.certsDir ?? path.join("certs", pulumi.getStack()));
-  const plan = planCluster(config, labDir);
+  const lab = pulumi.getStack();
+  const plan = planCluster(config, labDir, lab);
   const operatorFile = config.security ? operatorFilePath(certsDir) : undefined;
   const monitoringTools = config.monitoring && {
     exporterJar: path.resolve(PROJECT_DIR, config.monitoring.exporterJar ?? defaultExporterJar()),
     prometheus: config.monitoring.prometheus ? path.resolve(PROJECT_DIR, config.monitoring.prometheus) : defaultPrometheus(),
     grafana: config.monitoring.grafana ? path.resolve(PROJECT_DIR, config.monitoring.grafana) : defaultGrafana(),
   };
+  const runtime = config.runtime;
+  let placement = processPlacement(kafkaHome);
+  if (runtime.kind === "docker") {
+    const candidates = runtime.dockerHost ? [runtime.dockerHost] : dockerEngines();
+    const dockerHost = await reachableEngine(candidates);
+    if (!dockerHost) throw new ConfigError([noEngineProblem(candidates)]);
+    const build = { kafkaHome, rootfs: jreRootfs(), dockerfile: path.join(PROJECT_DIR, "setup", "docker", "Dockerfile") };
+    placement = dockerPlacement(plan, runtime, lab, { dockerHost, labDir, certsDir: config.security && certsDir, exporterJar: monitoringTools?.exporterJar, build });
+  }
   const dirs = [{ key: "kraftlab:labDir", dir: labDir }, ...(config.security ? [{ key: "kraftlab:certsDir", dir: certsDir }] : [])];
   const stack = stackIdentity();
   const dirProblems = directoryProblems(dirs, stack);
-  const machine = await preflightProblems(plan, kafkaHome, stack);
+  const machine = await preflightProblems(plan, placement, kafkaHome, stack);
   const problems = [
     ...dirProblems,
     ...machine,
@@ -41,17 +53,18 @@ export default async function kraftlab() {
     ...(machine.length === 0 ? await propertyProblems(config, kafkaHome, cacheDir()) : []),
     ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools) : []),
     // The nodes on disk are this lab's only in a directory it may claim.
-    ...(dirProblems.length === 0 ? await removalProblems(plan, kafkaHome, config.drainBrokers, operatorFile) : []),
+    ...(dirProblems.length === 0 ? await removalProblems(plan, placement.spec, config.drainBrokers, operatorFile) : []),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const cluster = new KafkaCluster("kafka", { config, labDir, kafkaHome, certsDir, monitoringTools });
+  const cluster = new KafkaCluster("kafka", { config, plan, runtime: placement, labDir, kafkaHome, certsDir, monitoringTools });
   return {
     bootstrapServers: cluster.bootstrapServers,
     clusterId: cluster.clusterId,
     kafkaHome: cluster.kafkaHome,
     clientProperties: cluster.clientProperties,
     nodes: cluster.nodes,
+    runtime: cluster.runtime,
     ...(cluster.rebalanced && { rebalanced: cluster.rebalanced }),
     ...(cluster.prometheusUrl && {
       prometheusUrl: cluster.prometheusUrl,

@@ -31,6 +31,7 @@ describe("parseLabConfig", () => {
       reassignmentThrottle: 10485760,
       topics: {},
       allowTopicDeletion: false,
+      runtime: { kind: "process" },
     });
   });
 

@@ -4,6 +4,7 @@ import { RunError } from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssue } from "./configIssues";
 import { monitoringSchema } from "./monitoring/schema";
+import { runtimeSchema } from "./runtime/schema";
 import { allowTopicDeletionSchema, topicsSchema } from "./topics/schema";
 
 export const ROLES = ["broker", "controller"] as const;
@@ -140,6 +141,8 @@ export const labConfigSchema = z.strictObject({
   monitoring: monitoringSchema,
   /** Where certificates and keystores go; defaults to `certs/<stack>` in the project. */
   certsDir: z.string().min(1).optional(),
+  /** Where the nodes run: local processes (default) or Docker containers. */
+  runtime: runtimeSchema,
 });
 
 export type LabConfig = z.infer<typeof labConfigSchema>;

@@ -3,7 +3,10 @@ import pWaitFor from "p-wait-for";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KafkaCluster } from "./kafkaCluster";
 import { launchHash } from "./process/rollout";
+import type { LabConfig } from "./config";
+import { dockerPlacement, processPlacement } from "./runtime/place";
 import { COMBINED_3, labConfig } from "./testing";
+import { planCluster } from "./topology";
 
 interface Recorded {
   type: string;
@@ -20,7 +23,7 @@ beforeAll(async () => {
         const outs = args.type.endsWith("ClusterId")
           ? { clusterId: "MOCKCLUSTERID000000000" }
           : args.type.endsWith("NodeProcesses")
-            ? { ...args.inputs, pids: { 1: 4241, 2: 4242, 3: 4243 } }
+            ? { ...args.inputs, running: { 1: "4241", 2: "4242", 3: "4243" } }
             : args.inputs;
         return { id: `${args.name}-id`, state: outs };
       },
@@ -32,18 +35,22 @@ beforeAll(async () => {
   );
 });
 
+/** The component's arguments as index.ts builds them: plan and placement once, from the config. */
+const args = (config: LabConfig, labDir: string, kafkaHome: string) => ({ config, plan: planCluster(config, labDir, "unit"), runtime: processPlacement(kafkaHome), labDir, kafkaHome });
+
 const resolve = <T>(output: pulumi.Output<T>) => new Promise<T>((done) => output.apply(done));
 
 describe("KafkaCluster", () => {
   it("builds the cluster id, the lab directory, each node's files, their processes and the client file", async () => {
     created.length = 0;
-    const cluster = new KafkaCluster("kafka", { config: labConfig(COMBINED_3), labDir: "/labs/unit", kafkaHome: "/opt/kafka" });
+    const cluster = new KafkaCluster("kafka", args(labConfig(COMBINED_3), "/labs/unit", "/opt/kafka"));
     const nodes = await resolve(cluster.nodes);
     expect(created.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       "kraftlab:index:KafkaCluster kafka",
       "pulumi-nodejs:dynamic/kraftlab:ClusterId kafka-cluster-id",
       "pulumi-nodejs:dynamic/kraftlab:LabDirectory kafka-dir",
       "pulumi-nodejs:dynamic/kraftlab:LabFile kafka-client-properties",
+      "pulumi-nodejs:dynamic/kraftlab:LabRuntime kafka-runtime",
       "pulumi-nodejs:dynamic/kraftlab:NodeFiles kafka-node-1",
       "pulumi-nodejs:dynamic/kraftlab:NodeFiles kafka-node-2",
       "pulumi-nodejs:dynamic/kraftlab:NodeFiles kafka-node-3",
@@ -60,10 +67,10 @@ describe("KafkaCluster", () => {
 
   it("gives each node the shared cluster id and its rendered config; the processes the lab's heap and each config's hash", async () => {
     created.length = 0;
-    const cluster = new KafkaCluster("lab", { config: labConfig(COMBINED_3, { heap: "256m" }), labDir: "/labs/unit", kafkaHome: "/opt/kafka" });
+    const cluster = new KafkaCluster("lab", args(labConfig(COMBINED_3, { heap: "256m" }), "/labs/unit", "/opt/kafka"));
     await resolve(cluster.nodes);
     const node2 = created.find((r) => r.name === "lab-node-2")?.inputs;
-    expect(node2).toMatchObject({ nodeId: 2, clusterId: "MOCKCLUSTERID000000000", kafkaHome: "/opt/kafka", dataDir: "/labs/unit/node-2/data" });
+    expect(node2).toMatchObject({ nodeId: 2, clusterId: "MOCKCLUSTERID000000000", runtime: { kind: "process", kafkaHome: "/opt/kafka" }, dataDir: "/labs/unit/node-2/data" });
     expect(node2?.serverProperties).toContain("node.id=2\n");
     expect(node2?.serverProperties).toContain("listeners=EXTERNAL://127.0.0.1:9192,INTERNAL://127.0.0.1:9193,CONTROLLER://127.0.0.1:9194\n");
     const processes = created.find((r) => r.name === "lab-nodes")?.inputs as Record<string, unknown> & { nodes: Record<string, unknown>[] };
@@ -72,27 +79,42 @@ describe("KafkaCluster", () => {
       stopTimeoutMs: 60_000,
       gateTimeoutMs: 300_000,
       drain: [],
-      admin: { kafkaHome: "/opt/kafka", bootstrapServers: "127.0.0.1:9093,127.0.0.1:9193,127.0.0.1:9293" },
+      admin: { runtime: { kind: "process", kafkaHome: "/opt/kafka" }, bootstrapServers: "127.0.0.1:9093,127.0.0.1:9193,127.0.0.1:9293" },
       voters: [1, 2, 3].map((id) => ({ id, host: "127.0.0.1", port: 9094 + (id - 1) * 100 })),
     });
     expect(processes.nodes[1]).toMatchObject({ id: 2, heap: "256m", jvmOptions: "", configHash: launchHash(node2?.serverProperties as string, "256m", "") });
     expect(processes.tls).toBeUndefined();
   });
 
-  it("refuses an invalid config before creating any child", () => {
+  it("on Docker: the lab's network and image first, containers named after the lab, the others reached by node name", async () => {
     created.length = 0;
-    expect(() => new KafkaCluster("bad", { config: labConfig({ 1: "broker" }), labDir: "/l", kafkaHome: "/k" })).toThrow(/no node has the controller role/);
-    expect(created.filter((r) => r.name !== "bad")).toEqual([]);
+    const config = labConfig(COMBINED_3, { runtime: { kind: "docker" } });
+    const plan = planCluster(config, "/labs/unit", "unit");
+    const build = { kafkaHome: "/opt/kafka", rootfs: "/c/jre.tar", dockerfile: "/nonexistent/Dockerfile" };
+    const runtime = dockerPlacement(plan, { kind: "docker" }, "unit", { dockerHost: "unix:///d.sock", labDir: "/labs/unit", build });
+    const cluster = new KafkaCluster("kafka", { config, plan, runtime, labDir: "/labs/unit", kafkaHome: "/opt/kafka" });
+    const nodes = await resolve(cluster.nodes);
+    expect(nodes.map((n) => [n.id, n.container, n.pid])).toEqual([
+      [1, "kraftlab-unit-node-1", undefined],
+      [2, "kraftlab-unit-node-2", undefined],
+      [3, "kraftlab-unit-node-3", undefined],
+    ]);
+    expect(cluster.runtime).toEqual({ kind: "docker", dockerHost: "unix:///d.sock" });
+    const byName = (name: string) => created.find((r) => r.name === name)?.inputs as Record<string, unknown>;
+    expect(byName("kafka-runtime")).toMatchObject({ kind: "docker", docker: { network: "kraftlab-unit", lab: "unit", image: expect.stringMatching(/^kraftlab\/kafka:[0-9a-f]{12}$/) } });
+    const node2 = byName("kafka-node-2");
+    expect(node2.serverProperties).toContain("listeners=EXTERNAL://0.0.0.0:9192,INTERNAL://0.0.0.0:9193,CONTROLLER://0.0.0.0:9194\n");
+    expect(node2.serverProperties).toContain("advertised.listeners=EXTERNAL://127.0.0.1:9192,INTERNAL://node-2:9193,CONTROLLER://node-2:9194\n");
+    expect(node2.serverProperties).toContain("controller.quorum.voters=1@node-1:9094,2@node-2:9194,3@node-3:9294\n");
+    const processes = byName("kafka-nodes") as { nodes: { published: number[]; container: string }[]; admin: { bootstrapServers: string } };
+    expect(processes.nodes[1]).toMatchObject({ container: "kraftlab-unit-node-2", published: [9192] });
+    expect(processes.admin.bootstrapServers).toBe("node-1:9093,node-2:9193,node-3:9293");
   });
+
   it("with monitoring, loads the exporter on every node and runs Prometheus on a scrape config of them; Grafana only as files without a binary", async () => {
     created.length = 0;
     const tools = { exporterJar: "/c/agent.jar", prometheus: "/c/prometheus" };
-    const cluster = new KafkaCluster("kafka", {
-      config: labConfig(COMBINED_3, { monitoring: {} }),
-      labDir: "/labs/unit",
-      kafkaHome: "/opt/kafka",
-      monitoringTools: tools,
-    });
+    const cluster = new KafkaCluster("kafka", { ...args(labConfig(COMBINED_3, { monitoring: {} }), "/labs/unit", "/opt/kafka"), monitoringTools: tools });
     expect(await resolve(cluster.prometheusUrl as pulumi.Output<string>)).toBe("http://127.0.0.1:9090");
     // Grafana registers once Prometheus has (dependsOn).
     await pWaitFor(() => created.some((r) => r.name === "kafka-monitoring-grafana"), { interval: 20, timeout: 1_000 });

@@ -6,7 +6,7 @@ import { Monitoring, type MonitoringTools } from "./monitoring/monitoring";
 import { planMonitoring } from "./monitoring/plan";
 import type { Move } from "./ops/reassign";
 import { Rebalance } from "./ops/resources";
-import { ClusterId, LabDirectory, LabFile, NodeFiles, NodeProcesses } from "./process/resources";
+import { ClusterId, LabDirectory, LabFile, LabRuntime, NodeFiles, NodeProcesses } from "./process/resources";
 import { launchHash } from "./process/rollout";
 import { renderClientProperties, renderServerProperties } from "./render";
 import { effectiveAcls } from "./security/access";
@@ -14,15 +14,19 @@ import { createLabSecurity } from "./security/labSecurity";
 import { isSasl, PLAINTEXT_LISTENERS } from "./security/listeners";
 import { ClusterAccess } from "./security/resources";
 import { Topic } from "./topics/resource";
-import { type NodePorts, planCluster } from "./topology";
-import { validateLab } from "./validate";
+import type { Placement } from "./runtime/place";
+import type { ClusterPlan, NodePorts } from "./topology";
 
 export interface KafkaClusterArgs {
   /** The validated `kraftlab:*` configuration (see config.ts). */
   config: LabConfig;
+  /** The cluster's shape, planned once from `config` (topology.ts planCluster). */
+  plan: ClusterPlan;
+  /** Where the nodes run (runtime/place.ts). */
+  runtime: Placement;
   /** Absolute directory that holds every node's config, data and logs; removed on destroy. */
   labDir: string;
-  /** A Kafka distribution with bin/kafka-server-start.sh and bin/kafka-storage.sh. */
+  /** A Kafka distribution with bin/kafka-server-start.sh and bin/kafka-storage.sh, for the tools on this machine. */
   kafkaHome: string;
   /** Absolute directory for the CA, keystores and client files (with `config.security`); removed on destroy. */
   certsDir?: string;
@@ -37,7 +41,10 @@ export interface NodeInfo {
   ports: NodePorts;
   dataDir: string;
   logFile: string;
-  pid: number;
+  /** With the process runtime: its pid (0 when not running). */
+  pid?: number;
+  /** With the Docker runtime: its container's name. */
+  container?: string;
 }
 
 /**
@@ -53,6 +60,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
   /** A client config for `--command-config`, `--producer.config`, `--consumer.config` (the admin's when secure). */
   public readonly clientProperties: pulumi.Output<string>;
   public readonly nodes: pulumi.Output<NodeInfo[]>;
+  /** Where the nodes run: `docker -H <dockerHost>` reaches their containers. */
+  public readonly runtime: { kind: "process" | "docker"; dockerHost?: string };
   /** With `rebalance`: the partitions the last rebalance moved (topic, partition, from, to). */
   public readonly rebalanced?: pulumi.Output<Move[]>;
   /** With security: the CA certificate (PEM) path, each user's client file, and their passwords (secret). */
@@ -68,12 +77,12 @@ export class KafkaCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kraftlab:index:KafkaCluster", name, {}, opts);
-    const { errors } = validateLab(args.config);
-    if (errors.length > 0) throw new pulumi.ResourceError(`invalid kraftlab configuration:\n  - ${errors.join("\n  - ")}`, this);
-
-    const plan = planCluster(args.config, args.labDir);
+    const { plan } = args;
+    const runtime = args.runtime.spec;
     const lab = pulumi.getStack();
     const labDir = new LabDirectory(`${name}-dir`, { path: args.labDir, key: "kraftlab:labDir" }, { parent: this });
+    // The nodes wait for their runtime: a refused runtime change stops the up with nothing touched.
+    const labRuntime = new LabRuntime(`${name}-runtime`, args.runtime.resource, { parent: this, dependsOn: [labDir] });
     // Everything waits for the lab directory: a directory the stack may not claim stops the up with
     // nothing else created.
     const clusterId = new ClusterId(`${name}-cluster-id`, { parent: this, dependsOn: [labDir] });
@@ -100,28 +109,31 @@ export class KafkaCluster extends pulumi.ComponentResource {
         {
           nodeId: node.id,
           clusterId: clusterId.clusterId,
-          kafkaHome: args.kafkaHome,
+          runtime,
           dir: node.dir,
           dataDir: node.dataDir,
           configFile: node.configFile,
           pidFile: node.pidFile,
+          container: node.container,
           serverProperties,
         },
-        { parent: this, dependsOn: [labDir] },
+        { parent: this, dependsOn: [labDir, labRuntime] },
       );
       // The hash of a secret file is no secret (its passwords are random); plain, preview shows which node changes.
-      const configHash = pulumi.unsecret(serverProperties.apply((text) => launchHash(text, args.config.heap, jvmOptions)));
+      // A container runs its image too: a new image rolls the nodes onto it.
+      const launch = runtime.kind === "docker" ? `${jvmOptions}\0${runtime.image}` : jvmOptions;
+      const configHash = pulumi.unsecret(serverProperties.apply((text) => launchHash(text, args.config.heap, launch)));
       return { resource, configHash, jvmOptions };
     });
     const admin = pulumi.output(security?.operatorFile.path).apply((commandConfig) => ({
-      kafkaHome: args.kafkaHome,
+      runtime,
       bootstrapServers: plan.internalBootstrapServers,
       commandConfig,
     }));
     const processes = new NodeProcesses(
       `${name}-nodes`,
       {
-        kafkaHome: args.kafkaHome,
+        runtime,
         nodes: pulumi.all(
           plan.nodes.map((node, i) =>
             files[i].configHash.apply((configHash) => ({
@@ -129,16 +141,19 @@ export class KafkaCluster extends pulumi.ComponentResource {
               roles: node.roles,
               heap: args.config.heap,
               dir: node.dir,
+              dataDir: node.dataDir,
               configFile: node.configFile,
               logFile: node.logFile,
               pidFile: node.pidFile,
+              container: node.container,
+              published: [node.ports.external, node.ports.metrics].filter((p): p is number => p !== undefined),
               jvmOptions: files[i].jvmOptions,
               configHash,
             })),
           ),
         ),
         tls: security?.tls,
-        voters: plan.controllers.map((n) => ({ id: n.id, host: plan.host, port: n.ports.controller as number })),
+        voters: plan.controllers.map((n) => ({ id: n.id, host: n.host, port: n.ports.controller as number })),
         admin,
         protocols: plan.security?.listeners ?? PLAINTEXT_LISTENERS,
         drain: args.config.drainBrokers,
@@ -161,7 +176,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       new ClusterAccess(
         `${name}-access`,
         {
-          kafkaHome: args.kafkaHome,
+          runtime,
           bootstrapServers: plan.internalBootstrapServers,
           commandConfig: security.operatorFile.path,
           acls: effectiveAcls(plan.security),
@@ -225,14 +240,15 @@ export class KafkaCluster extends pulumi.ComponentResource {
     this.clusterId = clusterId.clusterId;
     this.kafkaHome = args.kafkaHome;
     this.clientProperties = clientFile.path;
-    this.nodes = processes.pids.apply((pids) =>
+    this.runtime = { kind: runtime.kind, ...(runtime.kind === "docker" && { dockerHost: runtime.dockerHost }) };
+    this.nodes = processes.running.apply((running) =>
       plan.nodes.map((node) => ({
         id: node.id,
         roles: node.roles,
         ports: node.ports,
         dataDir: node.dataDir,
         logFile: node.logFile,
-        pid: pids[String(node.id)] ?? 0,
+        ...(node.container ? { container: node.container } : { pid: Number(running[String(node.id)] || 0) }),
       })),
     );
     this.registerOutputs({
@@ -241,6 +257,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       kafkaHome: this.kafkaHome,
       clientProperties: this.clientProperties,
       nodes: this.nodes,
+      runtime: this.runtime,
       rebalanced: this.rebalanced,
       caCertificate: this.caCertificate,
       clientFiles: this.clientFiles,

@@ -14,9 +14,13 @@ import { partitions } from "./ops/admin";
 import { type LeavingNode, quorumChangeRefusals, removalRefusals, unknownDrains } from "./ops/removal";
 import { portHolder } from "./portHolder";
 import { recordedPid, runsWith } from "./process/daemon";
+import { engine, inspectContainer } from "./runtime/docker";
+import { hasImage } from "./runtime/image";
+import type { Placement } from "./runtime/place";
+import type { RuntimeSpec } from "./runtime/spec";
 import { readDrained } from "./process/drained";
 import { claimProblem, inspectDirectory } from "./process/ownership";
-import type { ClusterPlan, PortKind } from "./topology";
+import type { ClusterPlan, NodePlan, PortKind } from "./topology";
 import { type BusyPort, busyPortProblems } from "./validate";
 
 export function kafkaHomeProblems(kafkaHome: string): string[] {
@@ -67,12 +71,22 @@ export function portIsFree(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** Whether this lab's own node runs (its ports are then its own). */
+async function ownNodeRuns(placement: Placement, node: NodePlan): Promise<boolean> {
+  if (placement.spec.kind === "process") return runsWith(recordedPid(node.pidFile), node.configFile);
+  return (await inspectContainer(engine(placement.spec.dockerHost), node.container ?? ""))?.State.Running === true;
+}
+
+/** The ports a node holds on this machine: all of them as a process; in a container, only those published. */
+const hostPorts = (placement: Placement, node: NodePlan) =>
+  (Object.entries(node.ports) as [PortKind, number][]).filter(([kind]) => placement.spec.kind === "process" || kind === "external" || kind === "metrics");
+
 /** Ports of nodes that are not running, and that something else already holds. */
-export async function busyPorts(plan: ClusterPlan): Promise<BusyPort[]> {
+export async function busyPorts(plan: ClusterPlan, placement: Placement): Promise<BusyPort[]> {
   const busy: BusyPort[] = [];
   for (const node of plan.nodes) {
-    if (runsWith(recordedPid(node.pidFile), node.configFile)) continue;
-    for (const [kind, port] of Object.entries(node.ports) as [PortKind, number][]) {
+    if (await ownNodeRuns(placement, node)) continue;
+    for (const [kind, port] of hostPorts(placement, node)) {
       if (!(await portIsFree(plan.host, port))) busy.push({ nodeId: node.id, kind, port, holder: portHolder(port) });
     }
   }
@@ -108,7 +122,7 @@ export function nodesOnDisk(labDir: string): LeavingNode[] {
  * controller, or a broker with replicas and no drain). The cluster is asked where the replicas are;
  * if it cannot be reached the nodes' supervisor checks again before it stops anything.
  */
-export async function removalProblems(plan: ClusterPlan, kafkaHome: string, drain: number[], commandConfig?: string): Promise<string[]> {
+export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, drain: number[], commandConfig?: string): Promise<string[]> {
   const onDisk = nodesOnDisk(plan.labDir);
   const leaving = onDisk.filter(({ id }) => !plan.nodes.some((n) => n.id === id));
   const refused = [
@@ -121,16 +135,31 @@ export async function removalProblems(plan: ClusterPlan, kafkaHome: string, drai
   ];
   if (refused.length > 0 || leaving.length === 0) return refused;
   const config = commandConfig && fs.existsSync(commandConfig) ? commandConfig : undefined;
-  const all = await partitions({ kafkaHome, bootstrapServers: plan.internalBootstrapServers, commandConfig: config }).catch(() => []);
+  const all = await partitions({ runtime, bootstrapServers: plan.internalBootstrapServers, commandConfig: config }).catch(() => []);
   return removalRefusals(leaving, drain, all);
 }
 
 /** Every machine-level problem with this plan, each naming its fix. */
-export async function preflightProblems(plan: ClusterPlan, kafkaHome: string, stack: string): Promise<string[]> {
+export async function preflightProblems(plan: ClusterPlan, placement: Placement, kafkaHome: string, stack: string): Promise<string[]> {
   const host = await hostBindProblems(plan.host);
   // Ports on a host that cannot be bound would all read as busy: the host is the one problem then.
-  const busy = host.length === 0 ? busyPortProblems(await busyPorts(plan), { labDir: plan.labDir, stack }) : [];
-  return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...host, ...busy];
+  const busy = host.length === 0 ? busyPortProblems(await busyPorts(plan, placement), { labDir: plan.labDir, stack }) : [];
+  return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...(await imageProblems(placement)), ...host, ...busy];
+}
+
+/** kraftlab's image can be built (or is there), or the user's image is on the engine: no registry is ever asked. */
+async function imageProblems(placement: Placement): Promise<string[]> {
+  const docker = placement.resource.docker;
+  if (!docker || (await hasImage(engine(docker.dockerHost), docker.image))) return [];
+  if (!docker.build) {
+    return [
+      `kraftlab:runtime.image: ${docker.image} is not on the engine ${docker.dockerHost} and no registry is used; load it there (docker load), or leave runtime.image unset for kraftlab's own`,
+    ];
+  }
+  if (!fs.existsSync(docker.build.rootfs)) {
+    return [`kraftlab:runtime: kraftlab's image needs the JRE root filesystem ${docker.build.rootfs}; run \`npm run setup\` as root (it builds it with debootstrap)`];
+  }
+  return [];
 }
 
 /**

@@ -5,7 +5,7 @@ import { COMBINED_3, labConfig } from "./testing";
 import { planCluster } from "./topology";
 
 const render = (nodes: Record<number, string>, index: number, rest: Record<string, unknown> = {}) => {
-  const plan = planCluster(labConfig(nodes, rest), "/labs/dev");
+  const plan = planCluster(labConfig(nodes, rest), "/labs/dev", "dev");
   return getProperties(renderServerProperties(plan, plan.nodes[index], "dev"));
 };
 
@@ -66,7 +66,7 @@ describe("renderServerProperties", () => {
 
 describe("renderClientProperties", () => {
   it("points clients at every broker over PLAINTEXT", () => {
-    const plan = planCluster(labConfig(COMBINED_3), "/l");
+    const plan = planCluster(labConfig(COMBINED_3), "/l", "dev");
     expect(getProperties(renderClientProperties(plan, "dev"))).toEqual({
       "bootstrap.servers": "127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292",
       "security.protocol": "PLAINTEXT",

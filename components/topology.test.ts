@@ -4,7 +4,7 @@ import { planCluster, replicationPlan } from "./topology";
 
 describe("planCluster", () => {
   it("gives the lab's 3 combined nodes the ports 9092/9192/9292 and one voter each", () => {
-    const plan = planCluster(labConfig(COMBINED_3), "/labs/dev");
+    const plan = planCluster(labConfig(COMBINED_3), "/labs/dev", "dev");
     expect(plan.nodes.map((n) => n.ports)).toEqual([
       { external: 9092, internal: 9093, controller: 9094 },
       { external: 9192, internal: 9193, controller: 9194 },
@@ -16,7 +16,7 @@ describe("planCluster", () => {
   });
 
   it("puts each node's files under the lab directory", () => {
-    const node = planCluster(labConfig(COMBINED_3), "/labs/dev").nodes[1];
+    const node = planCluster(labConfig(COMBINED_3), "/labs/dev", "dev").nodes[1];
     expect(node).toMatchObject({
       dir: "/labs/dev/node-2",
       dataDir: "/labs/dev/node-2/data",
@@ -27,7 +27,7 @@ describe("planCluster", () => {
   });
 
   it("gives dedicated controllers only a controller port and brokers no controller port", () => {
-    const plan = planCluster(labConfig({ 1: "controller", 2: "controller", 3: "controller", 4: "broker", 5: "broker" }), "/l");
+    const plan = planCluster(labConfig({ 1: "controller", 2: "controller", 3: "controller", 4: "broker", 5: "broker" }), "/l", "dev");
     expect(plan.controllers.map((n) => n.id)).toEqual([1, 2, 3]);
     expect(plan.brokers.map((n) => n.id)).toEqual([4, 5]);
     expect(plan.nodes[0].ports).toEqual({ controller: 9094 });
@@ -36,7 +36,7 @@ describe("planCluster", () => {
   });
 
   it("keeps a node's ports when another node is removed (ports follow the id)", () => {
-    const plan = planCluster(labConfig({ 1: "broker,controller", 3: "broker,controller" }), "/l");
+    const plan = planCluster(labConfig({ 1: "broker,controller", 3: "broker,controller" }), "/l", "dev");
     expect(plan.nodes[1].ports.external).toBe(9292);
   });
 
@@ -44,7 +44,7 @@ describe("planCluster", () => {
     const cfg = labConfig(COMBINED_3, { properties: { "log.retention.hours": 1, "num.io.threads": 2 } });
     cfg.nodes[0].ports = { external: 19092 };
     cfg.nodes[0].properties = { "num.io.threads": 8 };
-    const node = planCluster(cfg, "/l").nodes[0];
+    const node = planCluster(cfg, "/l", "dev").nodes[0];
     expect(node.ports).toEqual({ external: 19092, internal: 9093, controller: 9094 });
     expect(node.extraProperties).toEqual({ "log.retention.hours": "1", "num.io.threads": "8" });
   });

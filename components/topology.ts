@@ -4,6 +4,7 @@
 import * as path from "node:path";
 import type { LabConfig, NodeConfig, Role, SecurityConfig } from "./config";
 import type { MonitoringConfig } from "./monitoring/schema";
+import type { RuntimeConfig } from "./runtime/schema";
 
 /** Kafka listener names, one per purpose. */
 export const LISTENER = { external: "EXTERNAL", internal: "INTERNAL", controller: "CONTROLLER" } as const;
@@ -20,6 +21,12 @@ export interface NodePlan {
   broker: boolean;
   controller: boolean;
   ports: NodePorts;
+  /** Where the other nodes reach it (INTERNAL, CONTROLLER): kraftlab:host, or its name on the lab's Docker network. */
+  host: string;
+  /** The address its listeners bind: kraftlab:host, or every address of its container. */
+  bindHost: string;
+  /** Its container, with the Docker runtime. */
+  container?: string;
   /** `<labDir>/node-<id>`: everything of this node, removed on destroy. */
   dir: string;
   dataDir: string;
@@ -40,7 +47,9 @@ export interface ReplicationPlan {
 }
 
 export interface ClusterPlan {
+  /** Where clients reach the EXTERNAL listeners (and the metrics): kraftlab:host. */
   host: string;
+  runtime: RuntimeConfig;
   labDir: string;
   nodes: NodePlan[];
   brokers: NodePlan[];
@@ -87,8 +96,14 @@ export function replicationPlan(cfg: Pick<LabConfig, "replication">, brokerCount
 
 const stringify = (props: Record<string, string | number | boolean> = {}) => Object.fromEntries(Object.entries(props).map(([k, v]) => [k, String(v)]));
 
-/** The whole cluster, nodes in config order. `labDir` must be absolute. */
-export function planCluster(cfg: LabConfig, labDir: string): ClusterPlan {
+/** A node's name on the lab's Docker network (an alias), and in its certificate. */
+export const nodeHostName = (id: number) => `node-${id}`;
+/** A node's container: named after the lab and the node, as unique as the stack on one engine. */
+export const containerName = (lab: string, id: number) => `kraftlab-${lab}-node-${id}`;
+
+/** The whole cluster, nodes in config order. `labDir` must be absolute; `lab` is the stack's name. */
+export function planCluster(cfg: LabConfig, labDir: string, lab: string): ClusterPlan {
+  const docker = cfg.runtime.kind === "docker";
   const nodes: NodePlan[] = cfg.nodes.map((node) => {
     const dir = path.join(labDir, `node-${node.id}`);
     return {
@@ -97,6 +112,10 @@ export function planCluster(cfg: LabConfig, labDir: string): ClusterPlan {
       broker: node.roles.includes("broker"),
       controller: node.roles.includes("controller"),
       ports: nodePorts(cfg, node),
+      // In a container, EXTERNAL is published on kraftlab:host by the engine, so listeners bind every address.
+      host: docker ? nodeHostName(node.id) : cfg.host,
+      bindHost: docker ? "0.0.0.0" : cfg.host,
+      ...(docker && { container: containerName(lab, node.id) }),
       dir,
       dataDir: path.join(dir, "data"),
       configFile: path.join(dir, "server.properties"),
@@ -109,13 +128,14 @@ export function planCluster(cfg: LabConfig, labDir: string): ClusterPlan {
   const controllers = nodes.filter((n) => n.controller);
   return {
     host: cfg.host,
+    runtime: cfg.runtime,
     labDir,
     nodes,
     brokers,
     controllers,
-    voters: controllers.map((n) => `${n.id}@${cfg.host}:${n.ports.controller}`).join(","),
+    voters: controllers.map((n) => `${n.id}@${n.host}:${n.ports.controller}`).join(","),
     bootstrapServers: brokers.map((n) => `${cfg.host}:${n.ports.external}`).join(","),
-    internalBootstrapServers: brokers.map((n) => `${cfg.host}:${n.ports.internal}`).join(","),
+    internalBootstrapServers: brokers.map((n) => `${n.host}:${n.ports.internal}`).join(","),
     replication: replicationPlan(cfg, brokers.length),
     security: cfg.security,
     monitoring: cfg.monitoring,

@@ -261,3 +261,8 @@ export function busyPortProblems(busy: BusyPort[], lab: { labDir: string; stack:
     return `node ${nodeId} ${kind} port ${port} is already in use by ${by}; ${stop}, or set kraftlab:ports (or kraftlab:nodes[].ports.${kind}) to a free port`;
   });
 }
+
+/** No Docker engine answered at any of `tried`: how to get one. */
+export const noEngineProblem = (tried: string[]) =>
+  `kraftlab:runtime: no Docker engine answers (tried ${tried.join(", ")}); start kraftlab's own with \`npm run docker:engine\` ` +
+  "(as root: it installs Debian's docker.io), start yours, or set kraftlab:runtime.dockerHost to its socket";

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as tls from "node:tls";
 import type { NodeInfo } from "../components/kafkaCluster";
 import { type Admin, partitions, quorum } from "../components/ops/admin";
+import { engine, inspectContainer } from "../components/runtime/docker";
 import { type LabStatus, labStatus, type NodeFacts, renderStatus } from "../components/status";
 
 /** The stack outputs status reads (see index.ts). */
@@ -13,19 +14,31 @@ export interface StatusOutputs {
   kafkaHome: string;
   clientProperties: string;
   nodes: NodeInfo[];
+  /** Absent on stacks made before the runtime seam: processes. */
+  runtime?: { kind: "process" | "docker"; dockerHost?: string };
   caCertificate?: string;
   prometheusUrl?: string;
   grafanaUrl?: string;
   grafana?: string;
 }
 
-const alive = (pid: number) => {
+const processAlive = (pid: number) => {
   try {
     return pid > 0 && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("kafka.Kafka");
   } catch {
     return false;
   }
 };
+
+/** Whether the node runs, and where, in words ("pid 4242", "container kraftlab-dev-node-1"). */
+async function whereNodeRuns(outputs: StatusOutputs, node: NodeInfo): Promise<{ alive: boolean; where: string }> {
+  if (node.container && outputs.runtime?.dockerHost) {
+    const info = await inspectContainer(engine(outputs.runtime.dockerHost, 5_000), node.container).catch(() => undefined);
+    return { alive: info?.State.Running === true, where: `container ${node.container}` };
+  }
+  const pid = node.pid ?? 0;
+  return { alive: processAlive(pid), where: pid > 0 ? `pid ${pid}` : "-" };
+}
 
 /** The Kafka version the node logged when it started last. */
 function loggedVersion(logFile: string): string | undefined {
@@ -58,19 +71,22 @@ async function servedCertificateDays(host: string, ports: number[]): Promise<num
 }
 
 export async function gatherStatus(outputs: StatusOutputs, renewBeforeDays: number): Promise<LabStatus> {
-  const admin: Admin = { kafkaHome: outputs.kafkaHome, bootstrapServers: outputs.bootstrapServers, commandConfig: outputs.clientProperties };
+  // As a client would: this machine's tools on the EXTERNAL listeners, whatever the runtime.
+  const admin: Admin = { runtime: { kind: "process", kafkaHome: outputs.kafkaHome }, bootstrapServers: outputs.bootstrapServers, commandConfig: outputs.clientProperties };
   const host = outputs.bootstrapServers.split(",")[0].replace(/:\d+$/, "");
   const [all, q] = await Promise.all([partitions(admin).catch(() => undefined), quorum(admin).catch(() => undefined)]);
   const nodes = await Promise.all(
     outputs.nodes.map(async (node): Promise<NodeFacts> => {
       const ports = [node.ports.external, node.ports.internal, node.ports.controller].filter((p): p is number => p !== undefined);
-      const up = alive(node.pid);
+      const { alive: up, where } = await whereNodeRuns(outputs, node);
+      // A container publishes only EXTERNAL.
+      const served = node.container ? ports.filter((p) => p === node.ports.external) : ports;
       return {
         id: node.id,
         roles: node.roles,
-        where: node.pid > 0 ? `pid ${node.pid}` : "-",
+        where,
         alive: up,
-        certificateDays: outputs.caCertificate && up ? await servedCertificateDays(host, ports) : undefined,
+        certificateDays: outputs.caCertificate && up ? await servedCertificateDays(host, served) : undefined,
         version: loggedVersion(node.logFile),
       };
     }),

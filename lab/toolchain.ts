@@ -90,3 +90,15 @@ export function defaultPrometheus(): string {
 export function defaultGrafana(): string | undefined {
   return onPath("grafana", "grafana-server");
 }
+
+/** kraftlab's own Docker engine (setup/docker/engine.sh): its socket. */
+export const privateEngineSocket = () => path.join(cacheDir(), "docker", "engine.sock");
+
+/** The Docker engines to try, in order: DOCKER_HOST, the default socket, kraftlab's own. */
+export function dockerEngines(): string[] {
+  const given = process.env.DOCKER_HOST?.startsWith("unix://") ? [process.env.DOCKER_HOST] : [];
+  return [...new Set([...given, "unix:///var/run/docker.sock", `unix://${privateEngineSocket()}`])];
+}
+
+/** The JRE root filesystem the setup builds for kraftlab's image (setup/docker/rootfs.sh). */
+export const jreRootfs = () => path.join(cacheDir(), "docker", "jre-rootfs.tar");

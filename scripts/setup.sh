@@ -187,3 +187,32 @@ if ! command -v prometheus >/dev/null 2>&1 && [ ! -x "$prom_root/current/bin/pro
   run_step "Prometheus from Debian's package" fetch_prometheus
 fi
 [ $quiet = 1 ] || say "prometheus: $({ command -v prometheus || echo "$prom_root/current/bin/prometheus"; } | head -n1)"
+
+# --- Docker ---------------------------------------------------------------------------------------
+# The Docker runtime's needs, both optional (without them the process runtime still works): an engine,
+# and the root filesystem of the nodes' image (Debian bookworm with a JRE, setup/docker/rootfs.sh),
+# which the runtime imports; no container registry is needed. With no engine reachable, the runtime
+# runs a private one (setup/docker/engine.sh) from Debian's docker.io: dockerd, containerd and runc.
+docker_dir="$cache/docker"
+install_docker_engine() {
+  # The package must not start the machine's own docker/containerd services (a system engine with its
+  # iptables rules): policy-rc.d's 101 tells invoke-rc.d and deb-systemd-invoke not to.
+  local policy=/usr/sbin/policy-rc.d added=0 rc=0
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 0755 "$policy" && added=1; fi
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io; } || rc=$?
+  [ $added = 0 ] || rm -f "$policy"
+  return $rc
+}
+if [ -z "${DOCKER_HOST:-}" ] && ! curl -fsS --max-time 2 --unix-socket /var/run/docker.sock http://engine/_ping >/dev/null 2>&1 &&
+  [ ! -x /usr/sbin/dockerd ] && ! command -v dockerd >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  run_step "Docker engine from Debian's docker.io (dockerd, containerd, runc)" install_docker_engine "the Docker runtime will not be available"
+fi
+rootfs_tar="$docker_dir/jre-rootfs.tar"
+build_rootfs() { bash "$root/setup/docker/rootfs.sh" "$rootfs_tar"; }
+# debootstrap needs root (chroot, device nodes, file owners); rootfs.sh installs it when it is missing.
+if [ "$(id -u)" = 0 ] && { command -v debootstrap >/dev/null 2>&1 || command -v apt-get >/dev/null 2>&1; } &&
+  { [ ! -f "$rootfs_tar" ] || [ "$(cat "$rootfs_tar.stamp" 2>/dev/null)" != "$(bash "$root/setup/docker/rootfs.sh" --stamp)" ]; }; then
+  mkdir -p "$docker_dir"
+  run_step "Docker image root filesystem: Debian bookworm with a JRE (debootstrap, a few minutes)" build_rootfs "the Docker runtime will not be available"
+fi
+[ $quiet = 1 ] || say "docker: engine $(if [ -n "${DOCKER_HOST:-}" ]; then echo "$DOCKER_HOST"; elif [ -S /var/run/docker.sock ]; then echo unix:///var/run/docker.sock; elif command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ]; then echo "private (setup/docker/engine.sh)"; else echo none; fi), image root filesystem $(if [ -f "$rootfs_tar" ]; then echo "$rootfs_tar"; else echo none; fi)"

@@ -102,7 +102,7 @@ describe("day-2 operations under load", () => {
     expect(fs.readFileSync(file, "utf8")).toBe(original);
     expect(pids(healed.outputs)).toEqual(pids(outputs)); // the running node never loaded the edit
 
-    process.kill(outputs.nodes[1].pid, "SIGKILL");
+    process.kill(outputs.nodes[1].pid as number, "SIGKILL");
     await lab.stack.refresh({ color: "never" });
     const state = await lab.stack.exportStack();
     const processes = state.deployment.resources.find((r: { type: string }) => r.type.endsWith("NodeProcesses"));

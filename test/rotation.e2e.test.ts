@@ -79,7 +79,7 @@ describe("certificate rotation under load", () => {
     outputs = await upUnderLoad({ security: security({ certificateRotation: 1, caGeneration: 1 }) });
     expect(certificatesIn(caFile)).toBe(1);
     for (const cert of Object.values(servedBy())) expect(cert.issuer).toBe("issuer=CN = kraftlab e2e-rotation CA 1, O = kraftlab");
-    expect(outputs.nodes.map((n) => n.pid).every((p) => p > 0)).toBe(true);
+    expect(outputs.nodes.every((n) => (n.pid ?? 0) > 0)).toBe(true);
     // Two ups of about ten gated restarts between them (9-10 min on 2 cores): a guard against a hang, not a target.
   }, 1_200_000);
 });

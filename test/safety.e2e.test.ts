@@ -224,7 +224,7 @@ describe("evolving a running lab", () => {
   });
 
   it("starts a node that was killed again on the next up, with its data", async () => {
-    process.kill(outputs.nodes[2].pid, "SIGKILL");
+    process.kill(outputs.nodes[2].pid as number, "SIGKILL");
     const down = await lab.status();
     expect(down.code).toBe(1);
     expect(down.stdout).toMatch(/^lab e2e-evolve: NOT healthy: node 3 is down/);

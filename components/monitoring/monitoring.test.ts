@@ -15,13 +15,13 @@ import { prometheusArgs, renderPrometheusConfig } from "./prometheus";
 
 const monitored = (rest: Record<string, unknown> = {}) => labConfig({ ...COMBINED_3, 4: "broker" }, { monitoring: {}, ...rest });
 const plan = (rest: Record<string, unknown> = {}) => {
-  const cluster = planCluster(monitored(rest), "/labs/dev");
+  const cluster = planCluster(monitored(rest), "/labs/dev", "dev");
   return { cluster, monitoring: planMonitoring(cluster, cluster.monitoring!) };
 };
 
 describe("monitoring plan", () => {
   it("gives every node a metrics port only with monitoring, by id like the listeners", () => {
-    expect(planCluster(labConfig(COMBINED_3), "/l").nodes[0].ports.metrics).toBeUndefined();
+    expect(planCluster(labConfig(COMBINED_3), "/l", "dev").nodes[0].ports.metrics).toBeUndefined();
     expect(plan().cluster.nodes.map((n) => n.ports.metrics)).toEqual([9095, 9195, 9295, 9395]);
     expect(plan({ ports: { metrics: 7000 } }).cluster.nodes[1].ports.metrics).toBe(7100);
   });
@@ -31,7 +31,7 @@ describe("monitoring plan", () => {
     expect(exporterAgentOption("/c/agent.jar", monitoring, cluster.nodes[2])).toBe(
       "-javaagent:/c/agent.jar=127.0.0.1:9295:/labs/dev/monitoring/jmx-exporter.yml",
     );
-    expect(() => exporterAgentOption("/c/agent.jar", monitoring, planCluster(labConfig(COMBINED_3), "/l").nodes[0])).toThrow(/no metrics port/);
+    expect(() => exporterAgentOption("/c/agent.jar", monitoring, planCluster(labConfig(COMBINED_3), "/l", "dev").nodes[0])).toThrow(/no metrics port/);
   });
 
   it("refuses a Prometheus or Grafana port that a node already uses", () => {

@@ -2,12 +2,14 @@
 // on the INTERNAL listeners (as the nodes themselves, with security on). Used inside the dynamic
 // provider process only.
 import pWaitFor from "p-wait-for";
-import { kafkaTool } from "../process/tools";
+import { runtimeFor } from "../runtime/select";
+import type { RuntimeSpec } from "../runtime/spec";
 import { type PartitionState, parsePartitions, parseQuorum, type QuorumState } from "./clusterState";
 
 /** Where and how the program connects to the cluster. */
 export interface Admin {
-  kafkaHome: string;
+  /** Where the tools run: from the local distribution, or inside a node's container. */
+  runtime: RuntimeSpec;
   /** INTERNAL listeners of the brokers. */
   bootstrapServers: string;
   /** operator.properties; absent on an all-PLAINTEXT lab. */
@@ -21,7 +23,7 @@ export const connectArgs = (admin: Admin) => [
 ];
 
 export const tool = (admin: Admin, name: string, args: string[], timeoutMs?: number) =>
-  kafkaTool(admin.kafkaHome, name, [...connectArgs(admin), ...args], timeoutMs);
+  runtimeFor(admin.runtime).tool(name, [...connectArgs(admin), ...args], timeoutMs);
 
 /** Every partition of every topic, internal ones included. */
 export async function partitions(admin: Admin): Promise<PartitionState[]> {
@@ -92,5 +94,5 @@ export async function electPreferredLeaders(admin: Admin): Promise<void> {
 /** Removes a stopped broker's registration from the cluster metadata. */
 export async function unregisterBroker(admin: Admin, id: number): Promise<void> {
   // kafka-cluster takes its connection options after the subcommand.
-  await kafkaTool(admin.kafkaHome, "kafka-cluster", ["unregister", ...connectArgs(admin), "--id", String(id)]);
+  await runtimeFor(admin.runtime).tool("kafka-cluster", ["unregister", ...connectArgs(admin), "--id", String(id)]);
 }

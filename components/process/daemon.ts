@@ -110,41 +110,59 @@ export async function quorumAlive(voters: { host: string; port: number }[]): Pro
 const QUORUMLESS_GRACE_MS = 5_000;
 
 /**
- * SIGTERM (controlled shutdown), then SIGKILL once `timeoutMs` has passed, or sooner when the
- * node's quorum is gone: its controlled shutdown then waits minutes for an approval that cannot come
- * (the last node of a cluster being torn down). Its data stays consistent: Kafka recovers on start.
+ * A controlled shutdown with a deadline: `terminate` (SIGTERM), then `kill` once `timeoutMs` has
+ * passed, or sooner when the node's quorum is gone: its controlled shutdown then waits minutes for an
+ * approval that cannot come (the last node of a cluster being torn down). Its data stays consistent:
+ * Kafka recovers on start. The runtimes differ only in the four effects.
  */
-export async function stopDaemon(
-  pid: number | undefined,
-  configFile: string,
-  timeoutMs: number,
-  voters: { host: string; port: number }[] = [],
-): Promise<"stopped" | "killed" | "not running"> {
-  if (!runsWith(pid, configFile)) return "not running";
-  process.kill(pid as number, "SIGTERM");
+export async function stopWithDeadline(effects: {
+  running: () => Promise<boolean>;
+  terminate: () => Promise<void>;
+  kill: () => Promise<void>;
+  quorumAlive: () => Promise<boolean>;
+  timeoutMs: number;
+}): Promise<"stopped" | "killed" | "not running"> {
+  if (!(await effects.running())) return "not running";
+  await effects.terminate();
   // Aborted QUORUMLESS_GRACE_MS after the quorum is seen gone: the kill comes sooner.
   const quorumGone = new AbortController();
   let grace: NodeJS.Timeout | undefined;
   let quorumChecked = 0;
   const outcome = await pWaitFor(
     async () => {
-      if (!runsWith(pid, configFile)) return true;
+      if (!(await effects.running())) return true;
       if (!grace && Date.now() - quorumChecked > 1_000) {
         quorumChecked = Date.now();
-        if (!(await quorumAlive(voters))) grace = setTimeout(() => quorumGone.abort(), QUORUMLESS_GRACE_MS);
+        if (!(await effects.quorumAlive())) grace = setTimeout(() => quorumGone.abort(), QUORUMLESS_GRACE_MS);
       }
       return false;
     },
-    { interval: 200, timeout: { milliseconds: timeoutMs, fallback: () => "timed out" }, signal: quorumGone.signal },
+    { interval: 200, timeout: { milliseconds: effects.timeoutMs, fallback: () => "timed out" }, signal: quorumGone.signal },
   ).catch((err: unknown) => {
     if (quorumGone.signal.aborted) return "quorum gone";
     throw err;
   });
   clearTimeout(grace);
   if (outcome === undefined) return "stopped";
-  process.kill(pid as number, "SIGKILL");
-  await pWaitFor(() => !runsWith(pid, configFile), { interval: 100 });
+  await effects.kill();
+  await pWaitFor(async () => !(await effects.running()), { interval: 100 });
   return "killed";
+}
+
+/** stopWithDeadline of a local process started with `configFile` (SIGTERM, SIGKILL). */
+export function stopDaemon(
+  pid: number | undefined,
+  configFile: string,
+  timeoutMs: number,
+  voters: { host: string; port: number }[] = [],
+): Promise<"stopped" | "killed" | "not running"> {
+  return stopWithDeadline({
+    running: async () => runsWith(pid, configFile),
+    terminate: async () => void process.kill(pid as number, "SIGTERM"),
+    kill: async () => void process.kill(pid as number, "SIGKILL"),
+    quorumAlive: () => quorumAlive(voters),
+    timeoutMs,
+  });
 }
 
 /** The last `lines` lines of a log, each cut to 400 characters, for error messages. */
@@ -176,12 +194,12 @@ export function readyMarkers(roles: readonly string[]): ReadyMarker[] {
 }
 
 /**
- * Waits until every marker has appeared in the log past `logOffset`. Fails at once if the process
- * dies, or after `timeoutMs`, with the tail of the node's log.
+ * Waits until every marker has appeared in the log past `logOffset`. Fails at once if the node
+ * stops running (`alive`), or after `timeoutMs`, with the tail of the node's log.
  */
 export async function waitReady(
-  spec: DaemonSpec & { nodeId: number; roles: readonly string[] },
-  pid: number,
+  spec: { nodeId: number; roles: readonly string[]; logFile: string },
+  alive: () => Promise<boolean>,
   logOffset: number,
   timeoutMs: number,
 ): Promise<void> {
@@ -201,8 +219,7 @@ export async function waitReady(
     }
     for (let i = pending.length - 1; i >= 0; i--) if (pending[i].pattern.test(text)) pending.splice(i, 1);
     if (pending.length === 0) return true;
-    // Our own child: plain liveness, as its command line changes while the start scripts exec java.
-    if (!isAlive(pid)) throw new Error(`node ${spec.nodeId} exited while starting; the end of ${spec.logFile}:\n${logTail(spec.logFile)}`);
+    if (!(await alive())) throw new Error(`node ${spec.nodeId} exited while starting; the end of ${spec.logFile}:\n${logTail(spec.logFile)}`);
     return false;
   };
   const notReady = () => {

@@ -7,8 +7,11 @@ import * as path from "node:path";
 import { monitoringServer } from "../monitoring/server";
 import { opsHandlers } from "../ops/handlers";
 import { securityHandlers } from "../security/handlers";
+import { labRuntime } from "../runtime/handlers";
+import type { NodeRef } from "../runtime/runtime";
+import { runtimeFor } from "../runtime/select";
+import type { RuntimeSpec } from "../runtime/spec";
 import { topicHandlers } from "../topics/handler";
-import { recordedPid, stopDaemon } from "./daemon";
 import { type Handler, readBack, same } from "./handler";
 import { claimDirectory, claimProblem, inspectDirectory, LAB_MARKER, labMoveProblem, mayRemove } from "./ownership";
 import { ensureFormatted } from "./storage";
@@ -18,13 +21,19 @@ import { nodeProcesses } from "./supervisor";
 export interface NodeFilesInputs {
   nodeId: number;
   clusterId: string;
-  kafkaHome: string;
+  /** Where the node runs: it formats the node's storage (a directory, a volume). */
+  runtime: RuntimeSpec;
   dir: string;
   dataDir: string;
   configFile: string;
   pidFile: string;
+  container?: string;
   serverProperties: string;
 }
+
+/** Before the runtime seam, state held the Kafka distribution instead of a runtime. */
+const runtimeOf = (state: NodeFilesInputs & { kafkaHome?: string }): RuntimeSpec => state.runtime ?? { kind: "process", kafkaHome: state.kafkaHome ?? "" };
+const nodeRef = (inputs: NodeFilesInputs): NodeRef => ({ ...inputs, id: inputs.nodeId });
 
 /** Inputs that make a different node: changing one replaces it. */
 const NODE_IDENTITY: (keyof NodeFilesInputs)[] = ["nodeId", "dir", "dataDir"];
@@ -39,7 +48,7 @@ async function writeNodeFiles(inputs: NodeFilesInputs): Promise<NodeFilesInputs>
   await fsp.mkdir(inputs.dir, { recursive: true });
   // 0600: with security on, server.properties holds the keystore and SASL passwords.
   await writeWithMode(inputs.configFile, inputs.serverProperties, 0o600);
-  await ensureFormatted(inputs);
+  await ensureFormatted(runtimeFor(inputs.runtime), nodeRef(inputs), inputs.clusterId);
   return inputs;
 }
 
@@ -59,9 +68,8 @@ const nodeFiles: Handler = {
     return { outs: await writeNodeFiles(news) };
   },
   async delete(_id, olds: NodeFilesInputs) {
-    // The supervisor stopped the node before; a process still on this config would lose its files.
-    await stopDaemon(recordedPid(olds.pidFile), olds.configFile, 30_000);
-    await fsp.rm(olds.dir, { recursive: true, force: true });
+    // The supervisor stopped the node before; one still running would lose its files.
+    await runtimeFor(runtimeOf(olds)).remove(nodeRef(olds));
   },
   read: readBack,
 };
@@ -157,5 +165,5 @@ const labDirectory: Handler = {
   read: readBack,
 };
 
-export const handlers = { nodeFiles, nodeProcesses, clusterId, labFile, labDirectory, monitoringServer, ...securityHandlers, ...opsHandlers, ...topicHandlers };
+export const handlers = { nodeFiles, nodeProcesses, clusterId, labFile, labDirectory, labRuntime, monitoringServer, ...securityHandlers, ...opsHandlers, ...topicHandlers };
 export type HandlerKind = keyof typeof handlers;

@@ -4,6 +4,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { HandlerKind, LabDirectoryInputs, LabFileInputs, NodeFilesInputs } from "./handlers";
+import type { LabRuntimeInputs } from "../runtime/handlers";
 import type { NodeProcessesInputs } from "./supervisor";
 
 const HANDLERS = path.join(__dirname, "handlers.ts");
@@ -37,11 +38,11 @@ export class NodeFiles extends pulumi.dynamic.Resource {
 
 /** The cluster's running nodes: started, reloaded or restarted one at a time, drained when they leave. */
 export class NodeProcesses extends pulumi.dynamic.Resource {
-  declare readonly pids: pulumi.Output<Record<string, number>>;
+  declare readonly running: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: Inputs<NodeProcessesInputs>, opts?: pulumi.CustomResourceOptions) {
     // tls holds the node keystores (private keys).
-    super(shim("nodeProcesses"), name, { ...args, pids: undefined }, { additionalSecretOutputs: ["tls"], ...opts }, "kraftlab", "NodeProcesses");
+    super(shim("nodeProcesses"), name, { ...args, running: undefined }, { additionalSecretOutputs: ["tls"], ...opts }, "kraftlab", "NodeProcesses");
   }
 }
 
@@ -72,5 +73,12 @@ export class LabDirectory extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: Omit<LabDirectoryInputs, "stack">, opts?: pulumi.CustomResourceOptions) {
     super(shim("labDirectory"), name, { ...args, stack: stackIdentity() }, opts, "kraftlab", "LabDirectory");
+  }
+}
+
+/** Where the nodes run; with Docker, the lab's image and network. A change of runtime is refused in its diff. */
+export class LabRuntime extends pulumi.dynamic.Resource {
+  constructor(name: string, args: LabRuntimeInputs, opts?: pulumi.CustomResourceOptions) {
+    super(shim("labRuntime"), name, args, opts, "kraftlab", "LabRuntime");
   }
 }

@@ -11,9 +11,11 @@ const node = (id: number, roles: string[]): NodeRun => ({
   configFile: `/l/node-${id}/server.properties`,
   logFile: "/l/log",
   pidFile: "/l/pid",
+  dataDir: "/l/data",
+  published: [],
   configHash: "c2",
 });
-const running = (configHash: string, alive = true) => ({ pid: 42, configHash, keystoreHash: "k", trustHash: "t", alive });
+const running = (configHash: string, alive = true) => ({ ref: "42", configHash, keystoreHash: "k", trustHash: "t", alive });
 
 describe("nodeAction", () => {
   const combined = node(1, ["broker", "controller"]);

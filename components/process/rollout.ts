@@ -12,9 +12,14 @@ export interface NodeRun {
   roles: string[];
   heap: string;
   dir: string;
+  dataDir: string;
   configFile: string;
   logFile: string;
   pidFile: string;
+  /** Its container, with the Docker runtime. */
+  container?: string;
+  /** Ports the Docker runtime publishes on kraftlab:host (EXTERNAL, metrics). */
+  published: number[];
   /** Extra JVM options (KAFKA_OPTS), e.g. the metrics exporter agent. */
   jvmOptions: string;
   /** What the node must run with, as launchHash computes it: a node running another restarts. */
@@ -38,9 +43,10 @@ export interface TlsMaterial {
   keystores: Record<string, { file: string; content: string }>;
 }
 
-/** What a node's process was started with (`<node dir>/running.json`), and whether it still runs. */
+/** What a node was started with (`<node dir>/running.json`), and whether it still runs. */
 export interface RunningRecord {
-  pid: number;
+  /** What runs: a pid, or a container id (see Runtime.start). */
+  ref: string;
   configHash: string;
   /** Fingerprints of the keystore and trust bundle it loaded; "" without TLS. */
   keystoreHash: string;

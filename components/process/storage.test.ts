@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { processRuntime } from "../runtime/process";
 import { ensureFormatted, metaMismatch, readMeta } from "./storage";
 
 const want = { clusterId: "abc", nodeId: 2, dataDir: "/lab/node-2/data" };
@@ -29,7 +30,9 @@ describe("ensureFormatted", () => {
     const meta = "#\nnode.id=2\ndirectory.id=q\nversion=1\ncluster.id=xyz\n";
     fs.writeFileSync(path.join(dataDir, "meta.properties"), meta);
     try {
-      await expect(ensureFormatted({ kafkaHome: "/nonexistent", configFile: "/nonexistent", dataDir, clusterId: "abc", nodeId: 2 })).rejects.toThrow(
+      const runtime = processRuntime({ kind: "process", kafkaHome: "/nonexistent" });
+      const node = { id: 2, dir: dataDir, dataDir, configFile: "/nonexistent", pidFile: "/nonexistent" };
+      await expect(ensureFormatted(runtime, node, "abc")).rejects.toThrow(
         /formatted for cluster xyz, but this lab's cluster is abc/,
       );
       expect(fs.readFileSync(path.join(dataDir, "meta.properties"), "utf8")).toBe(meta);

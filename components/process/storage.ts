@@ -3,10 +3,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { getProperties } from "properties-file";
-import { kafkaTool } from "./tools";
+import { volumeName } from "../runtime/containerSpec";
+import type { NodeRef, Runtime, StorageMeta } from "../runtime/runtime";
 
-/** cluster.id and node.id of a formatted log directory, or undefined when it is not formatted. */
-export function readMeta(dataDir: string): { clusterId?: string; nodeId?: string } | undefined {
+/** cluster.id and node.id of a formatted log directory on this machine, or undefined when it is not formatted. */
+export function readMeta(dataDir: string): StorageMeta | undefined {
   const file = path.join(dataDir, "meta.properties");
   if (!fs.existsSync(file)) return undefined;
   const props = getProperties(fs.readFileSync(file, "utf8"));
@@ -14,7 +15,7 @@ export function readMeta(dataDir: string): { clusterId?: string; nodeId?: string
 }
 
 /** Why this formatted directory cannot be used by (clusterId, nodeId), or undefined if it can. */
-export function metaMismatch(meta: { clusterId?: string; nodeId?: string }, want: { clusterId: string; nodeId: number; dataDir: string }): string | undefined {
+export function metaMismatch(meta: StorageMeta, want: { clusterId: string; nodeId: number; dataDir: string }): string | undefined {
   if (meta.clusterId !== want.clusterId) {
     return (
       `${want.dataDir} is formatted for cluster ${meta.clusterId}, but this lab's cluster is ${want.clusterId}. ` +
@@ -28,23 +29,17 @@ export function metaMismatch(meta: { clusterId?: string; nodeId?: string }, want
 }
 
 /** Formats the node's log directory unless it already is formatted for this cluster and node. */
-export async function ensureFormatted(spec: {
-  kafkaHome: string;
-  configFile: string;
-  dataDir: string;
-  clusterId: string;
-  nodeId: number;
-}): Promise<"formatted" | "already formatted"> {
-  const meta = readMeta(spec.dataDir);
+export async function ensureFormatted(runtime: Runtime, node: NodeRef, clusterId: string): Promise<"formatted" | "already formatted"> {
+  const meta = await runtime.readMeta(node);
   if (meta) {
-    const mismatch = metaMismatch(meta, spec);
+    const mismatch = metaMismatch(meta, { clusterId, nodeId: node.id, dataDir: node.container ? `volume ${volumeName(node)}` : node.dataDir });
     if (mismatch) throw new Error(mismatch);
     return "already formatted";
   }
   try {
-    await kafkaTool(spec.kafkaHome, "kafka-storage", ["format", "--config", spec.configFile, "--cluster-id", spec.clusterId]);
+    await runtime.format(node, clusterId);
   } catch (err) {
-    throw new Error(`node ${spec.nodeId}: ${(err as Error).message}`);
+    throw new Error(`node ${node.id}: ${(err as Error).message}`);
   }
   return "formatted";
 }

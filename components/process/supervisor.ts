@@ -10,15 +10,19 @@ import type { QuorumState } from "../ops/clusterState";
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
 import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
-import { recordedPid, runsWith, startDaemon, stopDaemon, waitReady } from "./daemon";
+import type { Runtime } from "../runtime/runtime";
+import { runtimeFor } from "../runtime/select";
+import type { RuntimeSpec } from "../runtime/spec";
+import { waitReady } from "./daemon";
 import { recordDrained } from "./drained";
 import { type Handler, same } from "./handler";
 import { fingerprint, type NodeRun, nodeAction, type RunningRecord, restartOrder, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
 
 export interface NodeProcessesInputs {
-  kafkaHome: string;
+  /** Where the nodes run (process or Docker). */
+  runtime: RuntimeSpec;
   nodes: NodeRun[];
-  /** The quorum's voters: a node stopping after its quorum is gone is killed sooner (see stopDaemon). */
+  /** The quorum's voters: a node stopping after its quorum is gone is killed sooner (see stopWithDeadline). */
   voters: { id: number; host: string; port: number }[];
   admin: Admin;
   /**
@@ -37,25 +41,28 @@ export interface NodeProcessesInputs {
   gateTimeoutMs: number;
 }
 export interface NodeProcessesOutputs extends NodeProcessesInputs {
-  /** Node id → pid (0 when not running). */
-  pids: Record<string, number>;
+  /** Node id → what runs as it: a pid or a container id ("" when nothing runs). */
+  running: Record<string, string>;
 }
 
 const RUNNING = "running.json";
 
-export function readRunning(node: Pick<NodeRun, "dir" | "configFile">): RunningRecord | undefined {
+/** What the node was started with, and whether that still runs. */
+export async function readRunning(rt: Runtime, node: NodeRun): Promise<RunningRecord | undefined> {
   const file = path.join(node.dir, RUNNING);
   if (!fs.existsSync(file)) return undefined;
-  const record = JSON.parse(fs.readFileSync(file, "utf8")) as Omit<RunningRecord, "alive">;
-  return { ...record, alive: runsWith(record.pid, node.configFile) };
+  // Records of kraftlab before the runtime seam hold a pid.
+  const record = JSON.parse(fs.readFileSync(file, "utf8")) as Omit<RunningRecord, "alive"> & { pid?: number };
+  const ref = record.ref ?? String(record.pid ?? "");
+  return { ...record, ref, alive: ref !== "" && (await rt.runs(node, ref)) };
 }
 
 const fileHash = (file: string | undefined) => (file && fs.existsSync(file) ? fingerprint(fs.readFileSync(file, "latin1")) : "");
 
 /** Records what the node runs with: its config, and the keystore and bundle now on disk (what it loaded). */
-async function writeRunning(node: NodeRun, pid: number, tls: TlsMaterial | undefined): Promise<void> {
+async function writeRunning(node: NodeRun, ref: string, tls: TlsMaterial | undefined): Promise<void> {
   const record: Omit<RunningRecord, "alive"> = {
-    pid,
+    ref,
     configHash: node.configHash,
     keystoreHash: fileHash(tls?.keystores[String(node.id)]?.file),
     trustHash: fileHash(tls?.caFile),
@@ -63,29 +70,28 @@ async function writeRunning(node: NodeRun, pid: number, tls: TlsMaterial | undef
   await fsp.writeFile(path.join(node.dir, RUNNING), `${JSON.stringify(record)}\n`);
 }
 
-const pidOf = (node: Pick<NodeRun, "dir" | "configFile">) => {
-  const running = readRunning(node);
-  return running?.alive ? running.pid : 0;
+const refOf = async (rt: Runtime, node: NodeRun) => {
+  const running = await readRunning(rt, node);
+  return running?.alive ? running.ref : "";
 };
-const pidsOf = (nodes: NodeRun[]) => Object.fromEntries(nodes.map((n) => [String(n.id), pidOf(n)]));
+const refsOf = async (rt: Runtime, nodes: NodeRun[]) => Object.fromEntries(await Promise.all(nodes.map(async (n) => [String(n.id), await refOf(rt, n)])));
 
-async function startNode(node: NodeRun, inputs: NodeProcessesInputs): Promise<void> {
-  // A process left by an earlier attempt that failed is not what state knows: stop it, or it holds the ports.
-  await stopDaemon(recordedPid(node.pidFile), node.configFile, inputs.stopTimeoutMs);
-  const spec = { ...node, nodeId: node.id, kafkaHome: inputs.kafkaHome };
-  const { pid, logOffset } = await startDaemon(spec);
+async function startNode(rt: Runtime, node: NodeRun, inputs: NodeProcessesInputs): Promise<void> {
+  // What an earlier attempt that failed left running is not what state knows: stop it, or it holds the ports.
+  await rt.stop(node, inputs.stopTimeoutMs, []);
+  const { ref, logOffset } = await rt.start(node);
   try {
-    await waitReady(spec, pid, logOffset, inputs.readyTimeoutMs);
+    await waitReady({ ...node, nodeId: node.id }, () => rt.runs(node, ref), logOffset, inputs.readyTimeoutMs);
   } catch (err) {
-    // Not ready means not started: stop it so that no process outlives what state knows of.
-    await stopDaemon(pid, node.configFile, inputs.stopTimeoutMs);
+    // Not ready means not started: stop it so that nothing runs beyond what state knows of.
+    await rt.stop(node, inputs.stopTimeoutMs, []);
     throw err;
   }
-  await writeRunning(node, pid, inputs.tls);
+  await writeRunning(node, ref, inputs.tls);
 }
 
-const stopNode = (node: Pick<NodeRun, "dir" | "configFile" | "pidFile">, inputs: Pick<NodeProcessesInputs, "stopTimeoutMs" | "voters">) =>
-  stopDaemon(readRunning(node)?.pid || recordedPid(node.pidFile), node.configFile, inputs.stopTimeoutMs, inputs.voters);
+const stopNode = (rt: Runtime, node: NodeRun, inputs: Pick<NodeProcessesInputs, "stopTimeoutMs" | "voters">) =>
+  rt.stop(node, inputs.stopTimeoutMs, inputs.voters);
 
 /** Every partition led and fully replicated, and for a controller, the quorum caught up. */
 function healthy(inputs: NodeProcessesInputs, withQuorum: boolean, seen?: { quorum?: QuorumState }) {
@@ -105,14 +111,14 @@ function healthy(inputs: NodeProcessesInputs, withQuorum: boolean, seen?: { quor
 }
 
 /** Reloads the node's keystore and truststore on its TLS broker listeners (KIP-226), without a restart. */
-async function reloadTls(node: NodeRun, inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
+async function reloadTls(rt: Runtime, node: NodeRun, inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
   const keystore = tls.keystores[String(node.id)].file;
   const configs = brokerTlsListeners(inputs.protocols).flatMap((listener) => [
     `listener.name.${listener}.ssl.keystore.location=${keystore}`,
     `listener.name.${listener}.ssl.truststore.location=${tls.caFile}`,
   ]);
   await tool(inputs.admin, "kafka-configs", ["--entity-type", "brokers", "--entity-name", String(node.id), "--alter", "--add-config", configs.join(",")]);
-  await writeRunning(node, pidOf(node), tls);
+  await writeRunning(node, await refOf(rt, node), tls);
 }
 
 /** Writes `content` (base64 for keystores) with exactly `mode`, unless the file already holds it. */
@@ -125,13 +131,15 @@ async function writeTlsFile(file: string, content: string, encoding: "utf8" | "b
 }
 
 /** Has every running node take the TLS files now on disk: brokers reload them, the others roll. */
-async function takeTls(nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
+async function takeTls(rt: Runtime, nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
   const wanted = (n: NodeRun) => ({ keystoreHash: fileHash(tls.keystores[String(n.id)]?.file), trustHash: fileHash(tls.caFile) });
-  const loaded = (n: NodeRun) => readRunning(n) ?? { keystoreHash: "", trustHash: "" };
-  const action = (n: NodeRun) => tlsAction(n.roles, loaded(n), wanted(n), inputs.protocols.controller);
-  for (const node of nodes.filter((n) => action(n) === "reload")) await reloadTls(node, inputs, tls);
+  const actions = await Promise.all(
+    nodes.map(async (n) => tlsAction(n.roles, (await readRunning(rt, n)) ?? { keystoreHash: "", trustHash: "" }, wanted(n), inputs.protocols.controller)),
+  );
+  for (const node of nodes.filter((_, i) => actions[i] === "reload")) await reloadTls(rt, node, inputs, tls);
   await rollingRestart(
-    nodes.filter((n) => action(n) === "restart"),
+    rt,
+    nodes.filter((_, i) => actions[i] === "restart"),
     inputs,
   );
 }
@@ -142,26 +150,26 @@ async function takeTls(nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMa
  * Each step is taken by every node before the next is written, so no node ever serves a certificate
  * another does not trust; `stopAfter` pauses a rotation between steps.
  */
-async function rotateTls(nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
+async function rotateTls(rt: Runtime, nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
   const onDisk = fs.existsSync(tls.caFile) ? fs.readFileSync(tls.caFile, "utf8") : undefined;
   const bundles = trustBundles(onDisk, tls);
   const rotating = bundles.first !== bundles.final;
   await writeTlsFile(tls.caFile, bundles.first, "utf8", 0o644);
-  await takeTls(nodes, inputs, tls);
+  await takeTls(rt, nodes, inputs, tls);
   if (rotating && tls.stopAfter === "trust") return;
   for (const [, keystore] of Object.entries(tls.keystores)) await writeTlsFile(keystore.file, keystore.content, "base64", 0o600);
-  await takeTls(nodes, inputs, tls);
+  await takeTls(rt, nodes, inputs, tls);
   if (rotating && tls.stopAfter === "reissue") return;
   await writeTlsFile(tls.caFile, bundles.final, "utf8", 0o644);
-  await takeTls(nodes, inputs, tls);
+  await takeTls(rt, nodes, inputs, tls);
 }
 
 /**
- * One node after another: SIGTERM (controlled shutdown), started, then healthy again before the next;
- * the active controller last. The cluster must be healthy before the first: the check after each node
+ * One node after another: controlled shutdown, started, then healthy again before the next; the
+ * active controller last. The cluster must be healthy before the first: the check after each node
  * is the check before the next.
  */
-async function rollingRestart(nodes: NodeRun[], inputs: NodeProcessesInputs): Promise<void> {
+async function rollingRestart(rt: Runtime, nodes: NodeRun[], inputs: NodeProcessesInputs): Promise<void> {
   if (nodes.length === 0) return;
   const anyController = nodes.some((n) => n.roles.includes("controller"));
   // The first gate asks the quorum anyway: its answer names the active controller (restarted last).
@@ -169,8 +177,8 @@ async function rollingRestart(nodes: NodeRun[], inputs: NodeProcessesInputs): Pr
   await waitUntil("before the rolling restart", inputs.gateTimeoutMs, healthy(inputs, true, seen));
   for (const id of restartOrder(nodes, seen.quorum?.leaderId ?? -1)) {
     const node = nodes.find((n) => n.id === id) as NodeRun;
-    await stopNode(node, inputs);
-    await startNode(node, inputs);
+    await stopNode(rt, node, inputs);
+    await startNode(rt, node, inputs);
     await waitUntil(`after restarting node ${id}`, inputs.gateTimeoutMs, healthy(inputs, anyController));
   }
   await electPreferredLeaders(inputs.admin);
@@ -185,19 +193,23 @@ async function checkRemovals(removed: NodeRun[], inputs: NodeProcessesInputs): P
 }
 
 /** Moves a leaving broker's replicas to the remaining brokers, stops it and unregisters it. */
-async function removeBroker(node: NodeRun, remaining: number[], inputs: NodeProcessesInputs): Promise<void> {
+async function removeBroker(rt: Runtime, node: NodeRun, remaining: number[], inputs: NodeProcessesInputs): Promise<void> {
   const plan = drainPlan(await partitions(inputs.admin), node.id, remaining);
   await reassign(inputs.admin, plan, { workDir: node.dir, throttleBytesPerSecond: inputs.throttleBytesPerSecond, timeoutMs: inputs.gateTimeoutMs });
-  await stopNode(node, inputs);
+  await stopNode(rt, node, inputs);
   await unregisterBroker(inputs.admin, node.id);
   recordDrained(path.dirname(node.dir), node.id);
 }
 
-async function converge(olds: NodeProcessesInputs | undefined, inputs: NodeProcessesInputs): Promise<NodeProcessesOutputs> {
+const actionsOf = (rt: Runtime, nodes: NodeRun[]) => Promise.all(nodes.map(async (n) => nodeAction(n, await readRunning(rt, n))));
+
+/** Brings the running nodes from `olds` (undefined on create) to `inputs`; exported for the roller's tests on a fake runtime. */
+export async function converge(rt: Runtime, olds: NodeProcessesInputs | undefined, inputs: NodeProcessesInputs): Promise<NodeProcessesOutputs> {
   const removed = (olds?.nodes ?? []).filter((old) => !inputs.nodes.some((n) => n.id === old.id));
   await checkRemovals(removed, inputs);
   const { tls } = inputs;
-  const toStart = inputs.nodes.filter((n) => nodeAction(n, readRunning(n)) === "start");
+  const firstActions = await actionsOf(rt, inputs.nodes);
+  const toStart = inputs.nodes.filter((_, i) => firstActions[i] === "start");
   // A listener that changes protocol cannot roll (nodes on both sides of it could not talk): every
   // node restarts at once, as at creation. New or dead nodes start together too.
   const restartAll = olds && !same(olds.protocols, inputs.protocols) ? inputs.nodes.filter((n) => !toStart.includes(n)) : [];
@@ -210,57 +222,72 @@ async function converge(olds: NodeProcessesInputs | undefined, inputs: NodeProce
       if (!fs.existsSync(keystore.file)) await writeTlsFile(keystore.file, keystore.content, "base64", 0o600);
     }
   }
-  await Promise.all(restartAll.map((n) => stopNode(n, inputs)));
-  const started = await Promise.allSettled([...toStart, ...restartAll].map((n) => startNode(n, inputs)));
+  await Promise.all(restartAll.map((n) => stopNode(rt, n, inputs)));
+  const started = await Promise.allSettled([...toStart, ...restartAll].map((n) => startNode(rt, n, inputs)));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) {
-    if (!olds) await Promise.all(inputs.nodes.map((n) => stopNode(n, inputs))); // a failed create leaves nothing running
+    if (!olds) await Promise.all(inputs.nodes.map((n) => stopNode(rt, n, inputs))); // a failed create leaves nothing running
     throw failed.reason;
   }
-  if (tls) await rotateTls(inputs.nodes, inputs, tls);
+  if (tls) await rotateTls(rt, inputs.nodes, inputs, tls);
+  const actions = await actionsOf(rt, inputs.nodes);
   await rollingRestart(
-    inputs.nodes.filter((n) => nodeAction(n, readRunning(n)) === "restart"),
+    rt,
+    inputs.nodes.filter((_, i) => actions[i] === "restart"),
     inputs,
   );
   const brokers = inputs.nodes.filter((n) => n.roles.includes("broker")).map((n) => n.id);
   for (const node of removed) {
-    await removeBroker(node, brokers, inputs);
+    await removeBroker(rt, node, brokers, inputs);
     const keystore = olds?.tls?.keystores[String(node.id)]?.file;
     if (keystore) await fsp.rm(keystore, { force: true });
   }
-  return { ...inputs, pids: pidsOf(inputs.nodes) };
+  return { ...inputs, running: await refsOf(rt, inputs.nodes) };
 }
 
 /** Whether the TLS files on disk, or what a node loaded, differ from `tls`. */
-function tlsPending(nodes: NodeRun[], tls: TlsMaterial | undefined): boolean {
+async function tlsPending(rt: Runtime, nodes: NodeRun[], tls: TlsMaterial | undefined): Promise<boolean> {
   if (!tls) return false;
   const bundle = trustBundles(fs.existsSync(tls.caFile) ? fs.readFileSync(tls.caFile, "utf8") : undefined, tls).final;
   const trustHash = fingerprint(bundle);
-  return nodes.some((n) => {
-    const keystoreHash = fingerprint(Buffer.from(tls.keystores[String(n.id)].content, "base64").toString("latin1"));
-    const r = readRunning(n);
-    return r?.keystoreHash !== keystoreHash || r?.trustHash !== trustHash;
-  });
+  const pending = await Promise.all(
+    nodes.map(async (n) => {
+      const keystoreHash = fingerprint(Buffer.from(tls.keystores[String(n.id)].content, "base64").toString("latin1"));
+      const r = await readRunning(rt, n);
+      return r?.keystoreHash !== keystoreHash || r?.trustHash !== trustHash;
+    }),
+  );
+  return pending.some(Boolean);
 }
+
+/** What runs as each node, from state before the runtime seam too (node id → pid). */
+const recordedRefs = (olds: NodeProcessesOutputs & { pids?: Record<string, number> }) =>
+  olds.running ?? Object.fromEntries(Object.entries(olds.pids ?? {}).map(([id, pid]) => [id, pid ? String(pid) : ""]));
+
+/** Before the runtime seam, state held the Kafka distribution instead of a runtime. */
+const runtimeOf = (state: NodeProcessesInputs & { kafkaHome?: string }): RuntimeSpec => state.runtime ?? { kind: "process", kafkaHome: state.kafkaHome ?? "" };
 
 export const nodeProcesses: Handler = {
   async create(inputs: NodeProcessesInputs) {
-    return { id: "nodes", outs: await converge(undefined, inputs) };
+    return { id: "nodes", outs: await converge(runtimeFor(inputs.runtime), undefined, inputs) };
   },
   async diff(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
+    const rt = runtimeFor(news.runtime);
     const removed = olds.nodes.some((old) => !news.nodes.some((n) => n.id === old.id));
-    const pending = news.nodes.some((n) => nodeAction(n, readRunning(n)) !== "keep") || tlsPending(news.nodes, news.tls);
-    const pidsMoved = news.nodes.some((n) => (olds.pids[String(n.id)] ?? 0) !== pidOf(n));
-    return { changes: removed || pending || pidsMoved };
+    const pending = (await actionsOf(rt, news.nodes)).some((a) => a !== "keep") || (await tlsPending(rt, news.nodes, news.tls));
+    const refs = await refsOf(rt, news.nodes);
+    const moved = news.nodes.some((n) => (recordedRefs(olds)[String(n.id)] ?? "") !== refs[String(n.id)]);
+    return { changes: removed || pending || moved };
   },
   async update(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
-    return { outs: await converge(olds, news) };
+    return { outs: await converge(runtimeFor(news.runtime), olds, news) };
   },
   async delete(_id, olds: NodeProcessesOutputs) {
-    await Promise.all(olds.nodes.map((n) => stopNode(n, olds)));
+    const rt = runtimeFor(runtimeOf(olds));
+    await Promise.all(olds.nodes.map((n) => stopNode(rt, n, olds)));
   },
   async read(id, olds: NodeProcessesOutputs) {
-    // A dead node reads back with pid 0, so the next `up` starts it again.
-    return { id, props: { ...olds, pids: pidsOf(olds.nodes) } };
+    // A node that no longer runs reads back with "", so the next `up` starts it again.
+    return { id, props: { ...olds, running: await refsOf(runtimeFor(runtimeOf(olds)), olds.nodes) } };
   },
 };

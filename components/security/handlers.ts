@@ -2,7 +2,8 @@
 import { randomInt } from "node:crypto";
 import type { AclConfig } from "../config";
 import { type Handler, readBack, same } from "../process/handler";
-import { kafkaTool } from "../process/tools";
+import { runtimeFor } from "../runtime/select";
+import type { RuntimeSpec } from "../runtime/spec";
 import { aclBatches, aclChanges, type Quotas, quotaCommands, scramCommands } from "./access";
 import { createCa, describeCertificate, issueLeaf, pkcs12Keystore } from "./pki";
 
@@ -70,7 +71,8 @@ export interface NodeCertificateInputs {
 }
 
 export interface AccessInputs {
-  kafkaHome: string;
+  /** Where the tools run (see Runtime.tool). */
+  runtime: RuntimeSpec;
   /** The INTERNAL listeners, where the program connects as the nodes do. */
   bootstrapServers: string;
   /** operator.properties: how it connects there. */
@@ -86,18 +88,19 @@ type Granted = Pick<AccessInputs, "acls" | "quotas" | "scramMechanism" | "scramU
 
 async function applyAccess(before: Granted, after: AccessInputs): Promise<void> {
   const connect = ["--bootstrap-server", after.bootstrapServers, "--command-config", after.commandConfig];
+  const runtime = runtimeFor(after.runtime);
   // A mechanism change drops the old credentials and sets all of the new ones.
   if (before.scramMechanism && before.scramMechanism !== after.scramMechanism) {
-    for (const args of scramCommands(before.scramMechanism, before.scramUsers, {})) await kafkaTool(after.kafkaHome, "kafka-configs", [...connect, ...args]);
+    for (const args of scramCommands(before.scramMechanism, before.scramUsers, {})) await runtime.tool("kafka-configs", [...connect, ...args]);
   }
   if (after.scramMechanism) {
     const had = before.scramMechanism === after.scramMechanism ? before.scramUsers : {};
-    for (const args of scramCommands(after.scramMechanism, had, after.scramUsers)) await kafkaTool(after.kafkaHome, "kafka-configs", [...connect, ...args]);
+    for (const args of scramCommands(after.scramMechanism, had, after.scramUsers)) await runtime.tool("kafka-configs", [...connect, ...args]);
   }
   const { remove, add } = aclChanges(before.acls, after.acls);
-  for (const args of aclBatches(remove)) await kafkaTool(after.kafkaHome, "kafka-acls", [...connect, "--remove", "--force", ...args]);
-  for (const args of aclBatches(add)) await kafkaTool(after.kafkaHome, "kafka-acls", [...connect, "--add", ...args]);
-  for (const args of quotaCommands(before.quotas, after.quotas)) await kafkaTool(after.kafkaHome, "kafka-configs", [...connect, ...args]);
+  for (const args of aclBatches(remove)) await runtime.tool("kafka-acls", [...connect, "--remove", "--force", ...args]);
+  for (const args of aclBatches(add)) await runtime.tool("kafka-acls", [...connect, "--add", ...args]);
+  for (const args of quotaCommands(before.quotas, after.quotas)) await runtime.tool("kafka-configs", [...connect, ...args]);
 }
 
 const clusterAccess: Handler = {

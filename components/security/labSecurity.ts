@@ -6,7 +6,7 @@ import type { SecurityConfig } from "../config";
 import { LabDirectory, LabFile } from "../process/resources";
 import type { TlsMaterial } from "../process/rollout";
 import { renderClientProperties, renderOperatorProperties } from "../render";
-import type { ClusterPlan } from "../topology";
+import { type ClusterPlan, nodeHostName } from "../topology";
 import type { SecuritySecrets } from "./listeners";
 import { describeCertificate } from "./pki";
 import { CertificateAuthority, NodeCertificate, Password } from "./resources";
@@ -83,7 +83,7 @@ export function createLabSecurity(
         caCertPem: ca.certPem,
         caKeyPem: ca.keyPem,
         commonName: `node-${node.id}`,
-        dnsNames: ["localhost", `node-${node.id}`],
+        dnsNames: ["localhost", nodeHostName(node.id), ...(node.container ? [node.container] : [])],
         ipAddresses: [plan.host].filter((h) => /^[\d.]+$/.test(h)),
         validityDays: security.certificateValidityDays,
         keystorePassword,

@@ -54,7 +54,7 @@ describe("plainJaas", () => {
 });
 
 describe("secure server.properties", () => {
-  const plan = planCluster(secure(), "/lab");
+  const plan = planCluster(secure(), "/lab", "dev");
   const props = getProperties(renderServerProperties(plan, plan.nodes[0], "dev", secrets));
 
   it("puts SASL_SSL on every listener with PKCS12 keystore and PEM truststore", () => {
@@ -89,7 +89,7 @@ describe("secure server.properties", () => {
   });
 
   it("requires client certificates on node listeners that use SSL", () => {
-    const mtls = planCluster(secure({ listeners: { internal: "SSL", controller: "SSL" } }), "/lab");
+    const mtls = planCluster(secure({ listeners: { internal: "SSL", controller: "SSL" } }), "/lab", "dev");
     const p = getProperties(renderServerProperties(mtls, mtls.nodes[0], "dev", secrets));
     expect(p["listener.name.internal.ssl.client.auth"]).toBe("required");
     expect(p["listener.name.controller.ssl.client.auth"]).toBe("required");
@@ -100,7 +100,7 @@ describe("secure server.properties", () => {
 
 describe("client properties", () => {
   it("gives a user SASL_SSL with PLAIN, its own credentials and the CA", () => {
-    const plan = planCluster(secure(), "/lab");
+    const plan = planCluster(secure(), "/lab", "dev");
     expect(getProperties(renderClientProperties(plan, "dev", { user: "alice", password: "alicepw", truststoreFile: "/certs/ca.pem" }))).toEqual({
       "bootstrap.servers": "127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292",
       "security.protocol": "SASL_SSL",
@@ -112,7 +112,7 @@ describe("client properties", () => {
   });
 
   it('writes the JAAS line as an administrator would: no backslash before = or "', () => {
-    const plan = planCluster(secure(), "/lab");
+    const plan = planCluster(secure(), "/lab", "dev");
     const text = renderClientProperties(plan, "dev", { user: "alice", password: "a=b:c#!x", truststoreFile: "/certs/ca.pem" });
     expect(text).toContain('\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="a=b:c#!x";\n');
     expect(text).toContain("\nbootstrap.servers=127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292\n");
@@ -130,7 +130,7 @@ describe("client properties", () => {
 });
 
 describe("SCRAM for clients", () => {
-  const plan = planCluster(secure({ mechanism: "SCRAM-SHA-512" }), "/lab");
+  const plan = planCluster(secure({ mechanism: "SCRAM-SHA-512" }), "/lab", "dev");
   const props = getProperties(renderServerProperties(plan, plan.nodes[0], "dev", secrets));
 
   it("enables SCRAM on EXTERNAL only, users kept in the cluster rather than in JAAS", () => {

@@ -1,0 +1,145 @@
+// The Docker runtime: each node a container of the lab's image on the lab's network, its data on a
+// named volume, its files on the same paths as on this machine (see containerSpec.ts). Talks to the
+// Engine API through dockerode; no docker CLI, no registry.
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
+import { PassThrough } from "node:stream";
+import Docker from "dockerode";
+import { getProperties } from "properties-file";
+import { stopWithDeadline } from "../process/daemon";
+import { nodeContainer, storageContainer, toolExec, volumeName, voterContainers } from "./containerSpec";
+import type { NodeRef, Runtime } from "./runtime";
+import { type DockerSpec, labLabels } from "./spec";
+
+/** A client of the engine at `dockerHost` (`unix:///…`); `timeoutMs` bounds each request. */
+export const engine = (dockerHost: string, timeoutMs?: number) => new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, ""), timeout: timeoutMs });
+
+const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
+
+/** The container's state, or undefined when there is none of that name. */
+export async function inspectContainer(docker: Docker, name: string): Promise<Docker.ContainerInspectInfo | undefined> {
+  try {
+    return await docker.getContainer(name).inspect();
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** stdout and stderr of an attached, multiplexed stream, once it ends. */
+function collect(docker: Docker, stream: NodeJS.ReadableStream): Promise<{ stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  out.on("data", (c: Buffer) => chunks.stdout.push(c));
+  err.on("data", (c: Buffer) => chunks.stderr.push(c));
+  docker.modem.demuxStream(stream, out, err);
+  return new Promise((resolve, reject) => {
+    stream.on("error", reject);
+    stream.on("end", () => resolve({ stdout: Buffer.concat(chunks.stdout).toString("utf8"), stderr: Buffer.concat(chunks.stderr).toString("utf8") }));
+  });
+}
+
+/** Runs a one-off container to its end and removes it; its stdout, or an error with its output. */
+async function runOnce(docker: Docker, options: Docker.ContainerCreateOptions, what: string): Promise<string> {
+  const container = await docker.createContainer(options);
+  try {
+    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+    const output = collect(docker, stream);
+    await container.start();
+    const [{ StatusCode }, { stdout, stderr }] = await Promise.all([container.wait(), output]);
+    if (StatusCode !== 0) throw new Error(`${what} failed (exit ${StatusCode}): ${(stderr || stdout).trim()}`);
+    return stdout;
+  } finally {
+    await container.remove({ force: true });
+  }
+}
+
+export function dockerRuntime(spec: DockerSpec): Runtime {
+  const docker = engine(spec.dockerHost);
+  const name = (node: NodeRef) => node.container ?? "";
+  const running = async (container: string) => (await inspectContainer(docker, container))?.State.Running === true;
+  const volume = (node: NodeRef) => docker.createVolume({ Name: volumeName(node), Labels: { ...labLabels(spec.lab) } });
+  return {
+    kind: "docker",
+    async readMeta(node) {
+      await volume(node);
+      const text = await runOnce(docker, storageContainer(spec, node), `reading node ${node.id}'s storage`);
+      if (!text.trim()) return undefined;
+      const props = getProperties(text);
+      return { clusterId: props["cluster.id"], nodeId: props["node.id"] };
+    },
+    async format(node, clusterId) {
+      await volume(node);
+      await runOnce(docker, storageContainer(spec, node, clusterId), "kafka-storage format");
+    },
+    async start(node) {
+      // A container of an earlier run (stopped, or from another launch) gives way to one of this launch.
+      await docker
+        .getContainer(name(node))
+        .remove({ force: true })
+        .catch((err) => {
+          if (!isNotFound(err)) throw err;
+        });
+      await fsp.mkdir(path.dirname(node.logFile), { recursive: true });
+      const logOffset = fs.existsSync(node.logFile) ? fs.statSync(node.logFile).size : 0;
+      const container = await docker.createContainer(nodeContainer(spec, node));
+      await container.start();
+      return { ref: container.id, logOffset };
+    },
+    async runs(node, ref) {
+      const info = await inspectContainer(docker, name(node));
+      return info?.Id === ref && info.State.Running;
+    },
+    stop(node, timeoutMs, voters) {
+      const container = docker.getContainer(name(node));
+      const voterNames = voterContainers(spec, voters);
+      return stopWithDeadline({
+        running: () => running(name(node)),
+        terminate: async () => void (await container.kill({ signal: "SIGTERM" })),
+        kill: async () => void (await container.kill({ signal: "SIGKILL" }).catch(() => undefined)),
+        quorumAlive: async () => {
+          if (voterNames.length === 0) return true;
+          const up = await Promise.all(voterNames.map(running));
+          return up.filter(Boolean).length > voterNames.length / 2;
+        },
+        timeoutMs,
+      });
+    },
+    async remove(node) {
+      await this.stop(node, 30_000, []);
+      await docker
+        .getContainer(name(node))
+        .remove({ force: true })
+        .catch((err) => {
+          if (!isNotFound(err)) throw err;
+        });
+      await docker
+        .getVolume(volumeName(node))
+        .remove()
+        .catch((err) => {
+          if (!isNotFound(err)) throw err;
+        });
+      await fsp.rm(node.dir, { recursive: true, force: true });
+    },
+    async tool(tool, args, timeoutMs = 120_000) {
+      const [host] = await docker.listContainers({ filters: { label: [`org.kraftlab.lab=${spec.lab}`], status: ["running"] } });
+      if (!host) throw new Error(`${tool} ${args[0] ?? ""} failed: no container of lab ${spec.lab} is running to run it in`);
+      const exec = await docker.getContainer(host.Id).exec(toolExec(spec, tool, args));
+      const stream = await exec.start({ hijack: true, stdin: false });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${tool} ${args[0] ?? ""} failed: no answer after ${timeoutMs / 1000} s`)), timeoutMs);
+      });
+      try {
+        const { stdout, stderr } = await Promise.race([collect(docker, stream), timeout]);
+        const { ExitCode } = await exec.inspect();
+        if (ExitCode !== 0) throw new Error(`${tool} ${args[0] ?? ""} failed: ${(stderr || stdout).trim()}`);
+        return stdout;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// The lab's runtime as a resource: with Docker, the image and the lab's network. Every node waits for
+// it, so a refused runtime change stops the `up` (and preview) before anything is touched.
+import { type Handler, readBack } from "../process/handler";
+import { engine } from "./docker";
+import { ensureImage, hasImage, type ImageBuild } from "./image";
+import { labLabels } from "./spec";
+
+export interface LabRuntimeInputs {
+  kind: "process" | "docker";
+  docker?: {
+    dockerHost: string;
+    network: string;
+    subnet: string;
+    lab: string;
+    /** The image the nodes run: kraftlab's (built from `build` when missing) or the user's. */
+    image: string;
+    build?: ImageBuild;
+  };
+}
+
+/** Why a lab that exists cannot move to another runtime, and what to do instead. */
+export const runtimeChangeProblem = (from: string, to: string) =>
+  `kraftlab:runtime: this lab runs on ${from}; moving a running lab to ${to} is not done in place (its data would stay behind). ` +
+  `Run \`npm run down\` first and \`npm run up\` again on ${to}, or bring up ${to} as a new stack (KRAFTLAB_STACK=<name>)`;
+
+async function ensureDocker(inputs: LabRuntimeInputs): Promise<void> {
+  const d = inputs.docker;
+  if (!d) return;
+  const docker = engine(d.dockerHost);
+  if (d.build) await ensureImage(docker, d.build);
+  else if (!(await hasImage(docker, d.image))) {
+    throw new Error(`kraftlab:runtime.image: ${d.image} is not on the engine ${d.dockerHost} and no registry is used; load it there (docker load) or leave runtime.image unset for kraftlab's own`);
+  }
+  const network = await docker
+    .getNetwork(d.network)
+    .inspect()
+    .catch(() => undefined);
+  if (network && network.Labels?.["org.kraftlab.lab"] !== d.lab) {
+    throw new Error(`kraftlab:runtime.network: a network named ${d.network} exists and is not this lab's; set kraftlab:runtime.network to another name`);
+  }
+  if (!network) {
+    await docker.createNetwork({ Name: d.network, Driver: "bridge", Labels: labLabels(d.lab), IPAM: { Driver: "default", Config: [{ Subnet: d.subnet }] } }).catch((err: Error) => {
+      throw new Error(`kraftlab:runtime.subnet: the lab's network ${d.network} on ${d.subnet} could not be made (${err.message}); set kraftlab:runtime.subnet to a free one, e.g. 172.31.0.0/24`);
+    });
+  }
+}
+
+const describe = (inputs: LabRuntimeInputs) => (inputs.kind === "docker" ? `Docker (${inputs.docker?.dockerHost})` : "local processes");
+
+export const labRuntime: Handler = {
+  async create(inputs: LabRuntimeInputs) {
+    await ensureDocker(inputs);
+    return { id: inputs.kind, outs: inputs };
+  },
+  async diff(_id, olds: LabRuntimeInputs, news: LabRuntimeInputs) {
+    if (olds.kind !== news.kind) throw new Error(runtimeChangeProblem(describe(olds), describe(news)));
+    if (!news.docker) return { changes: false };
+    const docker = engine(news.docker.dockerHost);
+    const network = await docker
+      .getNetwork(news.docker.network)
+      .inspect()
+      .catch(() => undefined);
+    // The image or the network gone by hand (or a new build wanted) is made again by the next `up`.
+    return { changes: JSON.stringify(olds.docker) !== JSON.stringify(news.docker) || !network || !(await hasImage(docker, news.docker.image)) };
+  },
+  async update(_id, _olds, news: LabRuntimeInputs) {
+    await ensureDocker(news);
+    return { outs: news };
+  },
+  async delete(_id, olds: LabRuntimeInputs) {
+    const d = olds.docker;
+    if (!d) return;
+    // Only this lab's network; the image stays as a cache (README: how to remove it).
+    const network = engine(d.dockerHost).getNetwork(d.network);
+    const info = await network.inspect().catch(() => undefined);
+    if (info?.Labels?.["org.kraftlab.lab"] === d.lab) await network.remove();
+  },
+  read: readBack,
+};

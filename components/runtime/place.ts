@@ -1,0 +1,68 @@
+// The program's side of the runtime seam: from the config and the machine, the RuntimeSpec the
+// providers run the nodes with and the LabRuntime resource's inputs. Built once, at the program edge.
+import * as path from "node:path";
+import { fingerprint } from "../process/rollout";
+import type { ClusterPlan } from "../topology";
+import { engine } from "./docker";
+import type { LabRuntimeInputs } from "./handlers";
+import { type ImageBuild, imageTags } from "./image";
+import type { DockerConfig } from "./schema";
+import type { DockerSpec, RuntimeSpec } from "./spec";
+
+/** The first engine of `candidates` (`unix:///…`) that answers a ping, or undefined. */
+export async function reachableEngine(candidates: string[]): Promise<string | undefined> {
+  for (const dockerHost of candidates) {
+    const answers = await engine(dockerHost, 2_000)
+      .ping()
+      .then(() => true)
+      .catch(() => false);
+    if (answers) return dockerHost;
+  }
+  return undefined;
+}
+
+/** A lab's default subnet, one of 172.30.0.0/24 … 172.30.255.0/24 by its name (runtime.subnet overrides it). */
+export const defaultSubnet = (lab: string) => `172.30.${Number.parseInt(fingerprint(lab).slice(0, 2), 16)}.0/24`;
+
+export interface Placement {
+  spec: RuntimeSpec;
+  resource: LabRuntimeInputs;
+}
+
+/** The process runtime: nodes from `kafkaHome`, nothing to make beforehand. */
+export const processPlacement = (kafkaHome: string): Placement => ({ spec: { kind: "process", kafkaHome }, resource: { kind: "process" } });
+
+/**
+ * The Docker runtime on `dockerHost`: kraftlab's image (built from `build`) unless runtime.image names
+ * one; mounted at the same paths, the directories the nodes read (labDir, certsDir, the exporter's).
+ */
+export function dockerPlacement(
+  plan: ClusterPlan,
+  cfg: DockerConfig,
+  lab: string,
+  dirs: { dockerHost: string; labDir: string; certsDir?: string; exporterJar?: string; build: ImageBuild },
+): Placement {
+  const image = cfg.image ?? imageTags(dirs.build).image;
+  const spec: DockerSpec = {
+    kind: "docker",
+    dockerHost: dirs.dockerHost,
+    image,
+    network: cfg.network ?? `kraftlab-${lab}`,
+    subnet: cfg.subnet ?? defaultSubnet(lab),
+    lab,
+    publishHost: plan.host,
+    mounts: [
+      { path: dirs.labDir, readOnly: false },
+      ...(dirs.certsDir ? [{ path: dirs.certsDir, readOnly: true }] : []),
+      ...(dirs.exporterJar ? [{ path: path.dirname(dirs.exporterJar), readOnly: true }] : []),
+    ],
+    user: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+  };
+  return {
+    spec,
+    resource: {
+      kind: "docker",
+      docker: { dockerHost: spec.dockerHost, network: spec.network, subnet: spec.subnet, lab, image, ...(cfg.image ? {} : { build: dirs.build }) },
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// The process runtime: each node a local JVM started from the Kafka distribution at `kafkaHome`,
+// detached so it outlives `pulumi up` (see daemon.ts); tools run from the same distribution.
+import * as fsp from "node:fs/promises";
+import { isAlive, recordedPid, runsWith, startDaemon, stopDaemon } from "../process/daemon";
+import { readMeta } from "../process/storage";
+import { kafkaTool } from "../process/tools";
+import type { NodeRef, Runtime } from "./runtime";
+import type { ProcessSpec } from "./spec";
+
+export function processRuntime(spec: ProcessSpec): Runtime {
+  const pidOf = (node: NodeRef) => recordedPid(node.pidFile);
+  return {
+    kind: "process",
+    readMeta: async (node) => readMeta(node.dataDir),
+    async format(node, clusterId) {
+      await kafkaTool(spec.kafkaHome, "kafka-storage", ["format", "--config", node.configFile, "--cluster-id", clusterId]);
+    },
+    async start(node) {
+      const { pid, logOffset } = await startDaemon({ ...node, kafkaHome: spec.kafkaHome });
+      return { ref: String(pid), logOffset };
+    },
+    // While it starts, the command line changes as the scripts exec java: our own child counts by pid.
+    runs: async (node, ref) => runsWith(Number(ref), node.configFile) || (Number(ref) === pidOf(node) && isAlive(Number(ref))),
+    stop: (node, timeoutMs, voters) => stopDaemon(pidOf(node), node.configFile, timeoutMs, voters),
+    async remove(node) {
+      await this.stop(node, 30_000, []);
+      await fsp.rm(node.dir, { recursive: true, force: true });
+    },
+    tool: (name, args, timeoutMs) => kafkaTool(spec.kafkaHome, name, args, timeoutMs),
+  };
+}

@@ -1,0 +1,37 @@
+// The one interface every node effect goes through: place, format, start, stop, observe and remove a
+// node, and run a Kafka tool against the cluster. The supervisor, the storage check and the admin tools
+// decide; a Runtime only carries out, so the decisions run the same on processes, containers or fakes.
+import type { NodeRun } from "../process/rollout";
+import type { RuntimeSpec } from "./spec";
+
+/** cluster.id and node.id of a formatted log directory. */
+export interface StorageMeta {
+  clusterId?: string;
+  nodeId?: string;
+}
+
+export type StopOutcome = "stopped" | "killed" | "not running";
+
+/** The controllers of the quorum, so that a node stopping after the quorum is gone is killed sooner. */
+export type Voter = { id: number; host: string; port: number };
+
+/** What identifies a node and its files, for every effect but a start. */
+export type NodeRef = Pick<NodeRun, "id" | "dir" | "dataDir" | "configFile" | "pidFile" | "container">;
+
+export interface Runtime {
+  readonly kind: RuntimeSpec["kind"];
+  /** The node's formatted storage, or undefined when it is not formatted. */
+  readMeta(node: NodeRef): Promise<StorageMeta | undefined>;
+  /** `kafka-storage format` of the node's storage (only ever called on unformatted storage). */
+  format(node: NodeRef, clusterId: string): Promise<void>;
+  /** Starts the node: `ref` names what runs (a pid, a container id), `logOffset` where its log starts. */
+  start(node: NodeRun): Promise<{ ref: string; logOffset: number }>;
+  /** Whether `ref` still runs as this node. */
+  runs(node: NodeRef, ref: string): Promise<boolean>;
+  /** Controlled shutdown of whatever runs as this node, killed after `timeoutMs` or soon after its quorum is gone. */
+  stop(node: NodeRef, timeoutMs: number, voters: Voter[]): Promise<StopOutcome>;
+  /** Removes the node's storage, its files and whatever the runtime made for it. */
+  remove(node: NodeRef): Promise<void>;
+  /** Runs bin/<tool>.sh of Kafka where it reaches the INTERNAL listeners; its stdout. */
+  tool(name: string, args: string[], timeoutMs?: number): Promise<string>;
+}
