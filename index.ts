@@ -5,14 +5,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, kraftlabKeys, parseLabConfig } from "./components/config";
 import { KafkaCluster } from "./components/kafkaCluster";
 import { planMonitoring } from "./components/monitoring/plan";
-import { directoryProblems, ephemeralPortRange, monitoringProblems, preflightProblems, removalProblems } from "./components/preflight";
+import { directoryProblems, ephemeralPortRange, monitoringProblems, preflightProblems, removalProblems, runtimeChangeProblems } from "./components/preflight";
 import { stackIdentity } from "./components/process/resources";
 import { propertyProblems } from "./components/propertiesCheck";
-import { operatorFilePath } from "./components/security/labSecurity";
 import { dockerPlacement, processPlacement, reachableEngine } from "./components/runtime/place";
+import { operatorFilePath } from "./components/security/labSecurity";
 import { planCluster } from "./components/topology";
-import { ephemeralPortWarnings, validateLab } from "./components/validate";
-import { noEngineProblem } from "./components/validate";
+import { ephemeralPortWarnings, noEngineProblem, validateLab } from "./components/validate";
 import { cacheDir, defaultExporterJar, defaultGrafana, defaultKafkaHome, defaultPrometheus, dockerEngines, jreRootfs, PROJECT_DIR } from "./lab/toolchain";
 
 export default async function kraftlab() {
@@ -34,18 +33,26 @@ export default async function kraftlab() {
     grafana: config.monitoring.grafana ? path.resolve(PROJECT_DIR, config.monitoring.grafana) : defaultGrafana(),
   };
   const runtime = config.runtime;
-  let placement = processPlacement(kafkaHome);
+  let placement = processPlacement(kafkaHome, labDir);
   if (runtime.kind === "docker") {
     const candidates = runtime.dockerHost ? [runtime.dockerHost] : dockerEngines();
     const dockerHost = await reachableEngine(candidates);
     if (!dockerHost) throw new ConfigError([noEngineProblem(candidates)]);
     const build = { kafkaHome, rootfs: jreRootfs(), dockerfile: path.join(PROJECT_DIR, "setup", "docker", "Dockerfile") };
-    placement = dockerPlacement(plan, runtime, lab, { dockerHost, labDir, certsDir: config.security && certsDir, exporterJar: monitoringTools?.exporterJar, build });
+    placement = dockerPlacement(plan, runtime, lab, {
+      dockerHost,
+      labDir,
+      certsDir: config.security && certsDir,
+      exporterJar: monitoringTools?.exporterJar,
+      build,
+    });
   }
   const dirs = [{ key: "kraftlab:labDir", dir: labDir }, ...(config.security ? [{ key: "kraftlab:certsDir", dir: certsDir }] : [])];
   const stack = stackIdentity();
   const dirProblems = directoryProblems(dirs, stack);
-  const machine = await preflightProblems(plan, placement, kafkaHome, stack);
+  // A lab moving to another runtime is refused first: the other runtime's checks (ports) would misread it.
+  const moved = dirProblems.length === 0 ? runtimeChangeProblems(labDir, runtime.kind) : [];
+  const machine = moved.length > 0 ? moved : await preflightProblems(plan, placement, kafkaHome, stack);
   const problems = [
     ...dirProblems,
     ...machine,

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import pWaitFor from "p-wait-for";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { LabConfig } from "./config";
 import { KafkaCluster } from "./kafkaCluster";
 import { launchHash } from "./process/rollout";
-import type { LabConfig } from "./config";
 import { dockerPlacement, processPlacement } from "./runtime/place";
 import { COMBINED_3, labConfig } from "./testing";
 import { planCluster } from "./topology";
@@ -36,7 +36,13 @@ beforeAll(async () => {
 });
 
 /** The component's arguments as index.ts builds them: plan and placement once, from the config. */
-const args = (config: LabConfig, labDir: string, kafkaHome: string) => ({ config, plan: planCluster(config, labDir, "unit"), runtime: processPlacement(kafkaHome), labDir, kafkaHome });
+const args = (config: LabConfig, labDir: string, kafkaHome: string) => ({
+  config,
+  plan: planCluster(config, labDir, "unit"),
+  runtime: processPlacement(kafkaHome, labDir),
+  labDir,
+  kafkaHome,
+});
 
 const resolve = <T>(output: pulumi.Output<T>) => new Promise<T>((done) => output.apply(done));
 
@@ -70,7 +76,12 @@ describe("KafkaCluster", () => {
     const cluster = new KafkaCluster("lab", args(labConfig(COMBINED_3, { heap: "256m" }), "/labs/unit", "/opt/kafka"));
     await resolve(cluster.nodes);
     const node2 = created.find((r) => r.name === "lab-node-2")?.inputs;
-    expect(node2).toMatchObject({ nodeId: 2, clusterId: "MOCKCLUSTERID000000000", runtime: { kind: "process", kafkaHome: "/opt/kafka" }, dataDir: "/labs/unit/node-2/data" });
+    expect(node2).toMatchObject({
+      nodeId: 2,
+      clusterId: "MOCKCLUSTERID000000000",
+      runtime: { kind: "process", kafkaHome: "/opt/kafka" },
+      dataDir: "/labs/unit/node-2/data",
+    });
     expect(node2?.serverProperties).toContain("node.id=2\n");
     expect(node2?.serverProperties).toContain("listeners=EXTERNAL://127.0.0.1:9192,INTERNAL://127.0.0.1:9193,CONTROLLER://127.0.0.1:9194\n");
     const processes = created.find((r) => r.name === "lab-nodes")?.inputs as Record<string, unknown> & { nodes: Record<string, unknown>[] };
@@ -101,7 +112,10 @@ describe("KafkaCluster", () => {
     ]);
     expect(cluster.runtime).toEqual({ kind: "docker", dockerHost: "unix:///d.sock" });
     const byName = (name: string) => created.find((r) => r.name === name)?.inputs as Record<string, unknown>;
-    expect(byName("kafka-runtime")).toMatchObject({ kind: "docker", docker: { network: "kraftlab-unit", lab: "unit", image: expect.stringMatching(/^kraftlab\/kafka:[0-9a-f]{12}$/) } });
+    expect(byName("kafka-runtime")).toMatchObject({
+      kind: "docker",
+      docker: { network: "kraftlab-unit", lab: "unit", image: expect.stringMatching(/^kraftlab\/kafka:[0-9a-f]{12}$/) },
+    });
     const node2 = byName("kafka-node-2");
     expect(node2.serverProperties).toContain("listeners=EXTERNAL://0.0.0.0:9192,INTERNAL://0.0.0.0:9193,CONTROLLER://0.0.0.0:9194\n");
     expect(node2.serverProperties).toContain("advertised.listeners=EXTERNAL://127.0.0.1:9192,INTERNAL://node-2:9193,CONTROLLER://node-2:9194\n");

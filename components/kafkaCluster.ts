@@ -9,12 +9,12 @@ import { Rebalance } from "./ops/resources";
 import { ClusterId, LabDirectory, LabFile, LabRuntime, NodeFiles, NodeProcesses } from "./process/resources";
 import { launchHash } from "./process/rollout";
 import { renderClientProperties, renderServerProperties } from "./render";
+import type { Placement } from "./runtime/place";
 import { effectiveAcls } from "./security/access";
 import { createLabSecurity } from "./security/labSecurity";
 import { isSasl, PLAINTEXT_LISTENERS } from "./security/listeners";
 import { ClusterAccess } from "./security/resources";
 import { Topic } from "./topics/resource";
-import type { Placement } from "./runtime/place";
 import type { ClusterPlan, NodePorts } from "./topology";
 
 export interface KafkaClusterArgs {

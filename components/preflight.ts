@@ -14,12 +14,13 @@ import { partitions } from "./ops/admin";
 import { type LeavingNode, quorumChangeRefusals, removalRefusals, unknownDrains } from "./ops/removal";
 import { portHolder } from "./portHolder";
 import { recordedPid, runsWith } from "./process/daemon";
+import { readDrained } from "./process/drained";
+import { claimProblem, inspectDirectory } from "./process/ownership";
 import { engine, inspectContainer } from "./runtime/docker";
+import { describeRuntime, recordedRuntime, runtimeChangeProblem } from "./runtime/handlers";
 import { hasImage } from "./runtime/image";
 import type { Placement } from "./runtime/place";
 import type { RuntimeSpec } from "./runtime/spec";
-import { readDrained } from "./process/drained";
-import { claimProblem, inspectDirectory } from "./process/ownership";
 import type { ClusterPlan, NodePlan, PortKind } from "./topology";
 import { type BusyPort, busyPortProblems } from "./validate";
 
@@ -147,6 +148,12 @@ export async function preflightProblems(plan: ClusterPlan, placement: Placement,
   return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...(await imageProblems(placement)), ...host, ...busy];
 }
 
+/** A lab that exists on one runtime, configured for another: refused, with the way to move it. */
+export function runtimeChangeProblems(labDir: string, wanted: "process" | "docker"): string[] {
+  const recorded = fs.existsSync(labDir) ? recordedRuntime(labDir) : undefined;
+  return recorded && recorded !== wanted ? [runtimeChangeProblem(describeRuntime(recorded), describeRuntime(wanted))] : [];
+}
+
 /** kraftlab's image can be built (or is there), or the user's image is on the engine: no registry is ever asked. */
 async function imageProblems(placement: Placement): Promise<string[]> {
   const docker = placement.resource.docker;
@@ -157,7 +164,9 @@ async function imageProblems(placement: Placement): Promise<string[]> {
     ];
   }
   if (!fs.existsSync(docker.build.rootfs)) {
-    return [`kraftlab:runtime: kraftlab's image needs the JRE root filesystem ${docker.build.rootfs}; run \`npm run setup\` as root (it builds it with debootstrap)`];
+    return [
+      `kraftlab:runtime: kraftlab's image needs the JRE root filesystem ${docker.build.rootfs}; run \`npm run setup\` as root (it builds it with debootstrap)`,
+    ];
   }
   return [];
 }

@@ -72,7 +72,11 @@ async function servedCertificateDays(host: string, ports: number[]): Promise<num
 
 export async function gatherStatus(outputs: StatusOutputs, renewBeforeDays: number): Promise<LabStatus> {
   // As a client would: this machine's tools on the EXTERNAL listeners, whatever the runtime.
-  const admin: Admin = { runtime: { kind: "process", kafkaHome: outputs.kafkaHome }, bootstrapServers: outputs.bootstrapServers, commandConfig: outputs.clientProperties };
+  const admin: Admin = {
+    runtime: { kind: "process", kafkaHome: outputs.kafkaHome },
+    bootstrapServers: outputs.bootstrapServers,
+    commandConfig: outputs.clientProperties,
+  };
   const host = outputs.bootstrapServers.split(",")[0].replace(/:\d+$/, "");
   const [all, q] = await Promise.all([partitions(admin).catch(() => undefined), quorum(admin).catch(() => undefined)]);
   const nodes = await Promise.all(

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { CommandError, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
 import { kraftlabKeys, labConfigSchema } from "../components/config";
+import { ensureEngine } from "../lab/engine";
 import { keepingStackSettings, openStack } from "../lab/stack";
 import { gatherStatus, type StatusOutputs, statusText } from "../lab/status";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
@@ -12,12 +13,17 @@ const stackName = process.env.KRAFTLAB_STACK ?? "dev";
 
 const valuesOf = (outputs: OutputMap) => Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value])) as StatusOutputs;
 
+/** The stack's kraftlab config, or undefined when it does not parse (the program then says why). */
+async function configOf(stack: Stack) {
+  const all = Object.fromEntries(Object.entries(await stack.getAllConfig()).map(([key, { value }]) => [key, value]));
+  const config = labConfigSchema.safeParse(kraftlabKeys(all));
+  return config.success ? config.data : undefined;
+}
+
 /** The status table of the lab (see lab/status.ts), asked of the running cluster. */
 async function status(stack: Stack, outputs: StatusOutputs): Promise<string> {
-  const all = Object.fromEntries(Object.entries(await stack.getAllConfig()).map(([key, { value }]) => [key, value]));
   // A config edited since the last `up` may not parse: then no certificate is judged near expiry.
-  const config = labConfigSchema.safeParse(kraftlabKeys(all));
-  return statusText(stackName, outputs, await gatherStatus(outputs, (config.success && config.data.security?.renewBeforeDays) || 0));
+  return statusText(stackName, outputs, await gatherStatus(outputs, (await configOf(stack))?.security?.renewBeforeDays ?? 0));
 }
 const print = (text: string) => process.stdout.write(text);
 const printError = (text: string) => process.stderr.write(text);
@@ -28,6 +34,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
   switch (command) {
     case "up": {
       const stack = await openStack({ stackName });
+      if ((await configOf(stack))?.runtime.kind === "docker") await ensureEngine();
       const result = await stack.up(streams);
       const outputs = valuesOf(result.outputs);
       print(`\n${await status(stack, outputs)}`);

@@ -203,7 +203,7 @@ describe("evolving a running lab", () => {
     const changed = nodes.map((n) => (n.id === 2 ? { ...n, properties: { "log.retention.hours": 24 } } : n));
     await lab.stack.setConfig("kraftlab:nodes", { value: JSON.stringify(changed) });
     const { outputs: after, changes } = await lab.up();
-    expect(changes).toEqual({ same: 7, update: 2 }); // node 2's files, and the processes
+    expect(changes).toEqual({ same: 8, update: 2 }); // node 2's files, and the processes
     const pids = (o: LabOutputs) => o.nodes.map((n) => n.pid);
     expect(pids(after)[0]).toBe(pids(outputs)[0]);
     expect(pids(after)[2]).toBe(pids(outputs)[2]);
@@ -230,7 +230,7 @@ describe("evolving a running lab", () => {
     expect(down.stdout).toMatch(/^lab e2e-evolve: NOT healthy: node 3 is down/);
     expect(down.stdout).toMatch(new RegExp(`^3 +broker,controller +pid ${outputs.nodes[2].pid} +down `, "m"));
     const { outputs: after, changes } = await lab.up();
-    expect(changes).toEqual({ same: 8, update: 1 }); // the processes
+    expect(changes).toEqual({ same: 9, update: 1 }); // the processes
     expect(after.nodes[2].pid).not.toBe(outputs.nodes[2].pid);
     await produce(after.bootstrapServers, "kept", 100, "after");
     const received = await consume(after.bootstrapServers, "kept", 300);
@@ -269,7 +269,7 @@ describe("evolving a running lab", () => {
 
     expect(written()).toEqual(files);
     const { outputs: after, changes } = await lab.up();
-    expect(changes).toEqual({ same: 9 });
+    expect(changes).toEqual({ same: 10 });
     expect(after.nodes.map((n) => n.pid)).toEqual(outputs.nodes.map((n) => n.pid));
     expect(written()).toEqual(files);
   });

@@ -11,7 +11,11 @@ const RULES_TEMPLATE = path.join(__dirname, "..", "..", "templates", "jmx-export
 export const exporterRules = () => fs.readFileSync(RULES_TEMPLATE, "utf8");
 
 /** The agent's JVM option: it serves /metrics on the node's metrics port, where its listeners bind (the lab's host, or its container). */
-export function exporterAgentOption(jar: string, monitoring: Pick<MonitoringPlan, "exporterRulesFile">, node: Pick<NodePlan, "id" | "ports" | "bindHost">): string {
+export function exporterAgentOption(
+  jar: string,
+  monitoring: Pick<MonitoringPlan, "exporterRulesFile">,
+  node: Pick<NodePlan, "id" | "ports" | "bindHost">,
+): string {
   if (node.ports.metrics === undefined) throw new Error(`node ${node.id} has no metrics port`);
   return `-javaagent:${jar}=${node.bindHost}:${node.ports.metrics}:${monitoring.exporterRulesFile}`;
 }

@@ -6,11 +6,11 @@ import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { monitoringServer } from "../monitoring/server";
 import { opsHandlers } from "../ops/handlers";
-import { securityHandlers } from "../security/handlers";
 import { labRuntime } from "../runtime/handlers";
 import type { NodeRef } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import type { RuntimeSpec } from "../runtime/spec";
+import { securityHandlers } from "../security/handlers";
 import { topicHandlers } from "../topics/handler";
 import { type Handler, readBack, same } from "./handler";
 import { claimDirectory, claimProblem, inspectDirectory, LAB_MARKER, labMoveProblem, mayRemove } from "./ownership";
@@ -165,5 +165,16 @@ const labDirectory: Handler = {
   read: readBack,
 };
 
-export const handlers = { nodeFiles, nodeProcesses, clusterId, labFile, labDirectory, labRuntime, monitoringServer, ...securityHandlers, ...opsHandlers, ...topicHandlers };
+export const handlers = {
+  nodeFiles,
+  nodeProcesses,
+  clusterId,
+  labFile,
+  labDirectory,
+  labRuntime,
+  monitoringServer,
+  ...securityHandlers,
+  ...opsHandlers,
+  ...topicHandlers,
+};
 export type HandlerKind = keyof typeof handlers;

@@ -3,8 +3,8 @@
 // dynamic provider process, so the real code is never serialized and can import what it needs.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { HandlerKind, LabDirectoryInputs, LabFileInputs, NodeFilesInputs } from "./handlers";
 import type { LabRuntimeInputs } from "../runtime/handlers";
+import type { HandlerKind, LabDirectoryInputs, LabFileInputs, NodeFilesInputs } from "./handlers";
 import type { NodeProcessesInputs } from "./supervisor";
 
 const HANDLERS = path.join(__dirname, "handlers.ts");

@@ -32,9 +32,7 @@ describe("ensureFormatted", () => {
     try {
       const runtime = processRuntime({ kind: "process", kafkaHome: "/nonexistent" });
       const node = { id: 2, dir: dataDir, dataDir, configFile: "/nonexistent", pidFile: "/nonexistent" };
-      await expect(ensureFormatted(runtime, node, "abc")).rejects.toThrow(
-        /formatted for cluster xyz, but this lab's cluster is abc/,
-      );
+      await expect(ensureFormatted(runtime, node, "abc")).rejects.toThrow(/formatted for cluster xyz, but this lab's cluster is abc/);
       expect(fs.readFileSync(path.join(dataDir, "meta.properties"), "utf8")).toBe(meta);
       expect(readMeta(dataDir)).toEqual({ clusterId: "xyz", nodeId: "2" });
     } finally {

@@ -9,10 +9,10 @@ import { type Admin, electPreferredLeaders, partitionProblems, partitions, quoru
 import type { QuorumState } from "../ops/clusterState";
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
-import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
 import type { Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import type { RuntimeSpec } from "../runtime/spec";
+import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
 import { waitReady } from "./daemon";
 import { recordDrained } from "./drained";
 import { type Handler, same } from "./handler";

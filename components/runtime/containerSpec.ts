@@ -2,8 +2,8 @@
 // container, its volume, the one-off containers that read and format its storage, a tool's exec.
 import type Docker from "dockerode";
 import type { NodeRun } from "../process/rollout";
-import type { NodeRef } from "./runtime";
 import { containerName, nodeHostName } from "../topology";
+import type { NodeRef } from "./runtime";
 import { type DockerSpec, IMAGE_KAFKA_HOME, labLabels, NODE_LABEL } from "./spec";
 
 export const volumeName = (node: Pick<NodeRun, "container" | "id">) => `${node.container}-data`;
@@ -62,7 +62,16 @@ export function storageContainer(spec: DockerSpec, node: NodeRef, clusterId?: st
   return {
     Image: spec.image,
     User: "0:0",
-    Entrypoint: ["bash", "-c", `${format}if [ -f "$1/meta.properties" ]; then cat "$1/meta.properties"; fi`, "storage", node.dataDir, node.configFile, clusterId ?? "", spec.user],
+    Entrypoint: [
+      "bash",
+      "-c",
+      `${format}if [ -f "$1/meta.properties" ]; then cat "$1/meta.properties"; fi`,
+      "storage",
+      node.dataDir,
+      node.configFile,
+      clusterId ?? "",
+      spec.user,
+    ],
     Env: ["KAFKA_HEAP_OPTS=-Xmx128m"],
     Labels: nodeLabels(spec, node),
     HostConfig: { Mounts: mounts(spec, node), NetworkMode: "none" },

@@ -1,5 +1,8 @@
 // The lab's runtime as a resource: with Docker, the image and the lab's network. Every node waits for
 // it, so a refused runtime change stops the `up` (and preview) before anything is touched.
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
 import { type Handler, readBack } from "../process/handler";
 import { engine } from "./docker";
 import { ensureImage, hasImage, type ImageBuild } from "./image";
@@ -7,6 +10,8 @@ import { labLabels } from "./spec";
 
 export interface LabRuntimeInputs {
   kind: "process" | "docker";
+  /** The lab directory, where `runtime.json` tells the program what the lab runs on (see recordedRuntime). */
+  labDir: string;
   docker?: {
     dockerHost: string;
     network: string;
@@ -29,7 +34,9 @@ async function ensureDocker(inputs: LabRuntimeInputs): Promise<void> {
   const docker = engine(d.dockerHost);
   if (d.build) await ensureImage(docker, d.build);
   else if (!(await hasImage(docker, d.image))) {
-    throw new Error(`kraftlab:runtime.image: ${d.image} is not on the engine ${d.dockerHost} and no registry is used; load it there (docker load) or leave runtime.image unset for kraftlab's own`);
+    throw new Error(
+      `kraftlab:runtime.image: ${d.image} is not on the engine ${d.dockerHost} and no registry is used; load it there (docker load) or leave runtime.image unset for kraftlab's own`,
+    );
   }
   const network = await docker
     .getNetwork(d.network)
@@ -39,17 +46,40 @@ async function ensureDocker(inputs: LabRuntimeInputs): Promise<void> {
     throw new Error(`kraftlab:runtime.network: a network named ${d.network} exists and is not this lab's; set kraftlab:runtime.network to another name`);
   }
   if (!network) {
-    await docker.createNetwork({ Name: d.network, Driver: "bridge", Labels: labLabels(d.lab), IPAM: { Driver: "default", Config: [{ Subnet: d.subnet }] } }).catch((err: Error) => {
-      throw new Error(`kraftlab:runtime.subnet: the lab's network ${d.network} on ${d.subnet} could not be made (${err.message}); set kraftlab:runtime.subnet to a free one, e.g. 172.31.0.0/24`);
-    });
+    await docker
+      .createNetwork({ Name: d.network, Driver: "bridge", Labels: labLabels(d.lab), IPAM: { Driver: "default", Config: [{ Subnet: d.subnet }] } })
+      .catch((err: Error) => {
+        throw new Error(
+          `kraftlab:runtime.subnet: the lab's network ${d.network} on ${d.subnet} could not be made (${err.message}); set kraftlab:runtime.subnet to a free one, e.g. 172.31.0.0/24`,
+        );
+      });
   }
 }
 
-const describe = (inputs: LabRuntimeInputs) => (inputs.kind === "docker" ? `Docker (${inputs.docker?.dockerHost})` : "local processes");
+const RECORD = "runtime.json";
+
+/** What the lab in `labDir` runs on, as its runtime recorded it; a lab without the record (older) runs processes. */
+export function recordedRuntime(labDir: string): LabRuntimeInputs["kind"] | undefined {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(labDir, RECORD), "utf8")) as { kind: LabRuntimeInputs["kind"] }).kind;
+  } catch {
+    return fs.readdirSync(labDir).some((f) => /^node-\d+$/.test(f)) ? "process" : undefined;
+  }
+}
+
+async function record(inputs: LabRuntimeInputs): Promise<void> {
+  await fsp.mkdir(inputs.labDir, { recursive: true });
+  await fsp.writeFile(path.join(inputs.labDir, RECORD), `${JSON.stringify({ kind: inputs.kind, dockerHost: inputs.docker?.dockerHost })}\n`);
+}
+
+export const describeRuntime = (kind: LabRuntimeInputs["kind"], dockerHost?: string) =>
+  kind === "docker" ? `Docker (${dockerHost ?? "an engine"})` : "local processes";
+const describe = (inputs: LabRuntimeInputs) => describeRuntime(inputs.kind, inputs.docker?.dockerHost);
 
 export const labRuntime: Handler = {
   async create(inputs: LabRuntimeInputs) {
     await ensureDocker(inputs);
+    await record(inputs);
     return { id: inputs.kind, outs: inputs };
   },
   async diff(_id, olds: LabRuntimeInputs, news: LabRuntimeInputs) {
@@ -65,6 +95,7 @@ export const labRuntime: Handler = {
   },
   async update(_id, _olds, news: LabRuntimeInputs) {
     await ensureDocker(news);
+    await record(news);
     return { outs: news };
   },
   async delete(_id, olds: LabRuntimeInputs) {

@@ -76,7 +76,10 @@ export async function ensureImage(docker: Docker, build: ImageBuild): Promise<st
   try {
     fs.copyFileSync(build.dockerfile, path.join(context, "Dockerfile"));
     fs.cpSync(build.kafkaHome, path.join(context, "kafka"), { recursive: true, filter: (src) => !/kafka\.jsa(\.stamp)?$|\.stamp$/.test(src) });
-    const stream = await docker.buildImage({ context, src: ["Dockerfile", "kafka"] }, { t: tags.image, buildargs: { BASE: tags.base }, rm: true, forcerm: true });
+    const stream = await docker.buildImage(
+      { context, src: ["Dockerfile", "kafka"] },
+      { t: tags.image, buildargs: { BASE: tags.base }, rm: true, forcerm: true },
+    );
     await finished(docker, stream, `building ${tags.image}`);
   } finally {
     fs.rmSync(context, { recursive: true, force: true });

@@ -30,7 +30,10 @@ export interface Placement {
 }
 
 /** The process runtime: nodes from `kafkaHome`, nothing to make beforehand. */
-export const processPlacement = (kafkaHome: string): Placement => ({ spec: { kind: "process", kafkaHome }, resource: { kind: "process" } });
+export const processPlacement = (kafkaHome: string, labDir: string): Placement => ({
+  spec: { kind: "process", kafkaHome },
+  resource: { kind: "process", labDir },
+});
 
 /**
  * The Docker runtime on `dockerHost`: kraftlab's image (built from `build`) unless runtime.image names
@@ -62,6 +65,7 @@ export function dockerPlacement(
     spec,
     resource: {
       kind: "docker",
+      labDir: dirs.labDir,
       docker: { dockerHost: spec.dockerHost, network: spec.network, subnet: spec.subnet, lab, image, ...(cfg.image ? {} : { build: dirs.build }) },
     },
   };

@@ -7,7 +7,10 @@ const dockerSchema = z.strictObject({
   /** The image every node runs; default: kraftlab's own, built locally from the setup's Kafka (no registry). */
   image: z.string().min(1).optional(),
   /** The lab's network; default `kraftlab-<stack>`. */
-  network: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "letters, digits, '_', '.' and '-' only").optional(),
+  network: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "letters, digits, '_', '.' and '-' only")
+    .optional(),
   /** The network's subnet (IPv4 CIDR), used only by the lab's containers. */
   subnet: z
     .string()

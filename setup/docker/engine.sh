@@ -3,11 +3,13 @@
 # of their own. Debian's docker.io (dockerd 20.10, Engine API 1.41) with its containerd and runc, run as
 # root with nothing shared with a system Docker:
 #   $cache/docker/engine.sock        the API; start and status print it as unix://... (stdout: that line only)
-#   $cache/docker/data               data root: images, layers, containers. Kept by stop, as a cache.
+#   $cache/docker/data               data root: images, layers, containers, networks, and containerd's
+#                                    root (data/containerd). Kept by stop, as a cache.
 #   /run/kraftlab-docker-<8 hex>     exec root: pidfiles, network namespaces, containerd's socket and state.
 #                                    <8 hex> = sha256 of $cache. Short on purpose: unix socket paths hold at
 #                                    most 108 bytes, and containerd's shims put theirs below it. Removed by stop.
 #   $cache/logs/{dockerd,containerd}.log
+#   /sys/fs/cgroup/.../kraftlab-docker the containers' cgroups
 # It never touches /var/run/docker.sock nor the host's network: no iptables rules, no ip_forward, no docker0
 # bridge. Containers meet on the lab's user-defined networks and reach the host only through ports published
 # by docker-proxy (a userland proxy, so publishing works with iptables off). Their DNS is Docker's embedded
@@ -34,8 +36,13 @@ fail() {
   exit 1
 }
 
+# running PID: alive and not a zombie (an exited daemon's parent is init, which may reap it late).
+running() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) && [ "${state:0:1}" != Z ]
+}
 # alive PIDFILE: the process it names is running.
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+alive() { [ -f "$1" ] && running "$(cat "$1")"; }
 ping_api() { curl -fsS --max-time 2 --unix-socket "$sock" http://engine/_ping >/dev/null 2>&1; }
 
 # stop_pid PIDFILE NAME SECONDS: SIGTERM, then SIGKILL if it outlives SECONDS.
@@ -45,7 +52,7 @@ stop_pid() {
   pid=$(cat "$1")
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < $3 * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$1"; return 0; }
+    running "$pid" || { rm -f "$1"; return 0; }
     sleep 0.1
   done
   say "$2 (pid $pid) still running after ${3}s, killing it"
@@ -60,7 +67,7 @@ start() {
   fi
   [ "$(id -u)" = 0 ] || fail "the private engine runs as root (network namespaces, mounts, cgroups). Fix: run as root, or point DOCKER_HOST at an engine."
   local bin
-  for bin in dockerd containerd containerd-shim-runc-v2 runc docker-proxy curl; do
+  for bin in dockerd containerd containerd-shim-runc-v2 runc docker-proxy curl ps; do
     command -v "$bin" >/dev/null 2>&1 ||
       fail "'$bin' not found. Fix: apt-get install --no-install-recommends docker.io (npm run setup does, as root)."
   done
@@ -86,6 +93,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [plugins."io.containerd.internal.v1.opt"]
   path = "$data/containerd/opt"
 EOF
+  printf -- '--- %s engine.sh start\n' "$(date -Is)" >>"$ctr_log"
   containerd --config "$exec_root/containerd.toml" >>"$ctr_log" 2>&1 &
   echo $! >"$ctr_pid"
   local i
@@ -102,6 +110,7 @@ EOF
   # --dns 127.0.0.1: every container's default, so none inherits the host's resolver (an upstream the
   # embedded DNS would forward to); on 127.0.0.1 in the container's namespace nothing answers. The
   # embedded DNS then does not answer at all: timeout:1 attempts:1 make such a lookup fail in 2 s, not 20.
+  printf -- '--- %s engine.sh start\n' "$(date -Is)" >>"$log"
   dockerd \
     --config-file "$exec_root/daemon.json" \
     --host "unix://$sock" \
@@ -117,7 +126,7 @@ EOF
   local pid=$!
   for ((i = 0; i < 600; i++)); do
     ping_api && { echo "unix://$sock"; return 0; }
-    kill -0 "$pid" 2>/dev/null || { stop >/dev/null; fail "dockerd exited at start (log: $log)." "$log"; }
+    running "$pid" || { stop >/dev/null; fail "dockerd exited at start (log: $log)." "$log"; }
     sleep 0.1
   done
   stop >/dev/null
@@ -125,8 +134,6 @@ EOF
 }
 
 stop() {
-  # dockerd first: it stops its containers (SIGTERM, 10 s grace) and its docker-proxy processes, then
-  # containerd, whose shims have exited by then.
   # The bridges of the engine's networks stay on the host, with their gateway addresses, when dockerd
   # stops; it makes them anew at its next start. Their names: asked while the API still answers.
   local bridges=() name
@@ -136,6 +143,8 @@ stop() {
       bridges+=("$name")
     done
   fi
+  # dockerd first: it stops its containers (SIGTERM, 10 s grace) and its docker-proxy processes; then
+  # containerd, whose shims have exited by then.
   stop_pid "$dockerd_pid" dockerd 30
   for name in "${bridges[@]}"; do ip link delete "$name" type bridge 2>/dev/null || true; done
   stop_pid "$ctr_pid" containerd 15
@@ -146,7 +155,7 @@ stop() {
   for task in "$exec_root"/containerd/daemon/io.containerd.runtime.v2.task/*/*/; do
     [ -f "$task/init.pid" ] || continue
     id=$(basename "$task") pid=$(cat "$task/init.pid")
-    kill -0 "$pid" 2>/dev/null || continue
+    running "$pid" || continue
     say "container ${id:0:12} outlived the engine: killing it"
     shim=$(ps -o ppid= -p "$pid" | tr -d ' ')
     kill -KILL "$pid" 2>/dev/null || true
@@ -183,9 +192,16 @@ status() {
   fi
 }
 
+# One start or stop at a time (two test processes may ask for the engine at once).
+lock() {
+  mkdir -p "$dir"
+  exec 9>"$dir/.engine.lock"
+  flock -w 120 9 || fail "another engine.sh start/stop has held $dir/.engine.lock for 120 s."
+}
+
 case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
+  start) lock && start ;;
+  stop) lock && stop ;;
   status) status ;;
   *)
     echo "usage: $0 start|stop|status" >&2

@@ -1,0 +1,163 @@
+// The lab's "Option Docker" on a real engine (the user's, or kraftlab's private dockerd started for the
+// file): a secure 3-node lab in containers, clients on the host, the day-2 steps that differ on Docker
+// (a 4th broker, a leaf rotation under load, refusals), and a destroy that leaves nothing of the lab.
+import * as net from "node:net";
+import type Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engine } from "../components/runtime/docker";
+import { ensureEngine, stopPrivateEngine } from "../lab/engine";
+import { consume, createTopic, kafkaTool, type LabOutputs, produce, TestLab } from "./lab";
+import { type LoadReport, LoadRun } from "./load";
+
+const PORT = 33092;
+const LAB = "e2e-docker";
+const TOPIC = "orders";
+const labFilter = { label: [`org.kraftlab.lab=${LAB}`] };
+
+describe("a secure lab on Docker", () => {
+  let lab: TestLab;
+  let outputs: LabOutputs & { runtime?: { kind: string; dockerHost?: string } };
+  let docker: Docker;
+  let startedEngine = false;
+  const nodes = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
+  const config = {
+    runtime: { kind: "docker" },
+    nodes,
+    ports: { external: PORT, internal: PORT + 1, controller: PORT + 2, metrics: PORT + 3 },
+    security: { users: { admin: {} } },
+  };
+  /** Node id → its container's id, as the engine reports it. */
+  async function containerIds(): Promise<Record<string, string>> {
+    const all = await docker.listContainers({ all: true, filters: labFilter });
+    return Object.fromEntries(all.map((c) => [c.Labels["org.kraftlab.node"], c.Id]));
+  }
+  const leftovers = async () => ({
+    containers: (await docker.listContainers({ all: true, filters: labFilter })).length,
+    volumes: ((await docker.listVolumes({ filters: labFilter })).Volumes ?? []).length,
+    networks: (await docker.listNetworks({ filters: labFilter })).length,
+  });
+
+  beforeAll(async () => {
+    const found = await ensureEngine();
+    startedEngine = found.started;
+    docker = engine(found.dockerHost);
+    lab = await TestLab.create("docker", config);
+    ({ outputs } = await lab.up());
+  }, 900_000);
+
+  afterAll(async () => {
+    try {
+      await lab?.cleanup();
+    } finally {
+      // Whatever a failed test left of the lab on the engine, then the engine this file started.
+      for (const c of await docker.listContainers({ all: true, filters: labFilter })) await docker.getContainer(c.Id).remove({ force: true });
+      for (const v of (await docker.listVolumes({ filters: labFilter })).Volumes ?? []) await docker.getVolume(v.Name).remove();
+      for (const n of await docker.listNetworks({ filters: labFilter })) await docker.getNetwork(n.Id).remove();
+      if (startedEngine) stopPrivateEngine();
+    }
+  }, 300_000);
+
+  it("runs each node in a container of its own on the lab's network, with a quorum of 3 and a leader", async () => {
+    expect(outputs.runtime?.kind).toBe("docker");
+    expect(outputs.runtime?.dockerHost).toMatch(/^unix:\/\//);
+    expect(outputs.nodes.map((n) => n.container)).toEqual([1, 2, 3].map((id) => `kraftlab-${LAB}-node-${id}`));
+    const info = await docker.getContainer(`kraftlab-${LAB}-node-1`).inspect();
+    expect(info.State.Running).toBe(true);
+    expect(Object.keys(info.NetworkSettings.Networks)).toEqual([`kraftlab-${LAB}`]);
+    // Only EXTERNAL and metrics... here EXTERNAL (no monitoring), on 127.0.0.1 alone.
+    expect(info.HostConfig.PortBindings).toEqual({ [`${PORT}/tcp`]: [{ HostIp: "127.0.0.1", HostPort: String(PORT) }] });
+    const quorum = await kafkaTool("kafka-metadata-quorum", [
+      "--bootstrap-server",
+      outputs.bootstrapServers,
+      "--command-config",
+      outputs.clientProperties,
+      "describe",
+      "--status",
+    ]);
+    expect(JSON.parse(/CurrentVoters:\s+(\[.*\])/.exec(quorum)?.[1] ?? "[]").map((v: { id: number }) => v.id)).toEqual([1, 2, 3]);
+    expect(Number(/LeaderId:\s+(-?\d+)/.exec(quorum)?.[1])).toBeGreaterThan(0);
+  });
+
+  it("serves a client on this machine over SASL_SSL: every message produced comes back", async () => {
+    await createTopic(outputs, TOPIC, 3, ["min.insync.replicas=2"]);
+    const sent = await produce(outputs.bootstrapServers, TOPIC, 200, "docker", outputs.clientProperties);
+    expect((await consume(outputs.bootstrapServers, TOPIC, 200, outputs.clientProperties)).sort()).toEqual([...sent].sort());
+  });
+
+  it("keeps every container on an up with the same config", async () => {
+    const before = await containerIds();
+    const again = await lab.up();
+    expect(again.changes).toEqual({ same: Object.values(again.changes).reduce((a, b) => a + b, 0) });
+    expect(await containerIds()).toEqual(before);
+  });
+
+  it("refuses to move the lab to another runtime, touching nothing", async () => {
+    const before = await containerIds();
+    await lab.configure({ runtime: "process" });
+    await expect(lab.up()).rejects.toThrow(/kraftlab:runtime: this lab runs on Docker .*Run `npm run down` first/s);
+    await lab.configure({ runtime: config.runtime });
+    expect(await containerIds()).toEqual(before);
+  });
+
+  it("refuses a 5th node whose port something else already holds, naming the port", async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(PORT + 400, "127.0.0.1", resolve));
+    try {
+      await lab.configure({ nodes: [...nodes, { id: 5, roles: ["broker"] }] });
+      await expect(lab.up()).rejects.toThrow(new RegExp(`${PORT + 400}`));
+    } finally {
+      holder.close();
+      await lab.configure({ nodes });
+    }
+    expect(await containerIds()).not.toHaveProperty("5");
+  });
+
+  it("adds a 4th broker: only its container is created, the others keep theirs", async () => {
+    const before = await containerIds();
+    await lab.configure({ nodes: [...nodes, { id: 4, roles: ["broker"] }] });
+    ({ outputs } = await lab.up());
+    const after = await containerIds();
+    expect(Object.keys(after).sort()).toEqual(["1", "2", "3", "4"]);
+    for (const id of ["1", "2", "3"]) expect(after[id]).toBe(before[id]);
+    const brokers = await kafkaTool("kafka-broker-api-versions", [
+      "--bootstrap-server",
+      outputs.bootstrapServers,
+      "--command-config",
+      outputs.clientProperties,
+    ]);
+    expect(brokers).toMatch(new RegExp(`127\\.0\\.0\\.1:${PORT + 300} \\(id: 4 rack: null`));
+  });
+
+  it("rotates the node certificates under load: the broker reloads in place, controllers roll; nothing is lost", async () => {
+    const before = await containerIds();
+    await lab.configure({ security: { ...config.security, certificateRotation: 1 } });
+    const load = await LoadRun.start({ bootstrap: outputs.bootstrapServers, topic: TOPIC, clientConfig: outputs.clientProperties });
+    let report: LoadReport;
+    try {
+      ({ outputs } = await lab.up());
+    } finally {
+      report = await load.stop();
+    }
+    expect(report.acked).toBeGreaterThan(0);
+    expect(report.lost).toEqual([]);
+    expect(report.duplicated).toEqual([]);
+    expect(report.outOfOrder).toEqual([]);
+    expect(report.produceErrors).toEqual([]);
+    const after = await containerIds();
+    expect(after["4"]).toBe(before["4"]);
+    for (const id of ["1", "2", "3"]) expect(after[id]).not.toBe(before[id]);
+  }, 900_000);
+
+  it("brings back a container removed by hand on the next up, with its data", async () => {
+    await docker.getContainer(`kraftlab-${LAB}-node-2`).remove({ force: true });
+    await lab.stack.refresh({ color: "never" });
+    ({ outputs } = await lab.up());
+    expect((await docker.getContainer(`kraftlab-${LAB}-node-2`).inspect()).State.Running).toBe(true);
+    expect((await consume(outputs.bootstrapServers, TOPIC, 200, outputs.clientProperties)).length).toBe(200);
+  });
+
+  it("leaves no container, volume or network of the lab on destroy", async () => {
+    await lab.stack.destroy({ color: "never" });
+    expect(await leftovers()).toEqual({ containers: 0, volumes: 0, networks: 0 });
+  });
+});
