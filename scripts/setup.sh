@@ -203,8 +203,9 @@ install_docker_engine() {
   [ $added = 0 ] || rm -f "$policy"
   return $rc
 }
-if [ -z "${DOCKER_HOST:-}" ] && ! curl -fsS --max-time 2 --unix-socket /var/run/docker.sock http://engine/_ping >/dev/null 2>&1 &&
-  [ ! -x /usr/sbin/dockerd ] && ! command -v dockerd >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+if [ -z "${DOCKER_HOST:-}" ] && [ ! -x /usr/sbin/dockerd ] && ! command -v dockerd >/dev/null 2>&1 &&
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 &&
+  ! curl -fsS --max-time 2 --unix-socket /var/run/docker.sock http://engine/_ping >/dev/null 2>&1; then
   run_step "Docker engine from Debian's docker.io (dockerd, containerd, runc)" install_docker_engine "the Docker runtime will not be available"
 fi
 rootfs_tar="$docker_dir/jre-rootfs.tar"
@@ -213,6 +214,12 @@ build_rootfs() { bash "$root/setup/docker/rootfs.sh" "$rootfs_tar"; }
 if [ "$(id -u)" = 0 ] && { command -v debootstrap >/dev/null 2>&1 || command -v apt-get >/dev/null 2>&1; } &&
   { [ ! -f "$rootfs_tar" ] || [ "$(cat "$rootfs_tar.stamp" 2>/dev/null)" != "$(bash "$root/setup/docker/rootfs.sh" --stamp)" ]; }; then
   mkdir -p "$docker_dir"
-  run_step "Docker image root filesystem: Debian bookworm with a JRE (debootstrap, a few minutes)" build_rootfs "the Docker runtime will not be available"
+  run_step "Docker image root filesystem: Debian bookworm with a JRE (debootstrap, about a minute)" build_rootfs "the Docker runtime will not be available"
 fi
-[ $quiet = 1 ] || say "docker: engine $(if [ -n "${DOCKER_HOST:-}" ]; then echo "$DOCKER_HOST"; elif [ -S /var/run/docker.sock ]; then echo unix:///var/run/docker.sock; elif command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ]; then echo "private (setup/docker/engine.sh)"; else echo none; fi), image root filesystem $(if [ -f "$rootfs_tar" ]; then echo "$rootfs_tar"; else echo none; fi)"
+if [ $quiet = 0 ]; then
+  if [ -n "${DOCKER_HOST:-}" ]; then docker_engine=$DOCKER_HOST
+  elif [ -S /var/run/docker.sock ]; then docker_engine=unix:///var/run/docker.sock
+  elif [ -x /usr/sbin/dockerd ] || command -v dockerd >/dev/null 2>&1; then docker_engine="private (setup/docker/engine.sh start)"
+  else docker_engine=none; fi
+  say "docker: engine $docker_engine, image root filesystem $([ -f "$rootfs_tar" ] && echo "$rootfs_tar" || echo none)"
+fi

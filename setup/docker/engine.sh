@@ -94,7 +94,8 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   path = "$data/containerd/opt"
 EOF
   printf -- '--- %s engine.sh start\n' "$(date -Is)" >>"$ctr_log"
-  containerd --config "$exec_root/containerd.toml" >>"$ctr_log" 2>&1 &
+  # 9>&-: the daemons must not inherit (and so hold forever) the lock below.
+  containerd --config "$exec_root/containerd.toml" >>"$ctr_log" 2>&1 9>&- &
   echo $! >"$ctr_pid"
   local i
   for ((i = 0; i < 200; i++)); do
@@ -122,7 +123,7 @@ EOF
     --userland-proxy=true --userland-proxy-path "$(command -v docker-proxy)" \
     --dns 127.0.0.1 --dns-opt timeout:1 --dns-opt attempts:1 \
     --cgroup-parent /kraftlab-docker \
-    >>"$log" 2>&1 &
+    >>"$log" 2>&1 9>&- &
   local pid=$!
   for ((i = 0; i < 600; i++)); do
     ping_api && { echo "unix://$sock"; return 0; }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # setup/docker/rootfs.sh OUT_TAR: the root filesystem of the Docker runtime's node image, a minimal Debian
 # bookworm with a JRE, as a tar for the Engine API's image import (`docker import OUT_TAR kraftlab/jre:TAG`):
-# no container registry is needed, only Debian's mirror. Kafka itself is not in it: the runtime mounts the
-# distribution that setup built (read-only, at /opt/kafka, an empty folder in the image).
+# no container registry is needed, only Debian's mirror. Kafka itself is not in it: setup/docker/Dockerfile
+# adds the distribution that setup built, at /opt/kafka (an empty folder here).
 #   user kafka, uid 1000 gid 1000 (as the official apache/kafka image's appuser), home /var/lib/kafka
 #   java       /usr/bin/java, JAVA_HOME /usr/lib/jvm/java-17-openjdk-<arch>
 # Beside OUT_TAR: OUT_TAR.stamp, the inputs it was built from, and OUT_TAR.packages, what it holds.
@@ -41,22 +41,32 @@ if ! command -v debootstrap >/dev/null 2>&1; then
 fi
 
 mkdir -p "$(dirname "$out")"
-work=$(mktemp -d "$(dirname "$out")/.rootfs.XXXXXX")
-target="$work/root"
 # debootstrap mounts /proc and /sys in the target, and leaves them mounted when it fails: unmount
 # before removing, and never cross into another filesystem.
-cleanup() {
-  findmnt -rn -o TARGET | awk -v w="$work/" 'index($0, w) == 1 { print length, $0 }' | sort -rn | cut -d' ' -f2- |
+remove_work() {
+  findmnt -rn -o TARGET | awk -v w="$1/" 'index($0, w) == 1 { print length, $0 }' | sort -rn | cut -d' ' -f2- |
     while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
-  rm -rf --one-file-system "$work"
+  rm -rf --one-file-system "$1"
 }
-trap cleanup EXIT
+# One build at a time; then what a killed build left (about 300 MiB) can go.
+exec 9>"$out.lock"
+flock 9
+for stale in "$(dirname "$out")"/.rootfs.*; do
+  [ ! -d "$stale" ] || remove_work "$stale"
+done
+work=$(mktemp -d "$(dirname "$out")/.rootfs.XXXXXX")
+target="$work/root"
+trap 'remove_work "$work"' EXIT
 
 # The .debs are kept between builds: a rebuild (a changed recipe) downloads only what changed.
 mkdir -p "$(dirname "$out")/debs"
 started=$SECONDS
 debootstrap --variant=minbase --include="$include" --cache-dir="$(dirname "$out")/debs" \
-  "$suite" "$target" "$mirror"
+  "$suite" "$target" "$mirror" || {
+  # Its own log goes with the work folder: show its end first.
+  tail -n 30 "$target/debootstrap/debootstrap.log" >&2 || true
+  exit 1
+}
 echo "rootfs.sh: debootstrap took $((SECONDS - started)) s"
 
 # --- the kafka user ---
@@ -65,7 +75,7 @@ chroot "$target" useradd --uid 1000 --gid 1000 --home-dir /var/lib/kafka --no-cr
   --shell /bin/bash kafka
 install -d -o 1000 -g 1000 -m 0755 "$target/var/lib/kafka"
 install -d -m 0755 "$target/opt/kafka"
-jvm=$(cd "$target" && ls -d usr/lib/jvm/java-17-openjdk-*/ | head -n1)
+jvm=usr/lib/jvm/java-17-openjdk-$arch
 [ -x "$target/$jvm/bin/java" ] || { echo "rootfs.sh: no JRE in $target/$jvm" >&2; exit 1; }
 
 # --- trimmed: what nothing in a node reads ---
@@ -81,21 +91,22 @@ jvm=$(cd "$target" && ls -d usr/lib/jvm/java-17-openjdk-*/ | head -n1)
 } >"$target/etc/dpkg/dpkg.cfg.d/kraftlab-slim"
 find "$target/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
 find "$target/usr/share/doc" -mindepth 1 -type d -empty -delete
-rm -rf "$target"/usr/share/{man,info,lintian}/* "$target"/usr/share/locale/*
+rm -rf "${target:?}"/usr/share/{man,info,lintian}/* "${target:?}"/usr/share/locale/*
 # In the JRE: ct.sym serves only javac (8 MiB); classes_nocoops.jsa is the CDS archive for heaps over
 # 32 GiB (12 MiB; without it such a JVM just loads classes). classes.jsa, the default one, stays.
 rm -f "$target/$jvm/lib/ct.sym" "$target/$jvm/lib/server/classes_nocoops.jsa"
-rm -rf "$target"/var/lib/apt/lists/* "$target"/var/cache/apt/* "$target"/var/cache/debconf/*-old \
+rm -rf "${target:?}"/var/lib/apt/lists/* "$target"/var/cache/apt/* "$target"/var/cache/debconf/*-old \
   "$target"/var/lib/dpkg/*-old "$target"/var/log/* "$target"/tmp/* "$target"/run/*
 # The engine provides /dev, resolv.conf, hosts and hostname; the host's must not travel in the image
 # (debootstrap copies its resolver and name).
-rm -rf "$target"/dev/*
+rm -rf "${target:?}"/dev/*
 rm -f "$target/etc/resolv.conf" "$target/etc/hostname"
 
+# shellcheck disable=SC2016 # dpkg-query's own ${...} fields
 chroot "$target" dpkg-query -W -f '${Package} ${Version}\n' >"$work/packages"
 # Names sorted and owners numeric: the same tree gives the same tar.
 tar --sort=name --numeric-owner -C "$target" -cf "$work/rootfs.tar" .
 mv "$work/rootfs.tar" "$out"
 mv "$work/packages" "$out.packages"
 stamp >"$out.stamp"
-echo "rootfs.sh: $out, $(du -m "$out" | cut -f1) MiB, $(wc -l <"$out.packages") packages, JAVA_HOME /${jvm%/}"
+echo "rootfs.sh: $out, $(du -m "$out" | cut -f1) MiB, $(wc -l <"$out.packages") packages, JAVA_HOME /$jvm"
