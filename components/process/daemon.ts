@@ -206,16 +206,19 @@ export async function waitReady(
   const pending = readyMarkers(spec.roles);
   let text = "";
   const ready = async () => {
-    const fd = await fsp.open(spec.logFile, "r");
-    try {
-      const { size } = await fd.stat();
-      const start = logOffset + Buffer.byteLength(text);
-      if (size > start) {
-        const { buffer, bytesRead } = await fd.read(Buffer.alloc(size - start), 0, size - start, start);
-        text += buffer.subarray(0, bytesRead).toString("utf8");
+    // A container's log file may appear only after its start returned.
+    const fd = await fsp.open(spec.logFile, "r").catch(() => undefined);
+    if (fd) {
+      try {
+        const { size } = await fd.stat();
+        const start = logOffset + Buffer.byteLength(text);
+        if (size > start) {
+          const { buffer, bytesRead } = await fd.read(Buffer.alloc(size - start), 0, size - start, start);
+          text += buffer.subarray(0, bytesRead).toString("utf8");
+        }
+      } finally {
+        await fd.close();
       }
-    } finally {
-      await fd.close();
     }
     for (let i = pending.length - 1; i >= 0; i--) if (pending[i].pattern.test(text)) pending.splice(i, 1);
     if (pending.length === 0) return true;

@@ -57,8 +57,8 @@ describe("nodeContainer", () => {
     ]);
   });
 
-  it("starts kafka-server-start.sh on kraftlab's config with the lab's heap and agent, logs in the node's directory", () => {
-    expect(c.Entrypoint).toEqual(["/opt/kafka/bin/kafka-server-start.sh"]);
+  it("starts kafka-server-start.sh on kraftlab's config with the lab's heap and agent, its output in docker logs and the node's log file", () => {
+    expect(c.Entrypoint).toEqual(["bash", "-c", 'exec > >(tee -a "$1") 2>&1; shift; exec "$@"', "node", node.logFile, "/opt/kafka/bin/kafka-server-start.sh"]);
     expect(c.Cmd).toEqual(["/p/.lab/dev/node-2/server.properties"]);
     expect(c.Env).toEqual(["KAFKA_HEAP_OPTS=-Xms512m -Xmx512m", `KAFKA_OPTS=${node.jvmOptions}`, "LOG_DIR=/p/.lab/dev/node-2/logs"]);
   });
