@@ -5,16 +5,22 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
+import type Docker from "dockerode";
+import { engine } from "../components/runtime/docker";
+import { ensureImage, type ImageBuild, imageTags } from "../components/runtime/image";
+import { ensureEngine, stopPrivateEngine } from "../lab/engine";
 import { openStack } from "../lab/stack";
-import { defaultKafkaHome, PROJECT_DIR } from "../lab/toolchain";
+import { defaultKafkaHome, jreRootfs, PROJECT_DIR } from "../lab/toolchain";
 import { LoadRun } from "../test/load";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const HEAP = "512m";
 const KRAFTLAB_PORT = 28092;
 const SCRIPT_PORT = 29092;
+const DOCKER_PORT = 28592;
 const TARGETS = {
   coldUpRatio: 1.0,
+  dockerOverProcessRatio: 1.2,
   noopUpSeconds: 2,
   destroySeconds: 15,
   rssGiB: 3,
@@ -81,6 +87,29 @@ const rssBytes = (pids: number[]) =>
   pids.reduce((sum, pid) => sum + Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024, 0);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Memory the lab's containers use, as the engine counts it (cgroup usage less page cache). */
+async function containerMemory(docker: Docker, lab: string): Promise<number> {
+  const containers = await docker.listContainers({ filters: { label: [`org.kraftlab.lab=${lab}`] } });
+  const stats = await Promise.all(containers.map((c) => docker.getContainer(c.Id).stats({ stream: false })));
+  return stats.reduce((sum, s) => sum + s.memory_stats.usage - ((s.memory_stats.stats as { cache?: number }).cache ?? 0), 0);
+}
+
+/** kraftlab's image built from nothing (base imported, Kafka layer built), then again with nothing changed. */
+async function imageBuild(docker: Docker): Promise<Record<string, number>> {
+  const build: ImageBuild = { kafkaHome: defaultKafkaHome(), rootfs: jreRootfs(), dockerfile: path.join(PROJECT_DIR, "setup", "docker", "Dockerfile") };
+  const tags = imageTags(build);
+  // Containers of earlier labs are gone (each destroy removes them): the images are free to go.
+  for (const tag of [tags.image, tags.base])
+    await docker
+      .getImage(tag)
+      .remove()
+      .catch(() => undefined);
+  const cold = await seconds(() => ensureImage(docker, build));
+  const cached = await seconds(() => ensureImage(docker, build));
+  const size = (await docker.getImage(tags.image).inspect()).Size;
+  return { imageCold: cold, imageCached: cached, imageGiB: size / 2 ** 30 };
+}
+
 async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-bench-"));
   const labDir = path.join(root, "lab");
@@ -98,14 +127,33 @@ async function main() {
     },
     env: { PULUMI_BACKEND_URL: `file://${path.join(root, "state")}` },
   });
+  const dockerEngine = await ensureEngine();
+  const docker = engine(dockerEngine.dockerHost);
+  const dockerStack = await openStack({
+    stackName: "bench-docker",
+    config: {
+      runtime: { kind: "docker" },
+      nodes: [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] })),
+      labDir: path.join(root, "docker", "lab"),
+      certsDir: path.join(root, "docker", "certs"),
+      heap: HEAP,
+      ports: { external: DOCKER_PORT, internal: DOCKER_PORT + 1, controller: DOCKER_PORT + 2, metrics: DOCKER_PORT + 3 },
+    },
+    env: { PULUMI_BACKEND_URL: `file://${path.join(root, "state")}` },
+  });
+  let image: Record<string, number> = {};
   const rounds: Record<string, number>[] = [];
   const throughput: Record<Variant, number[]> = { plaintext: [], exporter: [], saslSsl: [] };
   const day2: Record<string, number> = {};
   const combined = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
   const setNodes = (nodes: unknown) => stack.setConfig("kraftlab:nodes", { value: JSON.stringify(nodes) });
   try {
+    image = await imageBuild(docker);
     for (let round = 1; round <= ROUNDS; round++) {
       const r: Record<string, number> = {};
+      r.dockerColdUp = await seconds(() => dockerStack.up());
+      r.containerGiB = (await containerMemory(docker, "bench-docker")) / 2 ** 30;
+      r.dockerDestroy = await seconds(() => dockerStack.destroy());
       let pids: number[] = [];
       r.kraftlabColdUp = await seconds(async () => {
         const up = await stack.up();
@@ -193,6 +241,10 @@ async function main() {
     day2.leafRotationAcked = report.acked;
     day2.leafRotationClientErrors = report.produceErrors.length + report.lost.length + report.duplicated.length;
   } finally {
+    await dockerStack.destroy().catch(() => undefined);
+    await dockerStack.workspace.removeStack("bench-docker").catch(() => undefined);
+    fs.rmSync(path.join(PROJECT_DIR, "Pulumi.bench-docker.yaml"), { force: true });
+    if (dockerEngine.started) stopPrivateEngine();
     await stack.destroy().catch(() => undefined);
     await stack.workspace.removeStack("bench").catch(() => undefined);
     execFileSync(script, ["down", scriptDir], { env });
@@ -228,6 +280,24 @@ async function main() {
       m("destroy") <= TARGETS.destroySeconds,
     ],
     ["RSS of the 3 nodes (heap 512m)", `${m("rssGiB").toFixed(2)} GiB`, `<= ${TARGETS.rssGiB} GiB`, m("rssGiB") <= TARGETS.rssGiB],
+    [
+      "cold up on Docker / as processes / bare script (3 nodes, plaintext)",
+      `${m("dockerColdUp").toFixed(1)} s / ${m("kraftlabColdUp").toFixed(1)} s / ${m("scriptUp").toFixed(1)} s = ${(m("dockerColdUp") / m("kraftlabColdUp")).toFixed(2)}x processes`,
+      `<= ${TARGETS.dockerOverProcessRatio}x processes`,
+      m("dockerColdUp") / m("kraftlabColdUp") <= TARGETS.dockerOverProcessRatio,
+    ],
+    [
+      "Docker: memory of the 3 containers (heap 512m) / RSS of the 3 processes; destroy",
+      `${m("containerGiB").toFixed(2)} GiB / ${m("rssGiB").toFixed(2)} GiB; ${m("dockerDestroy").toFixed(1)} s`,
+      "(measured)",
+      true,
+    ],
+    [
+      "Docker image: built from nothing / unchanged; its size",
+      `${image.imageCold.toFixed(1)} s / ${image.imageCached.toFixed(2)} s; ${image.imageGiB.toFixed(2)} GiB`,
+      "unchanged <= 5 s",
+      image.imageCached <= 5,
+    ],
   ];
   const met = (ok: boolean) => (ok ? "yes" : "NO");
   const addRatio = day2.addBroker / day2.scriptAddBroker;
@@ -258,7 +328,7 @@ async function main() {
   ].join("\n");
   const dir = path.join(PROJECT_DIR, "bench", "results");
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify({ rounds, throughput, day2, targets: TARGETS }, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify({ rounds, image, throughput, day2, targets: TARGETS }, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, `${stamp}.md`), table);
   console.log(`\n${table}`);
 }

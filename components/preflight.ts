@@ -151,7 +151,7 @@ export async function preflightProblems(plan: ClusterPlan, placement: Placement,
 /** A lab that exists on one runtime, configured for another: refused, with the way to move it. */
 export function runtimeChangeProblems(labDir: string, wanted: "process" | "docker"): string[] {
   const recorded = fs.existsSync(labDir) ? recordedRuntime(labDir) : undefined;
-  return recorded && recorded !== wanted ? [runtimeChangeProblem(describeRuntime(recorded), describeRuntime(wanted))] : [];
+  return recorded && recorded.kind !== wanted ? [runtimeChangeProblem(describeRuntime(recorded.kind, recorded.dockerHost), describeRuntime(wanted))] : [];
 }
 
 /** kraftlab's image can be built (or is there), or the user's image is on the engine: no registry is ever asked. */

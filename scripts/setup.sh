@@ -8,6 +8,8 @@
 #   kafka/<ver>/kafka.jsa                                      its AppCDS archive (setup/kafka/cds.sh)
 #   jmx-exporter/<ver>/jmx_prometheus_javaagent-<ver>.jar      the nodes' metrics agent, Maven Central
 #   prometheus/<deb version>/bin/{prometheus,promtool}         from Debian's prometheus package
+#   docker/jre-rootfs.tar{,.stamp,.packages}                   Debian + JRE for the Docker image (setup/docker/rootfs.sh)
+#   docker/{engine.sock,data}                                  kraftlab's own dockerd, when started (setup/docker/engine.sh)
 # --quiet prints only the steps that do work.
 set -euo pipefail
 

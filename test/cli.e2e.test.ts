@@ -69,7 +69,7 @@ describe("the plain Pulumi CLI", () => {
     await pulumi("config", "set", "kraftlab:labDir", labDir);
 
     const up = await pulumi("up", "--yes", "--color", "never");
-    expect(up.stdout).toMatch(/\+ 6 created\n\s+1 unchanged/); // the stack resource came with the refused up
+    expect(up.stdout).toMatch(/\+ 7 created\n\s+1 unchanged/); // the stack resource came with the refused up
     const outputs = JSON.parse((await pulumi("stack", "output", "--json")).stdout);
     expect(outputs.bootstrapServers).toBe("127.0.0.1:25092");
     expect(outputs.nodes).toHaveLength(1);

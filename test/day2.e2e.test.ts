@@ -106,7 +106,7 @@ describe("day-2 operations under load", () => {
     await lab.stack.refresh({ color: "never" });
     const state = await lab.stack.exportStack();
     const processes = state.deployment.resources.find((r: { type: string }) => r.type.endsWith("NodeProcesses"));
-    expect(processes.outputs.pids["2"]).toBe(0);
+    expect(processes.outputs.running["2"]).toBe("");
     const { outputs: after } = await lab.up();
     expect(pids(after)[2]).not.toBe(0);
     expect(pids(after)[2]).not.toBe(pids(outputs)[2]);

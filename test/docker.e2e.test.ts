@@ -1,15 +1,17 @@
 // The lab's "Option Docker" on a real engine (the user's, or kraftlab's private dockerd started for the
-// file): a secure 3-node lab in containers, clients on the host, the day-2 steps that differ on Docker
-// (a 4th broker, a leaf rotation under load, refusals), and a destroy that leaves nothing of the lab.
+// file): a secure, monitored 3-node lab in containers, clients and Prometheus on the host, the day-2
+// steps on Docker (topics and ACLs through the containers' tools, a 4th broker, a leaf rotation under
+// load, a drain, refusals), and a destroy that leaves nothing of the lab.
 import * as net from "node:net";
 import type Docker from "dockerode";
+import pWaitFor from "p-wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engine } from "../components/runtime/docker";
 import { ensureEngine, stopPrivateEngine } from "../lab/engine";
-import { consume, createTopic, kafkaTool, type LabOutputs, produce, TestLab } from "./lab";
+import { consume, kafkaTool, type LabOutputs, produce, runKafkaTool, TestLab } from "./lab";
 import { type LoadReport, LoadRun } from "./load";
 
-const PORT = 33092;
+const PORT = 14092;
 const LAB = "e2e-docker";
 const TOPIC = "orders";
 const labFilter = { label: [`org.kraftlab.lab=${LAB}`] };
@@ -20,12 +22,28 @@ describe("a secure lab on Docker", () => {
   let docker: Docker;
   let startedEngine = false;
   const nodes = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
+  const security = {
+    users: { admin: {}, alice: {} },
+    acls: [{ principal: "User:alice", permission: "Deny", operation: "Write", resourceType: "Topic", resourceName: "*" }],
+  };
   const config = {
     runtime: { kind: "docker" },
     nodes,
     ports: { external: PORT, internal: PORT + 1, controller: PORT + 2, metrics: PORT + 3 },
-    security: { users: { admin: {} } },
+    security,
+    monitoring: { prometheusPort: PORT - 2, scrapeIntervalSeconds: 2 },
+    topics: { [TOPIC]: { partitions: 3, configs: { "min.insync.replicas": "2" } } },
   };
+  /** Node ids whose exporter Prometheus scrapes with success. */
+  async function targetsUp(): Promise<number[]> {
+    const body = (await (await fetch(`http://127.0.0.1:${PORT - 2}/api/v1/targets`)).json()) as {
+      data: { activeTargets: { labels: Record<string, string>; health: string }[] };
+    };
+    return body.data.activeTargets
+      .filter((t) => t.health === "up")
+      .map((t) => Number(t.labels.node))
+      .sort();
+  }
   /** Node id → its container's id, as the engine reports it. */
   async function containerIds(): Promise<Record<string, string>> {
     const all = await docker.listContainers({ all: true, filters: labFilter });
@@ -64,8 +82,11 @@ describe("a secure lab on Docker", () => {
     const info = await docker.getContainer(`kraftlab-${LAB}-node-1`).inspect();
     expect(info.State.Running).toBe(true);
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([`kraftlab-${LAB}`]);
-    // Only EXTERNAL and metrics... here EXTERNAL (no monitoring), on 127.0.0.1 alone.
-    expect(info.HostConfig.PortBindings).toEqual({ [`${PORT}/tcp`]: [{ HostIp: "127.0.0.1", HostPort: String(PORT) }] });
+    // Only EXTERNAL and the exporter's port, on 127.0.0.1 alone.
+    expect(info.HostConfig.PortBindings).toEqual({
+      [`${PORT}/tcp`]: [{ HostIp: "127.0.0.1", HostPort: String(PORT) }],
+      [`${PORT + 3}/tcp`]: [{ HostIp: "127.0.0.1", HostPort: String(PORT + 3) }],
+    });
     const quorum = await kafkaTool("kafka-metadata-quorum", [
       "--bootstrap-server",
       outputs.bootstrapServers,
@@ -79,9 +100,33 @@ describe("a secure lab on Docker", () => {
   });
 
   it("serves a client on this machine over SASL_SSL: every message produced comes back", async () => {
-    await createTopic(outputs, TOPIC, 3, ["min.insync.replicas=2"]);
     const sent = await produce(outputs.bootstrapServers, TOPIC, 200, "docker", outputs.clientProperties);
     expect((await consume(outputs.bootstrapServers, TOPIC, 200, outputs.clientProperties)).sort()).toEqual([...sent].sort());
+  });
+
+  it("creates the topic as code and applies the ACL through the containers' tools: alice may not write", async () => {
+    const described = await kafkaTool("kafka-topics", [
+      "--bootstrap-server",
+      outputs.bootstrapServers,
+      "--command-config",
+      outputs.clientProperties,
+      "--describe",
+      "--topic",
+      TOPIC,
+    ]);
+    expect(described).toMatch(/PartitionCount: 3\s+ReplicationFactor: 3\s+Configs: min\.insync\.replicas=2/);
+    const write = await runKafkaTool(
+      "kafka-console-producer",
+      ["--bootstrap-server", outputs.bootstrapServers, "--topic", TOPIC, "--command-config", (outputs.clientFiles as Record<string, string>).alice],
+      "denied\n",
+    );
+    expect(write.stderr).toMatch(/TopicAuthorizationException/);
+  });
+
+  it("serves every node's metrics from its container, scraped by the lab's Prometheus on this machine", async () => {
+    const text = await (await fetch(`http://127.0.0.1:${PORT + 3}/metrics`)).text();
+    expect(text).toMatch(/^kafka_server_/m);
+    await pWaitFor(async () => (await targetsUp().catch(() => [])).join() === "1,2,3", { interval: 1_000, timeout: 60_000 });
   });
 
   it("keeps every container on an up with the same config", async () => {
@@ -130,7 +175,7 @@ describe("a secure lab on Docker", () => {
 
   it("rotates the node certificates under load: the broker reloads in place, controllers roll; nothing is lost", async () => {
     const before = await containerIds();
-    await lab.configure({ security: { ...config.security, certificateRotation: 1 } });
+    await lab.configure({ security: { ...security, certificateRotation: 1 } });
     const load = await LoadRun.start({ bootstrap: outputs.bootstrapServers, topic: TOPIC, clientConfig: outputs.clientProperties });
     let report: LoadReport;
     try {
@@ -154,6 +199,19 @@ describe("a secure lab on Docker", () => {
     ({ outputs } = await lab.up());
     expect((await docker.getContainer(`kraftlab-${LAB}-node-2`).inspect()).State.Running).toBe(true);
     expect((await consume(outputs.bootstrapServers, TOPIC, 200, outputs.clientProperties)).length).toBe(200);
+  });
+
+  it("drains the 4th broker: its replicas move, then its container and volume go", async () => {
+    const connect = ["--bootstrap-server", outputs.bootstrapServers, "--command-config", outputs.clientProperties];
+    await kafkaTool("kafka-topics", [...connect, "--create", "--topic", "on-4", "--replica-assignment", "4:1:2"]);
+    const sent = await produce(outputs.bootstrapServers, "on-4", 50, "on-4", outputs.clientProperties);
+    await lab.configure({ nodes, drainBrokers: [4] });
+    ({ outputs } = await lab.up());
+    expect(Object.keys(await containerIds()).sort()).toEqual(["1", "2", "3"]);
+    expect(((await docker.listVolumes({ filters: labFilter })).Volumes ?? []).map((v) => v.Name).sort()).toEqual(
+      [1, 2, 3].map((id) => `kraftlab-${LAB}-node-${id}-data`),
+    );
+    expect((await consume(outputs.bootstrapServers, "on-4", 50, outputs.clientProperties)).sort()).toEqual([...sent].sort());
   });
 
   it("leaves no container, volume or network of the lab on destroy", async () => {

@@ -59,11 +59,11 @@ async function ensureDocker(inputs: LabRuntimeInputs): Promise<void> {
 const RECORD = "runtime.json";
 
 /** What the lab in `labDir` runs on, as its runtime recorded it; a lab without the record (older) runs processes. */
-export function recordedRuntime(labDir: string): LabRuntimeInputs["kind"] | undefined {
+export function recordedRuntime(labDir: string): { kind: LabRuntimeInputs["kind"]; dockerHost?: string } | undefined {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(labDir, RECORD), "utf8")) as { kind: LabRuntimeInputs["kind"] }).kind;
+    return JSON.parse(fs.readFileSync(path.join(labDir, RECORD), "utf8"));
   } catch {
-    return fs.readdirSync(labDir).some((f) => /^node-\d+$/.test(f)) ? "process" : undefined;
+    return fs.readdirSync(labDir).some((f) => /^node-\d+$/.test(f)) ? { kind: "process" } : undefined;
   }
 }
 

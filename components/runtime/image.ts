@@ -69,7 +69,8 @@ export async function ensureImage(docker: Docker, build: ImageBuild): Promise<st
       throw new Error(`kraftlab:runtime: the JRE root filesystem ${build.rootfs} is missing; run \`npm run setup\` as root (it builds it with debootstrap)`);
     }
     const [repo, tag] = tags.base.split(":");
-    await finished(docker, await docker.importImage(build.rootfs, { repo, tag }), `importing ${build.rootfs}`);
+    const labelled = { repo, tag, changes: ["LABEL org.kraftlab.image=jre"] };
+    await finished(docker, await docker.importImage(build.rootfs, labelled), `importing ${build.rootfs}`);
   }
   // The context: the Dockerfile and a copy of the distribution (its CDS archive names host paths: left out).
   const context = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-image-"));
