@@ -2,11 +2,11 @@
 // the lab. `npm run up` runs it through the Automation API (lab/stack.ts).
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { stackIdentity } from "./components/cluster/resources";
 import { ConfigError, kraftlabKeys, parseLabConfig } from "./components/config";
 import { KafkaCluster } from "./components/kafkaCluster";
 import { planMonitoring } from "./components/monitoring/plan";
 import { directoryProblems, ephemeralPortRange, monitoringProblems, preflightProblems, removalProblems, runtimeChangeProblems } from "./components/preflight";
-import { stackIdentity } from "./components/process/resources";
 import { propertyProblems } from "./components/propertiesCheck";
 import { dockerPlacement, processPlacement, reachableEngine } from "./components/runtime/place";
 import { operatorFilePath } from "./components/security/labSecurity";

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import pWaitFor from "p-wait-for";
 import { beforeAll, describe, expect, it } from "vitest";
+import { launchHash } from "./cluster/rollout";
 import type { LabConfig } from "./config";
 import { KafkaCluster } from "./kafkaCluster";
-import { launchHash } from "./process/rollout";
 import { dockerPlacement, processPlacement } from "./runtime/place";
 import { COMBINED_3, labConfig } from "./testing";
 import { planCluster } from "./topology";

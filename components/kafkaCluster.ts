@@ -1,13 +1,13 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterId, LabDirectory, LabFile, LabRuntime, NodeFiles, NodeProcesses } from "./cluster/resources";
+import { launchHash } from "./cluster/rollout";
 import type { LabConfig } from "./config";
 import { exporterAgentOption, exporterRules } from "./monitoring/exporter";
 import { Monitoring, type MonitoringTools } from "./monitoring/monitoring";
 import { planMonitoring } from "./monitoring/plan";
 import type { Move } from "./ops/reassign";
 import { Rebalance } from "./ops/resources";
-import { ClusterId, LabDirectory, LabFile, LabRuntime, NodeFiles, NodeProcesses } from "./process/resources";
-import { launchHash } from "./process/rollout";
 import { renderClientProperties, renderServerProperties } from "./render";
 import type { Placement } from "./runtime/place";
 import { effectiveAcls } from "./security/access";

@@ -2,7 +2,7 @@
 // (nginx …)" rather than "another process". Read only when a port is already found busy.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readMarker } from "./process/ownership";
+import { readMarker } from "./cluster/ownership";
 
 export interface PortHolder {
   pid: number;

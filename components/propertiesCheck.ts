@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { LabConfig } from "./config";
-import { kafkaTool } from "./process/tools";
+import { kafkaTool } from "./provider/kafkaTool";
 
 const SCRATCH_CLUSTER_ID = "AAAAAAAAAAAAAAAAAAAAAA";
 

@@ -1,9 +1,9 @@
 // Semantic checks over a parsed config, pure so they are unit-tested and run before anything is
 // touched. Each message starts with the offending key and ends with the fix.
 import * as net from "node:net";
+import { labMoveProblem } from "./cluster/ownership";
 import type { LabConfig, SecurityConfig } from "./config";
 import type { PortHolder } from "./portHolder";
-import { labMoveProblem } from "./process/ownership";
 import { MANAGED_PREFIX, MANAGED_PROPERTIES } from "./render";
 import { effectiveAcls } from "./security/access";
 import { isSasl } from "./security/listeners";

@@ -9,7 +9,7 @@ import pWaitFor from "p-wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertExpr, alertRules } from "../components/monitoring/alerts";
 import { dashboards } from "../components/monitoring/dashboards";
-import { isAlive } from "../components/process/daemon";
+import { isAlive } from "../components/runtime/daemon";
 import { defaultGrafana, defaultKafkaHome } from "../lab/toolchain";
 import { createTopic, type LabOutputs, TestLab } from "./lab";
 import { LoadRun } from "./load";

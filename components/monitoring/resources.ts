@@ -1,6 +1,6 @@
-// The monitoring's Pulumi resources (see process/resources.ts for how they run).
+// The monitoring's Pulumi resources (see provider/shim.ts for how they run).
 import * as pulumi from "@pulumi/pulumi";
-import { type Inputs, shim } from "../process/resources";
+import { type Inputs, shim } from "../provider/shim";
 import type { ServerInputs } from "./server";
 
 /** Prometheus or Grafana as a managed daemon (server.ts); its data goes with it. */

@@ -1,5 +1,5 @@
-// What the cluster-operation resources do, inside the dynamic provider process (see process/resources.ts).
-import { type Handler, readBack, same } from "../process/handler";
+// What the cluster-operation resources do, inside the dynamic provider process (see provider/shim.ts).
+import { type Handler, readBack, same } from "../provider/handler";
 import { type Admin, partitions } from "./admin";
 import { type Move, rebalance } from "./reassign";
 

@@ -1,6 +1,6 @@
-// The cluster-operation resources of the process runtime (see process/resources.ts for how they run).
+// The cluster-operation resources (see provider/shim.ts for how they run).
 import * as pulumi from "@pulumi/pulumi";
-import { type Inputs, shim } from "../process/resources";
+import { type Inputs, shim } from "../provider/shim";
 import type { RebalanceInputs } from "./handlers";
 import type { Move } from "./reassign";
 

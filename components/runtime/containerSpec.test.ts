@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { NodeRun } from "../process/rollout";
+import type { NodeRun } from "../cluster/rollout";
 import { nodeContainer, storageContainer, toolExec } from "./containerSpec";
 import type { DockerSpec } from "./spec";
 

@@ -7,8 +7,8 @@ import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import Docker from "dockerode";
 import { getProperties } from "properties-file";
-import { stopWithDeadline } from "../process/daemon";
 import { nodeContainer, storageContainer, toolExec, volumeName, voterContainers } from "./containerSpec";
+import { stopWithDeadline } from "./daemon";
 import type { NodeRef, Runtime } from "./runtime";
 import { type DockerSpec, labLabels } from "./spec";
 

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { type Handler, readBack } from "../process/handler";
+import { type Handler, readBack } from "../provider/handler";
 import { engine } from "./docker";
 import { ensureImage, hasImage, type ImageBuild } from "./image";
 import { labLabels } from "./spec";

@@ -1,7 +1,7 @@
 // The one interface every node effect goes through: place, format, start, stop, observe and remove a
 // node, and run a Kafka tool against the cluster. The supervisor, the storage check and the admin tools
 // decide; a Runtime only carries out, so the decisions run the same on processes, containers or fakes.
-import type { NodeRun } from "../process/rollout";
+import type { NodeRun } from "../cluster/rollout";
 import type { RuntimeSpec } from "./spec";
 
 /** cluster.id and node.id of a formatted log directory. */

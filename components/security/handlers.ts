@@ -1,7 +1,7 @@
-// What the security resources do, inside the dynamic provider process (see process/resources.ts).
+// What the security resources do, inside the dynamic provider process (see provider/shim.ts).
 import { randomInt } from "node:crypto";
 import type { AclConfig } from "../config";
-import { type Handler, readBack, same } from "../process/handler";
+import { type Handler, readBack, same } from "../provider/handler";
 import { runtimeFor } from "../runtime/select";
 import type { RuntimeSpec } from "../runtime/spec";
 import { aclBatches, aclChanges, type Quotas, quotaCommands, scramCommands } from "./access";
@@ -53,7 +53,7 @@ export interface CaInputs {
 export interface CaOutputs extends CaInputs {
   certPem: string;
   keyPem: string;
-  /** The CA this one replaced, trusted until the rotation completes (see process/rollout.ts). */
+  /** The CA this one replaced, trusted until the rotation completes (see cluster/rollout.ts). */
   previousCertPems: string[];
 }
 export interface NodeCertificateInputs {

@@ -2,9 +2,9 @@
 // all under the stack's certs directory (private material mode 0600, secrets only in secret outputs).
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { LabDirectory, LabFile } from "../cluster/resources";
+import type { TlsMaterial } from "../cluster/rollout";
 import type { SecurityConfig } from "../config";
-import { LabDirectory, LabFile } from "../process/resources";
-import type { TlsMaterial } from "../process/rollout";
 import { renderClientProperties, renderOperatorProperties } from "../render";
 import { type ClusterPlan, nodeHostName } from "../topology";
 import type { SecuritySecrets } from "./listeners";
@@ -97,7 +97,7 @@ export function createLabSecurity(
       expiry: cert.certPem.apply((pem) => expiry(`node-${node.id}`, pem)),
     };
   });
-  // The supervisor writes these files itself, one rotation phase at a time (see process/rollout.ts).
+  // The supervisor writes these files itself, one rotation phase at a time (see cluster/rollout.ts).
   const tls = pulumi.secret(
     pulumi.all([ca.certPem, ca.previousCertPems, pulumi.all(keystores.map((k) => k.keystore))]).apply(([caPem, previousCaPems, stores]) => ({
       caFile,

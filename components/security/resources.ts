@@ -1,6 +1,6 @@
-// The security resources of the process runtime (see process/resources.ts for how they run).
+// The security resources (see provider/shim.ts for how they run).
 import * as pulumi from "@pulumi/pulumi";
-import { type Inputs, shim } from "../process/resources";
+import { type Inputs, shim } from "../provider/shim";
 import type { AccessInputs, CaInputs, NodeCertificateInputs } from "./handlers";
 
 /** A random password, generated once and kept as a secret. */

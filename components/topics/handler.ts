@@ -1,8 +1,8 @@
-// What the Topic resource does, inside the dynamic provider process (see process/resources.ts): one
+// What the Topic resource does, inside the dynamic provider process (see provider/shim.ts): one
 // Kafka topic brought to its declared shape with kafka-topics and kafka-configs on the INTERNAL listeners.
 
 import { type Admin, tool } from "../ops/admin";
-import { type Handler, same } from "../process/handler";
+import { type Handler, same } from "../provider/handler";
 import { type LiveTopic, observedConfigs, parseTopicDescription, topicChanges, topicPattern } from "./plan";
 import type { TopicSpec } from "./schema";
 

@@ -1,6 +1,6 @@
-// The Topic resource of the process runtime (see process/resources.ts for how it runs).
+// The Topic resource (see provider/shim.ts for how it runs).
 import * as pulumi from "@pulumi/pulumi";
-import { type Inputs, shim } from "../process/resources";
+import { type Inputs, shim } from "../provider/shim";
 import type { TopicInputs } from "./handler";
 
 /**

@@ -9,13 +9,13 @@ import { type Admin, electPreferredLeaders, partitionProblems, partitions, quoru
 import type { QuorumState } from "../ops/clusterState";
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
+import { type Handler, same } from "../provider/handler";
+import { waitReady } from "../runtime/daemon";
 import type { Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import type { RuntimeSpec } from "../runtime/spec";
 import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
-import { waitReady } from "./daemon";
 import { recordDrained } from "./drained";
-import { type Handler, same } from "./handler";
 import { fingerprint, type NodeRun, nodeAction, type RunningRecord, restartOrder, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
 
 export interface NodeProcessesInputs {

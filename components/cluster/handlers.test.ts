@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { handlers, newClusterId } from "./handlers";
+import { clusterHandlers as handlers, newClusterId } from "./handlers";
 
 describe("newClusterId", () => {
   it("makes Kafka-style ids: 22 URL-safe base64 characters, never starting with '-'", () => {

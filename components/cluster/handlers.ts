@@ -1,21 +1,15 @@
-// What the process runtime's dynamic resources do: this module runs inside Pulumi's dynamic
-// provider process (loaded by resources.ts), never in the program, so it imports no Pulumi runtime.
+// What the cluster's own dynamic resources do: this module runs inside Pulumi's dynamic
+// provider process (loaded through the shim, provider/shim.ts), never in the program, so it imports no Pulumi runtime.
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { monitoringServer } from "../monitoring/server";
-import { opsHandlers } from "../ops/handlers";
-import { labRuntime } from "../runtime/handlers";
+import { type Handler, readBack, same } from "../provider/handler";
 import type { NodeRef } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import type { RuntimeSpec } from "../runtime/spec";
-import { securityHandlers } from "../security/handlers";
-import { topicHandlers } from "../topics/handler";
-import { type Handler, readBack, same } from "./handler";
 import { claimDirectory, claimProblem, inspectDirectory, LAB_MARKER, labMoveProblem, mayRemove } from "./ownership";
 import { ensureFormatted } from "./storage";
-import { nodeProcesses } from "./supervisor";
 
 /** A node's directory: its server.properties and its log directory, formatted once (see storage.ts). */
 export interface NodeFilesInputs {
@@ -165,16 +159,4 @@ const labDirectory: Handler = {
   read: readBack,
 };
 
-export const handlers = {
-  nodeFiles,
-  nodeProcesses,
-  clusterId,
-  labFile,
-  labDirectory,
-  labRuntime,
-  monitoringServer,
-  ...securityHandlers,
-  ...opsHandlers,
-  ...topicHandlers,
-};
-export type HandlerKind = keyof typeof handlers;
+export const clusterHandlers = { nodeFiles, clusterId, labFile, labDirectory };

@@ -1,31 +1,13 @@
-// The process runtime's Pulumi resources. Each is a dynamic resource whose provider is a thin shim:
-// Pulumi serializes the shim into state, and the shim loads handlers.ts (through tsx) inside the
-// dynamic provider process, so the real code is never serialized and can import what it needs.
-import * as path from "node:path";
+// The cluster's own Pulumi resources: the lab's directories and files, its runtime, the cluster id, each
+// node's files and the running nodes. Dynamic resources, reaching their code through the shim.
 import * as pulumi from "@pulumi/pulumi";
+import { type Inputs, shim } from "../provider/shim";
 import type { LabRuntimeInputs } from "../runtime/handlers";
-import type { HandlerKind, LabDirectoryInputs, LabFileInputs, NodeFilesInputs } from "./handlers";
+import type { LabDirectoryInputs, LabFileInputs, NodeFilesInputs } from "./handlers";
 import type { NodeProcessesInputs } from "./supervisor";
-
-const HANDLERS = path.join(__dirname, "handlers.ts");
-const TSX_API = require.resolve("tsx/cjs/api");
-
-export function shim(kind: HandlerKind): pulumi.dynamic.ResourceProvider {
-  // `require` and the two paths are all the serialized closure holds.
-  const load = () => require(TSX_API).require(HANDLERS, HANDLERS).handlers[kind];
-  return {
-    create: (inputs) => load().create(inputs),
-    diff: (id, olds, news) => load().diff(id, olds, news),
-    update: (id, olds, news) => load().update(id, olds, news),
-    delete: (id, props) => load().delete(id, props),
-    read: (id, props) => load().read(id, props),
-  };
-}
 
 /** The stack as a marker names it: `<project>/<stack>`. */
 export const stackIdentity = () => `${pulumi.getProject()}/${pulumi.getStack()}`;
-
-export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
 /** A node's directory: server.properties (secret with security on) and its formatted log directory. */
 export class NodeFiles extends pulumi.dynamic.Resource {

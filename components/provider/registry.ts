@@ -1,0 +1,12 @@
+// Every dynamic resource's handlers by kind: the one module that knows every feature, loaded by the
+// shim (shim.ts) inside the dynamic provider process. Each feature exports its own handlers.
+import { clusterHandlers } from "../cluster/handlers";
+import { nodeProcesses } from "../cluster/supervisor";
+import { monitoringServer } from "../monitoring/server";
+import { opsHandlers } from "../ops/handlers";
+import { labRuntime } from "../runtime/handlers";
+import { securityHandlers } from "../security/handlers";
+import { topicHandlers } from "../topics/handler";
+
+export const handlers = { ...clusterHandlers, nodeProcesses, labRuntime, monitoringServer, ...securityHandlers, ...opsHandlers, ...topicHandlers };
+export type HandlerKind = keyof typeof handlers;
