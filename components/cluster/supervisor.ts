@@ -277,7 +277,8 @@ export const nodeProcesses: Handler = {
     const pending = (await actionsOf(rt, news.nodes)).some((a) => a !== "keep") || (await tlsPending(rt, news.nodes, news.tls));
     const refs = await refsOf(rt, news.nodes);
     const moved = news.nodes.some((n) => (recordedRefs(olds)[String(n.id)] ?? "") !== refs[String(n.id)]);
-    return { changes: removed || pending || moved };
+    // A state from before the runtime seam has pids, not `running`: an update (that restarts nothing) records it.
+    return { changes: removed || pending || moved || olds.running === undefined };
   },
   async update(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
     return { outs: await converge(runtimeFor(news.runtime), olds, news) };
