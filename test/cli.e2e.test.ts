@@ -78,7 +78,7 @@ describe("the plain Pulumi CLI", () => {
     expect(received.sort()).toEqual(sent.sort());
 
     const noop = await pulumi("up", "--yes", "--color", "never");
-    expect(noop.stdout).toMatch(/7 unchanged/);
+    expect(noop.stdout).toMatch(/8 unchanged/);
 
     await pulumi("destroy", "--yes");
     expect(labProcesses(labDir)).toEqual([]);
