@@ -4,21 +4,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTopic, kafkaTool, type LabOutputs, TestLab } from "./lab";
-import { type LoadReport, LoadRun } from "./load";
+import { expectNothingLost, underLoad } from "./underLoad";
 
 const PORT = 18092;
 const combined = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
 const broker4 = { id: 4, roles: ["broker"] };
 const TOPIC = "orders";
-
-/** What every operation under load must show: records acked, none lost, duplicated, reordered or refused. */
-function expectNothingLost(report: LoadReport): void {
-  expect(report.acked).toBeGreaterThan(0);
-  expect(report.lost).toEqual([]);
-  expect(report.duplicated).toEqual([]);
-  expect(report.outOfOrder).toEqual([]);
-  expect(report.produceErrors).toEqual([]);
-}
 
 describe("day-2 operations under load", () => {
   let lab: TestLab;
@@ -28,15 +19,7 @@ describe("day-2 operations under load", () => {
   const replicasOn = async (bootstrap: string, id: number) =>
     (await describeTopics(bootstrap)).split("\n").filter((l) => new RegExp(`Replicas: ([\\d,]*,)?${id}(,|\\s)`).test(l)).length;
   /** Runs `action` while the producer runs; returns its result and the load report. */
-  async function underLoad<T>(action: () => Promise<T>): Promise<{ result: T; report: LoadReport }> {
-    const load = await LoadRun.start({ bootstrap: outputs.bootstrapServers, topic: TOPIC });
-    try {
-      return { result: await action(), report: await load.stop() };
-    } catch (err) {
-      await load.stop();
-      throw err;
-    }
-  }
+  const underTheLoad = <T>(action: () => Promise<T>) => underLoad({ bootstrap: outputs.bootstrapServers, topic: TOPIC }, action);
 
   beforeAll(async () => {
     lab = await TestLab.create("day2", { nodes: combined, ports: { external: PORT, internal: PORT + 1, controller: PORT + 2 }, rebalance: true });
@@ -47,7 +30,7 @@ describe("day-2 operations under load", () => {
 
   it("restarts every node one at a time for a config change, losing nothing", async () => {
     await lab.configure({ properties: { "log.cleaner.threads": 1 } });
-    const { result, report } = await underLoad(() => lab.up());
+    const { result, report } = await underTheLoad(() => lab.up());
     expectNothingLost(report);
     for (const node of result.outputs.nodes) expect(node.pid).not.toBe(pids(outputs)[node.id]);
     outputs = result.outputs;
@@ -55,7 +38,7 @@ describe("day-2 operations under load", () => {
 
   it("adds a 4th broker without restarting the others, then spreads the partitions onto it", async () => {
     await lab.configure({ nodes: [...combined, broker4] });
-    const { result, report } = await underLoad(() => lab.up());
+    const { result, report } = await underTheLoad(() => lab.up());
     expectNothingLost(report);
     const after = result.outputs;
     for (const id of [1, 2, 3]) expect(pids(after)[id]).toBe(pids(outputs)[id]);
@@ -81,7 +64,7 @@ describe("day-2 operations under load", () => {
 
   it("drains, stops and unregisters a broker that leaves, removing its data", async () => {
     await lab.configure({ nodes: combined, drainBrokers: [4] });
-    const { result, report } = await underLoad(() => lab.up());
+    const { result, report } = await underTheLoad(() => lab.up());
     expectNothingLost(report);
     const after = result.outputs;
     expect(after.nodes.map((n) => n.id)).toEqual([1, 2, 3]);

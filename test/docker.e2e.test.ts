@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engine } from "../components/runtime/docker";
 import { ensureEngine, stopPrivateEngine } from "../lab/engine";
 import { consume, kafkaTool, type LabOutputs, produce, runKafkaTool, TestLab } from "./lab";
-import { type LoadReport, LoadRun } from "./load";
+import { expectNothingLost, underLoad } from "./underLoad";
 
 const PORT = 14092;
 const LAB = "e2e-docker";
@@ -176,18 +176,10 @@ describe("a secure lab on Docker", () => {
   it("rotates the node certificates under load: the broker reloads in place, controllers roll; nothing is lost", async () => {
     const before = await containerIds();
     await lab.configure({ security: { ...security, certificateRotation: 1 } });
-    const load = await LoadRun.start({ bootstrap: outputs.bootstrapServers, topic: TOPIC, clientConfig: outputs.clientProperties });
-    let report: LoadReport;
-    try {
-      ({ outputs } = await lab.up());
-    } finally {
-      report = await load.stop();
-    }
-    expect(report.acked).toBeGreaterThan(0);
-    expect(report.lost).toEqual([]);
-    expect(report.duplicated).toEqual([]);
-    expect(report.outOfOrder).toEqual([]);
-    expect(report.produceErrors).toEqual([]);
+    const load = { bootstrap: outputs.bootstrapServers, topic: TOPIC, clientConfig: outputs.clientProperties };
+    const { result, report } = await underLoad(load, () => lab.up());
+    expectNothingLost(report);
+    outputs = result.outputs;
     const after = await containerIds();
     expect(after["4"]).toBe(before["4"]);
     for (const id of ["1", "2", "3"]) expect(after[id]).not.toBe(before[id]);

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTopic, type LabOutputs, TestLab } from "./lab";
-import { type LoadReport, LoadRun } from "./load";
+import { expectNothingLost, underLoad } from "./underLoad";
 
 const PORT = 15092;
 const TOPIC = "payments";
@@ -34,20 +34,10 @@ describe("certificate rotation under load", () => {
   /** `up` with `config` while a SASL_SSL producer runs; every acked record must come back once, in order. */
   async function upUnderLoad(config: Record<string, unknown>): Promise<LabOutputs> {
     await lab.configure(config);
-    const load = await LoadRun.start({ bootstrap: outputs.bootstrapServers, topic: TOPIC, clientConfig: outputs.clientProperties });
-    let after: LabOutputs;
-    let report: LoadReport;
-    try {
-      ({ outputs: after } = await lab.up());
-    } finally {
-      report = await load.stop();
-    }
-    expect(report.acked).toBeGreaterThan(0);
-    expect(report.lost).toEqual([]);
-    expect(report.duplicated).toEqual([]);
-    expect(report.outOfOrder).toEqual([]);
-    expect(report.produceErrors).toEqual([]);
-    return after;
+    const load = { bootstrap: outputs.bootstrapServers, topic: TOPIC, clientConfig: outputs.clientProperties };
+    const { result, report } = await underLoad(load, () => lab.up());
+    expectNothingLost(report);
+    return result.outputs;
   }
 
   beforeAll(async () => {
