@@ -30,16 +30,14 @@ export function metaMismatch(meta: StorageMeta, want: { clusterId: string; nodeI
 
 /** Formats the node's log directory unless it already is formatted for this cluster and node. */
 export async function ensureFormatted(runtime: Runtime, node: NodeRef, clusterId: string): Promise<"formatted" | "already formatted"> {
-  const meta = await runtime.readMeta(node);
-  if (meta) {
-    const mismatch = metaMismatch(meta, { clusterId, nodeId: node.id, dataDir: node.container ? `volume ${volumeName(node)}` : node.dataDir });
-    if (mismatch) throw new Error(mismatch);
-    return "already formatted";
-  }
+  let meta: StorageMeta | undefined;
   try {
-    await runtime.format(node, clusterId);
+    meta = await runtime.format(node, clusterId);
   } catch (err) {
     throw new Error(`node ${node.id}: ${(err as Error).message}`);
   }
-  return "formatted";
+  if (!meta) return "formatted";
+  const mismatch = metaMismatch(meta, { clusterId, nodeId: node.id, dataDir: node.container ? `volume ${volumeName(node)}` : node.dataDir });
+  if (mismatch) throw new Error(mismatch);
+  return "already formatted";
 }

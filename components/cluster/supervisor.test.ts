@@ -25,10 +25,9 @@ class FakeRuntime implements Runtime {
     this.refs.set(id, ref);
     return ref;
   }
-  async readMeta() {
+  async format() {
     return undefined;
   }
-  async format() {}
   async start(node: NodeRun) {
     this.events.push(`start ${node.id}`);
     const ref = this.run(node.id);

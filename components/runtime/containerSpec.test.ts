@@ -71,17 +71,20 @@ describe("nodeContainer", () => {
 });
 
 describe("storageContainer", () => {
-  it("reads meta.properties without a network, passing paths as arguments rather than in the script", () => {
+  it("prints formatted storage's meta.properties, without a network, paths as arguments rather than in the script", () => {
     const c = storageContainer(spec, node);
     expect(c.HostConfig?.NetworkMode).toBe("none");
     expect(c.Entrypoint?.slice(0, 2)).toEqual(["bash", "-c"]);
-    expect(c.Entrypoint?.[2]).toBe('if [ -f "$1/meta.properties" ]; then cat "$1/meta.properties"; fi');
+    expect(c.Entrypoint?.[2]).toBe('if [ -f "$1/meta.properties" ]; then echo formatted; cat "$1/meta.properties"; fi');
     expect(c.Entrypoint?.slice(4)).toEqual(["/p/.lab/dev/node-2/data", "/p/.lab/dev/node-2/server.properties", "", "1000:1000"]);
   });
 
-  it("formats with the cluster id and hands the volume to the nodes' user", () => {
+  it("formats only storage that is not formatted, with the cluster id, and hands it to the nodes' user", () => {
     const c = storageContainer(spec, node, "AbCdEf");
-    expect(c.Entrypoint?.[2]).toMatch(/^"\/opt\/kafka\/bin\/kafka-storage.sh" format --config "\$2" --cluster-id "\$3" >&2 && chown -R "\$4" "\$1" && /);
+    expect(c.Entrypoint?.[2]).toBe(
+      'if [ -f "$1/meta.properties" ]; then echo formatted; cat "$1/meta.properties"; ' +
+        'else "/opt/kafka/bin/kafka-storage.sh" format --config "$2" --cluster-id "$3" >&2 && chown -R "$4" "$1" && cat "$1/meta.properties"; fi',
+    );
     expect(c.Entrypoint?.[6]).toBe("AbCdEf");
   });
 });

@@ -54,19 +54,22 @@ export function nodeContainer(spec: DockerSpec, node: NodeRun): Docker.Container
 }
 
 /**
- * A one-off container on the node's volume, as root (a new volume is root's): prints meta.properties
- * when the storage is formatted; with `clusterId`, formats it first and hands it to the nodes' user.
+ * A one-off container on the node's volume, as root (a new volume is root's): prints the
+ * meta.properties of formatted storage; with `clusterId`, formats unformatted storage first (and hands
+ * it to the nodes' user), never formatted storage. The caller checks what it prints (metaMismatch).
  */
 export function storageContainer(spec: DockerSpec, node: NodeRef, clusterId?: string): Docker.ContainerCreateOptions {
   // Values as positional arguments ($1…), never spliced into the script.
-  const format = clusterId ? `"${script("kafka-storage")}" format --config "$2" --cluster-id "$3" >&2 && chown -R "$4" "$1" && ` : "";
+  const format = clusterId
+    ? `else "${script("kafka-storage")}" format --config "$2" --cluster-id "$3" >&2 && chown -R "$4" "$1" && cat "$1/meta.properties"; `
+    : "";
   return {
     Image: spec.image,
     User: "0:0",
     Entrypoint: [
       "bash",
       "-c",
-      `${format}if [ -f "$1/meta.properties" ]; then cat "$1/meta.properties"; fi`,
+      `if [ -f "$1/meta.properties" ]; then echo formatted; cat "$1/meta.properties"; ${format}fi`,
       "storage",
       node.dataDir,
       node.configFile,

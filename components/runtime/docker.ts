@@ -63,16 +63,13 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
   const volume = (node: NodeRef) => docker.createVolume({ Name: volumeName(node), Labels: { ...labLabels(spec.lab) } });
   return {
     kind: "docker",
-    async readMeta(node) {
-      await volume(node);
-      const text = await runOnce(docker, storageContainer(spec, node), `reading node ${node.id}'s storage`);
-      if (!text.trim()) return undefined;
-      const props = getProperties(text);
-      return { clusterId: props["cluster.id"], nodeId: props["node.id"] };
-    },
     async format(node, clusterId) {
       await volume(node);
-      await runOnce(docker, storageContainer(spec, node, clusterId), "kafka-storage format");
+      // One container: what formatted storage holds, or storage formatted now (see storageContainer).
+      const [first, ...meta] = (await runOnce(docker, storageContainer(spec, node, clusterId), "kafka-storage format")).split("\n");
+      if (first !== "formatted") return undefined;
+      const props = getProperties(meta.join("\n"));
+      return { clusterId: props["cluster.id"], nodeId: props["node.id"] };
     },
     async start(node) {
       // A container of an earlier run (stopped, or from another launch) gives way to one of this launch.

@@ -20,7 +20,8 @@ const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf
 
 /** A distribution without the setup's stamp (an unpacked tarball) is known by its files' names and sizes. */
 function distributionStamp(kafkaHome: string): string {
-  const stamp = read(path.join(kafkaHome, ".stamp"));
+  // The jars, and the class list the image's AppCDS archive is dumped from.
+  const stamp = read(path.join(kafkaHome, ".stamp")) + read(path.join(kafkaHome, "kafka.jsa.stamp"));
   if (stamp) return stamp;
   return ["bin", "libs", "config"]
     .flatMap((dir) => (fs.existsSync(path.join(kafkaHome, dir)) ? fs.readdirSync(path.join(kafkaHome, dir)).map((f) => path.join(dir, f)) : []))
@@ -72,7 +73,7 @@ export async function ensureImage(docker: Docker, build: ImageBuild): Promise<st
     const labelled = { repo, tag, changes: ["LABEL org.kraftlab.image=jre"] };
     await finished(docker, await docker.importImage(build.rootfs, labelled), `importing ${build.rootfs}`);
   }
-  // The context: the Dockerfile and a copy of the distribution (its CDS archive names host paths: left out).
+  // The context: the Dockerfile and a copy of the distribution (its CDS archive fits the host's JVM and paths: left out).
   const context = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-image-"));
   try {
     fs.copyFileSync(build.dockerfile, path.join(context, "Dockerfile"));

@@ -11,9 +11,10 @@ export function processRuntime(spec: ProcessSpec): Runtime {
   const pidOf = (node: NodeRef) => recordedPid(node.pidFile);
   return {
     kind: "process",
-    readMeta: async (node) => readMeta(node.dataDir),
     async format(node, clusterId) {
-      await kafkaTool(spec.kafkaHome, "kafka-storage", ["format", "--config", node.configFile, "--cluster-id", clusterId]);
+      const meta = readMeta(node.dataDir);
+      if (!meta) await kafkaTool(spec.kafkaHome, "kafka-storage", ["format", "--config", node.configFile, "--cluster-id", clusterId]);
+      return meta;
     },
     async start(node) {
       const { pid, logOffset } = await startDaemon({ ...node, kafkaHome: spec.kafkaHome });

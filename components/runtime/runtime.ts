@@ -20,10 +20,12 @@ export type NodeRef = Pick<NodeRun, "id" | "dir" | "dataDir" | "configFile" | "p
 
 export interface Runtime {
   readonly kind: RuntimeSpec["kind"];
-  /** The node's formatted storage, or undefined when it is not formatted. */
-  readMeta(node: NodeRef): Promise<StorageMeta | undefined>;
-  /** `kafka-storage format` of the node's storage (only ever called on unformatted storage). */
-  format(node: NodeRef, clusterId: string): Promise<void>;
+  /**
+   * `kafka-storage format` of the node's storage unless it is formatted: formatted storage is never
+   * touched, and what it holds is returned (the caller refuses another cluster's); undefined when it
+   * was formatted now.
+   */
+  format(node: NodeRef, clusterId: string): Promise<StorageMeta | undefined>;
   /** Starts the node: `ref` names what runs (a pid, a container id), `logOffset` where its log starts. */
   start(node: NodeRun): Promise<{ ref: string; logOffset: number }>;
   /** Whether `ref` still runs as this node. */

@@ -68,4 +68,6 @@ awk '!/^#/ && !seen[$0]++' "$tmp"/format.lst "$tmp"/node.lst "$tmp"/topics.lst "
   "$tmp"/configs.lst "$tmp"/acls.lst "$tmp"/produce.lst "$tmp"/consume.lst >"$tmp/classes.lst"
 echo "== dumping $(wc -l <"$tmp/classes.lst") classes"
 "$java" -Xshare:dump -XX:SharedClassListFile="$tmp/classes.lst" -XX:SharedArchiveFile="$tmp/kafka.jsa" -cp "$home/libs/*"
+# The list stays beside the archive: kraftlab's Docker image dumps its own from it (its JVM and paths differ).
+cp "$tmp/classes.lst" "$(dirname "$archive")/kafka.classlist"
 mv "$tmp/kafka.jsa" "$archive"
