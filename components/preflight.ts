@@ -145,7 +145,30 @@ export async function preflightProblems(plan: ClusterPlan, placement: Placement,
   const host = await hostBindProblems(plan.host);
   // Ports on a host that cannot be bound would all read as busy: the host is the one problem then.
   const busy = host.length === 0 ? busyPortProblems(await busyPorts(plan, placement), { labDir: plan.labDir, stack }) : [];
-  return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...(await imageProblems(placement)), ...host, ...busy];
+  const docker = [...(await imageProblems(placement)), ...(await leftoverProblems(plan, placement))];
+  return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...docker, ...host, ...busy];
+}
+
+/**
+ * A new lab (its directory absent or empty) whose containers or volumes are already on the engine: a
+ * lab of the same stack name whose directory went without `destroy`. Its volumes hold data: refused,
+ * with nothing removed, rather than taken over.
+ */
+async function leftoverProblems(plan: ClusterPlan, placement: Placement): Promise<string[]> {
+  const spec = placement.spec;
+  const state = inspectDirectory(plan.labDir).kind;
+  if (spec.kind !== "docker" || (state !== "absent" && state !== "empty")) return [];
+  const docker = engine(spec.dockerHost);
+  const filters = { label: [`org.kraftlab.lab=${spec.lab}`] };
+  const left = [
+    ...(await docker.listContainers({ all: true, filters })).map((c) => `container ${c.Names[0]?.replace(/^\//, "")}`),
+    ...((await docker.listVolumes({ filters })).Volumes ?? []).map((v) => `volume ${v.Name}`),
+  ];
+  if (left.length === 0) return [];
+  return [
+    `kraftlab:runtime: the engine ${spec.dockerHost} holds ${left.join(", ")} of a lab of stack ${spec.lab} whose lab directory ${plan.labDir} is gone; ` +
+      `kraftlab does not take them over: run \`npm run down\` if this stack made them, else remove them (docker -H ${spec.dockerHost} rm -f, volume rm) or use another stack name`,
+  ];
 }
 
 /** A lab that exists on one runtime, configured for another: refused, with the way to move it. */

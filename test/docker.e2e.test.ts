@@ -2,6 +2,7 @@
 // file): a secure, monitored 3-node lab in containers, clients and Prometheus on the host, the day-2
 // steps on Docker (topics and ACLs through the containers' tools, a 4th broker, a leaf rotation under
 // load, a drain, refusals), and a destroy that leaves nothing of the lab.
+import * as fs from "node:fs";
 import * as net from "node:net";
 import type Docker from "dockerode";
 import pWaitFor from "p-wait-for";
@@ -206,7 +207,10 @@ describe("a secure lab on Docker", () => {
     expect((await consume(outputs.bootstrapServers, "on-4", 50, outputs.clientProperties)).sort()).toEqual([...sent].sort());
   });
 
-  it("leaves no container, volume or network of the lab on destroy", async () => {
+  it("refuses a lab whose directory went while its containers and volumes stay; destroy then leaves nothing of the lab", async () => {
+    fs.rmSync(lab.labDir, { recursive: true, force: true });
+    await expect(lab.up()).rejects.toThrow(new RegExp(`volume kraftlab-${LAB}-node-1-data of a lab of stack ${LAB} whose lab directory .* is gone`));
+    expect((await leftovers()).volumes).toBe(3);
     await lab.stack.destroy({ color: "never" });
     expect(await leftovers()).toEqual({ containers: 0, volumes: 0, networks: 0 });
   });
