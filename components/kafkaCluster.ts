@@ -1,14 +1,14 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterId, LabDirectory, LabFile, LabRuntime, NodeFiles, NodeProcesses } from "./cluster/resources";
-import { launchHash } from "./cluster/rollout";
 import type { LabConfig } from "./config";
-import { exporterAgentOption, exporterRules } from "./monitoring/exporter";
+import { type LaunchOptions, nodeLaunch } from "./launch";
+import { exporterRules } from "./monitoring/exporter";
 import { Monitoring, type MonitoringTools } from "./monitoring/monitoring";
 import { planMonitoring } from "./monitoring/plan";
 import type { Move } from "./ops/reassign";
 import { Rebalance } from "./ops/resources";
-import { renderClientProperties, renderServerProperties } from "./render";
+import { renderClientProperties } from "./render";
 import type { Placement } from "./runtime/place";
 import { effectiveAcls } from "./security/access";
 import { createLabSecurity } from "./security/labSecurity";
@@ -99,32 +99,36 @@ export class KafkaCluster extends pulumi.ComponentResource {
         { parent: this, dependsOn: [labDir] },
       );
 
-    const files = plan.nodes.map((node) => {
-      const jvmOptions = monitoring ? exporterAgentOption(monitoring.tools.exporterJar, monitoring.plan, node) : "";
-      const serverProperties = security
-        ? pulumi.secret(security.secretsFor(node.id).apply((secrets) => renderServerProperties(plan, node, lab, secrets)))
-        : pulumi.output(renderServerProperties(plan, node, lab));
-      const resource = new NodeFiles(
-        `${name}-node-${node.id}`,
-        {
-          nodeId: node.id,
-          clusterId: clusterId.clusterId,
-          runtime,
-          dir: node.dir,
-          dataDir: node.dataDir,
-          configFile: node.configFile,
-          pidFile: node.pidFile,
-          container: node.container,
-          serverProperties,
-        },
-        { parent: this, dependsOn: [labDir, labRuntime] },
-      );
-      // The hash of a secret file is no secret (its passwords are random); plain, preview shows which node changes.
-      // A container runs its image too: a new image rolls the nodes onto it.
-      const launch = runtime.kind === "docker" ? `${jvmOptions}\0${runtime.image}` : jvmOptions;
-      const configHash = pulumi.unsecret(serverProperties.apply((text) => launchHash(text, args.config.heap, launch)));
-      return { resource, configHash, jvmOptions };
-    });
+    const launchOptions: LaunchOptions = {
+      lab,
+      heap: args.config.heap,
+      runtime,
+      exporter: monitoring && { jar: monitoring.tools.exporterJar, plan: monitoring.plan },
+    };
+    const launches = plan.nodes.map((node) =>
+      security
+        ? security.secretsFor(node.id).apply((secrets) => nodeLaunch(plan, node, launchOptions, secrets))
+        : pulumi.output(nodeLaunch(plan, node, launchOptions)),
+    );
+    const files = plan.nodes.map(
+      (node, i) =>
+        new NodeFiles(
+          `${name}-node-${node.id}`,
+          {
+            nodeId: node.id,
+            clusterId: clusterId.clusterId,
+            runtime,
+            dir: node.dir,
+            dataDir: node.dataDir,
+            configFile: node.configFile,
+            pidFile: node.pidFile,
+            container: node.container,
+            // With security on, it holds the passwords.
+            serverProperties: security ? pulumi.secret(launches[i].apply((l) => l.serverProperties)) : launches[i].apply((l) => l.serverProperties),
+          },
+          { parent: this, dependsOn: [labDir, labRuntime] },
+        ),
+    );
     const admin = pulumi.output(security?.operatorFile.path).apply((commandConfig) => ({
       runtime,
       bootstrapServers: plan.internalBootstrapServers,
@@ -134,24 +138,9 @@ export class KafkaCluster extends pulumi.ComponentResource {
       `${name}-nodes`,
       {
         runtime,
-        nodes: pulumi.all(
-          plan.nodes.map((node, i) =>
-            files[i].configHash.apply((configHash) => ({
-              id: node.id,
-              roles: node.roles,
-              heap: args.config.heap,
-              dir: node.dir,
-              dataDir: node.dataDir,
-              configFile: node.configFile,
-              logFile: node.logFile,
-              pidFile: node.pidFile,
-              container: node.container,
-              published: [node.ports.external, node.ports.metrics].filter((p): p is number => p !== undefined),
-              jvmOptions: files[i].jvmOptions,
-              configHash,
-            })),
-          ),
-        ),
+        // What each node runs is no secret (the hash of a secret file is not, its passwords being random):
+        // plain, preview shows which node changes.
+        nodes: pulumi.all(launches.map((l) => pulumi.unsecret(l.apply((launch) => launch.run)))),
         tls: security?.tls,
         voters: plan.controllers.map((n) => ({ id: n.id, host: n.host, port: n.ports.controller as number })),
         admin,
@@ -162,7 +151,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         stopTimeoutMs: args.config.stopTimeoutSeconds * 1000,
         gateTimeoutMs: args.config.gateTimeoutSeconds * 1000,
       },
-      { parent: this, dependsOn: [...files.map((f) => f.resource), ...(security ? [security.certsDir] : []), ...(rulesFile ? [rulesFile] : [])] },
+      { parent: this, dependsOn: [...files, ...(security ? [security.certsDir] : []), ...(rulesFile ? [rulesFile] : [])] },
     );
     const clientFile =
       security?.adminFile ??

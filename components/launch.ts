@@ -1,0 +1,50 @@
+// A node's launch, in one place: its server.properties, its heap, its JVM options (the exporter
+// agent), what it runs in, and the hash a running node is compared with (a node that runs another
+// launch restarts). Pure: KafkaCluster feeds it the plan, and the secrets once they resolve.
+import type { NodeRun } from "./cluster/rollout";
+import { launchHash } from "./cluster/rollout";
+import { exporterAgentOption } from "./monitoring/exporter";
+import type { MonitoringPlan } from "./monitoring/plan";
+import { renderServerProperties } from "./render";
+import type { RuntimeSpec } from "./runtime/spec";
+import type { SecuritySecrets } from "./security/listeners";
+import type { ClusterPlan, NodePlan } from "./topology";
+
+export interface LaunchOptions {
+  /** The stack's name, written at the top of each file. */
+  lab: string;
+  heap: string;
+  runtime: RuntimeSpec;
+  /** With monitoring: the agent jar and the monitoring plan. */
+  exporter?: { jar: string; plan: MonitoringPlan };
+}
+
+export interface NodeLaunch {
+  serverProperties: string;
+  run: NodeRun;
+}
+
+/** `secrets` is required when the plan has security. */
+export function nodeLaunch(plan: ClusterPlan, node: NodePlan, opts: LaunchOptions, secrets?: SecuritySecrets): NodeLaunch {
+  const serverProperties = renderServerProperties(plan, node, opts.lab, secrets);
+  const jvmOptions = opts.exporter ? exporterAgentOption(opts.exporter.jar, opts.exporter.plan, node) : "";
+  // A container runs its image too: a new image rolls the nodes onto it.
+  const launched = opts.runtime.kind === "docker" ? `${jvmOptions}\0${opts.runtime.image}` : jvmOptions;
+  return {
+    serverProperties,
+    run: {
+      id: node.id,
+      roles: node.roles,
+      heap: opts.heap,
+      dir: node.dir,
+      dataDir: node.dataDir,
+      configFile: node.configFile,
+      logFile: node.logFile,
+      pidFile: node.pidFile,
+      container: node.container,
+      published: [node.ports.external, node.ports.metrics].filter((p): p is number => p !== undefined),
+      jvmOptions,
+      configHash: launchHash(serverProperties, opts.heap, launched),
+    },
+  };
+}
