@@ -161,8 +161,8 @@ async function leftoverProblems(plan: ClusterPlan, placement: Placement): Promis
   const docker = engine(spec.dockerHost);
   const filters = { label: [`org.kraftlab.lab=${spec.lab}`] };
   const left = [
-    ...(await docker.listContainers({ all: true, filters })).map((c) => `container ${c.Names[0]?.replace(/^\//, "")}`),
-    ...((await docker.listVolumes({ filters })).Volumes ?? []).map((v) => `volume ${v.Name}`),
+    ...(await docker.listContainers({ all: true, filters })).map((c) => `container ${c.Names[0]?.replace(/^\//, "")}`).sort(),
+    ...((await docker.listVolumes({ filters })).Volumes ?? []).map((v) => `volume ${v.Name}`).sort(),
   ];
   if (left.length === 0) return [];
   return [
