@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { type Handler, readBack, same } from "../provider/handler";
 import type { NodeRef } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
-import type { RuntimeSpec } from "../runtime/spec";
+import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
 import { claimDirectory, claimProblem, inspectDirectory, LAB_MARKER, labMoveProblem, mayRemove } from "./ownership";
 import { ensureFormatted } from "./storage";
 
@@ -25,8 +25,6 @@ export interface NodeFilesInputs {
   serverProperties: string;
 }
 
-/** Before the runtime seam, state held the Kafka distribution instead of a runtime. */
-const runtimeOf = (state: NodeFilesInputs & { kafkaHome?: string }): RuntimeSpec => state.runtime ?? { kind: "process", kafkaHome: state.kafkaHome ?? "" };
 const nodeRef = (inputs: NodeFilesInputs): NodeRef => ({ ...inputs, id: inputs.nodeId });
 
 /** Inputs that make a different node: changing one replaces it. */
@@ -63,7 +61,7 @@ const nodeFiles: Handler = {
   },
   async delete(_id, olds: NodeFilesInputs) {
     // The supervisor stopped the node before; one still running would lose its files.
-    await runtimeFor(runtimeOf(olds)).remove(nodeRef(olds));
+    await runtimeFor(stateRuntime(olds)).remove(nodeRef(olds));
   },
   read: readBack,
 };

@@ -13,7 +13,7 @@ import { type Handler, same } from "../provider/handler";
 import { waitReady } from "../runtime/daemon";
 import type { Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
-import type { RuntimeSpec } from "../runtime/spec";
+import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
 import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
 import { recordDrained } from "./drained";
 import { fingerprint, type NodeRun, nodeAction, type RunningRecord, restartOrder, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
@@ -245,27 +245,16 @@ export async function converge(rt: Runtime, olds: NodeProcessesInputs | undefine
   return { ...inputs, running: await refsOf(rt, inputs.nodes) };
 }
 
-/** Whether the TLS files on disk, or what a node loaded, differ from `tls`. */
-async function tlsPending(rt: Runtime, nodes: NodeRun[], tls: TlsMaterial | undefined): Promise<boolean> {
+/** Whether the TLS files on disk, or what a node loaded (`records`, in the order of `nodes`), differ from `tls`. */
+function tlsPending(nodes: NodeRun[], records: (RunningRecord | undefined)[], tls: TlsMaterial | undefined): boolean {
   if (!tls) return false;
   const bundle = trustBundles(fs.existsSync(tls.caFile) ? fs.readFileSync(tls.caFile, "utf8") : undefined, tls).final;
   const trustHash = fingerprint(bundle);
-  const pending = await Promise.all(
-    nodes.map(async (n) => {
-      const keystoreHash = fingerprint(Buffer.from(tls.keystores[String(n.id)].content, "base64").toString("latin1"));
-      const r = await readRunning(rt, n);
-      return r?.keystoreHash !== keystoreHash || r?.trustHash !== trustHash;
-    }),
-  );
-  return pending.some(Boolean);
+  return nodes.some((n, i) => {
+    const keystoreHash = fingerprint(Buffer.from(tls.keystores[String(n.id)].content, "base64").toString("latin1"));
+    return records[i]?.keystoreHash !== keystoreHash || records[i]?.trustHash !== trustHash;
+  });
 }
-
-/** What runs as each node, from state before the runtime seam too (node id → pid). */
-const recordedRefs = (olds: NodeProcessesOutputs & { pids?: Record<string, number> }) =>
-  olds.running ?? Object.fromEntries(Object.entries(olds.pids ?? {}).map(([id, pid]) => [id, pid ? String(pid) : ""]));
-
-/** Before the runtime seam, state held the Kafka distribution instead of a runtime. */
-const runtimeOf = (state: NodeProcessesInputs & { kafkaHome?: string }): RuntimeSpec => state.runtime ?? { kind: "process", kafkaHome: state.kafkaHome ?? "" };
 
 export const nodeProcesses: Handler = {
   async create(inputs: NodeProcessesInputs) {
@@ -273,22 +262,23 @@ export const nodeProcesses: Handler = {
   },
   async diff(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
     const rt = runtimeFor(news.runtime);
+    // One read of each node's record (a process check, or an engine request) serves every question below.
+    const records = await Promise.all(news.nodes.map((n) => readRunning(rt, n)));
     const removed = olds.nodes.some((old) => !news.nodes.some((n) => n.id === old.id));
-    const pending = (await actionsOf(rt, news.nodes)).some((a) => a !== "keep") || (await tlsPending(rt, news.nodes, news.tls));
-    const refs = await refsOf(rt, news.nodes);
-    const moved = news.nodes.some((n) => (recordedRefs(olds)[String(n.id)] ?? "") !== refs[String(n.id)]);
+    const pending = news.nodes.some((n, i) => nodeAction(n, records[i]) !== "keep") || tlsPending(news.nodes, records, news.tls);
     // A state from before the runtime seam has pids, not `running`: an update (that restarts nothing) records it.
-    return { changes: removed || pending || moved || olds.running === undefined };
+    const moved = olds.running === undefined || news.nodes.some((n, i) => (olds.running[String(n.id)] ?? "") !== (records[i]?.alive ? records[i].ref : ""));
+    return { changes: removed || pending || moved };
   },
   async update(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
     return { outs: await converge(runtimeFor(news.runtime), olds, news) };
   },
   async delete(_id, olds: NodeProcessesOutputs) {
-    const rt = runtimeFor(runtimeOf(olds));
+    const rt = runtimeFor(stateRuntime(olds));
     await Promise.all(olds.nodes.map((n) => stopNode(rt, n, olds)));
   },
   async read(id, olds: NodeProcessesOutputs) {
     // A node that no longer runs reads back with "", so the next `up` starts it again.
-    return { id, props: { ...olds, running: await refsOf(runtimeFor(runtimeOf(olds)), olds.nodes) } };
+    return { id, props: { ...olds, running: await refsOf(runtimeFor(stateRuntime(olds)), olds.nodes) } };
   },
 };

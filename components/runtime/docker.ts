@@ -15,17 +15,18 @@ import { type DockerSpec, labLabels } from "./spec";
 /** A client of the engine at `dockerHost` (`unix:///…`); `timeoutMs` bounds each request. */
 export const engine = (dockerHost: string, timeoutMs?: number) => new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, ""), timeout: timeoutMs });
 
-const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
-
-/** The container's state, or undefined when there is none of that name. */
-export async function inspectContainer(docker: Docker, name: string): Promise<Docker.ContainerInspectInfo | undefined> {
+/** What `request` answers, or undefined when the engine has no such object (404); any other failure stands. */
+export async function unlessMissing<T>(request: Promise<T>): Promise<T | undefined> {
   try {
-    return await docker.getContainer(name).inspect();
+    return await request;
   } catch (err) {
-    if (isNotFound(err)) return undefined;
+    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
     throw err;
   }
 }
+
+/** The container's state, or undefined when there is none of that name. */
+export const inspectContainer = (docker: Docker, name: string) => unlessMissing(docker.getContainer(name).inspect());
 
 /** stdout and stderr of an attached, multiplexed stream, once it ends. */
 function collect(docker: Docker, stream: NodeJS.ReadableStream): Promise<{ stdout: string; stderr: string }> {
@@ -73,12 +74,7 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
     },
     async start(node) {
       // A container of an earlier run (stopped, or from another launch) gives way to one of this launch.
-      await docker
-        .getContainer(name(node))
-        .remove({ force: true })
-        .catch((err) => {
-          if (!isNotFound(err)) throw err;
-        });
+      await unlessMissing(docker.getContainer(name(node)).remove({ force: true }));
       await fsp.mkdir(path.dirname(node.logFile), { recursive: true });
       const logOffset = fs.existsSync(node.logFile) ? fs.statSync(node.logFile).size : 0;
       const container = await docker.createContainer(nodeContainer(spec, node));
@@ -106,18 +102,8 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
     },
     async remove(node) {
       await this.stop(node, 30_000, []);
-      await docker
-        .getContainer(name(node))
-        .remove({ force: true })
-        .catch((err) => {
-          if (!isNotFound(err)) throw err;
-        });
-      await docker
-        .getVolume(volumeName(node))
-        .remove()
-        .catch((err) => {
-          if (!isNotFound(err)) throw err;
-        });
+      await unlessMissing(docker.getContainer(name(node)).remove({ force: true }));
+      await unlessMissing(docker.getVolume(volumeName(node)).remove());
       await fsp.rm(node.dir, { recursive: true, force: true });
     },
     async tool(tool, args, timeoutMs = 120_000) {

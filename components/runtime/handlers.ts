@@ -3,8 +3,8 @@
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { type Handler, readBack } from "../provider/handler";
-import { engine } from "./docker";
+import { type Handler, readBack, same } from "../provider/handler";
+import { engine, unlessMissing } from "./docker";
 import { ensureImage, hasImage, type ImageBuild } from "./image";
 import { labLabels } from "./spec";
 
@@ -38,10 +38,7 @@ async function ensureDocker(inputs: LabRuntimeInputs): Promise<void> {
       `kraftlab:runtime.image: ${d.image} is not on the engine ${d.dockerHost} and no registry is used; load it there (docker load) or leave runtime.image unset for kraftlab's own`,
     );
   }
-  const network = await docker
-    .getNetwork(d.network)
-    .inspect()
-    .catch(() => undefined);
+  const network = await unlessMissing(docker.getNetwork(d.network).inspect());
   if (network && network.Labels?.["org.kraftlab.lab"] !== d.lab) {
     throw new Error(`kraftlab:runtime.network: a network named ${d.network} exists and is not this lab's; set kraftlab:runtime.network to another name`);
   }
@@ -86,12 +83,9 @@ export const labRuntime: Handler = {
     if (olds.kind !== news.kind) throw new Error(runtimeChangeProblem(describe(olds), describe(news)));
     if (!news.docker) return { changes: false };
     const docker = engine(news.docker.dockerHost);
-    const network = await docker
-      .getNetwork(news.docker.network)
-      .inspect()
-      .catch(() => undefined);
+    const network = await unlessMissing(docker.getNetwork(news.docker.network).inspect());
     // The image or the network gone by hand (or a new build wanted) is made again by the next `up`.
-    return { changes: JSON.stringify(olds.docker) !== JSON.stringify(news.docker) || !network || !(await hasImage(docker, news.docker.image)) };
+    return { changes: !same(olds.docker, news.docker) || !network || !(await hasImage(docker, news.docker.image)) };
   },
   async update(_id, _olds, news: LabRuntimeInputs) {
     await ensureDocker(news);
@@ -103,7 +97,7 @@ export const labRuntime: Handler = {
     if (!d) return;
     // Only this lab's network; the image stays as a cache (README: how to remove it).
     const network = engine(d.dockerHost).getNetwork(d.network);
-    const info = await network.inspect().catch(() => undefined);
+    const info = await unlessMissing(network.inspect());
     if (info?.Labels?.["org.kraftlab.lab"] === d.lab) await network.remove();
   },
   read: readBack,

@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type Docker from "dockerode";
 import { fingerprint } from "../cluster/rollout";
+import { unlessMissing } from "./docker";
 
 /** What kraftlab's image is built from. */
 export interface ImageBuild {
@@ -36,15 +37,7 @@ export function imageTags(build: ImageBuild): { base: string; image: string } {
   return { base, image };
 }
 
-export async function hasImage(docker: Docker, name: string): Promise<boolean> {
-  try {
-    await docker.getImage(name).inspect();
-    return true;
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return false;
-    throw err;
-  }
-}
+export const hasImage = async (docker: Docker, name: string) => (await unlessMissing(docker.getImage(name).inspect())) !== undefined;
 
 /** Waits for the end of a progress stream (import, build); the engine reports failures inside it. */
 function finished(docker: Docker, stream: NodeJS.ReadableStream, what: string): Promise<void> {

@@ -30,6 +30,10 @@ export interface DockerSpec {
 
 export type RuntimeSpec = ProcessSpec | DockerSpec;
 
+/** The runtime a resource's state names; states from before the runtime seam held the Kafka distribution instead. */
+export const stateRuntime = (state: { runtime?: RuntimeSpec; kafkaHome?: string }): RuntimeSpec =>
+  state.runtime ?? { kind: "process", kafkaHome: state.kafkaHome ?? "" };
+
 /** Kafka's home inside a container: the layout of the official apache/kafka image. */
 export const IMAGE_KAFKA_HOME = "/opt/kafka";
 
