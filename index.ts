@@ -6,8 +6,18 @@ import { stackIdentity } from "./components/cluster/resources";
 import { ConfigError, kraftlabKeys, parseLabConfig } from "./components/config";
 import { KafkaCluster } from "./components/kafkaCluster";
 import { planMonitoring } from "./components/monitoring/plan";
-import { directoryProblems, ephemeralPortRange, monitoringProblems, preflightProblems, removalProblems, runtimeChangeProblems } from "./components/preflight";
+import {
+  directoryProblems,
+  ephemeralPortRange,
+  monitoringProblems,
+  nodesOnDisk,
+  preflightProblems,
+  removalProblems,
+  runtimeChangeProblems,
+} from "./components/preflight";
 import { propertyProblems } from "./components/propertiesCheck";
+import { chooseQuorum } from "./components/quorum/plan";
+import { recordedQuorum } from "./components/quorum/record";
 import { dockerPlacement, processPlacement, reachableEngine } from "./components/runtime/place";
 import { operatorFilePath } from "./components/security/labSecurity";
 import { planCluster } from "./components/topology";
@@ -25,7 +35,10 @@ export default async function kraftlab() {
   const kafkaHome = path.resolve(PROJECT_DIR, config.kafkaHome ?? defaultKafkaHome());
   const certsDir = path.resolve(PROJECT_DIR, config.certsDir ?? path.join("certs", pulumi.getStack()));
   const lab = pulumi.getStack();
-  const plan = planCluster(config, labDir, lab);
+  // The mode decides every node's server.properties: what the lab runs now, or what it is asked to become.
+  const quorum = chooseQuorum(config.quorum, recordedQuorum(labDir), nodesOnDisk(labDir).length > 0);
+  if ("problem" in quorum) throw new ConfigError([quorum.problem]);
+  const plan = planCluster(config, labDir, lab, quorum);
   const operatorFile = config.security ? operatorFilePath(certsDir) : undefined;
   const monitoringTools = config.monitoring && {
     exporterJar: path.resolve(PROJECT_DIR, config.monitoring.exporterJar ?? defaultExporterJar()),
@@ -71,6 +84,8 @@ export default async function kraftlab() {
     kafkaHome: cluster.kafkaHome,
     clientProperties: cluster.clientProperties,
     nodes: cluster.nodes,
+    quorum: cluster.quorum,
+    features: cluster.features,
     runtime: cluster.runtime,
     ...(cluster.rebalanced && { rebalanced: cluster.rebalanced }),
     ...(cluster.prometheusUrl && {

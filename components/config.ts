@@ -4,6 +4,7 @@ import { RunError } from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssue } from "./configIssues";
 import { monitoringSchema } from "./monitoring/schema";
+import { quorumSchema } from "./quorum/schema";
 import { runtimeSchema } from "./runtime/schema";
 import { allowTopicDeletionSchema, topicsSchema } from "./topics/schema";
 
@@ -143,6 +144,8 @@ export const labConfigSchema = z.strictObject({
   certsDir: z.string().min(1).optional(),
   /** Where the nodes run: local processes (default) or Docker containers. */
   runtime: runtimeSchema,
+  /** `dynamic` (KIP-853, the default for a new lab) or `static` (controller.quorum.voters). */
+  quorum: quorumSchema,
 });
 
 export type LabConfig = z.infer<typeof labConfigSchema>;

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { launchHash } from "./cluster/rollout";
 import type { LabConfig } from "./config";
 import { KafkaCluster } from "./kafkaCluster";
+import { withoutBootstrap } from "./launch";
 import { dockerPlacement, processPlacement } from "./runtime/place";
 import { COMBINED_3, labConfig } from "./testing";
 import { planCluster } from "./topology";
@@ -22,9 +23,11 @@ beforeAll(async () => {
         created.push({ type: args.type, name: args.name, inputs: args.inputs });
         const outs = args.type.endsWith("ClusterId")
           ? { clusterId: "MOCKCLUSTERID000000000" }
-          : args.type.endsWith("NodeProcesses")
-            ? { ...args.inputs, running: { 1: "4241", 2: "4242", 3: "4243" } }
-            : args.inputs;
+          : args.type.endsWith("QuorumBootstrap")
+            ? { ...args.inputs, initialControllers: "1@127.0.0.1:9094:MOCKDIR" }
+            : args.type.endsWith("NodeProcesses")
+              ? { ...args.inputs, running: { 1: "4241", 2: "4242", 3: "4243" } }
+              : args.inputs;
         return { id: `${args.name}-id`, state: outs };
       },
       call: (args) => args.inputs,
@@ -51,16 +54,21 @@ describe("KafkaCluster", () => {
     created.length = 0;
     const cluster = new KafkaCluster("kafka", args(labConfig(COMBINED_3), "/labs/unit", "/opt/kafka"));
     const nodes = await resolve(cluster.nodes);
+    // The cluster defaults register once the nodes have (dependsOn).
+    await pWaitFor(() => created.some((r) => r.name === "kafka-defaults"), { interval: 20, timeout: 1_000 });
     expect(created.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       "kraftlab:index:KafkaCluster kafka",
+      "pulumi-nodejs:dynamic/kraftlab:ClusterDefaults kafka-defaults",
       "pulumi-nodejs:dynamic/kraftlab:ClusterId kafka-cluster-id",
       "pulumi-nodejs:dynamic/kraftlab:LabDirectory kafka-dir",
       "pulumi-nodejs:dynamic/kraftlab:LabFile kafka-client-properties",
+      "pulumi-nodejs:dynamic/kraftlab:LabFile kafka-quorum-mode",
       "pulumi-nodejs:dynamic/kraftlab:LabRuntime kafka-runtime",
       "pulumi-nodejs:dynamic/kraftlab:NodeFiles kafka-node-1",
       "pulumi-nodejs:dynamic/kraftlab:NodeFiles kafka-node-2",
       "pulumi-nodejs:dynamic/kraftlab:NodeFiles kafka-node-3",
       "pulumi-nodejs:dynamic/kraftlab:NodeProcesses kafka-nodes",
+      "pulumi-nodejs:dynamic/kraftlab:QuorumBootstrap kafka-quorum",
     ]);
     expect(await resolve(cluster.bootstrapServers)).toBe("127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292");
     expect(await resolve(cluster.clientProperties)).toBe("/labs/unit/client.properties");
@@ -71,14 +79,13 @@ describe("KafkaCluster", () => {
     ]);
   });
 
-  it("gives each node the shared cluster id and its rendered config; the processes the lab's heap and each config's hash", async () => {
+  it("gives each node its rendered config; the processes the cluster id, the quorum's bootstrap, the lab's heap and each config's hash", async () => {
     created.length = 0;
     const cluster = new KafkaCluster("lab", args(labConfig(COMBINED_3, { heap: "256m" }), "/labs/unit", "/opt/kafka"));
     await resolve(cluster.nodes);
     const node2 = created.find((r) => r.name === "lab-node-2")?.inputs;
     expect(node2).toMatchObject({
       nodeId: 2,
-      clusterId: "MOCKCLUSTERID000000000",
       runtime: { kind: "process", kafkaHome: "/opt/kafka" },
       dataDir: "/labs/unit/node-2/data",
     });
@@ -90,10 +97,17 @@ describe("KafkaCluster", () => {
       stopTimeoutMs: 60_000,
       gateTimeoutMs: 300_000,
       drain: [],
+      clusterId: "MOCKCLUSTERID000000000",
+      quorum: { mode: "dynamic", initialControllers: "1@127.0.0.1:9094:MOCKDIR" },
       admin: { runtime: { kind: "process", kafkaHome: "/opt/kafka" }, bootstrapServers: "127.0.0.1:9093,127.0.0.1:9193,127.0.0.1:9293" },
       voters: [1, 2, 3].map((id) => ({ id, host: "127.0.0.1", port: 9094 + (id - 1) * 100 })),
     });
-    expect(processes.nodes[1]).toMatchObject({ id: 2, heap: "256m", jvmOptions: "", configHash: launchHash(node2?.serverProperties as string, "256m", "") });
+    expect(processes.nodes[1]).toMatchObject({
+      id: 2,
+      heap: "256m",
+      jvmOptions: "",
+      configHash: launchHash(withoutBootstrap(String(node2?.serverProperties)), "256m", ""),
+    });
     expect(processes.tls).toBeUndefined();
   });
 
@@ -119,7 +133,7 @@ describe("KafkaCluster", () => {
     const node2 = byName("kafka-node-2");
     expect(node2.serverProperties).toContain("listeners=EXTERNAL://0.0.0.0:9192,INTERNAL://0.0.0.0:9193,CONTROLLER://0.0.0.0:9194\n");
     expect(node2.serverProperties).toContain("advertised.listeners=EXTERNAL://127.0.0.1:9192,INTERNAL://node-2:9193,CONTROLLER://node-2:9194\n");
-    expect(node2.serverProperties).toContain("controller.quorum.voters=1@node-1:9094,2@node-2:9194,3@node-3:9294\n");
+    expect(node2.serverProperties).toContain("controller.quorum.bootstrap.servers=node-1:9094,node-2:9194,node-3:9294\n");
     const processes = byName("kafka-nodes") as { nodes: { published: number[]; container: string }[]; admin: { bootstrapServers: string } };
     expect(processes.nodes[1]).toMatchObject({ container: "kraftlab-unit-node-2", published: [9192] });
     expect(processes.admin.bootstrapServers).toBe("node-1:9093,node-2:9193,node-3:9293");

@@ -7,7 +7,11 @@ import { exporterRules } from "./monitoring/exporter";
 import { Monitoring, type MonitoringTools } from "./monitoring/monitoring";
 import { planMonitoring } from "./monitoring/plan";
 import type { Move } from "./ops/reassign";
-import { Rebalance } from "./ops/resources";
+import { ClusterDefaults, Rebalance } from "./ops/resources";
+import { quorumRecord, quorumRecordFile } from "./quorum/record";
+import { QuorumBootstrap } from "./quorum/resources";
+import type { QuorumMode } from "./quorum/schema";
+import type { QuorumStatus } from "./quorum/status";
 import { renderClientProperties } from "./render";
 import type { Placement } from "./runtime/place";
 import { effectiveAcls } from "./security/access";
@@ -47,6 +51,12 @@ export interface NodeInfo {
   container?: string;
 }
 
+/** What the stack exports of the quorum. */
+export interface QuorumInfo extends Omit<QuorumStatus, "leaderId"> {
+  mode: QuorumMode;
+  leaderId?: number;
+}
+
 /**
  * A Kafka cluster in KRaft mode: one cluster id, and one process per node, formatted once and
  * started as a daemon that outlives `pulumi up`. Nodes with an unchanged config are never touched;
@@ -60,6 +70,10 @@ export class KafkaCluster extends pulumi.ComponentResource {
   /** A client config for `--command-config`, `--producer.config`, `--consumer.config` (the admin's when secure). */
   public readonly clientProperties: pulumi.Output<string>;
   public readonly nodes: pulumi.Output<NodeInfo[]>;
+  /** The controller quorum: its mode, the voters (node id, directory id, endpoint) and the observers. */
+  public readonly quorum: pulumi.Output<QuorumInfo>;
+  /** Finalized feature levels (kafka-features describe), by name. */
+  public readonly features: pulumi.Output<Record<string, string>>;
   /** Where the nodes run: `docker -H <dockerHost>` reaches their containers. */
   public readonly runtime: { kind: "process" | "docker"; dockerHost?: string };
   /** With `rebalance`: the partitions the last rebalance moved (topic, partition, from, to). */
@@ -86,6 +100,14 @@ export class KafkaCluster extends pulumi.ComponentResource {
     // Everything waits for the lab directory: a directory the stack may not claim stops the up with
     // nothing else created.
     const clusterId = new ClusterId(`${name}-cluster-id`, { parent: this, dependsOn: [labDir] });
+    const controllers = plan.controllers.map((n) => ({ id: n.id, host: n.host, port: n.ports.controller as number }));
+    const bootstrap = new QuorumBootstrap(`${name}-quorum`, { controllers }, { parent: this, dependsOn: [labDir] });
+    // Written before any node: the next program run reads which mode the lab's nodes were given.
+    const quorumFile = new LabFile(
+      `${name}-quorum-mode`,
+      { path: quorumRecordFile(args.labDir), content: quorumRecord(plan.quorum.mode), encoding: "utf8", mode: 0o644 },
+      { parent: this, dependsOn: [labDir] },
+    );
     if (plan.security && !args.certsDir) throw new pulumi.ResourceError("KafkaCluster: certsDir is required with security", this);
     const security =
       plan.security && args.certsDir ? createLabSecurity(name, this, { plan, security: plan.security, certsDir: args.certsDir, lab, labDir }) : undefined;
@@ -116,7 +138,6 @@ export class KafkaCluster extends pulumi.ComponentResource {
           `${name}-node-${node.id}`,
           {
             nodeId: node.id,
-            clusterId: clusterId.clusterId,
             runtime,
             dir: node.dir,
             dataDir: node.dataDir,
@@ -126,7 +147,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
             // With security on, it holds the passwords.
             serverProperties: security ? pulumi.secret(launches[i].apply((l) => l.serverProperties)) : launches[i].apply((l) => l.serverProperties),
           },
-          { parent: this, dependsOn: [labDir, labRuntime] },
+          { parent: this, dependsOn: [labDir, labRuntime, quorumFile] },
         ),
     );
     const admin = pulumi.output(security?.operatorFile.path).apply((commandConfig) => ({
@@ -142,7 +163,9 @@ export class KafkaCluster extends pulumi.ComponentResource {
         // plain, preview shows which node changes.
         nodes: pulumi.all(launches.map((l) => pulumi.unsecret(l.apply((launch) => launch.run)))),
         tls: security?.tls,
-        voters: plan.controllers.map((n) => ({ id: n.id, host: n.host, port: n.ports.controller as number })),
+        clusterId: clusterId.clusterId,
+        quorum: bootstrap.initialControllers.apply((initialControllers) => ({ mode: plan.quorum.mode, initialControllers })),
+        voters: controllers,
         admin,
         protocols: plan.security?.listeners ?? PLAINTEXT_LISTENERS,
         drain: args.config.drainBrokers,
@@ -152,6 +175,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
         gateTimeoutMs: args.config.gateTimeoutSeconds * 1000,
       },
       { parent: this, dependsOn: [...files, ...(security ? [security.certsDir] : []), ...(rulesFile ? [rulesFile] : [])] },
+    );
+    new ClusterDefaults(
+      `${name}-defaults`,
+      { admin, configs: { "min.insync.replicas": String(plan.replication.minInsyncReplicas) } },
+      { parent: this, dependsOn: [processes], deletedWith: labDir },
     );
     const clientFile =
       security?.adminFile ??
@@ -229,6 +257,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
     this.clusterId = clusterId.clusterId;
     this.kafkaHome = args.kafkaHome;
     this.clientProperties = clientFile.path;
+    this.quorum = processes.quorumStatus.apply((status) => ({ mode: plan.quorum.mode, voters: [], observers: [], ...status }));
+    this.features = processes.features.apply((features) => features ?? {});
     this.runtime = { kind: runtime.kind, ...(runtime.kind === "docker" && { dockerHost: runtime.dockerHost }) };
     this.nodes = processes.running.apply((running) =>
       plan.nodes.map((node) => ({
@@ -246,6 +276,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
       kafkaHome: this.kafkaHome,
       clientProperties: this.clientProperties,
       nodes: this.nodes,
+      quorum: this.quorum,
+      features: this.features,
       runtime: this.runtime,
       rebalanced: this.rebalanced,
       caCertificate: this.caCertificate,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { launchHash } from "./cluster/rollout";
-import { nodeLaunch } from "./launch";
+import { nodeLaunch, withoutBootstrap } from "./launch";
 import { planMonitoring } from "./monitoring/plan";
 import type { MonitoringConfig } from "./monitoring/schema";
 import { COMBINED_3, labConfig } from "./testing";
@@ -27,9 +27,17 @@ describe("nodeLaunch", () => {
   it("hashes the file, the heap and the JVM options together", () => {
     const launch = nodeLaunch(plan, node, { lab: "dev", heap: "512m", runtime: process_, exporter });
     expect(launch.run.jvmOptions).toBe("-javaagent:/c/agent.jar=127.0.0.1:9195:/l/monitoring/jmx-exporter.yml");
-    expect(launch.run.configHash).toBe(launchHash(launch.serverProperties, "512m", launch.run.jvmOptions));
+    expect(launch.run.configHash).toBe(launchHash(withoutBootstrap(launch.serverProperties), "512m", launch.run.jvmOptions));
     expect(nodeLaunch(plan, node, { lab: "dev", heap: "1g", runtime: process_, exporter }).run.configHash).not.toBe(launch.run.configHash);
     expect(nodeLaunch(plan, node, { lab: "dev", heap: "512m", runtime: process_ }).run.configHash).not.toBe(launch.run.configHash);
+  });
+
+  it("restarts no node when only the quorum's bootstrap servers change (a controller joined or left)", () => {
+    const grown = planCluster(labConfig({ ...COMBINED_3, 4: "controller" }, { monitoring: {} }), "/l", "dev");
+    const before = nodeLaunch(plan, node, { lab: "dev", heap: "512m", runtime: process_, exporter });
+    const after = nodeLaunch(grown, grown.nodes[1], { lab: "dev", heap: "512m", runtime: process_, exporter });
+    expect(after.serverProperties).not.toBe(before.serverProperties);
+    expect(after.run.configHash).toBe(before.run.configHash);
   });
 
   it("publishes EXTERNAL and metrics, and rolls a container onto a new image", () => {

@@ -24,6 +24,13 @@ export interface NodeLaunch {
   run: NodeRun;
 }
 
+/**
+ * A node reads controller.quorum.bootstrap.servers only to find the quorum's leader when it starts,
+ * then follows the voters in the metadata log: a new list (a controller added or removed) is written
+ * for its next start but restarts no node.
+ */
+export const withoutBootstrap = (serverProperties: string) => serverProperties.replace(/^controller\.quorum\.bootstrap\.servers=.*$/m, "");
+
 /** `secrets` is required when the plan has security. */
 export function nodeLaunch(plan: ClusterPlan, node: NodePlan, opts: LaunchOptions, secrets?: SecuritySecrets): NodeLaunch {
   const serverProperties = renderServerProperties(plan, node, opts.lab, secrets);
@@ -44,7 +51,7 @@ export function nodeLaunch(plan: ClusterPlan, node: NodePlan, opts: LaunchOption
       container: node.container,
       published: [node.ports.external, node.ports.metrics].filter((p): p is number => p !== undefined),
       jvmOptions,
-      configHash: launchHash(serverProperties, opts.heap, launched),
+      configHash: launchHash(withoutBootstrap(serverProperties), opts.heap, launched),
     },
   };
 }

@@ -15,6 +15,7 @@ import { serverPidFile } from "./monitoring/server";
 import { partitions } from "./ops/admin";
 import { type LeavingNode, quorumChangeRefusals, removalRefusals, unknownDrains } from "./ops/removal";
 import { portHolder } from "./portHolder";
+import { shrinkRefusals } from "./quorum/plan";
 import { recordedPid, runsWith } from "./runtime/daemon";
 import { engine, inspectContainer } from "./runtime/docker";
 import { describeRuntime, recordedRuntime, runtimeChangeProblem } from "./runtime/handlers";
@@ -127,7 +128,13 @@ export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, d
   const onDisk = nodesOnDisk(plan.labDir);
   const leaving = onDisk.filter(({ id }) => !plan.nodes.some((n) => n.id === id));
   const refused = [
-    ...quorumChangeRefusals(onDisk, plan.nodes),
+    ...quorumChangeRefusals(onDisk, plan.nodes, plan.quorum.mode),
+    ...(plan.quorum.mode === "dynamic"
+      ? shrinkRefusals(
+          onDisk.filter((n) => n.roles.includes("controller")).map((n) => n.id),
+          leaving.map((n) => n.id),
+        )
+      : []),
     ...unknownDrains(
       drain,
       leaving.map((n) => n.id),
@@ -137,7 +144,7 @@ export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, d
   if (refused.length > 0 || leaving.length === 0) return refused;
   const config = commandConfig && fs.existsSync(commandConfig) ? commandConfig : undefined;
   const all = await partitions({ runtime, bootstrapServers: plan.internalBootstrapServers, commandConfig: config }).catch(() => []);
-  return removalRefusals(leaving, drain, all);
+  return removalRefusals(leaving, drain, all, plan.quorum.mode);
 }
 
 /** Every machine-level problem with this plan, each naming its fix. */

@@ -14,7 +14,7 @@ describe("renderServerProperties", () => {
     expect(render(COMBINED_3, 1)).toEqual({
       "process.roles": "broker,controller",
       "node.id": "2",
-      "controller.quorum.voters": "1@127.0.0.1:9094,2@127.0.0.1:9194,3@127.0.0.1:9294",
+      "controller.quorum.bootstrap.servers": "127.0.0.1:9094,127.0.0.1:9194,127.0.0.1:9294",
       "controller.listener.names": "CONTROLLER",
       listeners: "EXTERNAL://127.0.0.1:9192,INTERNAL://127.0.0.1:9193,CONTROLLER://127.0.0.1:9194",
       "advertised.listeners": "EXTERNAL://127.0.0.1:9192,INTERNAL://127.0.0.1:9193,CONTROLLER://127.0.0.1:9194",
@@ -23,7 +23,6 @@ describe("renderServerProperties", () => {
       "log.dirs": "/labs/dev/node-2/data",
       "num.partitions": "1",
       "default.replication.factor": "3",
-      "min.insync.replicas": "2",
       "offsets.topic.replication.factor": "3",
       "transaction.state.log.replication.factor": "3",
       "transaction.state.log.min.isr": "2",
@@ -43,9 +42,16 @@ describe("renderServerProperties", () => {
   it("lets a broker-only node dial the controller listener it does not bind", () => {
     const props = render({ 1: "controller", 2: "broker" }, 1);
     expect(props.listeners).toBe("EXTERNAL://127.0.0.1:9192,INTERNAL://127.0.0.1:9193");
-    expect(props["controller.quorum.voters"]).toBe("1@127.0.0.1:9094");
+    expect(props["controller.quorum.bootstrap.servers"]).toBe("127.0.0.1:9094");
     expect(props["listener.security.protocol.map"]).toContain("CONTROLLER:PLAINTEXT");
     expect(props["default.replication.factor"]).toBe("1");
+  });
+
+  it("writes a static quorum's voters instead of bootstrap servers", () => {
+    const plan = planCluster(labConfig(COMBINED_3, { quorum: "static" }), "/labs/dev", "dev");
+    const props = getProperties(renderServerProperties(plan, plan.nodes[0], "dev"));
+    expect(props["controller.quorum.voters"]).toBe("1@127.0.0.1:9094,2@127.0.0.1:9194,3@127.0.0.1:9294");
+    expect(props["controller.quorum.bootstrap.servers"]).toBeUndefined();
   });
 
   it("applies extra properties over the lab tunables, escaped for .properties", () => {
@@ -58,7 +64,7 @@ describe("renderServerProperties", () => {
   it("sets exactly the managed keys plus the tunables (plaintext lab)", () => {
     const keys = Object.keys(render(COMBINED_3, 0));
     const managed = Object.entries(MANAGED_PROPERTIES)
-      .filter(([key, owner]) => !owner.startsWith("kraftlab:security") && !["controller.quorum.bootstrap.servers", "log.dir"].includes(key))
+      .filter(([key, owner]) => !owner.startsWith("kraftlab:security") && !["controller.quorum.voters", "log.dir", "min.insync.replicas"].includes(key))
       .map(([key]) => key);
     expect(keys.sort()).toEqual([...managed, ...Object.keys(LAB_TUNABLES)].sort());
   });

@@ -92,7 +92,9 @@ export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: s
     lab,
     id: node.id,
     roles: node.roles.join(","),
+    staticQuorum: plan.quorum.mode === "static",
     voters: plan.voters,
+    quorumBootstrapServers: plan.quorumBootstrapServers,
     listeners: nodeListeners(plan, node),
     advertised: nodeListeners(plan, node, true),
     // Every name mapped, even those this node does not listen on: brokers still dial CONTROLLER.

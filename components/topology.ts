@@ -4,6 +4,7 @@
 import * as path from "node:path";
 import type { LabConfig, NodeConfig, Role, SecurityConfig } from "./config";
 import type { MonitoringConfig } from "./monitoring/schema";
+import type { QuorumChoice } from "./quorum/plan";
 import type { RuntimeConfig } from "./runtime/schema";
 
 /** Kafka listener names, one per purpose. */
@@ -54,8 +55,12 @@ export interface ClusterPlan {
   nodes: NodePlan[];
   brokers: NodePlan[];
   controllers: NodePlan[];
-  /** controller.quorum.voters: `id@host:port,…` */
+  /** Dynamic (KIP-853) or static, and whether a static lab is migrating (quorum/plan.ts chooseQuorum). */
+  quorum: QuorumChoice;
+  /** controller.quorum.voters of a static quorum: `id@host:port,…` */
   voters: string;
+  /** controller.quorum.bootstrap.servers of a dynamic quorum: the controllers' `host:port,…` */
+  quorumBootstrapServers: string;
   /** EXTERNAL listeners of every broker, comma-separated. */
   bootstrapServers: string;
   /** INTERNAL listeners of every broker, comma-separated: where the program itself connects. */
@@ -101,8 +106,16 @@ export const nodeHostName = (id: number) => `node-${id}`;
 /** A node's container: named after the lab and the node, as unique as the stack on one engine. */
 export const containerName = (lab: string, id: number) => `kraftlab-${lab}-node-${id}`;
 
-/** The whole cluster, nodes in config order. `labDir` must be absolute; `lab` is the stack's name. */
-export function planCluster(cfg: LabConfig, labDir: string, lab: string): ClusterPlan {
+/**
+ * The whole cluster, nodes in config order. `labDir` must be absolute; `lab` is the stack's name;
+ * `quorum` as chosen for this lab (a new lab's: kraftlab:quorum, dynamic by default).
+ */
+export function planCluster(
+  cfg: LabConfig,
+  labDir: string,
+  lab: string,
+  quorum: QuorumChoice = { mode: cfg.quorum ?? "dynamic", migrating: false },
+): ClusterPlan {
   const docker = cfg.runtime.kind === "docker";
   const nodes: NodePlan[] = cfg.nodes.map((node) => {
     const dir = path.join(labDir, `node-${node.id}`);
@@ -133,7 +146,9 @@ export function planCluster(cfg: LabConfig, labDir: string, lab: string): Cluste
     nodes,
     brokers,
     controllers,
+    quorum,
     voters: controllers.map((n) => `${n.id}@${n.host}:${n.ports.controller}`).join(","),
+    quorumBootstrapServers: controllers.map((n) => `${n.host}:${n.ports.controller}`).join(","),
     bootstrapServers: brokers.map((n) => `${cfg.host}:${n.ports.external}`).join(","),
     internalBootstrapServers: brokers.map((n) => `${n.host}:${n.ports.internal}`).join(","),
     replication: replicationPlan(cfg, brokers.length),

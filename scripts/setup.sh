@@ -4,7 +4,7 @@
 # and CI clones reuse them. Layout (lab/toolchain.ts reads the same paths):
 #   pulumi/v<ver>/bin/pulumi                                   CLI built from the Go module proxy
 #   pulumi/v<ver>/bin/pulumi-{resource-pulumi,language}-nodejs  its Node.js plugins
-#   kafka/<ver>/{libs,bin,config}                              Kafka from Maven Central
+#   kafka/<ver>/{libs,bin,config}                              Kafka from Maven Central (setup/kafka/layout.sh)
 #   kafka/<ver>/kafka.jsa                                      its AppCDS archive (setup/kafka/cds.sh)
 #   jmx-exporter/<ver>/jmx_prometheus_javaagent-<ver>.jar      the nodes' metrics agent, Maven Central
 #   prometheus/<deb version>/bin/{prometheus,promtool}         from Debian's prometheus package
@@ -19,46 +19,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${KRAFTLAB_CACHE:-$HOME/.cache/kraftlab}
 mkdir -p "$cache"
 
-say() { printf 'kraftlab setup: %s\n' "$*" >&2; }
-fail() { printf 'kraftlab setup: ERROR: %s\n' "$*" >&2; exit 1; }
-# run_step NAME FUNCTION: runs FUNCTION with its tools' output (go, mvn, apt, npm) in a log under the
-# cache, and prints one line: NAME, then how long it took. On failure: the log's tail and its path.
-mkdir -p "$cache/logs"
-# With a third argument (what happens without it), a failure is a warning and the setup goes on.
-run_step() {
-  local started=$SECONDS log
-  log="$cache/logs/setup-$(printf '%s' "$2" | tr '_' '-').log"
-  printf 'kraftlab setup: %s ... ' "$1" >&2
-  if ("$2") >"$log" 2>&1; then
-    printf 'done in %s s\n' "$((SECONDS - started))" >&2
-  elif [ -n "${3:-}" ]; then
-    printf 'FAILED after %s s, %s (log: %s)\n' "$((SECONDS - started))" "$3" "$log" >&2
-  else
-    printf 'FAILED after %s s\n' "$((SECONDS - started))" >&2
-    tail -n 30 "$log" >&2
-    fail "$1 failed (above: the end of its log; all of it: $log)"
-  fi
-}
-
-# apt_install PACKAGE: installs a Debian package when we may (root with apt-get), else returns 1.
-apt_install() {
-  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
-  install_deb() {
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb_package"
-  }
-  deb_package=$1 run_step "Debian package $1" install_deb
-}
-
-# maven_copy POM DIR WHAT [FIX]: copies POM's runtime dependencies from Maven Central into DIR
-# (Maven from Debian when it is missing and we may); FIX is the alternative the error offers.
-maven_copy() {
-  command -v mvn >/dev/null 2>&1 || apt_install maven || true
-  command -v mvn >/dev/null 2>&1 || fail "Maven is needed to fetch $3 from Maven Central. Fix: apt-get install -y maven${4:+, or $4}."
-  mkdir -p "$2"
-  mvn -B -Dstyle.color=never -f "$1" dependency:copy-dependencies -DoutputDirectory="$2" -DincludeScope=runtime ||
-    fail "fetching $3 from Maven Central failed. Fix: check that Maven Central is reachable${4:+, or $4}."
-}
+# say, fail, run_step, apt_install, maven_copy: shared with setup/kafka/layout.sh.
+# shellcheck source=setup/kafka/lib.sh
+. "$root/setup/kafka/lib.sh"
 
 # --- Java 17+ ---------------------------------------------------------------------------------
 java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
@@ -109,46 +72,14 @@ install -m 0755 "$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs
 install -m 0755 "$root/setup/pulumi/pulumi-language-nodejs" "$pulumi_bin_dir/pulumi-language-nodejs"
 [ $quiet = 1 ] || say "pulumi $("$pulumi_bin_dir/pulumi" version) in $pulumi_bin_dir"
 
-# --- Kafka distribution from Maven Central -------------------------------------------------------
+# --- Kafka distribution from Maven Central, and its AppCDS archive --------------------------------
+# setup/kafka/layout.sh does both for any Kafka 4.x version (a lab's kafkaVersion); here, the default:
+# pom.xml's <kafka.version>. It says what it does on stderr (nothing when all is there) and prints the
+# directory. Rebuilt when what setup/kafka holds changes (by content), the archive (faster starts for
+# every node and tool, setup/kafka/cds.sh) when the JDK, the jars or the recipe change.
 kafka_version=$(sed -nE 's|.*<kafka.version>([^<]+)</kafka.version>.*|\1|p' "$root/setup/kafka/pom.xml")
-kafka_home="$cache/kafka/$kafka_version"
-build_kafka() {
-  local tmp
-  tmp=$(mktemp -d "$cache/kafka/.tmp.XXXXXX")
-  maven_copy "$root/setup/kafka/pom.xml" "$tmp/libs" "Kafka $kafka_version" "set kraftlab:kafkaHome to an official Kafka tarball"
-  mkdir -p "$tmp/bin" "$tmp/config"
-  install -m 0755 "$root/setup/kafka/kafka-run-class.sh" "$root/setup/kafka/kafka-server-start.sh" "$tmp/bin/"
-  install -m 0644 "$root/setup/kafka/config/"*.yaml "$tmp/config/"
-  local name class
-  while read -r name class; do
-    case "$name" in ''|'#'*) continue ;; esac
-    printf '#!/usr/bin/env bash\nexec "$(dirname "${BASH_SOURCE[0]}")/kafka-run-class.sh" %s "$@"\n' "$class" >"$tmp/bin/$name.sh"
-    chmod 0755 "$tmp/bin/$name.sh"
-  done <"$root/setup/kafka/tools.txt"
-  rm -rf "$kafka_home"
-  mv "$tmp" "$kafka_home"
-}
-mkdir -p "$cache/kafka"
-# Rebuilt when what setup/kafka holds changes (by content: a fresh clone's new mtimes change nothing).
-kafka_stamp=$(cd "$root/setup/kafka" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
-if [ ! -f "$kafka_home/libs/kafka_2.13-$kafka_version.jar" ] || [ "$(cat "$kafka_home/.stamp" 2>/dev/null)" != "$kafka_stamp" ]; then
-  run_step "Kafka $kafka_version from Maven Central" build_kafka
-  echo "$kafka_stamp" >"$kafka_home/.stamp"
-fi
+kafka_home=$(bash "$root/setup/kafka/layout.sh" "$kafka_version")
 [ $quiet = 1 ] || say "kafka $kafka_version in $kafka_home"
-
-# --- AppCDS archive of Kafka's classes: faster starts for every node and tool (setup/kafka/cds.sh) -----
-# Rebuilt when the JDK, the jars or the recipe change; a JVM it does not fit ignores it.
-cds_archive="$kafka_home/kafka.jsa"
-cds_stamp=$({ "$java_bin" -version 2>&1; stat -c '%n %s' "$kafka_home"/libs/*; cat "$root/setup/kafka/cds.sh"; } | sha256sum | cut -c1-16)
-build_cds() {
-  rm -f "$cds_archive" "$cds_archive.stamp" # the lists must not come from a stale archive
-  bash "$root/setup/kafka/cds.sh" "$kafka_home" "$cds_archive"
-  echo "$cds_stamp" >"$cds_archive.stamp"
-}
-if [ ! -f "$cds_archive" ] || [ "$(cat "$cds_archive.stamp" 2>/dev/null)" != "$cds_stamp" ]; then
-  run_step "AppCDS archive of Kafka $kafka_version's classes" build_cds "JVMs start without it"
-fi
 
 # --- Prometheus JMX exporter agent from Maven Central --------------------------------------------
 jmx_version=$(sed -nE 's|.*<jmx-exporter.version>([^<]+)</jmx-exporter.version>.*|\1|p' "$root/setup/monitoring/pom.xml")

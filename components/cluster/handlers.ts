@@ -9,13 +9,11 @@ import type { NodeRef } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
 import { claimDirectory, claimProblem, inspectDirectory, LAB_MARKER, labMoveProblem, mayRemove } from "./ownership";
-import { ensureFormatted } from "./storage";
 
-/** A node's directory: its server.properties and its log directory, formatted once (see storage.ts). */
+/** A node's directory and its server.properties; the supervisor formats its storage before it first starts. */
 export interface NodeFilesInputs {
   nodeId: number;
-  clusterId: string;
-  /** Where the node runs: it formats the node's storage (a directory, a volume). */
+  /** Where the node runs: its storage (a directory, a volume) goes with it. */
   runtime: RuntimeSpec;
   dir: string;
   dataDir: string;
@@ -40,7 +38,6 @@ async function writeNodeFiles(inputs: NodeFilesInputs): Promise<NodeFilesInputs>
   await fsp.mkdir(inputs.dir, { recursive: true });
   // 0600: with security on, server.properties holds the keystore and SASL passwords.
   await writeWithMode(inputs.configFile, inputs.serverProperties, 0o600);
-  await ensureFormatted(runtimeFor(inputs.runtime), nodeRef(inputs), inputs.clusterId);
   return inputs;
 }
 
@@ -66,8 +63,8 @@ const nodeFiles: Handler = {
   read: readBack,
 };
 
-/** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding, as `kafka-storage random-uuid`. */
-export function newClusterId(): string {
+/** A Kafka Uuid (a cluster id, a directory id): 16 random bytes, URL-safe base64 without padding, as `kafka-storage random-uuid`. */
+export function kafkaUuid(): string {
   for (;;) {
     const id = randomBytes(16).toString("base64url");
     // Kafka's own generator rejects ids starting with "-", which command lines would take for an option.
@@ -77,7 +74,7 @@ export function newClusterId(): string {
 
 const clusterId: Handler = {
   async create() {
-    const value = newClusterId();
+    const value = kafkaUuid();
     return { id: value, outs: { clusterId: value } };
   },
   async diff() {

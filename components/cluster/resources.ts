@@ -2,6 +2,7 @@
 // node's files and the running nodes. Dynamic resources, reaching their code through the shim.
 import * as pulumi from "@pulumi/pulumi";
 import { type Inputs, shim } from "../provider/shim";
+import type { QuorumStatus } from "../quorum/status";
 import type { LabRuntimeInputs } from "../runtime/handlers";
 import type { LabDirectoryInputs, LabFileInputs, NodeFilesInputs } from "./handlers";
 import type { NodeProcessesInputs } from "./supervisor";
@@ -21,10 +22,19 @@ export class NodeFiles extends pulumi.dynamic.Resource {
 /** The cluster's running nodes: started, reloaded or restarted one at a time, drained when they leave. */
 export class NodeProcesses extends pulumi.dynamic.Resource {
   declare readonly running: pulumi.Output<Record<string, string>>;
+  declare readonly quorumStatus: pulumi.Output<QuorumStatus | undefined>;
+  declare readonly features: pulumi.Output<Record<string, string> | undefined>;
 
   constructor(name: string, args: Inputs<NodeProcessesInputs>, opts?: pulumi.CustomResourceOptions) {
     // tls holds the node keystores (private keys).
-    super(shim("nodeProcesses"), name, { ...args, running: undefined }, { additionalSecretOutputs: ["tls"], ...opts }, "kraftlab", "NodeProcesses");
+    super(
+      shim("nodeProcesses"),
+      name,
+      { ...args, running: undefined, quorumStatus: undefined, features: undefined },
+      { additionalSecretOutputs: ["tls"], ...opts },
+      "kraftlab",
+      "NodeProcesses",
+    );
   }
 }
 

@@ -34,7 +34,7 @@ describe("ensureFormatted", () => {
       const node = { id: 2, dir: dataDir, dataDir, configFile: "/nonexistent", pidFile: "/nonexistent" };
       await expect(ensureFormatted(runtime, node, "abc")).rejects.toThrow(/formatted for cluster xyz, but this lab's cluster is abc/);
       expect(fs.readFileSync(path.join(dataDir, "meta.properties"), "utf8")).toBe(meta);
-      expect(readMeta(dataDir)).toEqual({ clusterId: "xyz", nodeId: "2" });
+      expect(readMeta(dataDir)).toEqual({ clusterId: "xyz", nodeId: "2", directoryId: "q" });
     } finally {
       fs.rmSync(dataDir, { recursive: true });
     }

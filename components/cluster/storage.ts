@@ -6,12 +6,19 @@ import { getProperties } from "properties-file";
 import { volumeName } from "../runtime/containerSpec";
 import type { NodeRef, Runtime, StorageMeta } from "../runtime/runtime";
 
-/** cluster.id and node.id of a formatted log directory on this machine, or undefined when it is not formatted. */
+/** What meta.properties says. */
+export const metaOf = (props: Record<string, string>): StorageMeta => ({
+  clusterId: props["cluster.id"],
+  nodeId: props["node.id"],
+  directoryId: props["directory.id"],
+});
+
+/** cluster.id, node.id and directory.id of a formatted log directory on this machine, or undefined when it is not formatted. */
 export function readMeta(dataDir: string): StorageMeta | undefined {
   const file = path.join(dataDir, "meta.properties");
   if (!fs.existsSync(file)) return undefined;
   const props = getProperties(fs.readFileSync(file, "utf8"));
-  return { clusterId: props["cluster.id"], nodeId: props["node.id"] };
+  return metaOf(props);
 }
 
 /** Why this formatted directory cannot be used by (clusterId, nodeId), or undefined if it can. */
@@ -28,11 +35,11 @@ export function metaMismatch(meta: StorageMeta, want: { clusterId: string; nodeI
   return undefined;
 }
 
-/** Formats the node's log directory unless it already is formatted for this cluster and node. */
-export async function ensureFormatted(runtime: Runtime, node: NodeRef, clusterId: string): Promise<"formatted" | "already formatted"> {
+/** Formats the node's log directory (with `flags`) unless it already is formatted for this cluster and node. */
+export async function ensureFormatted(runtime: Runtime, node: NodeRef, clusterId: string, flags: string[] = []): Promise<"formatted" | "already formatted"> {
   let meta: StorageMeta | undefined;
   try {
-    meta = await runtime.format(node, clusterId);
+    meta = await runtime.format(node, clusterId, flags);
   } catch (err) {
     throw new Error(`node ${node.id}: ${(err as Error).message}`);
   }

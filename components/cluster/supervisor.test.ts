@@ -19,14 +19,30 @@ class FakeRuntime implements Runtime {
   readonly failing = new Set<number>();
   underReplicated = 0;
   leader = 2;
+  kraftVersion = 1;
+  /** Node id → the directory id of its storage; absent: not formatted. */
+  readonly storage = new Map<number, string>();
+  /** The quorum's voters: node id → directory id. */
+  readonly voters = new Map<number, string>();
+  private dirs = 0;
 
   run(id: number): string {
     const ref = String(this.next++);
     this.refs.set(id, ref);
     return ref;
   }
-  async format() {
+  async format(node: NodeRef, _clusterId: string, flags: string[]) {
+    if (this.storage.has(node.id)) return { clusterId: "c", nodeId: String(node.id), directoryId: this.storage.get(node.id) };
+    const dir = `dir${++this.dirs}`;
+    this.storage.set(node.id, dir);
+    this.events.push(`format ${node.id}${flags.length ? ` ${flags[0]}` : ""}`);
+    // The first controllers bootstrap the voters: those the value lists, with their own directory ids.
+    if (flags[0] === "--initial-controllers") this.voters.set(node.id, dir);
     return undefined;
+  }
+  async meta(node: NodeRef) {
+    const dir = this.storage.get(node.id);
+    return dir ? { clusterId: "c", nodeId: String(node.id), directoryId: dir } : undefined;
   }
   async start(node: NodeRun) {
     this.events.push(`start ${node.id}`);
@@ -47,13 +63,40 @@ class FakeRuntime implements Runtime {
     return "stopped" as const;
   }
   async remove() {}
-  async tool(name: string) {
+  async nodeTool(node: NodeRef, _name: string, args: string[]) {
+    if (args.includes("add-controller")) {
+      this.events.push(`add-controller ${node.id}`);
+      this.voters.set(node.id, this.storage.get(node.id) as string);
+    }
+    return "";
+  }
+  async tool(name: string, args: string[]) {
+    if (args.includes("remove-controller")) {
+      const id = Number(args[args.indexOf("--controller-id") + 1]);
+      this.events.push(`remove-controller ${id} ${args[args.indexOf("--controller-directory-id") + 1]}`);
+      this.voters.delete(id);
+      return "";
+    }
+    if (name === "kafka-features" && args.includes("upgrade")) {
+      this.events.push(`upgrade ${args[args.indexOf("--feature") + 1]}`);
+      this.kraftVersion = 1;
+      return "";
+    }
+    if (name === "kafka-features") {
+      return `Feature: kraft.version\tSupportedMinVersion: 0\tSupportedMaxVersion: 1\tFinalizedVersionLevel: ${this.kraftVersion}\tEpoch: 5\n`;
+    }
+    if (args.includes("--status")) {
+      const voters = [...this.voters].map(([id, directoryId]) => ({ id, directoryId, endpoints: [`CONTROLLER://127.0.0.1:9094`] }));
+      return `LeaderId: ${this.leader}\nCurrentVoters: ${JSON.stringify(voters)}\nCurrentObservers: []\n`;
+    }
     if (name === "kafka-topics") {
       const isr = this.underReplicated > 0 ? "1" : "1,2,3";
       return `\tTopic: t\tPartition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: ${isr}\n`;
     }
     if (name === "kafka-metadata-quorum") {
-      const rows = [1, 2, 3].map((id) => `${id} d 10 0 0 0 ${id === this.leader ? "Leader" : "Follower"}`);
+      // Every node caught up; voters as the quorum has them, the other nodes observers.
+      const ids = [...this.storage.keys()];
+      const rows = ids.map((id) => `${id} d 10 0 0 0 ${id === this.leader ? "Leader" : this.voters.has(id) ? "Follower" : "Observer"}`);
       return ["NodeId DirectoryId LogEndOffset Lag LastFetchTimestamp LastCaughtUpTimestamp Status", ...rows].join("\n");
     }
     return "";
@@ -70,28 +113,40 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** Node `id` with `roles`, wanting launch `hash`. */
+function node(id: number, roles: string[], hash: string): NodeRun {
+  const nodeDir = path.join(dir, `node-${id}`);
+  fs.mkdirSync(nodeDir, { recursive: true });
+  fs.writeFileSync(path.join(nodeDir, "server.properties"), `node.id=${id}\n`);
+  return {
+    id,
+    roles,
+    heap: "512m",
+    dir: nodeDir,
+    dataDir: path.join(nodeDir, "data"),
+    configFile: path.join(nodeDir, "server.properties"),
+    logFile: path.join(nodeDir, "logs", "server.log"),
+    pidFile: path.join(nodeDir, "kafka.pid"),
+    published: [],
+    jvmOptions: "",
+    configHash: hash,
+  };
+}
+
 /** Nodes 1-3 controllers, 4 and 5 brokers, each wanting launch `hash`. */
 function inputs(hash: string, overrides: Partial<NodeProcessesInputs> = {}): NodeProcessesInputs {
-  const node = (id: number, roles: string[]): NodeRun => {
-    const nodeDir = path.join(dir, `node-${id}`);
-    fs.mkdirSync(nodeDir, { recursive: true });
-    return {
-      id,
-      roles,
-      heap: "512m",
-      dir: nodeDir,
-      dataDir: path.join(nodeDir, "data"),
-      configFile: path.join(nodeDir, "server.properties"),
-      logFile: path.join(nodeDir, "logs", "server.log"),
-      pidFile: path.join(nodeDir, "kafka.pid"),
-      published: [],
-      jvmOptions: "",
-      configHash: hash,
-    };
-  };
+  const nodes = [
+    node(1, ["controller"], hash),
+    node(2, ["controller"], hash),
+    node(3, ["controller"], hash),
+    node(4, ["broker"], hash),
+    node(5, ["broker"], hash),
+  ];
   return {
     runtime: { kind: "process", kafkaHome: "/fake" },
-    nodes: [node(1, ["controller"]), node(2, ["controller"]), node(3, ["controller"]), node(4, ["broker"]), node(5, ["broker"])],
+    nodes,
+    clusterId: "c",
+    quorum: { mode: "dynamic", initialControllers: "1@127.0.0.1:9094:a,2@127.0.0.1:9094:b,3@127.0.0.1:9094:c" },
     voters: [1, 2, 3].map((id) => ({ id, host: "127.0.0.1", port: 9094 })),
     admin: { runtime: { kind: "process", kafkaHome: "/fake" }, bootstrapServers: "fake:9093" },
     protocols: { external: "PLAINTEXT", internal: "PLAINTEXT", controller: "PLAINTEXT" },
@@ -108,7 +163,7 @@ describe("the rolling restart", () => {
   it("starts a new cluster's nodes at once, then keeps them on an up with nothing new", async () => {
     const rt = fake.current;
     const created = await converge(rt, undefined, inputs("v1"));
-    expect(rt.events.sort()).toEqual(["start 1", "start 2", "start 3", "start 4", "start 5"]);
+    expect(rt.events.filter((e) => e.startsWith("start")).sort()).toEqual(["start 1", "start 2", "start 3", "start 4", "start 5"]);
     expect(Object.values(created.running).every((ref) => ref !== "")).toBe(true);
     rt.events.length = 0;
     const again = await converge(rt, inputs("v1"), inputs("v1"));
@@ -148,5 +203,87 @@ describe("the rolling restart", () => {
     await converge(rt, inputs("v1"), inputs("v2"));
     // Node 4 already runs v2; node 5 (down) starts with the new nodes, then the controllers roll.
     expect(rt.events).toEqual(["start 5", "stop 1", "start 1", "stop 3", "start 3", "stop 2", "start 2"]);
+  });
+});
+
+describe("the dynamic quorum", () => {
+  const withNodes = (hash: string, nodes: NodeRun[]) =>
+    inputs(hash, { nodes, voters: nodes.filter((n) => n.roles.includes("controller")).map((n) => ({ id: n.id, host: "127.0.0.1", port: 9094 })) });
+  const five = (hash: string) => inputs(hash).nodes;
+
+  it("formats the first controllers with --initial-controllers and brokers without a flag", async () => {
+    const rt = fake.current;
+    const created = await converge(rt, undefined, inputs("v1"));
+    expect(rt.events.filter((e) => e.startsWith("format")).sort()).toEqual([
+      "format 1 --initial-controllers",
+      "format 2 --initial-controllers",
+      "format 3 --initial-controllers",
+      "format 4",
+      "format 5",
+    ]);
+    expect(created.quorumStatus?.voters.map((v) => v.id)).toEqual([1, 2, 3]);
+    expect(created.features).toEqual({ "kraft.version": "1" });
+  });
+
+  it("adds a new controller after it started as an observer, restarting no other node; removes one before it stops", async () => {
+    const rt = fake.current;
+    await converge(rt, undefined, inputs("v1"));
+    rt.events.length = 0;
+    const grown = withNodes("v1", [...five("v1"), node(6, ["controller"], "v1")]);
+    await converge(rt, inputs("v1"), grown);
+    expect(rt.events).toEqual(["format 6 --no-initial-controllers", "start 6", "add-controller 6"]);
+    expect([...rt.voters.keys()].sort()).toEqual([1, 2, 3, 6]);
+
+    rt.events.length = 0;
+    await converge(rt, grown, inputs("v1"));
+    expect(rt.events).toEqual([`remove-controller 6 ${rt.storage.get(6)}`, "stop 6"]);
+    expect([...rt.voters.keys()].sort()).toEqual([1, 2, 3]);
+  });
+
+  it("replaces the voter of a controller whose storage was wiped: formatted anew, old directory removed, new one added", async () => {
+    const rt = fake.current;
+    await converge(rt, undefined, inputs("v1"));
+    const old = rt.storage.get(2);
+    await rt.stop({ id: 2 } as NodeRef);
+    rt.storage.delete(2);
+    rt.events.length = 0;
+    await converge(rt, inputs("v1"), inputs("v1"));
+    expect(rt.events).toEqual(["format 2 --no-initial-controllers", "start 2", `remove-controller 2 ${old}`, "add-controller 2"]);
+    expect(rt.voters.get(2)).toBe(rt.storage.get(2));
+  });
+
+  it("refuses a wiped controller of a static quorum before starting anything", async () => {
+    const rt = fake.current;
+    const staticLab = inputs("v1", { quorum: { mode: "static", initialControllers: "" } });
+    await converge(rt, undefined, staticLab);
+    await rt.stop({ id: 2 } as NodeRef);
+    rt.storage.delete(2);
+    rt.events.length = 0;
+    await expect(converge(rt, staticLab, staticLab)).rejects.toThrow(/controller\(s\) 2 lost their storage, and a static quorum cannot take a voter back/);
+    expect(rt.events).toEqual([]);
+  });
+
+  it("refuses to remove a majority of the voters at once, or every controller, touching nothing", async () => {
+    const rt = fake.current;
+    await converge(rt, undefined, inputs("v1"));
+    rt.events.length = 0;
+    const brokersAnd1 = withNodes(
+      "v1",
+      five("v1").filter((n) => n.id !== 2 && n.id !== 3),
+    );
+    await expect(converge(rt, inputs("v1"), brokersAnd1)).rejects.toThrow(/removing controllers 2, 3 at once would leave 1 of 3 voters/);
+    expect(rt.events).toEqual([]);
+  });
+
+  it("migrates a static quorum: kraft.version 1 by name, then the nodes roll onto their new config", async () => {
+    const rt = fake.current;
+    const staticLab = inputs("v1", { quorum: { mode: "static", initialControllers: "" } });
+    await converge(rt, undefined, staticLab);
+    for (const id of [1, 2, 3]) rt.voters.set(id, rt.storage.get(id) as string);
+    rt.kraftVersion = 0;
+    rt.events.length = 0;
+    await converge(rt, staticLab, inputs("v2"));
+    expect(rt.events[0]).toBe("upgrade kraft.version=1");
+    expect(rt.events.slice(1)).toEqual(["stop 4", "start 4", "stop 5", "start 5", "stop 1", "start 1", "stop 3", "start 3", "stop 2", "start 2"]);
   });
 });

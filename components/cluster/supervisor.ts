@@ -10,6 +10,10 @@ import type { QuorumState } from "../ops/clusterState";
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
 import { type Handler, same } from "../provider/handler";
+import { addController, features, quorumStatus, removeController, step, upgradeFeature, waitCaughtUp } from "../quorum/admin";
+import { type FormatContext, formatFlags, shrinkRefusals, voterChanges } from "../quorum/plan";
+import type { QuorumMode } from "../quorum/schema";
+import type { QuorumStatus } from "../quorum/status";
 import { waitReady } from "../runtime/daemon";
 import type { Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
@@ -17,11 +21,16 @@ import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
 import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
 import { recordDrained } from "./drained";
 import { fingerprint, type NodeRun, nodeAction, type RunningRecord, restartOrder, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
+import { ensureFormatted } from "./storage";
 
 export interface NodeProcessesInputs {
   /** Where the nodes run (process or Docker). */
   runtime: RuntimeSpec;
   nodes: NodeRun[];
+  /** What a node's storage is formatted for before it first starts. */
+  clusterId: string;
+  /** Dynamic or static, and the `--initial-controllers` of a dynamic lab (quorum/plan.ts). */
+  quorum: { mode: QuorumMode; initialControllers: string };
   /** The quorum's voters: a node stopping after its quorum is gone is killed sooner (see stopWithDeadline). */
   voters: { id: number; host: string; port: number }[];
   admin: Admin;
@@ -43,6 +52,10 @@ export interface NodeProcessesInputs {
 export interface NodeProcessesOutputs extends NodeProcessesInputs {
   /** Node id → what runs as it: a pid or a container id ("" when nothing runs). */
   running: Record<string, string>;
+  /** The quorum as the cluster last said it: voters (with directory ids and endpoints) and observers. */
+  quorumStatus?: QuorumStatus;
+  /** Finalized feature levels, by name. */
+  features?: Record<string, string>;
 }
 
 const RUNNING = "running.json";
@@ -184,12 +197,66 @@ async function rollingRestart(rt: Runtime, nodes: NodeRun[], inputs: NodeProcess
   await electPreferredLeaders(inputs.admin);
 }
 
-/** Refuses, before anything is touched, to remove a controller or a broker that still holds replicas. */
-async function checkRemovals(removed: NodeRun[], inputs: NodeProcessesInputs): Promise<void> {
+/** Refuses, before anything is touched, to remove a controller of a static quorum, too many voters at once, or a broker that still holds replicas. */
+async function checkRemovals(removed: NodeRun[], inputs: NodeProcessesInputs, olds: NodeProcessesInputs): Promise<void> {
   if (removed.length === 0) return;
-  const all = removed.every((n) => n.roles.includes("controller")) ? [] : await partitions(inputs.admin);
-  const refusals = removalRefusals(removed, inputs.drain, all);
+  const dynamic = inputs.quorum.mode === "dynamic";
+  const all = removed.every((n) => n.roles.includes("controller") && !n.roles.includes("broker")) ? [] : await partitions(inputs.admin);
+  const refusals = [
+    ...removalRefusals(removed, inputs.drain, all, inputs.quorum.mode),
+    ...(dynamic ? shrinkRefusals(controllerIds(olds.nodes), controllerIds(removed)) : []),
+  ];
   if (refusals.length > 0) throw new Error(refusals.join("\n"));
+}
+
+const controllerIds = (nodes: NodeRun[]) => nodes.filter((n) => n.roles.includes("controller")).map((n) => n.id);
+
+/**
+ * Formats the storage of nodes about to start for the first time (see formatFlags); formatted storage
+ * is only checked. A controller of a static quorum whose storage is gone is refused before anything
+ * is touched: it would vote with a log it no longer has.
+ */
+async function prepareStorage(rt: Runtime, nodes: NodeRun[], inputs: NodeProcessesInputs, olds: NodeProcessesInputs | undefined): Promise<void> {
+  if (inputs.quorum.mode === "static" && olds) {
+    const known = nodes.filter((n) => n.roles.includes("controller") && olds.nodes.some((o) => o.id === n.id));
+    const wiped = (await Promise.all(known.map(async (n) => ((await rt.meta(n)) ? [] : [n.id])))).flat();
+    if (wiped.length > 0) {
+      throw new Error(
+        `controller(s) ${wiped.join(", ")} lost their storage, and a static quorum cannot take a voter back without it (it would vote with a log it no longer has); ` +
+          `migrate the lab with kraftlab:quorum: dynamic (kraftlab then replaces the voter), or restore the directory from a backup`,
+      );
+    }
+  }
+  const ctx: FormatContext = { ...inputs.quorum, creating: !olds };
+  await Promise.all(nodes.map((n) => ensureFormatted(rt, n, inputs.clusterId, formatFlags(n, ctx))));
+}
+
+/** A static lab asked to become dynamic: kraft.version 1, by name (never a release version), before any node rolls onto bootstrap servers. */
+async function ensureKraftVersion(inputs: NodeProcessesInputs): Promise<void> {
+  const kraft = (await features(inputs.admin))["kraft.version"];
+  if (kraft && Number(kraft.finalized) < 1) {
+    step("migrating the static quorum to a dynamic one (KIP-853): kraft.version 1, then a roll onto controller.quorum.bootstrap.servers");
+    await upgradeFeature(inputs.admin, "kraft.version", "1");
+  }
+}
+
+/**
+ * Makes the voters those of kraftlab:nodes, one change at a time: first the voters to drop (a node
+ * leaving, or one whose storage was formatted again and so has a new directory id), then each new
+ * controller, once it has caught up as an observer.
+ */
+async function reconcileVoters(rt: Runtime, inputs: NodeProcessesInputs): Promise<void> {
+  const controllers = inputs.nodes.filter((n) => n.roles.includes("controller"));
+  const planned = await Promise.all(controllers.map(async (n) => ({ id: n.id, directoryId: (await rt.meta(n))?.directoryId ?? "" })));
+  const { remove, add } = voterChanges(planned, (await quorumStatus(inputs.admin)).voters);
+  for (const voter of remove) await removeController(inputs.admin, voter);
+  for (const id of add) {
+    await waitCaughtUp(inputs.admin, id, inputs.gateTimeoutMs);
+    await addController(rt, controllers.find((n) => n.id === id) as NodeRun, inputs.admin);
+  }
+  if (remove.length + add.length > 0) {
+    await waitUntil("after the quorum change", inputs.gateTimeoutMs, healthy(inputs, true));
+  }
 }
 
 /** Moves a leaving broker's replicas to the remaining brokers, stops it and unregisters it. */
@@ -206,7 +273,8 @@ const actionsOf = (rt: Runtime, nodes: NodeRun[]) => Promise.all(nodes.map(async
 /** Brings the running nodes from `olds` (undefined on create) to `inputs`; exported for the roller's tests on a fake runtime. */
 export async function converge(rt: Runtime, olds: NodeProcessesInputs | undefined, inputs: NodeProcessesInputs): Promise<NodeProcessesOutputs> {
   const removed = (olds?.nodes ?? []).filter((old) => !inputs.nodes.some((n) => n.id === old.id));
-  await checkRemovals(removed, inputs);
+  if (olds) await checkRemovals(removed, inputs, olds);
+  const dynamic = inputs.quorum.mode === "dynamic";
   const { tls } = inputs;
   const firstActions = await actionsOf(rt, inputs.nodes);
   const toStart = inputs.nodes.filter((_, i) => firstActions[i] === "start");
@@ -222,12 +290,17 @@ export async function converge(rt: Runtime, olds: NodeProcessesInputs | undefine
       if (!fs.existsSync(keystore.file)) await writeTlsFile(keystore.file, keystore.content, "base64", 0o600);
     }
   }
+  await prepareStorage(rt, toStart, inputs, olds);
   await Promise.all(restartAll.map((n) => stopNode(rt, n, inputs)));
   const started = await Promise.allSettled([...toStart, ...restartAll].map((n) => startNode(rt, n, inputs)));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) {
     if (!olds) await Promise.all(inputs.nodes.map((n) => stopNode(rt, n, inputs))); // a failed create leaves nothing running
     throw failed.reason;
+  }
+  if (olds && dynamic) {
+    await ensureKraftVersion(inputs);
+    await reconcileVoters(rt, inputs);
   }
   if (tls) await rotateTls(rt, inputs.nodes, inputs, tls);
   const actions = await actionsOf(rt, inputs.nodes);
@@ -238,11 +311,19 @@ export async function converge(rt: Runtime, olds: NodeProcessesInputs | undefine
   );
   const brokers = inputs.nodes.filter((n) => n.roles.includes("broker")).map((n) => n.id);
   for (const node of removed) {
-    await removeBroker(rt, node, brokers, inputs);
+    // A leaving controller left the voters above (reconcileVoters), before it stops.
+    if (node.roles.includes("broker")) await removeBroker(rt, node, brokers, inputs);
+    else await stopNode(rt, node, inputs);
     const keystore = olds?.tls?.keystores[String(node.id)]?.file;
     if (keystore) await fsp.rm(keystore, { force: true });
   }
-  return { ...inputs, running: await refsOf(rt, inputs.nodes) };
+  const [status, finalized] = await Promise.all([quorumStatus(inputs.admin), features(inputs.admin)]);
+  return {
+    ...inputs,
+    running: await refsOf(rt, inputs.nodes),
+    quorumStatus: status,
+    features: Object.fromEntries(Object.entries(finalized).map(([name, f]) => [name, f.finalized])),
+  };
 }
 
 /** Whether the TLS files on disk, or what a node loaded (`records`, in the order of `nodes`), differ from `tls`. */
@@ -268,7 +349,9 @@ export const nodeProcesses: Handler = {
     const pending = news.nodes.some((n, i) => nodeAction(n, records[i]) !== "keep") || tlsPending(news.nodes, records, news.tls);
     // A state from before the runtime seam has pids, not `running`: an update (that restarts nothing) records it.
     const moved = olds.running === undefined || news.nodes.some((n, i) => (olds.running[String(n.id)] ?? "") !== (records[i]?.alive ? records[i].ref : ""));
-    return { changes: removed || pending || moved };
+    // A state from before the quorum outputs: an update (that restarts nothing) reads them.
+    const unread = olds.quorumStatus === undefined;
+    return { changes: removed || pending || moved || unread };
   },
   async update(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
     return { outs: await converge(runtimeFor(news.runtime), olds, news) };

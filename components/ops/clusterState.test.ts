@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { partitionProblems, quorumProblems } from "./admin";
-import { parsePartitions, parseQuorum } from "./clusterState";
+import { caughtUp, parsePartitions, parseQuorum } from "./clusterState";
 
 // As Kafka 4.3's kafka-topics --describe prints them (tab-separated).
 const DESCRIBE = [
@@ -33,16 +33,26 @@ describe("parseQuorum", () => {
     "4       B0p3gZ7uQJyQH8m8b1v2xg  812           0    1763740000000       1763740000000          Observer",
   ].join("\n");
 
-  it("reads the leader, the voters' and the observers' lag", () => {
+  it("reads the leader, the voters' and the observers' lag and fetch times", () => {
+    const t = { lastFetch: 1763740000000, lastCaughtUp: 1763740000000 };
     expect(parseQuorum(replication)).toEqual({
       leaderId: 2,
       voters: [
-        { id: 2, lag: 0 },
-        { id: 1, lag: 0 },
-        { id: 3, lag: 112 },
+        { id: 2, lag: 0, ...t },
+        { id: 1, lag: 0, ...t },
+        { id: 3, lag: 112, ...t },
       ],
-      observers: [{ id: 4, lag: 0 }],
+      observers: [{ id: 4, lag: 0, ...t }],
     });
+  });
+
+  it("counts a replica caught up when it was, within the fetch timeout of the leader's latest fetch", () => {
+    const replica = (id: number, lastCaughtUp: number) => ({ id, lag: 0, lastFetch: 10_000, lastCaughtUp });
+    const q = { leaderId: 1, voters: [replica(1, 10_000), replica(2, 9_000)], observers: [replica(4, 7_000)] };
+    expect(caughtUp(q, 2, 2_000)).toBe(true);
+    expect(caughtUp(q, 4, 2_000)).toBe(false);
+    expect(caughtUp(q, 9, 2_000)).toBe(false);
+    expect(caughtUp({ ...q, leaderId: -1 }, 2, 2_000)).toBe(false);
   });
 
   it("waits for a leader and for every voter to catch up", () => {

@@ -24,12 +24,20 @@ export function parsePartitions(describe: string): PartitionState[] {
   return partitions;
 }
 
+/** A replica of the metadata log as the leader sees it: records behind, and when it last fetched and was caught up (ms). */
+export interface ReplicaState {
+  id: number;
+  lag: number;
+  lastFetch: number;
+  lastCaughtUp: number;
+}
+
 export interface QuorumState {
   leaderId: number;
-  /** Voters with their lag behind the leader, in records. */
-  voters: { id: number; lag: number }[];
-  /** Observers (brokers that are not controllers), same shape. */
-  observers: { id: number; lag: number }[];
+  /** Voters, the leader among them. */
+  voters: ReplicaState[];
+  /** Observers: brokers, and controllers that are not voters yet. */
+  observers: ReplicaState[];
 }
 
 /** `kafka-metadata-quorum describe --replication`: one row per voter and observer, the leader's marked. */
@@ -39,6 +47,25 @@ export function parseQuorum(replication: string): QuorumState {
   const col = (name: string) => header.indexOf(name);
   const rows = lines.map((line) => line.trim().split(/\s+/));
   const pick = (kinds: string[]) =>
-    rows.filter((r) => kinds.includes(r[col("Status")])).map((r) => ({ id: Number(r[col("NodeId")]), lag: Number(r[col("Lag")]) }));
+    rows
+      .filter((r) => kinds.includes(r[col("Status")]))
+      .map((r) => ({
+        id: Number(r[col("NodeId")]),
+        lag: Number(r[col("Lag")]),
+        lastFetch: Number(r[col("LastFetchTimestamp")]),
+        lastCaughtUp: Number(r[col("LastCaughtUpTimestamp")]),
+      }));
   return { leaderId: pick(["Leader"])[0]?.id ?? -1, voters: pick(["Leader", "Follower"]), observers: pick(["Observer"]) };
+}
+
+/**
+ * Whether node `id` has caught up with the quorum leader, by the rule a leader itself applies to its
+ * followers (and Strimzi to its controllers): it was caught up within controller.quorum.fetch.timeout.ms
+ * of the leader's latest fetch.
+ */
+export function caughtUp(q: QuorumState, id: number, fetchTimeoutMs: number): boolean {
+  const leader = q.voters.find((v) => v.id === q.leaderId);
+  const replica = [...q.voters, ...q.observers].find((r) => r.id === id);
+  if (!leader || !replica) return false;
+  return leader.lastFetch - replica.lastCaughtUp < fetchTimeoutMs;
 }

@@ -11,17 +11,20 @@ describe("removalRefusals", () => {
   const all = [p("orders", 0, [1, 2, 4]), p("orders", 1, [4, 3, 1]), p("audit", 0, [1, 2, 3])];
 
   it("refuses a broker that holds replicas unless it is drained, naming them and both fixes", () => {
-    expect(removalRefusals([{ id: 4, roles: ["broker"] }], [], all)).toEqual([
+    expect(removalRefusals([{ id: 4, roles: ["broker"] }], [], all, "dynamic")).toEqual([
       "broker 4 still holds 2 replica(s) (orders-0, orders-1); add 4 to kraftlab:drainBrokers to move them away first, or put node 4 back in kraftlab:nodes",
     ]);
-    expect(removalRefusals([{ id: 4, roles: ["broker"] }], [4], all)).toEqual([]);
-    expect(removalRefusals([{ id: 5, roles: ["broker"] }], [], all)).toEqual([]);
+    expect(removalRefusals([{ id: 4, roles: ["broker"] }], [4], all, "dynamic")).toEqual([]);
+    expect(removalRefusals([{ id: 5, roles: ["broker"] }], [], all, "static")).toEqual([]);
   });
 
-  it("refuses a controller in any case: the quorum is static", () => {
-    expect(removalRefusals([{ id: 3, roles: ["broker", "controller"] }], [3], [])).toEqual([
-      "node 3 is a controller: kraftlab's quorum is static, so a controller cannot leave it; put node 3 back in kraftlab:nodes",
+  it("refuses a controller of a static quorum, naming the migration; a dynamic quorum lets it leave (its broker part still drains)", () => {
+    expect(removalRefusals([{ id: 3, roles: ["broker", "controller"] }], [3], [], "static")).toEqual([
+      "node 3 is a controller of this lab's static quorum (controller.quorum.voters), which no controller can leave; " +
+        "put node 3 back in kraftlab:nodes, or set kraftlab:quorum: dynamic first (kraftlab migrates the quorum, then controllers can come and go)",
     ]);
+    expect(removalRefusals([{ id: 5, roles: ["controller"] }], [], all, "dynamic")).toEqual([]);
+    expect(removalRefusals([{ id: 4, roles: ["broker", "controller"] }], [], all, "dynamic")).toHaveLength(1);
   });
 });
 
@@ -65,14 +68,20 @@ describe("quorumChangeRefusals", () => {
   ];
 
   it("takes any topology for a new lab, and a new broker or unchanged roles for a running one", () => {
-    expect(quorumChangeRefusals([], [{ id: 9, roles: ["controller"] }])).toEqual([]);
-    expect(quorumChangeRefusals(running, [...running, { id: 4, roles: ["broker"] }])).toEqual([]);
+    expect(quorumChangeRefusals([], [{ id: 9, roles: ["controller"] }], "static")).toEqual([]);
+    expect(quorumChangeRefusals(running, [...running, { id: 4, roles: ["broker"] }], "static")).toEqual([]);
   });
 
-  it("refuses a running node whose roles change, and a new controller, each with the fix", () => {
-    expect(quorumChangeRefusals(running, [running[0], { id: 2, roles: ["broker"] }, running[2], { id: 4, roles: ["controller"] }])).toEqual([
-      "kraftlab:nodes[1].roles: node 2 runs as [broker, controller] in this lab and cannot become [broker]: the controller quorum is static and a node keeps the roles it was formatted with; put its roles back to [broker, controller], or add a new node with the roles you want",
-      "kraftlab:nodes[3]: node 4 would join the controllers of a running lab, whose quorum is static (fixed when the lab was created); give node 4 roles [broker], or destroy the lab and create it again with 4 among its controllers",
+  it("takes a new controller into a dynamic quorum", () => {
+    expect(quorumChangeRefusals(running, [...running, { id: 4, roles: ["controller"] }], "dynamic")).toEqual([]);
+  });
+
+  it("refuses a running node whose roles change (with the steps), and a new controller of a static quorum (with the migration)", () => {
+    expect(quorumChangeRefusals(running, [running[0], { id: 2, roles: ["broker"] }, running[2], { id: 4, roles: ["controller"] }], "static")).toEqual([
+      "kraftlab:nodes[1].roles: node 2 runs as [broker, controller] in this lab and cannot become [broker] in place: a node keeps the roles it was formatted with; " +
+        "put its roles back to [broker, controller], then add a new node with the roles you want, run `pulumi up`, and remove node 2 (in kraftlab:drainBrokers if it holds replicas) with another `pulumi up`",
+      "kraftlab:nodes[3]: node 4 would join the controllers of a running lab whose quorum is static (fixed when the lab was created); " +
+        "set kraftlab:quorum: dynamic to migrate the quorum first (then controllers can join), or give node 4 roles [broker]",
     ]);
   });
 });

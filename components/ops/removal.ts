@@ -1,5 +1,6 @@
 // Which changes of a running lab's membership may happen: pure, so the program (before anything is
 // touched) and the supervisor (before it stops anything) refuse the same removals with the same words.
+import type { QuorumMode } from "../quorum/schema";
 import type { PartitionState } from "./clusterState";
 
 export interface LeavingNode {
@@ -7,11 +8,14 @@ export interface LeavingNode {
   roles: string[];
 }
 
-/** Why these nodes cannot leave the cluster as asked; empty when they can. */
-export function removalRefusals(leaving: LeavingNode[], drain: number[], all: PartitionState[]): string[] {
+/** Why these nodes cannot leave the cluster as asked; empty when they can (a controller leaves a dynamic quorum first). */
+export function removalRefusals(leaving: LeavingNode[], drain: number[], all: PartitionState[], mode: QuorumMode): string[] {
   return leaving.flatMap((node) => {
-    if (node.roles.includes("controller")) {
-      return [`node ${node.id} is a controller: kraftlab's quorum is static, so a controller cannot leave it; put node ${node.id} back in kraftlab:nodes`];
+    if (node.roles.includes("controller") && mode === "static") {
+      return [
+        `node ${node.id} is a controller of this lab's static quorum (controller.quorum.voters), which no controller can leave; ` +
+          `put node ${node.id} back in kraftlab:nodes, or set kraftlab:quorum: dynamic first (kraftlab migrates the quorum, then controllers can come and go)`,
+      ];
     }
     const held = all.filter((p) => p.replicas.includes(node.id));
     if (held.length === 0 || drain.includes(node.id)) return [];
@@ -43,24 +47,26 @@ export function unknownDrains(drain: number[], leaving: number[], drained: numbe
 }
 
 /**
- * Changes the static quorum cannot take (its voters are fixed at format time, controller.quorum.voters):
- * a node of the running lab whose roles change, or a new node with the controller role.
+ * Role changes the running lab cannot take: a node keeps the roles it was formatted with (its storage
+ * holds a metadata log of one kind). With a static quorum (voters fixed at format time) no new
+ * controller either.
  */
-export function quorumChangeRefusals(onDisk: LeavingNode[], planned: { id: number; roles: string[] }[]): string[] {
+export function quorumChangeRefusals(onDisk: LeavingNode[], planned: { id: number; roles: string[] }[], mode: QuorumMode): string[] {
   if (onDisk.length === 0) return []; // a new lab: any topology
   const list = (roles: string[]) => `[${[...roles].sort().join(", ")}]`;
   return planned.flatMap((node, i) => {
     const running = onDisk.find((n) => n.id === node.id);
     if (running && list(running.roles) !== list(node.roles)) {
       return [
-        `kraftlab:nodes[${i}].roles: node ${node.id} runs as ${list(running.roles)} in this lab and cannot become ${list(node.roles)}: ` +
-          `the controller quorum is static and a node keeps the roles it was formatted with; put its roles back to ${list(running.roles)}, or add a new node with the roles you want`,
+        `kraftlab:nodes[${i}].roles: node ${node.id} runs as ${list(running.roles)} in this lab and cannot become ${list(node.roles)} in place: ` +
+          `a node keeps the roles it was formatted with; put its roles back to ${list(running.roles)}, then add a new node with the roles you want, ` +
+          `run \`pulumi up\`, and remove node ${node.id} (in kraftlab:drainBrokers if it holds replicas) with another \`pulumi up\``,
       ];
     }
-    if (!running && node.roles.includes("controller")) {
+    if (!running && node.roles.includes("controller") && mode === "static") {
       return [
-        `kraftlab:nodes[${i}]: node ${node.id} would join the controllers of a running lab, whose quorum is static (fixed when the lab was created); ` +
-          `give node ${node.id} roles [broker], or destroy the lab and create it again with ${node.id} among its controllers`,
+        `kraftlab:nodes[${i}]: node ${node.id} would join the controllers of a running lab whose quorum is static (fixed when the lab was created); ` +
+          `set kraftlab:quorum: dynamic to migrate the quorum first (then controllers can join), or give node ${node.id} roles [broker]`,
       ];
     }
     return [];

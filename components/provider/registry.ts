@@ -4,9 +4,19 @@ import { clusterHandlers } from "../cluster/handlers";
 import { nodeProcesses } from "../cluster/supervisor";
 import { monitoringServer } from "../monitoring/server";
 import { opsHandlers } from "../ops/handlers";
+import { quorumHandlers } from "../quorum/handlers";
 import { labRuntime } from "../runtime/handlers";
 import { securityHandlers } from "../security/handlers";
 import { topicHandlers } from "../topics/handler";
 
-export const handlers = { ...clusterHandlers, nodeProcesses, labRuntime, monitoringServer, ...securityHandlers, ...opsHandlers, ...topicHandlers };
+export const handlers = {
+  ...clusterHandlers,
+  nodeProcesses,
+  labRuntime,
+  monitoringServer,
+  ...securityHandlers,
+  ...opsHandlers,
+  ...quorumHandlers,
+  ...topicHandlers,
+};
 export type HandlerKind = keyof typeof handlers;

@@ -79,13 +79,14 @@ describe("storageContainer", () => {
     expect(c.Entrypoint?.slice(4)).toEqual(["/p/.lab/dev/node-2/data", "/p/.lab/dev/node-2/server.properties", "", "1000:1000"]);
   });
 
-  it("formats only storage that is not formatted, with the cluster id, and hands it to the nodes' user", () => {
-    const c = storageContainer(spec, node, "AbCdEf");
+  it("formats only storage that is not formatted, with the cluster id and the quorum flags, and hands it to the nodes' user", () => {
+    const c = storageContainer(spec, node, { clusterId: "AbCdEf", flags: ["--initial-controllers", "2@node-2:9094:XyZ"] });
     expect(c.Entrypoint?.[2]).toBe(
       'if [ -f "$1/meta.properties" ]; then echo formatted; cat "$1/meta.properties"; ' +
-        'else "/opt/kafka/bin/kafka-storage.sh" format --config "$2" --cluster-id "$3" >&2 && chown -R "$4" "$1" && cat "$1/meta.properties"; fi',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own ${@:5}, the flags
+        'else "/opt/kafka/bin/kafka-storage.sh" format --config "$2" --cluster-id "$3" "${@:5}" >&2 && chown -R "$4" "$1" && cat "$1/meta.properties"; fi',
     );
-    expect(c.Entrypoint?.[6]).toBe("AbCdEf");
+    expect(c.Entrypoint?.slice(6)).toEqual(["AbCdEf", "1000:1000", "--initial-controllers", "2@node-2:9094:XyZ"]);
   });
 });
 

@@ -55,13 +55,14 @@ export function nodeContainer(spec: DockerSpec, node: NodeRun): Docker.Container
 
 /**
  * A one-off container on the node's volume, as root (a new volume is root's): prints the
- * meta.properties of formatted storage; with `clusterId`, formats unformatted storage first (and hands
- * it to the nodes' user), never formatted storage. The caller checks what it prints (metaMismatch).
+ * meta.properties of formatted storage; with `format`, formats unformatted storage first (with its
+ * flags, and hands it to the nodes' user), never formatted storage. The caller checks what it prints
+ * (metaMismatch).
  */
-export function storageContainer(spec: DockerSpec, node: NodeRef, clusterId?: string): Docker.ContainerCreateOptions {
+export function storageContainer(spec: DockerSpec, node: NodeRef, format?: { clusterId: string; flags: string[] }): Docker.ContainerCreateOptions {
   // Values as positional arguments ($1…), never spliced into the script.
-  const format = clusterId
-    ? `else "${script("kafka-storage")}" format --config "$2" --cluster-id "$3" >&2 && chown -R "$4" "$1" && cat "$1/meta.properties"; `
+  const formatting = format
+    ? `else "${script("kafka-storage")}" format --config "$2" --cluster-id "$3" "\${@:5}" >&2 && chown -R "$4" "$1" && cat "$1/meta.properties"; `
     : "";
   return {
     Image: spec.image,
@@ -69,12 +70,13 @@ export function storageContainer(spec: DockerSpec, node: NodeRef, clusterId?: st
     Entrypoint: [
       "bash",
       "-c",
-      `if [ -f "$1/meta.properties" ]; then echo formatted; cat "$1/meta.properties"; ${format}fi`,
+      `if [ -f "$1/meta.properties" ]; then echo formatted; cat "$1/meta.properties"; ${formatting}fi`,
       "storage",
       node.dataDir,
       node.configFile,
-      clusterId ?? "",
+      format?.clusterId ?? "",
       spec.user,
+      ...(format?.flags ?? []),
     ],
     Env: ["KAFKA_HEAP_OPTS=-Xmx128m"],
     Labels: nodeLabels(spec, node),

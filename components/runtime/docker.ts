@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import Docker from "dockerode";
 import { getProperties } from "properties-file";
+import { metaOf } from "../cluster/storage";
 import { nodeContainer, storageContainer, toolExec, volumeName, voterContainers } from "./containerSpec";
 import { stopWithDeadline } from "./daemon";
 import type { NodeRef, Runtime } from "./runtime";
@@ -62,15 +63,35 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
   const name = (node: NodeRef) => node.container ?? "";
   const running = async (container: string) => (await inspectContainer(docker, container))?.State.Running === true;
   const volume = (node: NodeRef) => docker.createVolume({ Name: volumeName(node), Labels: { ...labLabels(spec.lab) } });
+  /** Runs a Kafka tool inside `container`; its stdout, or an error with what it printed. */
+  const execTool = async (container: string, tool: string, args: string[], timeoutMs: number) => {
+    const exec = await docker.getContainer(container).exec(toolExec(spec, tool, args));
+    const stream = await exec.start({ hijack: true, stdin: false });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${tool} ${args[0] ?? ""} failed: no answer after ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    try {
+      const { stdout, stderr } = await Promise.race([collect(docker, stream), timeout]);
+      const { ExitCode } = await exec.inspect();
+      if (ExitCode !== 0) throw new Error(`${tool} ${args[0] ?? ""} failed: ${(stderr || stdout).trim()}`);
+      return stdout;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     kind: "docker",
-    async format(node, clusterId) {
+    async format(node, clusterId, flags) {
       await volume(node);
       // One container: what formatted storage holds, or storage formatted now (see storageContainer).
-      const [first, ...meta] = (await runOnce(docker, storageContainer(spec, node, clusterId), "kafka-storage format")).split("\n");
-      if (first !== "formatted") return undefined;
-      const props = getProperties(meta.join("\n"));
-      return { clusterId: props["cluster.id"], nodeId: props["node.id"] };
+      const [first, ...meta] = (await runOnce(docker, storageContainer(spec, node, { clusterId, flags }), "kafka-storage format")).split("\n");
+      return first === "formatted" ? metaOf(getProperties(meta.join("\n"))) : undefined;
+    },
+    async meta(node) {
+      if (!(await unlessMissing(docker.getVolume(volumeName(node)).inspect()))) return undefined;
+      const [first, ...meta] = (await runOnce(docker, storageContainer(spec, node), "reading meta.properties")).split("\n");
+      return first === "formatted" ? metaOf(getProperties(meta.join("\n"))) : undefined;
     },
     async start(node) {
       // A container of an earlier run (stopped, or from another launch) gives way to one of this launch.
@@ -109,20 +130,8 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
     async tool(tool, args, timeoutMs = 120_000) {
       const [host] = await docker.listContainers({ filters: { label: [`org.kraftlab.lab=${spec.lab}`], status: ["running"] } });
       if (!host) throw new Error(`${tool} ${args[0] ?? ""} failed: no container of lab ${spec.lab} is running to run it in`);
-      const exec = await docker.getContainer(host.Id).exec(toolExec(spec, tool, args));
-      const stream = await exec.start({ hijack: true, stdin: false });
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${tool} ${args[0] ?? ""} failed: no answer after ${timeoutMs / 1000} s`)), timeoutMs);
-      });
-      try {
-        const { stdout, stderr } = await Promise.race([collect(docker, stream), timeout]);
-        const { ExitCode } = await exec.inspect();
-        if (ExitCode !== 0) throw new Error(`${tool} ${args[0] ?? ""} failed: ${(stderr || stdout).trim()}`);
-        return stdout;
-      } finally {
-        clearTimeout(timer);
-      }
+      return execTool(host.Id, tool, args, timeoutMs);
     },
+    nodeTool: (node, tool, args, timeoutMs = 120_000) => execTool(name(node), tool, args, timeoutMs),
   };
 }

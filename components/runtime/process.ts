@@ -11,11 +11,12 @@ export function processRuntime(spec: ProcessSpec): Runtime {
   const pidOf = (node: NodeRef) => recordedPid(node.pidFile);
   return {
     kind: "process",
-    async format(node, clusterId) {
+    async format(node, clusterId, flags) {
       const meta = readMeta(node.dataDir);
-      if (!meta) await kafkaTool(spec.kafkaHome, "kafka-storage", ["format", "--config", node.configFile, "--cluster-id", clusterId]);
+      if (!meta) await kafkaTool(spec.kafkaHome, "kafka-storage", ["format", "--config", node.configFile, "--cluster-id", clusterId, ...flags]);
       return meta;
     },
+    meta: async (node) => readMeta(node.dataDir),
     async start(node) {
       const { pid, logOffset } = await startDaemon({ ...node, kafkaHome: spec.kafkaHome });
       return { ref: String(pid), logOffset };
@@ -28,5 +29,6 @@ export function processRuntime(spec: ProcessSpec): Runtime {
       await fsp.rm(node.dir, { recursive: true, force: true });
     },
     tool: (name, args, timeoutMs) => kafkaTool(spec.kafkaHome, name, args, timeoutMs),
+    nodeTool: (_node, name, args, timeoutMs) => kafkaTool(spec.kafkaHome, name, args, timeoutMs),
   };
 }

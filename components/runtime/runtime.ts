@@ -4,10 +4,11 @@
 import type { NodeRun } from "../cluster/rollout";
 import type { RuntimeSpec } from "./spec";
 
-/** cluster.id and node.id of a formatted log directory. */
+/** cluster.id, node.id and directory.id of a formatted log directory. */
 export interface StorageMeta {
   clusterId?: string;
   nodeId?: string;
+  directoryId?: string;
 }
 
 export type StopOutcome = "stopped" | "killed" | "not running";
@@ -21,11 +22,13 @@ export type NodeRef = Pick<NodeRun, "id" | "dir" | "dataDir" | "configFile" | "p
 export interface Runtime {
   readonly kind: RuntimeSpec["kind"];
   /**
-   * `kafka-storage format` of the node's storage unless it is formatted: formatted storage is never
-   * touched, and what it holds is returned (the caller refuses another cluster's); undefined when it
-   * was formatted now.
+   * `kafka-storage format` of the node's storage (with `flags`, e.g. --initial-controllers) unless it
+   * is formatted: formatted storage is never touched. What it held before: the caller refuses another
+   * cluster's; undefined when it was formatted now.
    */
-  format(node: NodeRef, clusterId: string): Promise<StorageMeta | undefined>;
+  format(node: NodeRef, clusterId: string, flags: string[]): Promise<StorageMeta | undefined>;
+  /** What the node's storage holds, or undefined when it is not formatted; changes nothing. */
+  meta(node: NodeRef): Promise<StorageMeta | undefined>;
   /** Starts the node: `ref` names what runs (a pid, a container id), `logOffset` where its log starts. */
   start(node: NodeRun): Promise<{ ref: string; logOffset: number }>;
   /** Whether `ref` still runs as this node. */
@@ -36,4 +39,6 @@ export interface Runtime {
   remove(node: NodeRef): Promise<void>;
   /** Runs bin/<tool>.sh of Kafka where it reaches the INTERNAL listeners; its stdout. */
   tool(name: string, args: string[], timeoutMs?: number): Promise<string>;
+  /** Runs a tool where `node`'s config and storage are (add-controller reads its directory id there). */
+  nodeTool(node: NodeRef, name: string, args: string[], timeoutMs?: number): Promise<string>;
 }

@@ -1,0 +1,29 @@
+// The quorum's bootstrap, as a dynamic resource: the `--initial-controllers` of a dynamic lab, with a
+// directory id per first controller, generated once and kept in state like the cluster id, so that a
+// create that failed half-way formats the rest of its controllers with the very same value.
+import { kafkaUuid } from "../cluster/handlers";
+import { type Handler, readBack } from "../provider/handler";
+import { type ControllerEndpoint, initialControllers } from "./plan";
+
+export interface QuorumBootstrapInputs {
+  /** The controllers when the lab is created. */
+  controllers: ControllerEndpoint[];
+}
+
+const quorumBootstrap: Handler = {
+  async create(inputs: QuorumBootstrapInputs) {
+    const directoryIds = Object.fromEntries(inputs.controllers.map((c) => [String(c.id), kafkaUuid()]));
+    return { id: "quorum", outs: { ...inputs, initialControllers: initialControllers(inputs.controllers, directoryIds) } };
+  },
+  // Fixed at creation: controllers that come later join through add-controller with ids of their own.
+  async diff() {
+    return { changes: false };
+  },
+  async update(_id, olds) {
+    return { outs: olds };
+  },
+  async delete() {},
+  read: readBack,
+};
+
+export const quorumHandlers = { quorumBootstrap };
