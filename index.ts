@@ -14,6 +14,7 @@ import {
   preflightProblems,
   removalProblems,
   runtimeChangeProblems,
+  versionProblems,
 } from "./components/preflight";
 import { propertyProblems } from "./components/propertiesCheck";
 import { chooseQuorum } from "./components/quorum/plan";
@@ -22,7 +23,18 @@ import { dockerPlacement, processPlacement, reachableEngine } from "./components
 import { operatorFilePath } from "./components/security/labSecurity";
 import { planCluster } from "./components/topology";
 import { ephemeralPortWarnings, noEngineProblem, validateLab } from "./components/validate";
-import { cacheDir, defaultExporterJar, defaultGrafana, defaultKafkaHome, defaultPrometheus, dockerEngines, jreRootfs, PROJECT_DIR } from "./lab/toolchain";
+import {
+  cacheDir,
+  defaultExporterJar,
+  defaultGrafana,
+  defaultPrometheus,
+  distributionVersion,
+  dockerEngines,
+  jreRootfs,
+  kafkaVersion,
+  layoutKafka,
+  PROJECT_DIR,
+} from "./lab/toolchain";
 
 export default async function kraftlab() {
   const config = parseLabConfig(kraftlabKeys(pulumi.runtime.allConfig()));
@@ -32,7 +44,16 @@ export default async function kraftlab() {
   if (errors.length > 0) throw new ConfigError(errors);
 
   const labDir = path.resolve(PROJECT_DIR, config.labDir ?? path.join(".lab", pulumi.getStack()));
-  const kafkaHome = path.resolve(PROJECT_DIR, config.kafkaHome ?? defaultKafkaHome());
+  if (config.kafkaHome && config.kafkaVersion) {
+    throw new ConfigError([
+      "kraftlab:kafkaVersion: set either kraftlab:kafkaVersion (a release kraftlab lays out from Maven Central) or kraftlab:kafkaHome (a distribution of your own), not both",
+    ]);
+  }
+  // A release is laid out (once, then cached) before anything of the lab is touched.
+  const layout = config.kafkaHome ? { home: path.resolve(PROJECT_DIR, config.kafkaHome) } : layoutKafka(config.kafkaVersion ?? kafkaVersion());
+  if ("problem" in layout) throw new ConfigError([layout.problem]);
+  const kafkaHome = layout.home;
+  const version = config.kafkaVersion ?? distributionVersion(kafkaHome) ?? "unknown";
   const certsDir = path.resolve(PROJECT_DIR, config.certsDir ?? path.join("certs", pulumi.getStack()));
   const lab = pulumi.getStack();
   // The mode decides every node's server.properties: what the lab runs now, or what it is asked to become.
@@ -74,10 +95,11 @@ export default async function kraftlab() {
     ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools) : []),
     // The nodes on disk are this lab's only in a directory it may claim.
     ...(dirProblems.length === 0 ? await removalProblems(plan, placement.spec, config.drainBrokers, operatorFile) : []),
+    ...(dirProblems.length === 0 && machine.length === 0 ? await versionProblems(plan, placement.spec, version, operatorFile) : []),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const cluster = new KafkaCluster("kafka", { config, plan, runtime: placement, labDir, kafkaHome, certsDir, monitoringTools });
+  const cluster = new KafkaCluster("kafka", { config, plan, runtime: placement, labDir, kafkaHome, kafkaVersion: version, certsDir, monitoringTools });
   return {
     bootstrapServers: cluster.bootstrapServers,
     clusterId: cluster.clusterId,

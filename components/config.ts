@@ -7,6 +7,7 @@ import { monitoringSchema } from "./monitoring/schema";
 import { quorumSchema } from "./quorum/schema";
 import { runtimeSchema } from "./runtime/schema";
 import { allowTopicDeletionSchema, topicsSchema } from "./topics/schema";
+import { featuresSchema, kafkaVersionSchema } from "./versions/schema";
 
 export const ROLES = ["broker", "controller"] as const;
 export type Role = (typeof ROLES)[number];
@@ -84,7 +85,11 @@ export type SecurityConfig = z.infer<typeof securitySchema>;
 export const labConfigSchema = z.strictObject({
   /** The cluster's nodes. */
   nodes: z.array(nodeSchema),
-  /** A Kafka distribution (bin/, libs/); defaults to the one `npm run setup` installs. */
+  /** The Kafka release the nodes run, laid out from Maven Central on first use; changing it rolls the nodes. */
+  kafkaVersion: kafkaVersionSchema,
+  /** Feature levels to finalize once every node runs kafkaVersion: `auto`, or a map; absent, none. */
+  features: featuresSchema,
+  /** A Kafka distribution of your own (bin/, libs/), instead of kafkaVersion's. */
   kafkaHome: z.string().min(1).optional(),
   /** Where node configs, data and logs go; defaults to `.lab/<stack>` in the project. */
   labDir: z.string().min(1).optional(),

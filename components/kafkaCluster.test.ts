@@ -45,6 +45,7 @@ const args = (config: LabConfig, labDir: string, kafkaHome: string) => ({
   runtime: processPlacement(kafkaHome, labDir),
   labDir,
   kafkaHome,
+  kafkaVersion: "4.3.1",
 });
 
 const resolve = <T>(output: pulumi.Output<T>) => new Promise<T>((done) => output.apply(done));
@@ -106,7 +107,7 @@ describe("KafkaCluster", () => {
       id: 2,
       heap: "256m",
       jvmOptions: "",
-      configHash: launchHash(withoutBootstrap(String(node2?.serverProperties)), "256m", ""),
+      configHash: launchHash(withoutBootstrap(String(node2?.serverProperties)), "256m", "\u00004.3.1"),
     });
     expect(processes.tls).toBeUndefined();
   });
@@ -117,7 +118,7 @@ describe("KafkaCluster", () => {
     const plan = planCluster(config, "/labs/unit", "unit");
     const build = { kafkaHome: "/opt/kafka", rootfs: "/c/jre.tar", dockerfile: "/nonexistent/Dockerfile" };
     const runtime = dockerPlacement(plan, { kind: "docker" }, "unit", { dockerHost: "unix:///d.sock", labDir: "/labs/unit", build });
-    const cluster = new KafkaCluster("kafka", { config, plan, runtime, labDir: "/labs/unit", kafkaHome: "/opt/kafka" });
+    const cluster = new KafkaCluster("kafka", { config, plan, runtime, labDir: "/labs/unit", kafkaHome: "/opt/kafka", kafkaVersion: "4.3.1" });
     const nodes = await resolve(cluster.nodes);
     expect(nodes.map((n) => [n.id, n.container, n.pid])).toEqual([
       [1, "kraftlab-unit-node-1", undefined],

@@ -32,6 +32,8 @@ export interface KafkaClusterArgs {
   labDir: string;
   /** A Kafka distribution with bin/kafka-server-start.sh and bin/kafka-storage.sh, for the tools on this machine. */
   kafkaHome: string;
+  /** Its release: a node running another one rolls onto it. */
+  kafkaVersion: string;
   /** Absolute directory for the CA, keystores and client files (with `config.security`); removed on destroy. */
   certsDir?: string;
   /** With `config.monitoring`: the exporter agent and the servers' binaries. */
@@ -49,6 +51,8 @@ export interface NodeInfo {
   pid?: number;
   /** With the Docker runtime: its container's name. */
   container?: string;
+  /** The Kafka release it runs ("" when not running). */
+  version: string;
 }
 
 /** What the stack exports of the quorum. */
@@ -124,6 +128,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const launchOptions: LaunchOptions = {
       lab,
       heap: args.config.heap,
+      kafkaVersion: args.kafkaVersion,
       runtime,
       exporter: monitoring && { jar: monitoring.tools.exporterJar, plan: monitoring.plan },
     };
@@ -164,6 +169,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
         nodes: pulumi.all(launches.map((l) => pulumi.unsecret(l.apply((launch) => launch.run)))),
         tls: security?.tls,
         clusterId: clusterId.clusterId,
+        kafkaVersion: args.kafkaVersion,
+        features: args.config.features,
         quorum: bootstrap.initialControllers.apply((initialControllers) => ({ mode: plan.quorum.mode, initialControllers })),
         voters: controllers,
         admin,
@@ -258,9 +265,9 @@ export class KafkaCluster extends pulumi.ComponentResource {
     this.kafkaHome = args.kafkaHome;
     this.clientProperties = clientFile.path;
     this.quorum = processes.quorumStatus.apply((status) => ({ mode: plan.quorum.mode, voters: [], observers: [], ...status }));
-    this.features = processes.features.apply((features) => features ?? {});
+    this.features = processes.finalized.apply((finalized) => finalized ?? {});
     this.runtime = { kind: runtime.kind, ...(runtime.kind === "docker" && { dockerHost: runtime.dockerHost }) };
-    this.nodes = processes.running.apply((running) =>
+    this.nodes = pulumi.all([processes.running, processes.versions]).apply(([running, versions]) =>
       plan.nodes.map((node) => ({
         id: node.id,
         roles: node.roles,
@@ -268,6 +275,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         dataDir: node.dataDir,
         logFile: node.logFile,
         ...(node.container ? { container: node.container } : { pid: Number(running[String(node.id)] || 0) }),
+        version: versions?.[String(node.id)] ?? "",
       })),
     );
     this.registerOutputs({

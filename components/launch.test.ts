@@ -25,24 +25,36 @@ describe("nodeLaunch", () => {
   const node = plan.nodes[1];
 
   it("hashes the file, the heap and the JVM options together", () => {
-    const launch = nodeLaunch(plan, node, { lab: "dev", heap: "512m", runtime: process_, exporter });
+    const launch = nodeLaunch(plan, node, { lab: "dev", heap: "512m", kafkaVersion: "4.3.1", runtime: process_, exporter });
     expect(launch.run.jvmOptions).toBe("-javaagent:/c/agent.jar=127.0.0.1:9195:/l/monitoring/jmx-exporter.yml");
-    expect(launch.run.configHash).toBe(launchHash(withoutBootstrap(launch.serverProperties), "512m", launch.run.jvmOptions));
-    expect(nodeLaunch(plan, node, { lab: "dev", heap: "1g", runtime: process_, exporter }).run.configHash).not.toBe(launch.run.configHash);
-    expect(nodeLaunch(plan, node, { lab: "dev", heap: "512m", runtime: process_ }).run.configHash).not.toBe(launch.run.configHash);
+    expect(launch.run.configHash).toBe(launchHash(withoutBootstrap(launch.serverProperties), "512m", `${launch.run.jvmOptions}\u00004.3.1`));
+    expect(launch.run.version).toBe("4.3.1");
+    // Another release rolls the node onto it.
+    expect(nodeLaunch(plan, node, { lab: "dev", heap: "512m", kafkaVersion: "4.4.0", runtime: process_, exporter }).run.configHash).not.toBe(
+      launch.run.configHash,
+    );
+    expect(nodeLaunch(plan, node, { lab: "dev", heap: "1g", kafkaVersion: "4.3.1", runtime: process_, exporter }).run.configHash).not.toBe(
+      launch.run.configHash,
+    );
+    expect(nodeLaunch(plan, node, { lab: "dev", heap: "512m", kafkaVersion: "4.3.1", runtime: process_ }).run.configHash).not.toBe(launch.run.configHash);
   });
 
   it("restarts no node when only the quorum's bootstrap servers change (a controller joined or left)", () => {
     const grown = planCluster(labConfig({ ...COMBINED_3, 4: "controller" }, { monitoring: {} }), "/l", "dev");
-    const before = nodeLaunch(plan, node, { lab: "dev", heap: "512m", runtime: process_, exporter });
-    const after = nodeLaunch(grown, grown.nodes[1], { lab: "dev", heap: "512m", runtime: process_, exporter });
+    const before = nodeLaunch(plan, node, { lab: "dev", heap: "512m", kafkaVersion: "4.3.1", runtime: process_, exporter });
+    const after = nodeLaunch(grown, grown.nodes[1], { lab: "dev", heap: "512m", kafkaVersion: "4.3.1", runtime: process_, exporter });
     expect(after.serverProperties).not.toBe(before.serverProperties);
     expect(after.run.configHash).toBe(before.run.configHash);
   });
 
   it("publishes EXTERNAL and metrics, and rolls a container onto a new image", () => {
     const dockerPlan = planCluster(labConfig(COMBINED_3, { monitoring: {}, runtime: { kind: "docker" } }), "/l", "dev");
-    const opts = { lab: "dev", heap: "512m", exporter: { jar: "/c/agent.jar", plan: planMonitoring(dockerPlan, dockerPlan.monitoring as MonitoringConfig) } };
+    const opts = {
+      lab: "dev",
+      heap: "512m",
+      kafkaVersion: "4.3.1",
+      exporter: { jar: "/c/agent.jar", plan: planMonitoring(dockerPlan, dockerPlan.monitoring as MonitoringConfig) },
+    };
     const a = nodeLaunch(dockerPlan, dockerPlan.nodes[1], { ...opts, runtime: docker("kraftlab/kafka:aaaaaaaaaaaa") });
     const b = nodeLaunch(dockerPlan, dockerPlan.nodes[1], { ...opts, runtime: docker("kraftlab/kafka:bbbbbbbbbbbb") });
     expect(a.run).toMatchObject({ container: "kraftlab-dev-node-2", published: [9192, 9195] });

@@ -14,6 +14,8 @@ export interface LaunchOptions {
   /** The stack's name, written at the top of each file. */
   lab: string;
   heap: string;
+  /** The Kafka release the node runs. */
+  kafkaVersion: string;
   runtime: RuntimeSpec;
   /** With monitoring: the agent jar and the monitoring plan. */
   exporter?: { jar: string; plan: MonitoringPlan };
@@ -35,8 +37,8 @@ export const withoutBootstrap = (serverProperties: string) => serverProperties.r
 export function nodeLaunch(plan: ClusterPlan, node: NodePlan, opts: LaunchOptions, secrets?: SecuritySecrets): NodeLaunch {
   const serverProperties = renderServerProperties(plan, node, opts.lab, secrets);
   const jvmOptions = opts.exporter ? exporterAgentOption(opts.exporter.jar, opts.exporter.plan, node) : "";
-  // A container runs its image too: a new image rolls the nodes onto it.
-  const launched = opts.runtime.kind === "docker" ? `${jvmOptions}\0${opts.runtime.image}` : jvmOptions;
+  // A new release rolls the nodes onto it; a container runs its image too (built from that release).
+  const launched = [jvmOptions, opts.kafkaVersion, ...(opts.runtime.kind === "docker" ? [opts.runtime.image] : [])].join("\0");
   return {
     serverProperties,
     run: {
@@ -51,6 +53,7 @@ export function nodeLaunch(plan: ClusterPlan, node: NodePlan, opts: LaunchOption
       container: node.container,
       published: [node.ports.external, node.ports.metrics].filter((p): p is number => p !== undefined),
       jvmOptions,
+      version: opts.kafkaVersion,
       configHash: launchHash(withoutBootstrap(serverProperties), opts.heap, launched),
     },
   };

@@ -15,6 +15,7 @@ import { serverPidFile } from "./monitoring/server";
 import { partitions } from "./ops/admin";
 import { type LeavingNode, quorumChangeRefusals, removalRefusals, unknownDrains } from "./ops/removal";
 import { portHolder } from "./portHolder";
+import { features } from "./quorum/admin";
 import { shrinkRefusals } from "./quorum/plan";
 import { recordedPid, runsWith } from "./runtime/daemon";
 import { engine, inspectContainer } from "./runtime/docker";
@@ -23,6 +24,7 @@ import { hasImage } from "./runtime/image";
 import type { Placement } from "./runtime/place";
 import type { RuntimeSpec } from "./runtime/spec";
 import type { ClusterPlan, NodePlan, PortKind } from "./topology";
+import { downgradeRefusal } from "./versions/plan";
 import { type BusyPort, busyPortProblems } from "./validate";
 
 export function kafkaHomeProblems(kafkaHome: string): string[] {
@@ -145,6 +147,21 @@ export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, d
   const config = commandConfig && fs.existsSync(commandConfig) ? commandConfig : undefined;
   const all = await partitions({ runtime, bootstrapServers: plan.internalBootstrapServers, commandConfig: config }).catch(() => []);
   return removalRefusals(leaving, drain, all, plan.quorum.mode);
+}
+
+/**
+ * A running lab asked to run a release older than what it finalized (metadata.version): refused before
+ * any node rolls. If the cluster cannot be asked, the supervisor asks again before the roll.
+ */
+export async function versionProblems(plan: ClusterPlan, runtime: RuntimeSpec, target: string, commandConfig?: string): Promise<string[]> {
+  // Only a lab some of whose nodes were started with another release is asked (a no-op up asks nothing).
+  const started = plan.nodes.map((n) => path.join(n.dir, "running.json")).filter((f) => fs.existsSync(f));
+  if (started.every((f) => (JSON.parse(fs.readFileSync(f, "utf8")) as { version?: string }).version === target)) return [];
+  const config = commandConfig && fs.existsSync(commandConfig) ? commandConfig : undefined;
+  const admin = { runtime, bootstrapServers: plan.internalBootstrapServers, commandConfig: config };
+  const finalized = await features(admin).catch(() => ({}));
+  const refused = downgradeRefusal(finalized, target);
+  return refused ? [refused] : [];
 }
 
 /** Every machine-level problem with this plan, each naming its fix. */

@@ -1,5 +1,6 @@
 // Where `npm run setup` (scripts/setup.sh) put the tools, and the environment the Pulumi CLI runs
 // in: offline-safe (local file backend, no update check, no plugin download).
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -21,6 +22,32 @@ export function kafkaVersion(): string {
 /** The Kafka distribution `npm run setup` installs. */
 export function defaultKafkaHome(): string {
   return path.join(cacheDir(), "kafka", kafkaVersion());
+}
+
+/**
+ * Kafka `version`'s home, laid out from Maven Central the first time (setup/kafka/layout.sh: a minute
+ * or so, then cached per version), or the one line saying why it cannot be (with the known versions).
+ */
+export function layoutKafka(version: string): { home: string } | { problem: string } {
+  const out = spawnSync("bash", [path.join(PROJECT_DIR, "setup", "kafka", "layout.sh"), version], {
+    encoding: "utf8",
+    env: { ...process.env, KRAFTLAB_CACHE: cacheDir() },
+  });
+  if (out.status === 0) return { home: out.stdout.trim() };
+  const lines = `${out.stderr ?? ""}${out.error?.message ?? ""}`.trim().split("\n");
+  const why = (lines.filter((l) => l.includes("ERROR:")).pop() ?? lines.pop() ?? "").replace(/^kraftlab setup: ERROR: /, "");
+  return { problem: `kraftlab:kafkaVersion: ${why}` };
+}
+
+/** The release of a Kafka distribution, from its kafka_2.13-<version>.jar; undefined if it has none. */
+export function distributionVersion(kafkaHome: string): string | undefined {
+  const libs = path.join(kafkaHome, "libs");
+  if (!fs.existsSync(libs)) return undefined;
+  for (const jar of fs.readdirSync(libs)) {
+    const m = /^kafka_2\.1\d-(\d[^-]*?)\.jar$/.exec(jar);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 /** Directory holding bin/pulumi, at the version of the @pulumi/pulumi SDK. */

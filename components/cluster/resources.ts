@@ -23,14 +23,15 @@ export class NodeFiles extends pulumi.dynamic.Resource {
 export class NodeProcesses extends pulumi.dynamic.Resource {
   declare readonly running: pulumi.Output<Record<string, string>>;
   declare readonly quorumStatus: pulumi.Output<QuorumStatus | undefined>;
-  declare readonly features: pulumi.Output<Record<string, string> | undefined>;
+  declare readonly finalized: pulumi.Output<Record<string, string> | undefined>;
+  declare readonly versions: pulumi.Output<Record<string, string> | undefined>;
 
   constructor(name: string, args: Inputs<NodeProcessesInputs>, opts?: pulumi.CustomResourceOptions) {
     // tls holds the node keystores (private keys).
     super(
       shim("nodeProcesses"),
       name,
-      { ...args, running: undefined, quorumStatus: undefined, features: undefined },
+      { ...args, running: undefined, quorumStatus: undefined, finalized: undefined, versions: undefined },
       { additionalSecretOutputs: ["tls"], ...opts },
       "kraftlab",
       "NodeProcesses",

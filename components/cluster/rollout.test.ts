@@ -7,6 +7,7 @@ const node = (id: number, roles: string[]): NodeRun => ({
   roles,
   heap: "512m",
   jvmOptions: "",
+  version: "4.3.1",
   dir: `/l/node-${id}`,
   configFile: `/l/node-${id}/server.properties`,
   logFile: "/l/log",

@@ -22,12 +22,14 @@ export interface NodeRun {
   published: number[];
   /** Extra JVM options (KAFKA_OPTS), e.g. the metrics exporter agent. */
   jvmOptions: string;
+  /** The Kafka release it runs. */
+  version: string;
   /** What the node must run with, as launchHash computes it: a node running another restarts. */
   configHash: string;
 }
 
-/** The fingerprint of a node's launch: its server.properties, heap and JVM options. */
-export const launchHash = (serverProperties: string, heap: string, jvmOptions: string) => fingerprint([serverProperties, heap, jvmOptions].join("\0"));
+/** The fingerprint of a node's launch: its server.properties, heap, and what it runs (JVM options, release, image). */
+export const launchHash = (serverProperties: string, heap: string, launched: string) => fingerprint([serverProperties, heap, launched].join("\0"));
 
 /** The lab's TLS files, which the supervisor writes itself so that a CA rotation goes in phases. */
 export interface TlsMaterial {
@@ -48,6 +50,8 @@ export interface RunningRecord {
   /** What runs: a pid, or a container id (see Runtime.start). */
   ref: string;
   configHash: string;
+  /** The Kafka release it was started with ("" in records from before kraftlab recorded it). */
+  version?: string;
   /** Fingerprints of the keystore and trust bundle it loaded; "" without TLS. */
   keystoreHash: string;
   trustHash: string;

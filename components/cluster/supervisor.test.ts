@@ -129,6 +129,7 @@ function node(id: number, roles: string[], hash: string): NodeRun {
     pidFile: path.join(nodeDir, "kafka.pid"),
     published: [],
     jvmOptions: "",
+    version: "4.3.1",
     configHash: hash,
   };
 }
@@ -146,6 +147,7 @@ function inputs(hash: string, overrides: Partial<NodeProcessesInputs> = {}): Nod
     runtime: { kind: "process", kafkaHome: "/fake" },
     nodes,
     clusterId: "c",
+    kafkaVersion: "4.3.1",
     quorum: { mode: "dynamic", initialControllers: "1@127.0.0.1:9094:a,2@127.0.0.1:9094:b,3@127.0.0.1:9094:c" },
     voters: [1, 2, 3].map((id) => ({ id, host: "127.0.0.1", port: 9094 })),
     admin: { runtime: { kind: "process", kafkaHome: "/fake" }, bootstrapServers: "fake:9093" },
@@ -222,7 +224,7 @@ describe("the dynamic quorum", () => {
       "format 5",
     ]);
     expect(created.quorumStatus?.voters.map((v) => v.id)).toEqual([1, 2, 3]);
-    expect(created.features).toEqual({ "kraft.version": "1" });
+    expect(created.finalized).toEqual({ "kraft.version": "1" });
   });
 
   it("adds a new controller after it started as an observer, restarting no other node; removes one before it stops", async () => {

@@ -19,6 +19,8 @@ import type { Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
 import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
+import { downgradeRefusal, featureUpgrades, mappingRelease, mixedVersionRefusal, parseVersionMapping } from "../versions/plan";
+import type { FeaturesConfig } from "../versions/schema";
 import { recordDrained } from "./drained";
 import { fingerprint, type NodeRun, nodeAction, type RunningRecord, restartOrder, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
 import { ensureFormatted } from "./storage";
@@ -31,6 +33,10 @@ export interface NodeProcessesInputs {
   clusterId: string;
   /** Dynamic or static, and the `--initial-controllers` of a dynamic lab (quorum/plan.ts). */
   quorum: { mode: QuorumMode; initialControllers: string };
+  /** The release the nodes run: a node on another rolls onto it, unless the cluster finalized a newer one. */
+  kafkaVersion: string;
+  /** Features to finalize once every node runs kafkaVersion (versions/plan.ts). */
+  features?: FeaturesConfig;
   /** The quorum's voters: a node stopping after its quorum is gone is killed sooner (see stopWithDeadline). */
   voters: { id: number; host: string; port: number }[];
   admin: Admin;
@@ -55,7 +61,9 @@ export interface NodeProcessesOutputs extends NodeProcessesInputs {
   /** The quorum as the cluster last said it: voters (with directory ids and endpoints) and observers. */
   quorumStatus?: QuorumStatus;
   /** Finalized feature levels, by name. */
-  features?: Record<string, string>;
+  finalized?: Record<string, string>;
+  /** Node id → the release it runs ("" when not running). */
+  versions?: Record<string, string>;
 }
 
 const RUNNING = "running.json";
@@ -77,6 +85,7 @@ async function writeRunning(node: NodeRun, ref: string, tls: TlsMaterial | undef
   const record: Omit<RunningRecord, "alive"> = {
     ref,
     configHash: node.configHash,
+    version: node.version,
     keystoreHash: fileHash(tls?.keystores[String(node.id)]?.file),
     trustHash: fileHash(tls?.caFile),
   };
@@ -88,6 +97,16 @@ const refOf = async (rt: Runtime, node: NodeRun) => {
   return running?.alive ? running.ref : "";
 };
 const refsOf = async (rt: Runtime, nodes: NodeRun[]) => Object.fromEntries(await Promise.all(nodes.map(async (n) => [String(n.id), await refOf(rt, n)])));
+/** Node id → the release it runs, "" when it does not run. */
+const versionsOf = async (rt: Runtime, nodes: NodeRun[]) =>
+  Object.fromEntries(
+    await Promise.all(
+      nodes.map(async (n) => {
+        const running = await readRunning(rt, n);
+        return [String(n.id), running?.alive ? (running.version ?? "") : ""];
+      }),
+    ),
+  );
 
 async function startNode(rt: Runtime, node: NodeRun, inputs: NodeProcessesInputs): Promise<void> {
   // What an earlier attempt that failed left running is not what state knows: stop it, or it holds the ports.
@@ -241,6 +260,22 @@ async function ensureKraftVersion(inputs: NodeProcessesInputs): Promise<void> {
 }
 
 /**
+ * Finalizes what kraftlab:features asks, feature by feature and by name, once every node runs
+ * kafkaVersion; never kraft.version (see ensureKraftVersion) and never on a mixed-version cluster.
+ */
+async function finalizeFeatures(rt: Runtime, inputs: NodeProcessesInputs): Promise<void> {
+  if (!inputs.features) return;
+  const mixed = mixedVersionRefusal(await versionsOf(rt, inputs.nodes), inputs.kafkaVersion);
+  if (mixed) throw new Error(mixed);
+  const release = mappingRelease(inputs.features, inputs.kafkaVersion);
+  const [finalized, mapping] = await Promise.all([
+    features(inputs.admin),
+    tool(inputs.admin, "kafka-features", ["version-mapping", "--release-version", release]).then(parseVersionMapping),
+  ]);
+  for (const upgrade of featureUpgrades(inputs.features, finalized, mapping)) await upgradeFeature(inputs.admin, upgrade.name, upgrade.level);
+}
+
+/**
  * Makes the voters those of kraftlab:nodes, one change at a time: first the voters to drop (a node
  * leaving, or one whose storage was formatted again and so has a new directory id), then each new
  * controller, once it has caught up as an observer.
@@ -275,6 +310,12 @@ export async function converge(rt: Runtime, olds: NodeProcessesInputs | undefine
   const removed = (olds?.nodes ?? []).filter((old) => !inputs.nodes.some((n) => n.id === old.id));
   if (olds) await checkRemovals(removed, inputs, olds);
   const dynamic = inputs.quorum.mode === "dynamic";
+  if (olds && olds.kafkaVersion !== inputs.kafkaVersion) {
+    // Before any node rolls onto a release that could not read what the cluster finalized.
+    const refused = downgradeRefusal(await features(inputs.admin), inputs.kafkaVersion);
+    if (refused) throw new Error(refused);
+    step(`rolling the nodes from Kafka ${olds.kafkaVersion ?? "(unrecorded)"} to ${inputs.kafkaVersion}, one at a time`);
+  }
   const { tls } = inputs;
   const firstActions = await actionsOf(rt, inputs.nodes);
   const toStart = inputs.nodes.filter((_, i) => firstActions[i] === "start");
@@ -317,12 +358,14 @@ export async function converge(rt: Runtime, olds: NodeProcessesInputs | undefine
     const keystore = olds?.tls?.keystores[String(node.id)]?.file;
     if (keystore) await fsp.rm(keystore, { force: true });
   }
+  await finalizeFeatures(rt, inputs);
   const [status, finalized] = await Promise.all([quorumStatus(inputs.admin), features(inputs.admin)]);
   return {
     ...inputs,
     running: await refsOf(rt, inputs.nodes),
+    versions: await versionsOf(rt, inputs.nodes),
     quorumStatus: status,
-    features: Object.fromEntries(Object.entries(finalized).map(([name, f]) => [name, f.finalized])),
+    finalized: Object.fromEntries(Object.entries(finalized).map(([name, f]) => [name, f.finalized])),
   };
 }
 

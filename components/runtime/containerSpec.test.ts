@@ -29,6 +29,7 @@ const node: NodeRun = {
   container: "kraftlab-dev-node-2",
   published: [9192, 9195],
   jvmOptions: "-javaagent:/c/agent.jar=0.0.0.0:9195:/p/.lab/dev/monitoring/jmx-exporter.yml",
+  version: "4.3.1",
   configHash: "h",
 };
 
