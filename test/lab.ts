@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import type { NodeInfo } from "../components/kafkaCluster";
+import type { NodeInfo, QuorumInfo } from "../components/kafkaCluster";
 import { openStack } from "../lab/stack";
 import { defaultKafkaHome, PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
 
@@ -16,6 +16,9 @@ export interface LabOutputs {
   kafkaHome: string;
   clientProperties: string;
   nodes: NodeInfo[];
+  /** The controller quorum (mode, voters, observers) and the finalized feature levels. */
+  quorum?: QuorumInfo;
+  features?: Record<string, string>;
   /** With rebalance on: what the last rebalance moved. */
   rebalanced?: { topic: string; partition: number; from: number[]; to: number[] }[];
   /** With security only. */
