@@ -10,7 +10,7 @@ import { engine } from "../components/runtime/docker";
 import { ensureImage, type ImageBuild, imageTags } from "../components/runtime/image";
 import { ensureEngine, stopPrivateEngine } from "../lab/engine";
 import { openStack } from "../lab/stack";
-import { defaultKafkaHome, jreRootfs, PROJECT_DIR } from "../lab/toolchain";
+import { defaultKafkaHome, jreRootfs, kafkaVersion, PROJECT_DIR } from "../lab/toolchain";
 import { LoadRun } from "../test/load";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -26,8 +26,11 @@ const TARGETS = {
   rssGiB: 3,
   addBrokerRatio: 1.2,
   rollingRestartRatio: 1.3,
+  rollingUpgradeRatio: 1.3,
   rotationOverRollingSeconds: 10,
 };
+/** A release the bench rolls its lab onto and back from (nothing finalized, so the way back is open). */
+const UPGRADE_TO = "4.4.0";
 
 const PERF_RECORDS = 50_000;
 const PERF_RUNS = 3;
@@ -223,6 +226,17 @@ async function main() {
     day2.addBroker = await seconds(() => stack.up());
     await setNodes(combined);
     await stack.up(); // node 4 holds no replica: it leaves without a drain
+    // The dynamic quorum: a controller-only node joins (started as an observer, caught up, add-controller), then leaves.
+    await setNodes([...combined, { id: 4, roles: ["controller"] }]);
+    day2.addController = await seconds(() => stack.up());
+    await setNodes(combined);
+    day2.removeController = await seconds(() => stack.up());
+    // A rolling upgrade onto another release (laid out beforehand: the layout is not the roll), and back.
+    execFileSync("bash", [path.join(PROJECT_DIR, "setup", "kafka", "layout.sh"), UPGRADE_TO], { stdio: ["ignore", "ignore", "inherit"] });
+    await stack.setConfig("kraftlab:kafkaVersion", { value: UPGRADE_TO });
+    day2.rollingUpgrade = await seconds(() => stack.up());
+    await stack.removeConfig("kraftlab:kafkaVersion");
+    await stack.up();
     execFileSync(script, ["up", scriptDir, String(SCRIPT_PORT), HEAP], { env, stdio: "inherit" });
     day2.scriptRestarts = 0;
     for (const id of [1, 2, 3]) day2.scriptRestarts += await seconds(async () => execFileSync(script, ["restart", scriptDir, String(id), HEAP], { env }));
@@ -302,10 +316,13 @@ async function main() {
   const met = (ok: boolean) => (ok ? "yes" : "NO");
   const addRatio = day2.addBroker / day2.scriptAddBroker;
   const rollRatio = day2.rollingRestart / day2.scriptRestarts;
+  const upgradeRatio = day2.rollingUpgrade / day2.scriptRestarts;
   const rotationOk = day2.leafRotationClientErrors === 0 && day2.leafRotation <= day2.rollingRestart + TARGETS.rotationOverRollingSeconds;
   const day2Rows = [
     `| add a 4th broker: kraftlab up / script (format + start + wait) | ${day2.addBroker?.toFixed(1)} s / ${day2.scriptAddBroker?.toFixed(1)} s = ${addRatio.toFixed(2)}x | <= ${TARGETS.addBrokerRatio}x | ${met(addRatio <= TARGETS.addBrokerRatio)} |`,
     `| rolling restart of 3 nodes (gated) / script's 3 bare restarts (3 single-node ups: ${day2.singleRestarts?.toFixed(1)} s) | ${day2.rollingRestart?.toFixed(1)} s / ${day2.scriptRestarts?.toFixed(1)} s = ${rollRatio.toFixed(2)}x | <= ${TARGETS.rollingRestartRatio}x | ${met(rollRatio <= TARGETS.rollingRestartRatio)} |`,
+    `| add a controller-only node to the dynamic quorum (format, observer, caught up, add-controller) / remove it: kraftlab up | ${day2.addController?.toFixed(1)} s / ${day2.removeController?.toFixed(1)} s (script's add-broker: ${day2.scriptAddBroker?.toFixed(1)} s) | (measured) | - |`,
+    `| rolling upgrade of 3 nodes ${kafkaVersion()} -> ${UPGRADE_TO} (gated) / script's 3 bare restarts | ${day2.rollingUpgrade?.toFixed(1)} s / ${day2.scriptRestarts?.toFixed(1)} s = ${upgradeRatio.toFixed(2)}x | <= ${TARGETS.rollingUpgradeRatio}x | ${met(upgradeRatio <= TARGETS.rollingUpgradeRatio)} |`,
     `| leaf certificate rotation under load (3 nodes roll): time, records acked, client errors (lost + duplicated + failed) | ${day2.leafRotation?.toFixed(1)} s, ${day2.leafRotationAcked}, ${day2.leafRotationClientErrors} | 0 client errors, <= rolling restart + ${TARGETS.rotationOverRollingSeconds} s | ${met(rotationOk)} |`,
   ];
   const tp = (name: Variant) => `${median(throughput[name]).toFixed(0)} (${throughput[name].map((x) => x.toFixed(0)).join(", ")})`;

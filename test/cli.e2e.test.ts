@@ -69,7 +69,7 @@ describe("the plain Pulumi CLI", () => {
     await pulumi("config", "set", "kraftlab:labDir", labDir);
 
     const up = await pulumi("up", "--yes", "--color", "never");
-    expect(up.stdout).toMatch(/\+ 7 created\n\s+1 unchanged/); // the stack resource came with the refused up
+    expect(up.stdout).toMatch(/\+ 10 created\n\s+1 unchanged/); // the stack resource came with the refused up
     const outputs = JSON.parse((await pulumi("stack", "output", "--json")).stdout);
     expect(outputs.bootstrapServers).toBe("127.0.0.1:25092");
     expect(outputs.nodes).toHaveLength(1);
@@ -78,7 +78,7 @@ describe("the plain Pulumi CLI", () => {
     expect(received.sort()).toEqual(sent.sort());
 
     const noop = await pulumi("up", "--yes", "--color", "never");
-    expect(noop.stdout).toMatch(/8 unchanged/);
+    expect(noop.stdout).toMatch(/11 unchanged/);
 
     await pulumi("destroy", "--yes");
     expect(labProcesses(labDir)).toEqual([]);

@@ -74,7 +74,7 @@ describe("a 3-node lab of combined nodes", () => {
 
   it("touches nothing on a second up with the same config", async () => {
     const again = await lab.up();
-    expect(again.changes).toEqual({ same: 10 });
+    expect(again.changes).toEqual({ same: 13 });
     expect(again.outputs.nodes.map((n) => n.pid)).toEqual(outputs.nodes.map((n) => n.pid));
     expect(again.outputs.clusterId).toBe(outputs.clusterId);
   });

@@ -174,6 +174,25 @@ describe("a secure lab on Docker", () => {
     expect(brokers).toMatch(new RegExp(`127\\.0\\.0\\.1:${PORT + 300} \\(id: 4 rack: null`));
   });
 
+  it("adds a controller in a container of its own: it joins the dynamic quorum with no other restart, then leaves it with its volume", async () => {
+    const before = await containerIds();
+    const voters = () => (outputs.quorum?.voters ?? []).map((v) => v.id).sort();
+    const withBroker4 = [...nodes, { id: 4, roles: ["broker"] }];
+    await lab.configure({ nodes: [...withBroker4, { id: 5, roles: ["controller"] }] });
+    ({ outputs } = await lab.up());
+    const grown = await containerIds();
+    for (const id of ["1", "2", "3", "4"]) expect(grown[id]).toBe(before[id]);
+    expect(voters()).toEqual([1, 2, 3, 5]);
+    expect(outputs.quorum?.voters.find((v) => v.id === 5)?.endpoint).toBe(`CONTROLLER://node-5:${PORT + 402}`);
+
+    await lab.configure({ nodes: withBroker4 });
+    ({ outputs } = await lab.up());
+    expect(voters()).toEqual([1, 2, 3]);
+    expect(Object.keys(await containerIds()).sort()).toEqual(["1", "2", "3", "4"]);
+    const volumes = ((await docker.listVolumes({ filters: labFilter })).Volumes ?? []).map((v) => v.Name);
+    expect(volumes.some((v) => v.includes("node-5"))).toBe(false);
+  });
+
   it("rotates the node certificates under load: the broker reloads in place, controllers roll; nothing is lost", async () => {
     const before = await containerIds();
     await lab.configure({ security: { ...security, certificateRotation: 1 } });

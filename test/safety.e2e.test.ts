@@ -193,7 +193,8 @@ describe("evolving a running lab", () => {
   const nodes = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
 
   beforeAll(async () => {
-    lab = await TestLab.create("evolve", { nodes, ports: { external: 24092, internal: 24093, controller: 24094 } });
+    // A static quorum, as the course teaches it (the dynamic default is test/quorum.e2e.test.ts's).
+    lab = await TestLab.create("evolve", { nodes, quorum: "static", ports: { external: 24092, internal: 24093, controller: 24094 } });
     ({ outputs } = await lab.up());
     await produceAndConsume(outputs.bootstrapServers, "kept", 200, "before");
   });
@@ -203,7 +204,7 @@ describe("evolving a running lab", () => {
     const changed = nodes.map((n) => (n.id === 2 ? { ...n, properties: { "log.retention.hours": 24 } } : n));
     await lab.stack.setConfig("kraftlab:nodes", { value: JSON.stringify(changed) });
     const { outputs: after, changes } = await lab.up();
-    expect(changes).toEqual({ same: 8, update: 2 }); // node 2's files, and the processes
+    expect(changes).toEqual({ same: 11, update: 2 }); // node 2's files, and the processes
     const pids = (o: LabOutputs) => o.nodes.map((n) => n.pid);
     expect(pids(after)[0]).toBe(pids(outputs)[0]);
     expect(pids(after)[2]).toBe(pids(outputs)[2]);
@@ -230,7 +231,7 @@ describe("evolving a running lab", () => {
     expect(down.stdout).toMatch(/^lab e2e-evolve: NOT healthy: node 3 is down/);
     expect(down.stdout).toMatch(new RegExp(`^3 +broker,controller +pid ${outputs.nodes[2].pid} +down `, "m"));
     const { outputs: after, changes } = await lab.up();
-    expect(changes).toEqual({ same: 9, update: 1 }); // the processes
+    expect(changes).toEqual({ same: 12, update: 1 }); // the processes
     expect(after.nodes[2].pid).not.toBe(outputs.nodes[2].pid);
     await produce(after.bootstrapServers, "kept", 100, "after");
     const received = await consume(after.bootstrapServers, "kept", 300);
@@ -257,7 +258,7 @@ describe("evolving a running lab", () => {
     );
     await refused(
       { nodes: [...current, { id: 4, roles: ["controller"] }] },
-      /kraftlab:nodes\[3\]: node 4 would join the controllers of a running lab, whose quorum is static/,
+      /kraftlab:nodes\[3\]: node 4 would join the controllers of a running lab whose quorum is static/,
     );
     const elsewhere = path.join(lab.root, "moved");
     await refused(
@@ -269,7 +270,7 @@ describe("evolving a running lab", () => {
 
     expect(written()).toEqual(files);
     const { outputs: after, changes } = await lab.up();
-    expect(changes).toEqual({ same: 10 });
+    expect(changes).toEqual({ same: 13 });
     expect(after.nodes.map((n) => n.pid)).toEqual(outputs.nodes.map((n) => n.pid));
     expect(written()).toEqual(files);
   });
