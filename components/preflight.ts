@@ -24,8 +24,8 @@ import { hasImage } from "./runtime/image";
 import type { Placement } from "./runtime/place";
 import type { RuntimeSpec } from "./runtime/spec";
 import type { ClusterPlan, NodePlan, PortKind } from "./topology";
-import { downgradeRefusal } from "./versions/plan";
 import { type BusyPort, busyPortProblems } from "./validate";
+import { downgradeRefusal } from "./versions/plan";
 
 export function kafkaHomeProblems(kafkaHome: string): string[] {
   const missing = ["bin/kafka-server-start.sh", "bin/kafka-storage.sh"].filter((f) => !fs.existsSync(path.join(kafkaHome, f)));

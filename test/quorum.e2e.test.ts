@@ -1,7 +1,7 @@
 // The KRaft quorum and Kafka versions as code, under a continuous idempotent producer: a dynamic
 // quorum grown and shrunk by `up`, a refused removal, a wiped controller repaired; a static lab
 // migrated to a dynamic quorum, rolled from 4.2.2 to 4.3.1 with its features finalized, and the
-// downgrade refused after it. Nothing may be lost.
+// downgrade refused after it. Nothing may be lost. (Asks Maven Central for 4.2.2 the first time.)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { getProperties } from "properties-file";
@@ -186,9 +186,11 @@ describe("a static lab migrated to a dynamic quorum, then rolled from Kafka 4.2.
     outputs = after;
   });
 
-  it("refuses the downgrade once 4.3 is finalized, before any node is touched", async () => {
+  it("refuses the downgrade once 4.3 is finalized, and a release Maven Central does not serve, before any node is touched", async () => {
     await lab.configure({ kafkaVersion: "4.2.2" });
     await expect(lab.up()).rejects.toThrow(/kraftlab:kafkaVersion: 4\.2\.2 cannot run this cluster: its metadata\.version is finalized at 4\.3-IV0/);
+    await lab.configure({ kafkaVersion: "4.9.9" });
+    await expect(lab.up()).rejects.toThrow(/kraftlab:kafkaVersion: Kafka 4\.9\.9 is not on Maven Central complete .*Versions verified with kraftlab .*4\.2\.2 4\.3\.1/);
     await lab.configure({ kafkaVersion: "4.3.1" });
     const { outputs: same } = await lab.up();
     expect(pids(same)).toEqual(pids(outputs));

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { type Handler, readBack, same } from "../provider/handler";
+import { generatedOnce, type Handler, readBack, same } from "../provider/handler";
 import type { NodeRef } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
@@ -72,20 +72,10 @@ export function kafkaUuid(): string {
   }
 }
 
-const clusterId: Handler = {
-  async create() {
-    const value = kafkaUuid();
-    return { id: value, outs: { clusterId: value } };
-  },
-  async diff() {
-    return { changes: false };
-  },
-  async update(_id, olds) {
-    return { outs: olds };
-  },
-  async delete() {},
-  read: readBack,
-};
+const clusterId = generatedOnce(async () => {
+  const value = kafkaUuid();
+  return { id: value, outs: { clusterId: value } };
+});
 
 /** A file the lab writes: `content` (text, or base64 for binary files) at `path` with `mode`; removed on delete. */
 export interface LabFileInputs {

@@ -283,8 +283,18 @@ async function finalizeFeatures(rt: Runtime, inputs: NodeProcessesInputs): Promi
 async function reconcileVoters(rt: Runtime, inputs: NodeProcessesInputs): Promise<void> {
   const controllers = inputs.nodes.filter((n) => n.roles.includes("controller"));
   const planned = await Promise.all(controllers.map(async (n) => ({ id: n.id, directoryId: (await rt.meta(n))?.directoryId ?? "" })));
-  const { remove, add } = voterChanges(planned, (await quorumStatus(inputs.admin)).voters);
-  for (const voter of remove) await removeController(inputs.admin, voter);
+  const status = await quorumStatus(inputs.admin);
+  const { remove, add } = voterChanges(planned, status.voters);
+  let voters = status.voters;
+  for (const voter of remove) {
+    // The voters that stay must have a leader and be caught up: they alone commit the change.
+    voters = voters.filter((v) => v !== voter);
+    const staying = voters.map((v) => v.id);
+    await waitUntil(`before removing controller ${voter.id} from the quorum`, inputs.gateTimeoutMs, async () =>
+      quorumProblems(await quorum(inputs.admin), staying),
+    );
+    await removeController(inputs.admin, voter);
+  }
   for (const id of add) {
     await waitCaughtUp(inputs.admin, id, inputs.gateTimeoutMs);
     await addController(rt, controllers.find((n) => n.id === id) as NodeRun, inputs.admin);

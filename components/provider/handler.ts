@@ -17,3 +17,12 @@ export const same = (a: unknown, b: unknown): boolean => isDeepStrictEqual(store
 
 /** `read` for resources whose state is what they last wrote: it is read back as stored. */
 export const readBack: Handler["read"] = async (id, props) => ({ id, props });
+
+/** A value generated once at creation (an id) and kept in state for the life of the stack: it never changes. */
+export const generatedOnce = (create: Handler["create"]): Handler => ({
+  create,
+  diff: async () => ({ changes: false }),
+  update: async (_id, olds) => ({ outs: olds }),
+  delete: async () => {},
+  read: readBack,
+});

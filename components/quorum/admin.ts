@@ -2,6 +2,7 @@
 // Kafka tools (as the nodes themselves, with security on). Used inside the dynamic provider process.
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { NodeRun } from "../cluster/rollout";
 import { type Admin, quorum, tool, waitUntil } from "../ops/admin";
 import { caughtUp } from "../ops/clusterState";
@@ -26,6 +27,22 @@ export async function upgradeFeature(admin: Admin, name: string, level: string):
   await tool(admin, "kafka-features", ["upgrade", "--feature", `${name}=${level}`]);
 }
 
+/**
+ * Runs a voter change again while Kafka answers that it reached a node that is not (or no longer) the
+ * quorum's leader: the request was not applied, and right after a leader change a broker may still
+ * point at the old one.
+ */
+async function onLeader(run: () => Promise<string>): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= 5 || !/NotLeaderOrFollower|NOT_LEADER_OR_FOLLOWER/.test((err as Error).message)) throw err;
+      await sleep(2_000);
+    }
+  }
+}
+
 /** Waits until node `id` (a controller not yet a voter) has caught up with the leader. */
 export const waitCaughtUp = (admin: Admin, id: number, timeoutMs: number) =>
   waitUntil(`before controller ${id} joins the quorum`, timeoutMs, async () =>
@@ -43,7 +60,9 @@ export async function addController(rt: Runtime, node: NodeRun, admin: Admin): P
   const client = admin.commandConfig ? await fsp.readFile(admin.commandConfig, "utf8") : "";
   await fsp.writeFile(file, `${await fsp.readFile(node.configFile, "utf8")}\n${client}`, { mode: 0o600 });
   try {
-    await rt.nodeTool(node, "kafka-metadata-quorum", ["--bootstrap-server", admin.bootstrapServers, "--command-config", file, "add-controller"]);
+    await onLeader(() =>
+      rt.nodeTool(node, "kafka-metadata-quorum", ["--bootstrap-server", admin.bootstrapServers, "--command-config", file, "add-controller"]),
+    );
   } finally {
     await fsp.rm(file, { force: true });
   }
@@ -51,5 +70,7 @@ export async function addController(rt: Runtime, node: NodeRun, admin: Admin): P
 
 export async function removeController(admin: Admin, voter: Voter): Promise<void> {
   step(`removing controller ${voter.id} (directory ${voter.directoryId}) from the quorum`);
-  await tool(admin, "kafka-metadata-quorum", ["remove-controller", "--controller-id", String(voter.id), "--controller-directory-id", voter.directoryId]);
+  await onLeader(() =>
+    tool(admin, "kafka-metadata-quorum", ["remove-controller", "--controller-id", String(voter.id), "--controller-directory-id", voter.directoryId]),
+  );
 }

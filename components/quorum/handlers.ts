@@ -2,7 +2,7 @@
 // directory id per first controller, generated once and kept in state like the cluster id, so that a
 // create that failed half-way formats the rest of its controllers with the very same value.
 import { kafkaUuid } from "../cluster/handlers";
-import { type Handler, readBack } from "../provider/handler";
+import { generatedOnce } from "../provider/handler";
 import { type ControllerEndpoint, initialControllers } from "./plan";
 
 export interface QuorumBootstrapInputs {
@@ -10,20 +10,10 @@ export interface QuorumBootstrapInputs {
   controllers: ControllerEndpoint[];
 }
 
-const quorumBootstrap: Handler = {
-  async create(inputs: QuorumBootstrapInputs) {
-    const directoryIds = Object.fromEntries(inputs.controllers.map((c) => [String(c.id), kafkaUuid()]));
-    return { id: "quorum", outs: { ...inputs, initialControllers: initialControllers(inputs.controllers, directoryIds) } };
-  },
-  // Fixed at creation: controllers that come later join through add-controller with ids of their own.
-  async diff() {
-    return { changes: false };
-  },
-  async update(_id, olds) {
-    return { outs: olds };
-  },
-  async delete() {},
-  read: readBack,
-};
+// Fixed at creation: controllers that come later join through add-controller with ids of their own.
+const quorumBootstrap = generatedOnce(async (inputs: QuorumBootstrapInputs) => {
+  const directoryIds = Object.fromEntries(inputs.controllers.map((c) => [String(c.id), kafkaUuid()]));
+  return { id: "quorum", outs: { ...inputs, initialControllers: initialControllers(inputs.controllers, directoryIds) } };
+});
 
 export const quorumHandlers = { quorumBootstrap };
