@@ -190,7 +190,9 @@ describe("a static lab migrated to a dynamic quorum, then rolled from Kafka 4.2.
     await lab.configure({ kafkaVersion: "4.2.2" });
     await expect(lab.up()).rejects.toThrow(/kraftlab:kafkaVersion: 4\.2\.2 cannot run this cluster: its metadata\.version is finalized at 4\.3-IV0/);
     await lab.configure({ kafkaVersion: "4.9.9" });
-    await expect(lab.up()).rejects.toThrow(/kraftlab:kafkaVersion: Kafka 4\.9\.9 is not on Maven Central complete .*Versions verified with kraftlab .*4\.2\.2 4\.3\.1/);
+    await expect(lab.up()).rejects.toThrow(
+      /kraftlab:kafkaVersion: Kafka 4\.9\.9 is not on Maven Central complete .*Versions verified with kraftlab .*4\.2\.2 4\.3\.1/,
+    );
     await lab.configure({ kafkaVersion: "4.3.1" });
     const { outputs: same } = await lab.up();
     expect(pids(same)).toEqual(pids(outputs));
