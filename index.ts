@@ -44,11 +44,6 @@ export default async function kraftlab() {
   if (errors.length > 0) throw new ConfigError(errors);
 
   const labDir = path.resolve(PROJECT_DIR, config.labDir ?? path.join(".lab", pulumi.getStack()));
-  if (config.kafkaHome && config.kafkaVersion) {
-    throw new ConfigError([
-      "kraftlab:kafkaVersion: set either kraftlab:kafkaVersion (a release kraftlab lays out from Maven Central) or kraftlab:kafkaHome (a distribution of your own), not both",
-    ]);
-  }
   // A release is laid out (once, then cached) before anything of the lab is touched.
   const layout = config.kafkaHome ? { home: path.resolve(PROJECT_DIR, config.kafkaHome) } : layoutKafka(config.kafkaVersion ?? kafkaVersion());
   if ("problem" in layout) throw new ConfigError([layout.problem]);

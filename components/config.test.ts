@@ -126,6 +126,12 @@ describe("parseLabConfig", () => {
     expect(problems({ nodes, heap: "lots" })).toEqual(['kraftlab:heap: "lots": expected a size such as 512m or 1g']);
   });
 
+  it("rejects a Kafka version that is no 4.x release, a quorum mode and features it does not know", () => {
+    expect(problems({ nodes, kafkaVersion: "3.9.0" })).toEqual(['kraftlab:kafkaVersion: "3.9.0": expected a Kafka 4.x release such as 4.3.1']);
+    expect(problems({ nodes, quorum: "raft" })[0]).toMatch(/^kraftlab:quorum: .*dynamic.*static/);
+    expect(problems({ nodes, features: "all" })[0]).toMatch(/^kraftlab:features: /);
+  });
+
   it("rejects a port out of range", () => {
     expect(problems({ nodes, ports: { external: 70000 } })[0]).toMatch(/^kraftlab:ports\.external: /);
   });

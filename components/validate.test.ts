@@ -11,6 +11,26 @@ describe("validateLab", () => {
     });
   });
 
+  it("refuses a release and a distribution of one's own together, kraft.version as a feature, and auto-join of controllers", () => {
+    expect(validateLab(labConfig(COMBINED_3, { kafkaVersion: "4.2.2", kafkaHome: "/opt/kafka" })).errors).toEqual([
+      "kraftlab:kafkaVersion: set either kraftlab:kafkaVersion (a release kraftlab lays out from Maven Central) or kraftlab:kafkaHome (a distribution of your own), not both",
+    ]);
+    expect(validateLab(labConfig(COMBINED_3, { features: { "kraft.version": 1, "metadata.version": "4.3" } })).errors).toEqual([
+      "kraftlab:features.kraft.version: kraft.version moves only with the quorum's migration (kraftlab:quorum: dynamic), never as a feature; remove it from kraftlab:features",
+    ]);
+    expect(validateLab(labConfig(COMBINED_3, { features: "auto", kafkaVersion: "4.4.0" })).errors).toEqual([]);
+    const autoJoin = { properties: { "controller.quorum.auto.join.enable": true } };
+    expect(validateLab(labConfig(COMBINED_3, autoJoin)).errors).toEqual([
+      "kraftlab:properties.controller.quorum.auto.join.enable: kraftlab adds and removes controllers itself (kraftlab:nodes), and with auto-join a removed controller that still runs joins again (KAFKA-19850); remove it",
+    ]);
+  });
+
+  it("warns of an even number of controllers", () => {
+    expect(validateLab(labConfig({ ...COMBINED_3, 4: "controller" })).warnings).toEqual([
+      "kraftlab:nodes: 4 controllers tolerate no more failures than 3; use an odd number of controllers",
+    ]);
+  });
+
   it("refuses to drain a broker that is still declared", () => {
     expect(validateLab(labConfig({ ...COMBINED_3, 4: "broker" }, { drainBrokers: [4] })).errors).toEqual([
       "kraftlab:drainBrokers[0]: node 4 is still in kraftlab:nodes; remove it from kraftlab:nodes to drain it and take it out of the cluster",

@@ -80,6 +80,7 @@ export function validateLab(cfg: LabConfig): Findings {
   for (const [i, node] of nodes.entries()) {
     for (const key of Object.keys(node.properties ?? {})) managed(key, `kraftlab:nodes[${i}].properties.${key}`);
   }
+  errors.push(...versionFindings(cfg));
 
   errors.push(...hostProblems(cfg.host), ...heapProblems(cfg));
   if (!cfg.security && !/^(127\.\d+\.\d+\.\d+|localhost)$/.test(cfg.host)) {
@@ -93,6 +94,34 @@ export function validateLab(cfg: LabConfig): Findings {
     warnings.push(...security.warnings);
   }
   return { errors, warnings };
+}
+
+/** The key every node's properties may not set for the quorum's sake, and why. */
+const AUTO_JOIN = "controller.quorum.auto.join.enable";
+
+/** The Kafka release, its features, and what the dynamic quorum needs kraftlab alone to do. */
+function versionFindings(cfg: LabConfig): string[] {
+  const errors: string[] = [];
+  if (cfg.kafkaHome && cfg.kafkaVersion) {
+    errors.push(
+      "kraftlab:kafkaVersion: set either kraftlab:kafkaVersion (a release kraftlab lays out from Maven Central) or kraftlab:kafkaHome (a distribution of your own), not both",
+    );
+  }
+  if (cfg.features && cfg.features !== "auto" && "kraft.version" in cfg.features) {
+    errors.push(
+      "kraftlab:features.kraft.version: kraft.version moves only with the quorum's migration (kraftlab:quorum: dynamic), never as a feature; remove it from kraftlab:features",
+    );
+  }
+  const autoJoin = [
+    ...(AUTO_JOIN in cfg.properties ? ["kraftlab:properties"] : []),
+    ...cfg.nodes.flatMap((n, i) => (n.properties && AUTO_JOIN in n.properties ? [`kraftlab:nodes[${i}].properties`] : [])),
+  ];
+  for (const where of autoJoin) {
+    errors.push(
+      `${where}.${AUTO_JOIN}: kraftlab adds and removes controllers itself (kraftlab:nodes), and with auto-join a removed controller that still runs joins again (KAFKA-19850); remove it`,
+    );
+  }
+  return errors;
 }
 
 const MIB = 1024 * 1024;
