@@ -1,6 +1,6 @@
 // The KRaft quorum and Kafka versions as code, under a continuous idempotent producer: a dynamic
-// quorum grown and shrunk by `up`, a refused removal, a wiped controller repaired; a static lab
-// migrated to a dynamic quorum, rolled from 4.2.2 to 4.3.1 with its features finalized, and the
+// quorum grown and shrunk by `up`, a refused removal, a wiped controller repaired; a static lab on
+// 4.2.2 migrated to a dynamic quorum and rolled onto 4.3.1 in one roll, its features finalized, and the
 // downgrade refused after it. Nothing may be lost. (Asks Maven Central for 4.2.2 the first time.)
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -120,7 +120,7 @@ describe("a dynamic quorum, grown, shrunk and repaired by up, under load", () =>
   });
 });
 
-describe("a static lab migrated to a dynamic quorum, then rolled from Kafka 4.2.2 to 4.3.1, under load", () => {
+describe("a static lab on Kafka 4.2.2 migrated to a dynamic quorum and rolled onto 4.3.1, under load", () => {
   const PORT = 17092;
   let lab: TestLab;
   let outputs: LabOutputs;
@@ -147,8 +147,13 @@ describe("a static lab migrated to a dynamic quorum, then rolled from Kafka 4.2.
     );
   });
 
-  it("migrates to a dynamic quorum: kraft.version 1 by name, then a roll onto bootstrap servers; the voters keep their ids", async () => {
-    await lab.configure({ quorum: "dynamic" });
+  // One maintenance window, as an administrator would plan it: one roll takes the nodes both onto
+  // bootstrap servers and onto the new release.
+  it("migrates to a dynamic quorum (kraft.version 1 by name, voters keep their ids) and rolls onto 4.3.1 in one roll, then finalizes 4.3's features by name", async () => {
+    expect(await finalized(outputs.bootstrapServers)).toMatch(
+      /metadata\.version\s+SupportedMinVersion: \S+\s+SupportedMaxVersion: 4\.2-IV1\s+FinalizedVersionLevel: 4\.2-IV1/,
+    );
+    await lab.configure({ quorum: "dynamic", kafkaVersion: "4.3.1", features: "auto" });
     const { result, report } = await underTheLoad(() => lab.up());
     expectNothingLost(report);
     const after = result.outputs;
@@ -160,23 +165,6 @@ describe("a static lab migrated to a dynamic quorum, then rolled from Kafka 4.2.
     const props = getProperties(fs.readFileSync(path.join(lab.labDir, "node-2", "server.properties"), "utf8"));
     expect(props["controller.quorum.voters"]).toBeUndefined();
     expect(props["controller.quorum.bootstrap.servers"]).toBeDefined();
-    for (const id of [1, 2, 3]) expect(pids(after)[id]).not.toBe(pids(outputs)[id]);
-    outputs = after;
-  });
-
-  it("refuses to go back to a static quorum, saying why", async () => {
-    await lab.configure({ quorum: "static" });
-    await expect(lab.up()).rejects.toThrow(/kraftlab:quorum: this lab's quorum is dynamic \(kraft\.version 1\) and cannot become static/);
-    await lab.configure({ quorum: "dynamic" });
-  });
-
-  it("rolls onto 4.3.1 one node at a time, then finalizes every feature of 4.3 by name (never kraft.version)", async () => {
-    const before = await finalized(outputs.bootstrapServers);
-    expect(before).toMatch(/metadata\.version\s+SupportedMinVersion: \S+\s+SupportedMaxVersion: 4\.2-IV1\s+FinalizedVersionLevel: 4\.2-IV1/);
-    await lab.configure({ kafkaVersion: "4.3.1", features: "auto" });
-    const { result, report } = await underTheLoad(() => lab.up());
-    expectNothingLost(report);
-    const after = result.outputs;
     expect(after.nodes.map((n) => n.version)).toEqual(["4.3.1", "4.3.1", "4.3.1"]);
     for (const id of [1, 2, 3]) expect(pids(after)[id]).not.toBe(pids(outputs)[id]);
     expect(after.features?.["metadata.version"]).toBe("4.3-IV0");
@@ -184,6 +172,12 @@ describe("a static lab migrated to a dynamic quorum, then rolled from Kafka 4.2.
       /metadata\.version\s+SupportedMinVersion: \S+\s+SupportedMaxVersion: 4\.3-IV0\s+FinalizedVersionLevel: 4\.3-IV0/,
     );
     outputs = after;
+  });
+
+  it("refuses to go back to a static quorum, saying why", async () => {
+    await lab.configure({ quorum: "static" });
+    await expect(lab.up()).rejects.toThrow(/kraftlab:quorum: this lab's quorum is dynamic \(kraft\.version 1\) and cannot become static/);
+    await lab.configure({ quorum: "dynamic" });
   });
 
   it("refuses the downgrade once 4.3 is finalized, and a release Maven Central does not serve, before any node is touched", async () => {
