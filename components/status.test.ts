@@ -6,11 +6,11 @@ const node = (id: number, alive = true, extra = {}) => ({ id, roles: ["broker", 
 const quorum = {
   leaderId: 1,
   voters: [
-    { id: 1, lag: 0, lastFetch: 0, lastCaughtUp: 0 },
-    { id: 2, lag: 0, lastFetch: 0, lastCaughtUp: 0 },
-    { id: 3, lag: 0, lastFetch: 0, lastCaughtUp: 0 },
+    { id: 1, directoryId: "d", lag: 0, lastFetch: 0, lastCaughtUp: 0 },
+    { id: 2, directoryId: "d", lag: 0, lastFetch: 0, lastCaughtUp: 0 },
+    { id: 3, directoryId: "d", lag: 0, lastFetch: 0, lastCaughtUp: 0 },
   ],
-  observers: [{ id: 4, lag: 2, lastFetch: 0, lastCaughtUp: 0 }],
+  observers: [{ id: 4, directoryId: "d", lag: 2, lastFetch: 0, lastCaughtUp: 0 }],
 };
 
 describe("labStatus", () => {
@@ -33,9 +33,9 @@ describe("labStatus", () => {
     const lagging = {
       ...quorum,
       voters: [
-        { id: 1, lag: 0, lastFetch: 0, lastCaughtUp: 0 },
-        { id: 2, lag: 0, lastFetch: 0, lastCaughtUp: 0 },
-        { id: 3, lag: 40, lastFetch: 0, lastCaughtUp: 0 },
+        { id: 1, directoryId: "d", lag: 0, lastFetch: 0, lastCaughtUp: 0 },
+        { id: 2, directoryId: "d", lag: 0, lastFetch: 0, lastCaughtUp: 0 },
+        { id: 3, directoryId: "d", lag: 40, lastFetch: 0, lastCaughtUp: 0 },
       ],
     };
     const status = labStatus({

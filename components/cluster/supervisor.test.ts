@@ -96,7 +96,7 @@ class FakeRuntime implements Runtime {
     if (name === "kafka-metadata-quorum") {
       // Every node caught up; voters as the quorum has them, the other nodes observers.
       const ids = [...this.storage.keys()];
-      const rows = ids.map((id) => `${id} d 10 0 0 0 ${id === this.leader ? "Leader" : this.voters.has(id) ? "Follower" : "Observer"}`);
+      const rows = ids.map((id) => `${id} ${this.storage.get(id)} 10 0 0 0 ${id === this.leader ? "Leader" : this.voters.has(id) ? "Follower" : "Observer"}`);
       return ["NodeId DirectoryId LogEndOffset Lag LastFetchTimestamp LastCaughtUpTimestamp Status", ...rows].join("\n");
     }
     return "";

@@ -296,7 +296,7 @@ async function reconcileVoters(rt: Runtime, inputs: NodeProcessesInputs): Promis
     await removeController(inputs.admin, voter);
   }
   for (const id of add) {
-    await waitCaughtUp(inputs.admin, id, inputs.gateTimeoutMs);
+    await waitCaughtUp(inputs.admin, id, planned.find((p) => p.id === id)?.directoryId ?? "", inputs.gateTimeoutMs);
     await addController(rt, controllers.find((n) => n.id === id) as NodeRun, inputs.admin);
   }
   if (remove.length + add.length > 0) {

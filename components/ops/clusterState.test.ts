@@ -38,21 +38,23 @@ describe("parseQuorum", () => {
     expect(parseQuorum(replication)).toEqual({
       leaderId: 2,
       voters: [
-        { id: 2, lag: 0, ...t },
-        { id: 1, lag: 0, ...t },
-        { id: 3, lag: 112, ...t },
+        { id: 2, directoryId: "pJ8s0Y6cQ6i8c2T0y0u2nw", lag: 0, ...t },
+        { id: 1, directoryId: "c2w1Yh3QSh6k0Q2qzv0l6g", lag: 0, ...t },
+        { id: 3, directoryId: "Zq9xk3rHSH2z8pB2pWc3LQ", lag: 112, ...t },
       ],
-      observers: [{ id: 4, lag: 0, ...t }],
+      observers: [{ id: 4, directoryId: "B0p3gZ7uQJyQH8m8b1v2xg", lag: 0, ...t }],
     });
   });
 
-  it("counts a replica caught up when it was, within the fetch timeout of the leader's latest fetch", () => {
-    const replica = (id: number, lastCaughtUp: number) => ({ id, lag: 0, lastFetch: 10_000, lastCaughtUp });
-    const q = { leaderId: 1, voters: [replica(1, 10_000), replica(2, 9_000)], observers: [replica(4, 7_000)] };
-    expect(caughtUp(q, 2, 2_000)).toBe(true);
-    expect(caughtUp(q, 4, 2_000)).toBe(false);
-    expect(caughtUp(q, 9, 2_000)).toBe(false);
-    expect(caughtUp({ ...q, leaderId: -1 }, 2, 2_000)).toBe(false);
+  it("counts a replica caught up when it was, within the fetch timeout of the leader's latest fetch, on the directory asked", () => {
+    const replica = (id: number, lastCaughtUp: number, directoryId = "d") => ({ id, directoryId, lag: 0, lastFetch: 10_000, lastCaughtUp });
+    // Node 4 was formatted again: its old directory lingers as an observer that no longer fetches.
+    const q = { leaderId: 1, voters: [replica(1, 10_000), replica(2, 9_000)], observers: [replica(4, 7_000, "old"), replica(4, 9_500, "new")] };
+    expect(caughtUp(q, 2, "d", 2_000)).toBe(true);
+    expect(caughtUp(q, 4, "new", 2_000)).toBe(true);
+    expect(caughtUp(q, 4, "old", 2_000)).toBe(false);
+    expect(caughtUp(q, 9, "d", 2_000)).toBe(false);
+    expect(caughtUp({ ...q, leaderId: -1 }, 2, "d", 2_000)).toBe(false);
   });
 
   it("waits for a leader and for every voter to catch up", () => {

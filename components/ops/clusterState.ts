@@ -27,6 +27,8 @@ export function parsePartitions(describe: string): PartitionState[] {
 /** A replica of the metadata log as the leader sees it: records behind, and when it last fetched and was caught up (ms). */
 export interface ReplicaState {
   id: number;
+  /** Its storage's directory id: one node id may show twice while a replaced directory is forgotten. */
+  directoryId: string;
   lag: number;
   lastFetch: number;
   lastCaughtUp: number;
@@ -51,6 +53,7 @@ export function parseQuorum(replication: string): QuorumState {
       .filter((r) => kinds.includes(r[col("Status")]))
       .map((r) => ({
         id: Number(r[col("NodeId")]),
+        directoryId: r[col("DirectoryId")] ?? "",
         lag: Number(r[col("Lag")]),
         lastFetch: Number(r[col("LastFetchTimestamp")]),
         lastCaughtUp: Number(r[col("LastCaughtUpTimestamp")]),
@@ -63,9 +66,10 @@ export function parseQuorum(replication: string): QuorumState {
  * followers (and Strimzi to its controllers): it was caught up within controller.quorum.fetch.timeout.ms
  * of the leader's latest fetch.
  */
-export function caughtUp(q: QuorumState, id: number, fetchTimeoutMs: number): boolean {
+export function caughtUp(q: QuorumState, id: number, directoryId: string, fetchTimeoutMs: number): boolean {
   const leader = q.voters.find((v) => v.id === q.leaderId);
-  const replica = [...q.voters, ...q.observers].find((r) => r.id === id);
+  // By directory too: a controller formatted again still shows, for a while, under its old directory.
+  const replica = [...q.voters, ...q.observers].find((r) => r.id === id && r.directoryId === directoryId);
   if (!leader || !replica) return false;
   return leader.lastFetch - replica.lastCaughtUp < fetchTimeoutMs;
 }

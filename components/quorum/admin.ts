@@ -43,10 +43,10 @@ async function onLeader(run: () => Promise<string>): Promise<string> {
   }
 }
 
-/** Waits until node `id` (a controller not yet a voter) has caught up with the leader. */
-export const waitCaughtUp = (admin: Admin, id: number, timeoutMs: number) =>
+/** Waits until node `id`, on the storage of `directoryId` (a controller not yet a voter), has caught up with the leader. */
+export const waitCaughtUp = (admin: Admin, id: number, directoryId: string, timeoutMs: number) =>
   waitUntil(`before controller ${id} joins the quorum`, timeoutMs, async () =>
-    caughtUp(await quorum(admin), id, FETCH_TIMEOUT_MS) ? [] : [`controller ${id} to catch up with the quorum leader`],
+    caughtUp(await quorum(admin), id, directoryId, FETCH_TIMEOUT_MS) ? [] : [`controller ${id} to catch up with the quorum leader`],
   );
 
 /**
