@@ -320,11 +320,12 @@ export async function converge(rt: Runtime, olds: NodeProcessesInputs | undefine
   const removed = (olds?.nodes ?? []).filter((old) => !inputs.nodes.some((n) => n.id === old.id));
   if (olds) await checkRemovals(removed, inputs, olds);
   const dynamic = inputs.quorum.mode === "dynamic";
-  if (olds && olds.kafkaVersion !== inputs.kafkaVersion) {
+  // (A state from before kraftlab recorded the release has none: its nodes ran the default one.)
+  if (olds?.kafkaVersion && olds.kafkaVersion !== inputs.kafkaVersion) {
     // Before any node rolls onto a release that could not read what the cluster finalized.
     const refused = downgradeRefusal(await features(inputs.admin), inputs.kafkaVersion);
     if (refused) throw new Error(refused);
-    step(`rolling the nodes from Kafka ${olds.kafkaVersion ?? "(unrecorded)"} to ${inputs.kafkaVersion}, one at a time`);
+    step(`rolling the nodes from Kafka ${olds.kafkaVersion} to ${inputs.kafkaVersion}, one at a time`);
   }
   const { tls } = inputs;
   const firstActions = await actionsOf(rt, inputs.nodes);
