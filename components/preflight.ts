@@ -7,16 +7,17 @@ import * as path from "node:path";
 import { getProperties } from "properties-file";
 import { readDrained } from "./cluster/drained";
 import { claimProblem, inspectDirectory } from "./cluster/ownership";
+import { readRecord } from "./cluster/supervisor";
 import { grafanaConfigFile } from "./monitoring/grafana";
 import type { MonitoringTools } from "./monitoring/monitoring";
 import type { MonitoringPlan } from "./monitoring/plan";
 import { prometheusArgs } from "./monitoring/prometheus";
 import { serverPidFile } from "./monitoring/server";
-import { partitions } from "./ops/admin";
+import { type Admin, partitions } from "./ops/admin";
 import { type LeavingNode, quorumChangeRefusals, removalRefusals, unknownDrains } from "./ops/removal";
 import { portHolder } from "./portHolder";
 import { features } from "./quorum/admin";
-import { shrinkRefusals } from "./quorum/plan";
+import { controllerIds, shrinkRefusals } from "./quorum/plan";
 import { recordedPid, runsWith } from "./runtime/daemon";
 import { engine, inspectContainer } from "./runtime/docker";
 import { describeRuntime, recordedRuntime, runtimeChangeProblem } from "./runtime/handlers";
@@ -133,7 +134,7 @@ export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, d
     ...quorumChangeRefusals(onDisk, plan.nodes, plan.quorum.mode),
     ...(plan.quorum.mode === "dynamic"
       ? shrinkRefusals(
-          onDisk.filter((n) => n.roles.includes("controller")).map((n) => n.id),
+          controllerIds(onDisk),
           leaving.map((n) => n.id),
         )
       : []),
@@ -144,10 +145,16 @@ export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, d
     ),
   ];
   if (refused.length > 0 || leaving.length === 0) return refused;
-  const config = commandConfig && fs.existsSync(commandConfig) ? commandConfig : undefined;
-  const all = await partitions({ runtime, bootstrapServers: plan.internalBootstrapServers, commandConfig: config }).catch(() => []);
+  const all = await partitions(programAdmin(plan, runtime, commandConfig)).catch(() => []);
   return removalRefusals(leaving, drain, all, plan.quorum.mode);
 }
+
+/** How the program asks the running cluster before anything is touched: with the lab's client file once it has one. */
+const programAdmin = (plan: ClusterPlan, runtime: RuntimeSpec, commandConfig?: string): Admin => ({
+  runtime,
+  bootstrapServers: plan.internalBootstrapServers,
+  commandConfig: commandConfig && fs.existsSync(commandConfig) ? commandConfig : undefined,
+});
 
 /**
  * A running lab asked to run a release older than what it finalized (metadata.version): refused before
@@ -155,11 +162,8 @@ export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, d
  */
 export async function versionProblems(plan: ClusterPlan, runtime: RuntimeSpec, target: string, commandConfig?: string): Promise<string[]> {
   // Only a lab some of whose nodes were started with another release is asked (a no-op up asks nothing).
-  const started = plan.nodes.map((n) => path.join(n.dir, "running.json")).filter((f) => fs.existsSync(f));
-  if (started.every((f) => (JSON.parse(fs.readFileSync(f, "utf8")) as { version?: string }).version === target)) return [];
-  const config = commandConfig && fs.existsSync(commandConfig) ? commandConfig : undefined;
-  const admin = { runtime, bootstrapServers: plan.internalBootstrapServers, commandConfig: config };
-  const finalized = await features(admin).catch(() => ({}));
+  if (plan.nodes.map((n) => readRecord(n.dir)).every((record) => !record || record.version === target)) return [];
+  const finalized = await features(programAdmin(plan, runtime, commandConfig)).catch(() => ({}));
   const refused = downgradeRefusal(finalized, target);
   return refused ? [refused] : [];
 }

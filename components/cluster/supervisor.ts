@@ -11,7 +11,7 @@ import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
 import { type Handler, same } from "../provider/handler";
 import { addController, features, quorumStatus, removeController, step, upgradeFeature, waitCaughtUp } from "../quorum/admin";
-import { type FormatContext, formatFlags, shrinkRefusals, voterChanges } from "../quorum/plan";
+import { controllerIds, type FormatContext, formatFlags, shrinkRefusals, voterChanges, votersToCheck } from "../quorum/plan";
 import type { QuorumMode } from "../quorum/schema";
 import type { QuorumStatus } from "../quorum/status";
 import { waitReady } from "../runtime/daemon";
@@ -66,16 +66,24 @@ export interface NodeProcessesOutputs extends NodeProcessesInputs {
   versions?: Record<string, string>;
 }
 
+/** What the previous `up` left: its inputs, and (in states since the quorum outputs) what it read of the quorum. */
+type Previous = NodeProcessesInputs & Partial<Pick<NodeProcessesOutputs, "quorumStatus" | "finalized">>;
+
 const RUNNING = "running.json";
 
-/** What the node was started with, and whether that still runs. */
-export async function readRunning(rt: Runtime, node: NodeRun): Promise<RunningRecord | undefined> {
-  const file = path.join(node.dir, RUNNING);
+/** What the node in `dir` was last started with, running or not; undefined before its first start. */
+export function readRecord(dir: string): Omit<RunningRecord, "alive"> | undefined {
+  const file = path.join(dir, RUNNING);
   if (!fs.existsSync(file)) return undefined;
   // Records of kraftlab before the runtime seam hold a pid.
   const record = JSON.parse(fs.readFileSync(file, "utf8")) as Omit<RunningRecord, "alive"> & { pid?: number };
-  const ref = record.ref ?? String(record.pid ?? "");
-  return { ...record, ref, alive: ref !== "" && (await rt.runs(node, ref)) };
+  return { ...record, ref: record.ref ?? String(record.pid ?? "") };
+}
+
+/** What the node was started with, and whether that still runs. */
+export async function readRunning(rt: Runtime, node: NodeRun): Promise<RunningRecord | undefined> {
+  const record = readRecord(node.dir);
+  return record && { ...record, alive: record.ref !== "" && (await rt.runs(node, record.ref)) };
 }
 
 const fileHash = (file: string | undefined) => (file && fs.existsSync(file) ? fingerprint(fs.readFileSync(file, "latin1")) : "");
@@ -96,17 +104,12 @@ const refOf = async (rt: Runtime, node: NodeRun) => {
   const running = await readRunning(rt, node);
   return running?.alive ? running.ref : "";
 };
-const refsOf = async (rt: Runtime, nodes: NodeRun[]) => Object.fromEntries(await Promise.all(nodes.map(async (n) => [String(n.id), await refOf(rt, n)])));
-/** Node id → the release it runs, "" when it does not run. */
-const versionsOf = async (rt: Runtime, nodes: NodeRun[]) =>
-  Object.fromEntries(
-    await Promise.all(
-      nodes.map(async (n) => {
-        const running = await readRunning(rt, n);
-        return [String(n.id), running?.alive ? (running.version ?? "") : ""];
-      }),
-    ),
-  );
+/** Node id → what runs as it, and the release it runs ("" for both when it does not run): one read of each node. */
+async function runningOf(rt: Runtime, nodes: NodeRun[]): Promise<{ running: Record<string, string>; versions: Record<string, string> }> {
+  const records = await Promise.all(nodes.map((n) => readRunning(rt, n)));
+  const of = (pick: (r: RunningRecord) => string) => Object.fromEntries(nodes.map((n, i) => [String(n.id), records[i]?.alive ? pick(records[i]) : ""]));
+  return { running: of((r) => r.ref), versions: of((r) => r.version ?? "") };
+}
 
 async function startNode(rt: Runtime, node: NodeRun, inputs: NodeProcessesInputs): Promise<void> {
   // What an earlier attempt that failed left running is not what state knows: stop it, or it holds the ports.
@@ -228,8 +231,6 @@ async function checkRemovals(removed: NodeRun[], inputs: NodeProcessesInputs, ol
   if (refusals.length > 0) throw new Error(refusals.join("\n"));
 }
 
-const controllerIds = (nodes: NodeRun[]) => nodes.filter((n) => n.roles.includes("controller")).map((n) => n.id);
-
 /**
  * Formats the storage of nodes about to start for the first time (see formatFlags); formatted storage
  * is only checked. A controller of a static quorum whose storage is gone is refused before anything
@@ -250,8 +251,12 @@ async function prepareStorage(rt: Runtime, nodes: NodeRun[], inputs: NodeProcess
   await Promise.all(nodes.map((n) => ensureFormatted(rt, n, inputs.clusterId, formatFlags(n, ctx))));
 }
 
-/** A static lab asked to become dynamic: kraft.version 1, by name (never a release version), before any node rolls onto bootstrap servers. */
-async function ensureKraftVersion(inputs: NodeProcessesInputs): Promise<void> {
+/**
+ * A static lab asked to become dynamic: kraft.version 1, by name (never a release version), before any
+ * node rolls onto bootstrap servers. Once the previous `up` saw it at 1 it stays there: nothing to ask.
+ */
+async function ensureKraftVersion(inputs: NodeProcessesInputs, olds: Previous): Promise<void> {
+  if (olds.finalized?.["kraft.version"] === "1") return;
   const kraft = (await features(inputs.admin))["kraft.version"];
   if (kraft && Number(kraft.finalized) < 1) {
     step("migrating the static quorum to a dynamic one (KIP-853): kraft.version 1, then a roll onto controller.quorum.bootstrap.servers");
@@ -263,9 +268,9 @@ async function ensureKraftVersion(inputs: NodeProcessesInputs): Promise<void> {
  * Finalizes what kraftlab:features asks, feature by feature and by name, once every node runs
  * kafkaVersion; never kraft.version (see ensureKraftVersion) and never on a mixed-version cluster.
  */
-async function finalizeFeatures(rt: Runtime, inputs: NodeProcessesInputs): Promise<void> {
+async function finalizeFeatures(inputs: NodeProcessesInputs, versions: Record<string, string>): Promise<void> {
   if (!inputs.features) return;
-  const mixed = mixedVersionRefusal(await versionsOf(rt, inputs.nodes), inputs.kafkaVersion);
+  const mixed = mixedVersionRefusal(versions, inputs.kafkaVersion);
   if (mixed) throw new Error(mixed);
   const release = mappingRelease(inputs.features, inputs.kafkaVersion);
   const [finalized, mapping] = await Promise.all([
@@ -316,7 +321,7 @@ async function removeBroker(rt: Runtime, node: NodeRun, remaining: number[], inp
 const actionsOf = (rt: Runtime, nodes: NodeRun[]) => Promise.all(nodes.map(async (n) => nodeAction(n, await readRunning(rt, n))));
 
 /** Brings the running nodes from `olds` (undefined on create) to `inputs`; exported for the roller's tests on a fake runtime. */
-export async function converge(rt: Runtime, olds: NodeProcessesInputs | undefined, inputs: NodeProcessesInputs): Promise<NodeProcessesOutputs> {
+export async function converge(rt: Runtime, olds: Previous | undefined, inputs: NodeProcessesInputs): Promise<NodeProcessesOutputs> {
   const removed = (olds?.nodes ?? []).filter((old) => !inputs.nodes.some((n) => n.id === old.id));
   if (olds) await checkRemovals(removed, inputs, olds);
   const dynamic = inputs.quorum.mode === "dynamic";
@@ -351,8 +356,9 @@ export async function converge(rt: Runtime, olds: NodeProcessesInputs | undefine
     throw failed.reason;
   }
   if (olds && dynamic) {
-    await ensureKraftVersion(inputs);
-    await reconcileVoters(rt, inputs);
+    await ensureKraftVersion(inputs, olds);
+    const lastVoters = olds.quorumStatus?.voters.map((v) => v.id);
+    if (votersToCheck(controllerIds(inputs.nodes), controllerIds(toStart), lastVoters)) await reconcileVoters(rt, inputs);
   }
   if (tls) await rotateTls(rt, inputs.nodes, inputs, tls);
   const actions = await actionsOf(rt, inputs.nodes);
@@ -369,12 +375,12 @@ export async function converge(rt: Runtime, olds: NodeProcessesInputs | undefine
     const keystore = olds?.tls?.keystores[String(node.id)]?.file;
     if (keystore) await fsp.rm(keystore, { force: true });
   }
-  await finalizeFeatures(rt, inputs);
+  const running = await runningOf(rt, inputs.nodes);
+  await finalizeFeatures(inputs, running.versions);
   const [status, finalized] = await Promise.all([quorumStatus(inputs.admin), features(inputs.admin)]);
   return {
     ...inputs,
-    running: await refsOf(rt, inputs.nodes),
-    versions: await versionsOf(rt, inputs.nodes),
+    ...running,
     quorumStatus: status,
     finalized: Object.fromEntries(Object.entries(finalized).map(([name, f]) => [name, f.finalized])),
   };
@@ -416,6 +422,6 @@ export const nodeProcesses: Handler = {
   },
   async read(id, olds: NodeProcessesOutputs) {
     // A node that no longer runs reads back with "", so the next `up` starts it again.
-    return { id, props: { ...olds, running: await refsOf(runtimeFor(stateRuntime(olds)), olds.nodes) } };
+    return { id, props: { ...olds, running: (await runningOf(runtimeFor(stateRuntime(olds)), olds.nodes)).running } };
   },
 };

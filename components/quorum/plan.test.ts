@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseQuorum, formatFlags, initialControllers, initialIds, shrinkRefusals, voterChanges } from "./plan";
+import { chooseQuorum, formatFlags, initialControllers, initialIds, shrinkRefusals, voterChanges, votersToCheck } from "./plan";
 
 describe("chooseQuorum", () => {
   it("makes a new lab dynamic unless asked for static, and keeps a lab made before the record static", () => {
@@ -66,6 +66,20 @@ describe("voterChanges", () => {
 
   it("replaces the voter of a controller formatted again: the old directory leaves, the new one joins", () => {
     expect(voterChanges([voters[0], { id: 2, directoryId: "b2" }, voters[2]], voters)).toEqual({ remove: [voters[1]], add: [2] });
+  });
+});
+
+describe("votersToCheck", () => {
+  it("asks the quorum when no voters were seen, the controllers changed, or a controller started", () => {
+    expect(votersToCheck([1, 2, 3], [], undefined)).toBe(true);
+    expect(votersToCheck([1, 2, 3, 4], [], [1, 2, 3])).toBe(true);
+    expect(votersToCheck([1, 2], [], [1, 2, 3])).toBe(true);
+    expect(votersToCheck([1, 2, 3], [2], [1, 2, 3])).toBe(true);
+  });
+
+  it("does not when the voters last seen are the controllers and none of them started (a roll, a broker added)", () => {
+    expect(votersToCheck([3, 1, 2], [], [1, 2, 3])).toBe(false);
+    expect(votersToCheck([1, 2, 3], [4], [1, 2, 3])).toBe(false);
   });
 });
 

@@ -80,6 +80,20 @@ export function voterChanges(planned: { id: number; directoryId: string }[], vot
   return { remove, add };
 }
 
+/** The ids of the nodes with the controller role. */
+export const controllerIds = (nodes: { id: number; roles: string[] }[]) => nodes.filter((n) => n.roles.includes("controller")).map((n) => n.id);
+
+/**
+ * Whether the voters may differ from the planned controllers, so that the quorum must be asked: no
+ * voters seen yet, another set of controllers than the voters last seen, or a controller this `up`
+ * started (a new one, one that died, or one whose storage was formatted again).
+ */
+export function votersToCheck(planned: number[], started: number[], lastVoters: number[] | undefined): boolean {
+  if (!lastVoters || started.some((id) => planned.includes(id))) return true;
+  const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b).join(",");
+  return sorted(planned) !== sorted(lastVoters);
+}
+
 /** How many voters a quorum of `n` needs to elect a leader and commit. */
 export const majority = (n: number) => Math.floor(n / 2) + 1;
 

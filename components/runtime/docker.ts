@@ -63,6 +63,11 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
   const name = (node: NodeRef) => node.container ?? "";
   const running = async (container: string) => (await inspectContainer(docker, container))?.State.Running === true;
   const volume = (node: NodeRef) => docker.createVolume({ Name: volumeName(node), Labels: { ...labLabels(spec.lab) } });
+  /** What a storage container printed: the meta.properties of storage that was formatted before, else undefined. */
+  const storageMeta = async (options: Docker.ContainerCreateOptions, what: string) => {
+    const [first, ...meta] = (await runOnce(docker, options, what)).split("\n");
+    return first === "formatted" ? metaOf(getProperties(meta.join("\n"))) : undefined;
+  };
   /** Runs a Kafka tool inside `container`; its stdout, or an error with what it printed. */
   const execTool = async (container: string, tool: string, args: string[], timeoutMs: number) => {
     const exec = await docker.getContainer(container).exec(toolExec(spec, tool, args));
@@ -85,13 +90,11 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
     async format(node, clusterId, flags) {
       await volume(node);
       // One container: what formatted storage holds, or storage formatted now (see storageContainer).
-      const [first, ...meta] = (await runOnce(docker, storageContainer(spec, node, { clusterId, flags }), "kafka-storage format")).split("\n");
-      return first === "formatted" ? metaOf(getProperties(meta.join("\n"))) : undefined;
+      return storageMeta(storageContainer(spec, node, { clusterId, flags }), "kafka-storage format");
     },
     async meta(node) {
       if (!(await unlessMissing(docker.getVolume(volumeName(node)).inspect()))) return undefined;
-      const [first, ...meta] = (await runOnce(docker, storageContainer(spec, node), "reading meta.properties")).split("\n");
-      return first === "formatted" ? metaOf(getProperties(meta.join("\n"))) : undefined;
+      return storageMeta(storageContainer(spec, node), "reading meta.properties");
     },
     async start(node) {
       // A container of an earlier run (stopped, or from another launch) gives way to one of this launch.
