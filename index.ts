@@ -89,8 +89,8 @@ export default async function kraftlab() {
     ...(machine.length === 0 ? await propertyProblems(config, kafkaHome, cacheDir()) : []),
     ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools) : []),
     // The nodes on disk are this lab's only in a directory it may claim.
-    ...(dirProblems.length === 0 ? await removalProblems(plan, placement.spec, config.drainBrokers, operatorFile) : []),
-    ...(dirProblems.length === 0 && machine.length === 0 ? await versionProblems(plan, placement.spec, version, operatorFile) : []),
+    ...(dirProblems.length === 0 ? await removalProblems(plan, placement.spec, kafkaHome, config.drainBrokers, operatorFile) : []),
+    ...(dirProblems.length === 0 && machine.length === 0 ? await versionProblems(plan, placement.spec, kafkaHome, version, operatorFile) : []),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -157,6 +157,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
     );
     const admin = pulumi.output(security?.operatorFile.path).apply((commandConfig) => ({
       runtime,
+      kafkaHome: args.kafkaHome,
       bootstrapServers: plan.internalBootstrapServers,
       commandConfig,
     }));
@@ -201,6 +202,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         `${name}-access`,
         {
           runtime,
+          kafkaHome: args.kafkaHome,
           bootstrapServers: plan.internalBootstrapServers,
           commandConfig: security.operatorFile.path,
           acls: effectiveAcls(plan.security),
@@ -233,7 +235,6 @@ export class KafkaCluster extends pulumi.ComponentResource {
           brokers: plan.brokers.map((n) => n.id),
           throttleBytesPerSecond: args.config.reassignmentThrottle,
           timeoutMs: args.config.gateTimeoutSeconds * 1000,
-          workDir: args.labDir,
         },
         { parent: this, dependsOn: [processes, ...topics], deletedWith: labDir },
       );

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { getProperties } from "properties-file";
+import { clientFor } from "./client/connect";
 import { readDrained } from "./cluster/drained";
 import { claimProblem, inspectDirectory } from "./cluster/ownership";
 import { readRecord } from "./cluster/supervisor";
@@ -13,10 +14,8 @@ import type { MonitoringTools } from "./monitoring/monitoring";
 import type { MonitoringPlan } from "./monitoring/plan";
 import { prometheusArgs } from "./monitoring/prometheus";
 import { serverPidFile } from "./monitoring/server";
-import { type Admin, partitions } from "./ops/admin";
 import { type LeavingNode, quorumChangeRefusals, removalRefusals, unknownDrains } from "./ops/removal";
 import { portHolder } from "./portHolder";
-import { features } from "./quorum/admin";
 import { controllerIds, shrinkRefusals } from "./quorum/plan";
 import { recordedPid, runsWith } from "./runtime/daemon";
 import { engine, inspectContainer } from "./runtime/docker";
@@ -127,7 +126,7 @@ export function nodesOnDisk(labDir: string): LeavingNode[] {
  * controller, or a broker with replicas and no drain). The cluster is asked where the replicas are;
  * if it cannot be reached the nodes' supervisor checks again before it stops anything.
  */
-export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, drain: number[], commandConfig?: string): Promise<string[]> {
+export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, kafkaHome: string, drain: number[], commandConfig?: string): Promise<string[]> {
   const onDisk = nodesOnDisk(plan.labDir);
   const leaving = onDisk.filter(({ id }) => !plan.nodes.some((n) => n.id === id));
   const refused = [
@@ -145,13 +144,16 @@ export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, d
     ),
   ];
   if (refused.length > 0 || leaving.length === 0) return refused;
-  const all = await partitions(programAdmin(plan, runtime, commandConfig)).catch(() => []);
+  const all = await clientFor(programAdmin(plan, runtime, kafkaHome, commandConfig))
+    .then((client) => client.partitions())
+    .catch(() => []);
   return removalRefusals(leaving, drain, all, plan.quorum.mode);
 }
 
 /** How the program asks the running cluster before anything is touched: with the lab's client file once it has one. */
-const programAdmin = (plan: ClusterPlan, runtime: RuntimeSpec, commandConfig?: string): Admin => ({
+const programAdmin = (plan: ClusterPlan, runtime: RuntimeSpec, kafkaHome: string, commandConfig?: string) => ({
   runtime,
+  kafkaHome,
   bootstrapServers: plan.internalBootstrapServers,
   commandConfig: commandConfig && fs.existsSync(commandConfig) ? commandConfig : undefined,
 });
@@ -160,10 +162,12 @@ const programAdmin = (plan: ClusterPlan, runtime: RuntimeSpec, commandConfig?: s
  * A running lab asked to run a release older than what it finalized (metadata.version): refused before
  * any node rolls. If the cluster cannot be asked, the supervisor asks again before the roll.
  */
-export async function versionProblems(plan: ClusterPlan, runtime: RuntimeSpec, target: string, commandConfig?: string): Promise<string[]> {
+export async function versionProblems(plan: ClusterPlan, runtime: RuntimeSpec, kafkaHome: string, target: string, commandConfig?: string): Promise<string[]> {
   // Only a lab some of whose nodes were started with another release is asked (a no-op up asks nothing).
   if (plan.nodes.map((n) => readRecord(n.dir)).every((record) => !record || record.version === target)) return [];
-  const finalized = await features(programAdmin(plan, runtime, commandConfig)).catch(() => ({}));
+  const finalized = await clientFor(programAdmin(plan, runtime, kafkaHome, commandConfig))
+    .then((client) => client.features())
+    .catch(() => ({}));
   const refused = downgradeRefusal(finalized, target);
   return refused ? [refused] : [];
 }

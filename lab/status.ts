@@ -1,10 +1,11 @@
 // Gathers what `npm run status` shows: the stack's outputs, then the cluster itself (partitions and
-// quorum through the Kafka tools as the lab's admin, the certificate each node serves, the version in
+// quorum through the cluster client as the lab's admin, the certificate each node serves, the version in
 // each node's log). Changes nothing; components/status.ts decides what it means.
 import * as fs from "node:fs";
 import * as tls from "node:tls";
+import { clientFor } from "../components/client/connect";
 import type { NodeInfo } from "../components/kafkaCluster";
-import { type Admin, partitions, quorum } from "../components/ops/admin";
+import { quorumState } from "../components/ops/clusterState";
 import { engine, inspectContainer } from "../components/runtime/docker";
 import { type LabStatus, labStatus, type NodeFacts, renderStatus } from "../components/status";
 
@@ -71,14 +72,16 @@ async function servedCertificateDays(host: string, ports: number[]): Promise<num
 }
 
 export async function gatherStatus(outputs: StatusOutputs, renewBeforeDays: number): Promise<LabStatus> {
-  // As a client would: this machine's tools on the EXTERNAL listeners, whatever the runtime.
-  const admin: Admin = {
+  // As a client would: on the EXTERNAL listeners as the lab's admin, whatever the runtime.
+  const client = await clientFor({
     runtime: { kind: "process", kafkaHome: outputs.kafkaHome },
+    kafkaHome: outputs.kafkaHome,
     bootstrapServers: outputs.bootstrapServers,
     commandConfig: outputs.clientProperties,
-  };
+    listener: "EXTERNAL",
+  });
   const host = outputs.bootstrapServers.split(",")[0].replace(/:\d+$/, "");
-  const [all, q] = await Promise.all([partitions(admin).catch(() => undefined), quorum(admin).catch(() => undefined)]);
+  const [all, q] = await Promise.all([client.partitions().catch(() => undefined), client.quorum().then(quorumState, () => undefined)]);
   const nodes = await Promise.all(
     outputs.nodes.map(async (node): Promise<NodeFacts> => {
       const ports = [node.ports.external, node.ports.internal, node.ports.controller].filter((p): p is number => p !== undefined);

@@ -1,16 +1,21 @@
-// The rolling restart against a fake runtime and a fake cluster (the way Strimzi tests its
-// KafkaRoller): which nodes restart, in which order, what a gate that never passes or a node that
-// never starts does, and how a second `up` resumes where an interrupted one stopped.
+// The rolling restart against a fake runtime and a fake cluster client with typed answers (the way
+// Strimzi tests its KafkaRoller): which nodes restart, in which order, what a gate that never passes
+// or a node that never starts does, and how a second `up` resumes where an interrupted one stopped.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ClusterClient, QuorumDescription } from "../client/cluster";
 import type { NodeRef, Runtime } from "../runtime/runtime";
 import type { NodeRun } from "./rollout";
 import { converge, type NodeProcessesInputs } from "./supervisor";
 
-/** A cluster of fake nodes: what they run, what the roller did to them, and what the tools answer. */
-class FakeRuntime implements Runtime {
+const unused = async (): Promise<never> => {
+  throw new Error("not used by the roller");
+};
+
+/** A lab of fake nodes: the runtime that runs them, and the cluster client that answers about them. */
+class FakeLab implements Runtime {
   readonly kind = "process" as const;
   readonly events: string[] = [];
   private next = 100;
@@ -26,6 +31,10 @@ class FakeRuntime implements Runtime {
   readonly voters = new Map<number, string>();
   private dirs = 0;
 
+  /** The voters; a static quorum's are the controllers its nodes list (1-3). */
+  voterIds(): number[] {
+    return this.voters.size > 0 ? [...this.voters.keys()] : [1, 2, 3];
+  }
   run(id: number): string {
     const ref = String(this.next++);
     this.refs.set(id, ref);
@@ -47,11 +56,8 @@ class FakeRuntime implements Runtime {
   async start(node: NodeRun) {
     this.events.push(`start ${node.id}`);
     const ref = this.run(node.id);
-    const logOffset = fs.existsSync(node.logFile) ? fs.statSync(node.logFile).size : 0;
-    fs.mkdirSync(path.dirname(node.logFile), { recursive: true });
     if (this.failing.has(node.id)) this.refs.delete(node.id);
-    else fs.appendFileSync(node.logFile, "Kafka Server started\nCompleted transition to Leader\nThe broker has been unfenced\n");
-    return { ref, logOffset };
+    return { ref };
   }
   async runs(node: NodeRef, ref: string) {
     return this.refs.get(node.id) === ref;
@@ -63,53 +69,76 @@ class FakeRuntime implements Runtime {
     return "stopped" as const;
   }
   async remove() {}
-  async nodeTool(node: NodeRef, _name: string, args: string[]) {
-    if (args.includes("add-controller")) {
-      this.events.push(`add-controller ${node.id}`);
-      this.voters.set(node.id, this.storage.get(node.id) as string);
-    }
+  async tool() {
     return "";
   }
-  async tool(name: string, args: string[]) {
-    if (args.includes("remove-controller")) {
-      const id = Number(args[args.indexOf("--controller-id") + 1]);
-      this.events.push(`remove-controller ${id} ${args[args.indexOf("--controller-directory-id") + 1]}`);
+
+  /** The cluster as a client sees it: every running node caught up (and unfenced), the others far behind. */
+  readonly client: ClusterClient = {
+    partitions: async () => [{ topic: "t", partition: 0, leader: 4, replicas: [4, 5], isr: this.underReplicated > 0 ? [4] : [4, 5], minIsr: 1 }],
+    quorum: async (): Promise<QuorumDescription> => {
+      const now = Date.now();
+      const replica = (id: number) => ({
+        id,
+        directoryId: this.storage.get(id) ?? "",
+        logEndOffset: 10,
+        lastFetchTimestamp: now,
+        lastCaughtUpTimestamp: this.refs.has(id) ? now : 0,
+      });
+      return {
+        leaderId: this.leader,
+        leaderEpoch: 1,
+        highWatermark: 10,
+        voters: this.voterIds().map((id) => ({ ...replica(id), directoryId: this.voters.get(id) ?? "", endpoints: ["CONTROLLER://127.0.0.1:9094"] })),
+        observers: [...this.storage.keys()].filter((id) => !this.voterIds().includes(id)).map(replica),
+      };
+    },
+    addVoter: async (id, directoryId) => {
+      this.events.push(`add-controller ${id}`);
+      this.voters.set(id, directoryId);
+    },
+    removeVoter: async (id, directoryId) => {
+      this.events.push(`remove-controller ${id} ${directoryId}`);
       this.voters.delete(id);
-      return "";
-    }
-    if (name === "kafka-features" && args.includes("upgrade")) {
-      this.events.push(`upgrade ${args[args.indexOf("--feature") + 1]}`);
+    },
+    features: async () => ({ "kraft.version": { supportedMin: "0", supportedMax: "1", finalized: String(this.kraftVersion) } }),
+    updateFeatures: async (levels) => {
+      for (const [name, level] of Object.entries(levels)) this.events.push(`upgrade ${name}=${level}`);
       this.kraftVersion = 1;
-      return "";
-    }
-    if (name === "kafka-features") {
-      return `Feature: kraft.version\tSupportedMinVersion: 0\tSupportedMaxVersion: 1\tFinalizedVersionLevel: ${this.kraftVersion}\tEpoch: 5\n`;
-    }
-    if (args.includes("--status")) {
-      const voters = [...this.voters].map(([id, directoryId]) => ({ id, directoryId, endpoints: [`CONTROLLER://127.0.0.1:9094`] }));
-      return `LeaderId: ${this.leader}\nCurrentVoters: ${JSON.stringify(voters)}\nCurrentObservers: []\n`;
-    }
-    if (name === "kafka-topics") {
-      const isr = this.underReplicated > 0 ? "1" : "1,2,3";
-      return `\tTopic: t\tPartition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: ${isr}\n`;
-    }
-    if (name === "kafka-metadata-quorum") {
-      // Every node caught up; voters as the quorum has them, the other nodes observers.
-      const ids = [...this.storage.keys()];
-      const rows = ids.map((id) => `${id} ${this.storage.get(id)} 10 0 0 0 ${id === this.leader ? "Leader" : this.voters.has(id) ? "Follower" : "Observer"}`);
-      return ["NodeId DirectoryId LogEndOffset Lag LastFetchTimestamp LastCaughtUpTimestamp Status", ...rows].join("\n");
-    }
-    return "";
-  }
+    },
+    brokers: async () => ({
+      controllerId: this.leader,
+      brokers: [4, 5].filter((id) => this.refs.has(id)).map((id) => ({ id, host: "127.0.0.1", port: 9092, fenced: false })),
+    }),
+    electPreferred: async () => {
+      this.events.push("elect preferred leaders");
+    },
+    unregisterBroker: unused,
+    describeConfigs: unused,
+    alterConfigs: unused,
+    acls: unused,
+    createAcls: unused,
+    deleteAcls: unused,
+    alterScram: unused,
+    alterQuotas: unused,
+    quotas: unused,
+    topic: unused,
+    createTopic: unused,
+    createPartitions: unused,
+    deleteTopic: unused,
+    generateAssignment: unused,
+    executeReassignment: unused,
+    verifyReassignment: unused,
+  };
 }
 
-const fake = { current: new FakeRuntime() };
-vi.mock("../runtime/select", () => ({ runtimeFor: () => fake.current }));
+const up = (lab: FakeLab, olds: NodeProcessesInputs | undefined, news: NodeProcessesInputs) => converge(lab, lab.client, olds, news);
 
 let dir: string;
+let fake = new FakeLab();
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-roller-"));
-  fake.current = new FakeRuntime();
+  fake = new FakeLab();
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -163,48 +192,60 @@ function inputs(hash: string, overrides: Partial<NodeProcessesInputs> = {}): Nod
 
 describe("the rolling restart", () => {
   it("starts a new cluster's nodes at once, then keeps them on an up with nothing new", async () => {
-    const rt = fake.current;
-    const created = await converge(rt, undefined, inputs("v1"));
+    const rt = fake;
+    const created = await up(rt, undefined, inputs("v1"));
     expect(rt.events.filter((e) => e.startsWith("start")).sort()).toEqual(["start 1", "start 2", "start 3", "start 4", "start 5"]);
     expect(Object.values(created.running).every((ref) => ref !== "")).toBe(true);
     rt.events.length = 0;
-    const again = await converge(rt, inputs("v1"), inputs("v1"));
+    const again = await up(rt, inputs("v1"), inputs("v1"));
     expect(rt.events).toEqual([]);
     expect(again.running).toEqual(created.running);
   });
 
   it("restarts one node at a time, brokers first, the active controller last", async () => {
-    const rt = fake.current;
-    await converge(rt, undefined, inputs("v1"));
+    const rt = fake;
+    await up(rt, undefined, inputs("v1"));
     rt.events.length = 0;
-    await converge(rt, inputs("v1"), inputs("v2"));
-    expect(rt.events).toEqual(["stop 4", "start 4", "stop 5", "start 5", "stop 1", "start 1", "stop 3", "start 3", "stop 2", "start 2"]);
+    await up(rt, inputs("v1"), inputs("v2"));
+    expect(rt.events).toEqual([
+      "stop 4",
+      "start 4",
+      "stop 5",
+      "start 5",
+      "stop 1",
+      "start 1",
+      "stop 3",
+      "start 3",
+      "stop 2",
+      "start 2",
+      "elect preferred leaders",
+    ]);
   });
 
   it("stops nothing while a gate never passes, and says what it waited for", async () => {
-    const rt = fake.current;
-    await converge(rt, undefined, inputs("v1"));
+    const rt = fake;
+    await up(rt, undefined, inputs("v1"));
     rt.events.length = 0;
     rt.underReplicated = 1;
-    await expect(converge(rt, inputs("v1"), inputs("v2"))).rejects.toThrow(
-      "before the rolling restart: still waiting after 2 s for 1 under-replicated partition(s) (t-0)",
+    await expect(up(rt, inputs("v1"), inputs("v2"))).rejects.toThrow(
+      "before restarting node 4: still waiting after 2 s for 1 partition(s) that would fall below min.insync.replicas without broker 4 (t-0)",
     );
     expect(rt.events).toEqual([]);
   });
 
   it("stops at a node that does not start, leaving the rest on their old launch; the next up resumes from there", async () => {
-    const rt = fake.current;
-    await converge(rt, undefined, inputs("v1"));
+    const rt = fake;
+    await up(rt, undefined, inputs("v1"));
     rt.events.length = 0;
     rt.failing.add(5);
-    await expect(converge(rt, inputs("v1"), inputs("v2"))).rejects.toThrow(/node 5 exited while starting/);
+    await expect(up(rt, inputs("v1"), inputs("v2"))).rejects.toThrow(/node 5 exited while starting/);
     expect(rt.events).toEqual(["stop 4", "start 4", "stop 5", "start 5"]);
 
     rt.failing.clear();
     rt.events.length = 0;
-    await converge(rt, inputs("v1"), inputs("v2"));
+    await up(rt, inputs("v1"), inputs("v2"));
     // Node 4 already runs v2; node 5 (down) starts with the new nodes, then the controllers roll.
-    expect(rt.events).toEqual(["start 5", "stop 1", "start 1", "stop 3", "start 3", "stop 2", "start 2"]);
+    expect(rt.events).toEqual(["start 5", "stop 1", "start 1", "stop 3", "start 3", "stop 2", "start 2", "elect preferred leaders"]);
   });
 });
 
@@ -214,8 +255,8 @@ describe("the dynamic quorum", () => {
   const five = (hash: string) => inputs(hash).nodes;
 
   it("formats the first controllers with --initial-controllers and brokers without a flag", async () => {
-    const rt = fake.current;
-    const created = await converge(rt, undefined, inputs("v1"));
+    const rt = fake;
+    const created = await up(rt, undefined, inputs("v1"));
     expect(rt.events.filter((e) => e.startsWith("format")).sort()).toEqual([
       "format 1 --initial-controllers",
       "format 2 --initial-controllers",
@@ -228,64 +269,76 @@ describe("the dynamic quorum", () => {
   });
 
   it("adds a new controller after it started as an observer, restarting no other node; removes one before it stops", async () => {
-    const rt = fake.current;
-    await converge(rt, undefined, inputs("v1"));
+    const rt = fake;
+    await up(rt, undefined, inputs("v1"));
     rt.events.length = 0;
     const grown = withNodes("v1", [...five("v1"), node(6, ["controller"], "v1")]);
-    await converge(rt, inputs("v1"), grown);
+    await up(rt, inputs("v1"), grown);
     expect(rt.events).toEqual(["format 6 --no-initial-controllers", "start 6", "add-controller 6"]);
     expect([...rt.voters.keys()].sort()).toEqual([1, 2, 3, 6]);
 
     rt.events.length = 0;
-    await converge(rt, grown, inputs("v1"));
+    await up(rt, grown, inputs("v1"));
     expect(rt.events).toEqual([`remove-controller 6 ${rt.storage.get(6)}`, "stop 6"]);
     expect([...rt.voters.keys()].sort()).toEqual([1, 2, 3]);
   });
 
   it("replaces the voter of a controller whose storage was wiped: formatted anew, old directory removed, new one added", async () => {
-    const rt = fake.current;
-    await converge(rt, undefined, inputs("v1"));
+    const rt = fake;
+    await up(rt, undefined, inputs("v1"));
     const old = rt.storage.get(2);
     await rt.stop({ id: 2 } as NodeRef);
     rt.storage.delete(2);
     rt.events.length = 0;
-    await converge(rt, inputs("v1"), inputs("v1"));
+    await up(rt, inputs("v1"), inputs("v1"));
     expect(rt.events).toEqual(["format 2 --no-initial-controllers", "start 2", `remove-controller 2 ${old}`, "add-controller 2"]);
     expect(rt.voters.get(2)).toBe(rt.storage.get(2));
   });
 
   it("refuses a wiped controller of a static quorum before starting anything", async () => {
-    const rt = fake.current;
+    const rt = fake;
     const staticLab = inputs("v1", { quorum: { mode: "static", initialControllers: "" } });
-    await converge(rt, undefined, staticLab);
+    await up(rt, undefined, staticLab);
     await rt.stop({ id: 2 } as NodeRef);
     rt.storage.delete(2);
     rt.events.length = 0;
-    await expect(converge(rt, staticLab, staticLab)).rejects.toThrow(/controller\(s\) 2 lost their storage, and a static quorum cannot take a voter back/);
+    await expect(up(rt, staticLab, staticLab)).rejects.toThrow(/controller\(s\) 2 lost their storage, and a static quorum cannot take a voter back/);
     expect(rt.events).toEqual([]);
   });
 
   it("refuses to remove a majority of the voters at once, or every controller, touching nothing", async () => {
-    const rt = fake.current;
-    await converge(rt, undefined, inputs("v1"));
+    const rt = fake;
+    await up(rt, undefined, inputs("v1"));
     rt.events.length = 0;
     const brokersAnd1 = withNodes(
       "v1",
       five("v1").filter((n) => n.id !== 2 && n.id !== 3),
     );
-    await expect(converge(rt, inputs("v1"), brokersAnd1)).rejects.toThrow(/removing controllers 2, 3 at once would leave 1 of 3 voters/);
+    await expect(up(rt, inputs("v1"), brokersAnd1)).rejects.toThrow(/removing controllers 2, 3 at once would leave 1 of 3 voters/);
     expect(rt.events).toEqual([]);
   });
 
   it("migrates a static quorum: kraft.version 1 by name, then the nodes roll onto their new config", async () => {
-    const rt = fake.current;
+    const rt = fake;
     const staticLab = inputs("v1", { quorum: { mode: "static", initialControllers: "" } });
-    await converge(rt, undefined, staticLab);
+    await up(rt, undefined, staticLab);
     for (const id of [1, 2, 3]) rt.voters.set(id, rt.storage.get(id) as string);
     rt.kraftVersion = 0;
     rt.events.length = 0;
-    await converge(rt, staticLab, inputs("v2"));
+    await up(rt, staticLab, inputs("v2"));
     expect(rt.events[0]).toBe("upgrade kraft.version=1");
-    expect(rt.events.slice(1)).toEqual(["stop 4", "start 4", "stop 5", "start 5", "stop 1", "start 1", "stop 3", "start 3", "stop 2", "start 2"]);
+    expect(rt.events.slice(1)).toEqual([
+      "stop 4",
+      "start 4",
+      "stop 5",
+      "start 5",
+      "stop 1",
+      "start 1",
+      "stop 3",
+      "start 3",
+      "stop 2",
+      "start 2",
+      "elect preferred leaders",
+    ]);
   });
 });

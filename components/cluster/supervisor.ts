@@ -5,16 +5,18 @@
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { type Admin, electPreferredLeaders, partitionProblems, partitions, quorum, quorumProblems, tool, unregisterBroker, waitUntil } from "../ops/admin";
-import type { QuorumState } from "../ops/clusterState";
+import type { ClusterClient } from "../client/cluster";
+import { type Admin, clientFor } from "../client/connect";
+import { quorumState, quorumStatus } from "../ops/clusterState";
+import { brokerStopProblems, controllerStopProblems, partitionProblems, quorumProblems, readyProblems, unprotectable, waitUntil } from "../ops/gates";
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
 import { type Handler, same } from "../provider/handler";
-import { addController, features, quorumStatus, removeController, step, upgradeFeature, waitCaughtUp } from "../quorum/admin";
+import { addController, features, removeController, step, upgradeFeature, waitCaughtUp } from "../quorum/admin";
 import { controllerIds, type FormatContext, formatFlags, shrinkRefusals, voterChanges, votersToCheck } from "../quorum/plan";
 import type { QuorumMode } from "../quorum/schema";
 import type { QuorumStatus } from "../quorum/status";
-import { waitReady } from "../runtime/daemon";
+import { logTail } from "../runtime/daemon";
 import type { Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
@@ -111,12 +113,38 @@ async function runningOf(rt: Runtime, nodes: NodeRun[]): Promise<{ running: Reco
   return { running: of((r) => r.ref), versions: of((r) => r.version ?? "") };
 }
 
-async function startNode(rt: Runtime, node: NodeRun, inputs: NodeProcessesInputs): Promise<void> {
+/**
+ * Waits until the node is ready by the cluster's own answer: a broker registered and unfenced, a
+ * controller caught up with the quorum leader. Fails at once if it stops running, with its log's end.
+ */
+async function waitNodeReady(rt: Runtime, client: ClusterClient, node: NodeRun, ref: string, timeoutMs: number): Promise<void> {
+  let exited = false;
+  try {
+    await waitUntil(`node ${node.id} was not ready`, timeoutMs, async () => {
+      if (!(await rt.runs(node, ref))) {
+        exited = true;
+        return [];
+      }
+      const [cluster, q] = await Promise.all([
+        node.roles.includes("broker") ? client.brokers() : undefined,
+        node.roles.includes("controller") ? client.quorum().then(quorumState) : undefined,
+      ]);
+      return readyProblems(node.id, node.roles, cluster?.brokers, q);
+    });
+  } catch (err) {
+    throw new Error(
+      `${(err as Error).message}; raise kraftlab:readyTimeoutSeconds if the machine is slow. The end of ${node.logFile}:\n${logTail(node.logFile)}`,
+    );
+  }
+  if (exited) throw new Error(`node ${node.id} exited while starting; the end of ${node.logFile}:\n${logTail(node.logFile)}`);
+}
+
+async function startNode(rt: Runtime, client: ClusterClient, node: NodeRun, inputs: NodeProcessesInputs): Promise<void> {
   // What an earlier attempt that failed left running is not what state knows: stop it, or it holds the ports.
   await rt.stop(node, inputs.stopTimeoutMs, []);
-  const { ref, logOffset } = await rt.start(node);
+  const { ref } = await rt.start(node);
   try {
-    await waitReady({ ...node, nodeId: node.id }, () => rt.runs(node, ref), logOffset, inputs.readyTimeoutMs);
+    await waitNodeReady(rt, client, node, ref, inputs.readyTimeoutMs);
   } catch (err) {
     // Not ready means not started: stop it so that nothing runs beyond what state knows of.
     await rt.stop(node, inputs.stopTimeoutMs, []);
@@ -128,31 +156,39 @@ async function startNode(rt: Runtime, node: NodeRun, inputs: NodeProcessesInputs
 const stopNode = (rt: Runtime, node: NodeRun, inputs: Pick<NodeProcessesInputs, "stopTimeoutMs" | "voters">) =>
   rt.stop(node, inputs.stopTimeoutMs, inputs.voters);
 
-/** Every partition led and fully replicated, and for a controller, the quorum caught up. */
-function healthy(inputs: NodeProcessesInputs, withQuorum: boolean, seen?: { quorum?: QuorumState }) {
+/** Every partition led and fully replicated, and the voters caught up. */
+function healthy(client: ClusterClient, inputs: NodeProcessesInputs) {
   return async () => {
-    const [all, q] = await Promise.all([partitions(inputs.admin), withQuorum ? quorum(inputs.admin) : undefined]);
-    if (seen && q) seen.quorum = q;
+    const [all, q] = await Promise.all([client.partitions(), client.quorum().then(quorumState)]);
     return [
       ...partitionProblems(all),
-      ...(q
-        ? quorumProblems(
-            q,
-            inputs.voters.map((v) => v.id),
-          )
-        : []),
+      ...quorumProblems(
+        q,
+        inputs.voters.map((v) => v.id),
+      ),
     ];
   };
 }
 
-/** Reloads the node's keystore and truststore on its TLS broker listeners (KIP-226), without a restart. */
-async function reloadTls(rt: Runtime, node: NodeRun, inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
-  const keystore = tls.keystores[String(node.id)].file;
-  const configs = brokerTlsListeners(inputs.protocols).flatMap((listener) => [
-    `listener.name.${listener}.ssl.keystore.location=${keystore}`,
-    `listener.name.${listener}.ssl.truststore.location=${tls.caFile}`,
+/** Why `node` may not stop now (Strimzi's rules): a broker's partitions would fall below min ISR, a controller's quorum below a caught-up majority. */
+async function stopProblems(client: ClusterClient, node: NodeRun): Promise<string[]> {
+  const [all, q] = await Promise.all([
+    node.roles.includes("broker") ? client.partitions() : undefined,
+    node.roles.includes("controller") ? client.quorum().then(quorumState) : undefined,
   ]);
-  await tool(inputs.admin, "kafka-configs", ["--entity-type", "brokers", "--entity-name", String(node.id), "--alter", "--add-config", configs.join(",")]);
+  return [...(all ? brokerStopProblems(all, node.id) : []), ...(q ? controllerStopProblems(q, node.id) : [])];
+}
+
+/** Reloads the node's keystore and truststore on its TLS broker listeners (KIP-226), without a restart. */
+async function reloadTls(rt: Runtime, client: ClusterClient, node: NodeRun, inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
+  const keystore = tls.keystores[String(node.id)].file;
+  const configs = Object.fromEntries(
+    brokerTlsListeners(inputs.protocols).flatMap((listener) => [
+      [`listener.name.${listener}.ssl.keystore.location`, keystore],
+      [`listener.name.${listener}.ssl.truststore.location`, tls.caFile],
+    ]),
+  );
+  await client.alterConfigs({ type: "broker", name: String(node.id) }, configs, []);
   await writeRunning(node, await refOf(rt, node), tls);
 }
 
@@ -166,14 +202,15 @@ async function writeTlsFile(file: string, content: string, encoding: "utf8" | "b
 }
 
 /** Has every running node take the TLS files now on disk: brokers reload them, the others roll. */
-async function takeTls(rt: Runtime, nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
+async function takeTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
   const wanted = (n: NodeRun) => ({ keystoreHash: fileHash(tls.keystores[String(n.id)]?.file), trustHash: fileHash(tls.caFile) });
   const actions = await Promise.all(
     nodes.map(async (n) => tlsAction(n.roles, (await readRunning(rt, n)) ?? { keystoreHash: "", trustHash: "" }, wanted(n), inputs.protocols.controller)),
   );
-  for (const node of nodes.filter((_, i) => actions[i] === "reload")) await reloadTls(rt, node, inputs, tls);
+  for (const node of nodes.filter((_, i) => actions[i] === "reload")) await reloadTls(rt, client, node, inputs, tls);
   await rollingRestart(
     rt,
+    client,
     nodes.filter((_, i) => actions[i] === "restart"),
     inputs,
   );
@@ -185,45 +222,52 @@ async function takeTls(rt: Runtime, nodes: NodeRun[], inputs: NodeProcessesInput
  * Each step is taken by every node before the next is written, so no node ever serves a certificate
  * another does not trust; `stopAfter` pauses a rotation between steps.
  */
-async function rotateTls(rt: Runtime, nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
+async function rotateTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
   const onDisk = fs.existsSync(tls.caFile) ? fs.readFileSync(tls.caFile, "utf8") : undefined;
   const bundles = trustBundles(onDisk, tls);
   const rotating = bundles.first !== bundles.final;
   await writeTlsFile(tls.caFile, bundles.first, "utf8", 0o644);
-  await takeTls(rt, nodes, inputs, tls);
+  await takeTls(rt, client, nodes, inputs, tls);
   if (rotating && tls.stopAfter === "trust") return;
   for (const [, keystore] of Object.entries(tls.keystores)) await writeTlsFile(keystore.file, keystore.content, "base64", 0o600);
-  await takeTls(rt, nodes, inputs, tls);
+  await takeTls(rt, client, nodes, inputs, tls);
   if (rotating && tls.stopAfter === "reissue") return;
   await writeTlsFile(tls.caFile, bundles.final, "utf8", 0o644);
-  await takeTls(rt, nodes, inputs, tls);
+  await takeTls(rt, client, nodes, inputs, tls);
 }
 
 /**
- * One node after another: controlled shutdown, started, then healthy again before the next; the
- * active controller last. The cluster must be healthy before the first: the check after each node
- * is the check before the next.
+ * One node after another, brokers first and the active controller last: each stops only when the
+ * cluster can spare it (stopProblems), then starts and is ready before the next. At the end, every
+ * partition back in sync and its preferred leader elected.
  */
-async function rollingRestart(rt: Runtime, nodes: NodeRun[], inputs: NodeProcessesInputs): Promise<void> {
+async function rollingRestart(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: NodeProcessesInputs): Promise<void> {
   if (nodes.length === 0) return;
-  const anyController = nodes.some((n) => n.roles.includes("controller"));
-  // The first gate asks the quorum anyway: its answer names the active controller (restarted last).
-  const seen: { quorum?: QuorumState } = {};
-  await waitUntil("before the rolling restart", inputs.gateTimeoutMs, healthy(inputs, true, seen));
-  for (const id of restartOrder(nodes, seen.quorum?.leaderId ?? -1)) {
-    const node = nodes.find((n) => n.id === id) as NodeRun;
-    await stopNode(rt, node, inputs);
-    await startNode(rt, node, inputs);
-    await waitUntil(`after restarting node ${id}`, inputs.gateTimeoutMs, healthy(inputs, anyController));
+  const [all, q] = await Promise.all([client.partitions(), client.quorum().then(quorumState)]);
+  const skipped = unprotectable(all).filter((p) => nodes.some((n) => p.replicas.includes(n.id)));
+  if (skipped.length > 0) {
+    const names = skipped.map((p) => `${p.topic}-${p.partition}`);
+    step(
+      `not waiting for ${names.slice(0, 5).join(", ")}${names.length > 5 ? `, … (${names.length})` : ""}: replication factor ≤ min.insync.replicas, no roll keeps them writable`,
+    );
   }
-  await electPreferredLeaders(inputs.admin);
+  const order = restartOrder(nodes, q.leaderId);
+  for (const [i, id] of order.entries()) {
+    const node = nodes.find((n) => n.id === id) as NodeRun;
+    await waitUntil(`before restarting node ${id}`, inputs.gateTimeoutMs, () => stopProblems(client, node));
+    step(`restarting node ${id} (${i + 1} of ${order.length})`);
+    await stopNode(rt, node, inputs);
+    await startNode(rt, client, node, inputs);
+  }
+  await waitUntil("after the rolling restart", inputs.gateTimeoutMs, healthy(client, inputs));
+  await client.electPreferred();
 }
 
 /** Refuses, before anything is touched, to remove a controller of a static quorum, too many voters at once, or a broker that still holds replicas. */
-async function checkRemovals(removed: NodeRun[], inputs: NodeProcessesInputs, olds: NodeProcessesInputs): Promise<void> {
+async function checkRemovals(client: ClusterClient, removed: NodeRun[], inputs: NodeProcessesInputs, olds: NodeProcessesInputs): Promise<void> {
   if (removed.length === 0) return;
   const dynamic = inputs.quorum.mode === "dynamic";
-  const all = removed.every((n) => n.roles.includes("controller") && !n.roles.includes("broker")) ? [] : await partitions(inputs.admin);
+  const all = removed.every((n) => n.roles.includes("controller") && !n.roles.includes("broker")) ? [] : await client.partitions();
   const refusals = [
     ...removalRefusals(removed, inputs.drain, all, inputs.quorum.mode),
     ...(dynamic ? shrinkRefusals(controllerIds(olds.nodes), controllerIds(removed)) : []),
@@ -255,12 +299,12 @@ async function prepareStorage(rt: Runtime, nodes: NodeRun[], inputs: NodeProcess
  * A static lab asked to become dynamic: kraft.version 1, by name (never a release version), before any
  * node rolls onto bootstrap servers. Once the previous `up` saw it at 1 it stays there: nothing to ask.
  */
-async function ensureKraftVersion(inputs: NodeProcessesInputs, olds: Previous): Promise<void> {
+async function ensureKraftVersion(client: ClusterClient, olds: Previous): Promise<void> {
   if (olds.finalized?.["kraft.version"] === "1") return;
-  const kraft = (await features(inputs.admin))["kraft.version"];
+  const kraft = (await features(client))["kraft.version"];
   if (kraft && Number(kraft.finalized) < 1) {
     step("migrating the static quorum to a dynamic one (KIP-853): kraft.version 1, then a roll onto controller.quorum.bootstrap.servers");
-    await upgradeFeature(inputs.admin, "kraft.version", "1");
+    await upgradeFeature(client, "kraft.version", "1");
   }
 }
 
@@ -268,16 +312,21 @@ async function ensureKraftVersion(inputs: NodeProcessesInputs, olds: Previous): 
  * Finalizes what kraftlab:features asks, feature by feature and by name, once every node runs
  * kafkaVersion; never kraft.version (see ensureKraftVersion) and never on a mixed-version cluster.
  */
-async function finalizeFeatures(inputs: NodeProcessesInputs, versions: Record<string, string>): Promise<void> {
+async function finalizeFeatures(rt: Runtime, client: ClusterClient, inputs: NodeProcessesInputs, versions: Record<string, string>): Promise<void> {
   if (!inputs.features) return;
   const mixed = mixedVersionRefusal(versions, inputs.kafkaVersion);
   if (mixed) throw new Error(mixed);
   const release = mappingRelease(inputs.features, inputs.kafkaVersion);
+  const connect = [
+    "--bootstrap-server",
+    inputs.admin.bootstrapServers,
+    ...(inputs.admin.commandConfig ? ["--command-config", inputs.admin.commandConfig] : []),
+  ];
   const [finalized, mapping] = await Promise.all([
-    features(inputs.admin),
-    tool(inputs.admin, "kafka-features", ["version-mapping", "--release-version", release]).then(parseVersionMapping),
+    features(client),
+    rt.tool("kafka-features", [...connect, "version-mapping", "--release-version", release]).then(parseVersionMapping),
   ]);
-  for (const upgrade of featureUpgrades(inputs.features, finalized, mapping)) await upgradeFeature(inputs.admin, upgrade.name, upgrade.level);
+  for (const upgrade of featureUpgrades(inputs.features, finalized, mapping)) await upgradeFeature(client, upgrade.name, upgrade.level, upgrade.shown);
 }
 
 /**
@@ -285,10 +334,10 @@ async function finalizeFeatures(inputs: NodeProcessesInputs, versions: Record<st
  * leaving, or one whose storage was formatted again and so has a new directory id), then each new
  * controller, once it has caught up as an observer.
  */
-async function reconcileVoters(rt: Runtime, inputs: NodeProcessesInputs): Promise<void> {
+async function reconcileVoters(rt: Runtime, client: ClusterClient, inputs: NodeProcessesInputs): Promise<void> {
   const controllers = inputs.nodes.filter((n) => n.roles.includes("controller"));
   const planned = await Promise.all(controllers.map(async (n) => ({ id: n.id, directoryId: (await rt.meta(n))?.directoryId ?? "" })));
-  const status = await quorumStatus(inputs.admin);
+  const status = quorumStatus(await client.quorum());
   const { remove, add } = voterChanges(planned, status.voters);
   let voters = status.voters;
   for (const voter of remove) {
@@ -296,39 +345,42 @@ async function reconcileVoters(rt: Runtime, inputs: NodeProcessesInputs): Promis
     voters = voters.filter((v) => v !== voter);
     const staying = voters.map((v) => v.id);
     await waitUntil(`before removing controller ${voter.id} from the quorum`, inputs.gateTimeoutMs, async () =>
-      quorumProblems(await quorum(inputs.admin), staying),
+      quorumProblems(quorumState(await client.quorum()), staying),
     );
-    await removeController(inputs.admin, voter);
+    await removeController(client, voter);
   }
   for (const id of add) {
-    await waitCaughtUp(inputs.admin, id, planned.find((p) => p.id === id)?.directoryId ?? "", inputs.gateTimeoutMs);
-    await addController(rt, controllers.find((n) => n.id === id) as NodeRun, inputs.admin);
+    const directoryId = planned.find((p) => p.id === id)?.directoryId ?? "";
+    const endpoint = inputs.voters.find((v) => v.id === id) as { host: string; port: number };
+    await waitCaughtUp(client, id, directoryId, inputs.gateTimeoutMs);
+    await addController(client, { id, directoryId, host: endpoint.host, port: endpoint.port });
   }
   if (remove.length + add.length > 0) {
-    await waitUntil("after the quorum change", inputs.gateTimeoutMs, healthy(inputs, true));
+    await waitUntil("after the quorum change", inputs.gateTimeoutMs, healthy(client, inputs));
   }
 }
 
 /** Moves a leaving broker's replicas to the remaining brokers, stops it and unregisters it. */
-async function removeBroker(rt: Runtime, node: NodeRun, remaining: number[], inputs: NodeProcessesInputs): Promise<void> {
-  const plan = drainPlan(await partitions(inputs.admin), node.id, remaining);
-  await reassign(inputs.admin, plan, { workDir: node.dir, throttleBytesPerSecond: inputs.throttleBytesPerSecond, timeoutMs: inputs.gateTimeoutMs });
+async function removeBroker(rt: Runtime, client: ClusterClient, node: NodeRun, remaining: number[], inputs: NodeProcessesInputs): Promise<void> {
+  step(`draining broker ${node.id}`);
+  const plan = drainPlan(await client.partitions(), node.id, remaining);
+  await reassign(client, plan, { throttleBytesPerSecond: inputs.throttleBytesPerSecond, timeoutMs: inputs.gateTimeoutMs });
   await stopNode(rt, node, inputs);
-  await unregisterBroker(inputs.admin, node.id);
+  await client.unregisterBroker(node.id);
   recordDrained(path.dirname(node.dir), node.id);
 }
 
 const actionsOf = (rt: Runtime, nodes: NodeRun[]) => Promise.all(nodes.map(async (n) => nodeAction(n, await readRunning(rt, n))));
 
 /** Brings the running nodes from `olds` (undefined on create) to `inputs`; exported for the roller's tests on a fake runtime. */
-export async function converge(rt: Runtime, olds: Previous | undefined, inputs: NodeProcessesInputs): Promise<NodeProcessesOutputs> {
+export async function converge(rt: Runtime, client: ClusterClient, olds: Previous | undefined, inputs: NodeProcessesInputs): Promise<NodeProcessesOutputs> {
   const removed = (olds?.nodes ?? []).filter((old) => !inputs.nodes.some((n) => n.id === old.id));
-  if (olds) await checkRemovals(removed, inputs, olds);
+  if (olds) await checkRemovals(client, removed, inputs, olds);
   const dynamic = inputs.quorum.mode === "dynamic";
   // (A state from before kraftlab recorded the release has none: its nodes ran the default one.)
   if (olds?.kafkaVersion && olds.kafkaVersion !== inputs.kafkaVersion) {
     // Before any node rolls onto a release that could not read what the cluster finalized.
-    const refused = downgradeRefusal(await features(inputs.admin), inputs.kafkaVersion);
+    const refused = downgradeRefusal(await features(client), inputs.kafkaVersion);
     if (refused) throw new Error(refused);
     step(`rolling the nodes from Kafka ${olds.kafkaVersion} to ${inputs.kafkaVersion}, one at a time`);
   }
@@ -349,35 +401,36 @@ export async function converge(rt: Runtime, olds: Previous | undefined, inputs: 
   }
   await prepareStorage(rt, toStart, inputs, olds);
   await Promise.all(restartAll.map((n) => stopNode(rt, n, inputs)));
-  const started = await Promise.allSettled([...toStart, ...restartAll].map((n) => startNode(rt, n, inputs)));
+  const started = await Promise.allSettled([...toStart, ...restartAll].map((n) => startNode(rt, client, n, inputs)));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) {
     if (!olds) await Promise.all(inputs.nodes.map((n) => stopNode(rt, n, inputs))); // a failed create leaves nothing running
     throw failed.reason;
   }
   if (olds && dynamic) {
-    await ensureKraftVersion(inputs, olds);
+    await ensureKraftVersion(client, olds);
     const lastVoters = olds.quorumStatus?.voters.map((v) => v.id);
-    if (votersToCheck(controllerIds(inputs.nodes), controllerIds(toStart), lastVoters)) await reconcileVoters(rt, inputs);
+    if (votersToCheck(controllerIds(inputs.nodes), controllerIds(toStart), lastVoters)) await reconcileVoters(rt, client, inputs);
   }
-  if (tls) await rotateTls(rt, inputs.nodes, inputs, tls);
+  if (tls) await rotateTls(rt, client, inputs.nodes, inputs, tls);
   const actions = await actionsOf(rt, inputs.nodes);
   await rollingRestart(
     rt,
+    client,
     inputs.nodes.filter((_, i) => actions[i] === "restart"),
     inputs,
   );
   const brokers = inputs.nodes.filter((n) => n.roles.includes("broker")).map((n) => n.id);
   for (const node of removed) {
     // A leaving controller left the voters above (reconcileVoters), before it stops.
-    if (node.roles.includes("broker")) await removeBroker(rt, node, brokers, inputs);
+    if (node.roles.includes("broker")) await removeBroker(rt, client, node, brokers, inputs);
     else await stopNode(rt, node, inputs);
     const keystore = olds?.tls?.keystores[String(node.id)]?.file;
     if (keystore) await fsp.rm(keystore, { force: true });
   }
   const running = await runningOf(rt, inputs.nodes);
-  await finalizeFeatures(inputs, running.versions);
-  const [status, finalized] = await Promise.all([quorumStatus(inputs.admin), features(inputs.admin)]);
+  await finalizeFeatures(rt, client, inputs, running.versions);
+  const [status, finalized] = await Promise.all([client.quorum().then(quorumStatus), features(client)]);
   return {
     ...inputs,
     ...running,
@@ -399,7 +452,7 @@ function tlsPending(nodes: NodeRun[], records: (RunningRecord | undefined)[], tl
 
 export const nodeProcesses: Handler = {
   async create(inputs: NodeProcessesInputs) {
-    return { id: "nodes", outs: await converge(runtimeFor(inputs.runtime), undefined, inputs) };
+    return { id: "nodes", outs: await converge(runtimeFor(inputs.runtime), await clientFor(inputs.admin), undefined, inputs) };
   },
   async diff(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
     const rt = runtimeFor(news.runtime);
@@ -414,7 +467,7 @@ export const nodeProcesses: Handler = {
     return { changes: removed || pending || moved || unread };
   },
   async update(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
-    return { outs: await converge(runtimeFor(news.runtime), olds, news) };
+    return { outs: await converge(runtimeFor(news.runtime), await clientFor(news.admin), olds, news) };
   },
   async delete(_id, olds: NodeProcessesOutputs) {
     const rt = runtimeFor(stateRuntime(olds));

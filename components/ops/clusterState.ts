@@ -1,28 +1,10 @@
-// Pure parsers of what the Kafka tools print about a running cluster: partitions and their replicas,
-// the quorum's leader and lag. admin.ts runs the tools; the rolling restart, drain and rebalance read
-// the cluster only through these.
+// What the cluster client's answers mean for the rest of kraftlab: partitions, the quorum's replicas
+// with their lag, voters and observers. Pure.
+import type { PartitionInfo, QuorumDescription, QuorumReplica } from "../client/cluster";
+import type { QuorumStatus } from "../quorum/status";
 
-/** One partition as `kafka-topics --describe` shows it. */
-export interface PartitionState {
-  topic: string;
-  partition: number;
-  leader: number;
-  replicas: number[];
-  isr: number[];
-}
-
-const ids = (s: string | undefined) => (s ? s.split(",").filter(Boolean).map(Number) : []);
-
-/** The partition lines of `kafka-topics --describe` (topic summary lines are skipped). */
-export function parsePartitions(describe: string): PartitionState[] {
-  const partitions: PartitionState[] = [];
-  for (const line of describe.split("\n")) {
-    const m = /Topic:\s*(\S+)\s+Partition:\s*(\d+)\s+Leader:\s*(-?\d+|none)\s+Replicas:\s*([\d,]*)\s+Isr:\s*([\d,]*)/.exec(line);
-    if (!m) continue;
-    partitions.push({ topic: m[1], partition: Number(m[2]), leader: m[3] === "none" ? -1 : Number(m[3]), replicas: ids(m[4]), isr: ids(m[5]) });
-  }
-  return partitions;
-}
+/** One partition: leader (-1 when none), replicas and ISR (the gates also read its min.insync.replicas). */
+export type PartitionState = Omit<PartitionInfo, "minIsr">;
 
 /** A replica of the metadata log as the leader sees it: records behind, and when it last fetched and was caught up (ms). */
 export interface ReplicaState {
@@ -42,23 +24,26 @@ export interface QuorumState {
   observers: ReplicaState[];
 }
 
-/** `kafka-metadata-quorum describe --replication`: one row per voter and observer, the leader's marked. */
-export function parseQuorum(replication: string): QuorumState {
-  const lines = replication.trim().split("\n").filter(Boolean);
-  const header = (lines.shift() ?? "").trim().split(/\s+/);
-  const col = (name: string) => header.indexOf(name);
-  const rows = lines.map((line) => line.trim().split(/\s+/));
-  const pick = (kinds: string[]) =>
-    rows
-      .filter((r) => kinds.includes(r[col("Status")]))
-      .map((r) => ({
-        id: Number(r[col("NodeId")]),
-        directoryId: r[col("DirectoryId")] ?? "",
-        lag: Number(r[col("Lag")]),
-        lastFetch: Number(r[col("LastFetchTimestamp")]),
-        lastCaughtUp: Number(r[col("LastCaughtUpTimestamp")]),
-      }));
-  return { leaderId: pick(["Leader"])[0]?.id ?? -1, voters: pick(["Leader", "Follower"]), observers: pick(["Observer"]) };
+/** The quorum with each replica's lag behind the leader's log end, as `describe --replication` shows it. */
+export function quorumState(q: QuorumDescription): QuorumState {
+  const leaderEnd = q.voters.find((v) => v.id === q.leaderId)?.logEndOffset ?? q.highWatermark;
+  const replica = (r: QuorumReplica): ReplicaState => ({
+    id: r.id,
+    directoryId: r.directoryId,
+    lag: Math.max(0, leaderEnd - r.logEndOffset),
+    lastFetch: r.lastFetchTimestamp,
+    lastCaughtUp: r.lastCaughtUpTimestamp,
+  });
+  return { leaderId: q.leaderId, voters: q.voters.map(replica), observers: q.observers.map(replica) };
+}
+
+/** The voters (with directory ids and endpoint) and observers, as the stack outputs show them. */
+export function quorumStatus(q: QuorumDescription): QuorumStatus {
+  return {
+    leaderId: q.leaderId,
+    voters: q.voters.map((v) => ({ id: v.id, directoryId: v.directoryId, ...(v.endpoints[0] && { endpoint: v.endpoints[0] }) })),
+    observers: q.observers.map((o) => ({ id: o.id, directoryId: o.directoryId })),
+  };
 }
 
 /**
@@ -66,10 +51,11 @@ export function parseQuorum(replication: string): QuorumState {
  * followers (and Strimzi to its controllers): it was caught up within controller.quorum.fetch.timeout.ms
  * of the leader's latest fetch.
  */
-export function caughtUp(q: QuorumState, id: number, directoryId: string, fetchTimeoutMs: number): boolean {
+export function caughtUp(q: QuorumState, id: number, directoryId: string | undefined, fetchTimeoutMs: number): boolean {
   const leader = q.voters.find((v) => v.id === q.leaderId);
+  if (id === q.leaderId) return true;
   // By directory too: a controller formatted again still shows, for a while, under its old directory.
-  const replica = [...q.voters, ...q.observers].find((r) => r.id === id && r.directoryId === directoryId);
-  if (!leader || !replica) return false;
+  const replica = [...q.voters, ...q.observers].find((r) => r.id === id && (directoryId === undefined || r.directoryId === directoryId));
+  if (!leader || !replica || replica.lastCaughtUp < 0) return false;
   return leader.lastFetch - replica.lastCaughtUp < fetchTimeoutMs;
 }

@@ -1,6 +1,6 @@
 // What the cluster-operation resources do, inside the dynamic provider process (see provider/shim.ts).
+import { type Admin, clientFor } from "../client/connect";
 import { type Handler, readBack, same } from "../provider/handler";
-import { type Admin, partitions, tool } from "./admin";
 import { type Move, rebalance } from "./reassign";
 
 export interface RebalanceInputs {
@@ -9,8 +9,6 @@ export interface RebalanceInputs {
   brokers: number[];
   throttleBytesPerSecond: number;
   timeoutMs: number;
-  /** Where the reassignment files go while it runs. */
-  workDir: string;
 }
 export interface RebalanceOutputs extends RebalanceInputs {
   /** What the last rebalance moved. */
@@ -19,10 +17,10 @@ export interface RebalanceOutputs extends RebalanceInputs {
 
 /** Every topic but Kafka's own (`__consumer_offsets`, …), over every broker. */
 async function spread(inputs: RebalanceInputs): Promise<RebalanceOutputs> {
-  const current = await partitions(inputs.admin);
+  const client = await clientFor(inputs.admin);
+  const current = await client.partitions();
   const topics = [...new Set(current.map((p) => p.topic))].filter((t) => !t.startsWith("__")).sort();
-  const moved = await rebalance(inputs.admin, current, topics, inputs.brokers, {
-    workDir: inputs.workDir,
+  const moved = await rebalance(client, current, topics, inputs.brokers, {
     throttleBytesPerSecond: inputs.throttleBytesPerSecond,
     timeoutMs: inputs.timeoutMs,
   });
@@ -46,7 +44,7 @@ const rebalanceHandler: Handler = {
   read: readBack,
 };
 
-/** Broker settings of the whole cluster, set at run time (`kafka-configs --entity-default`). */
+/** Broker settings of the whole cluster, set at run time (what `kafka-configs --entity-default` sets). */
 export interface ClusterDefaultsInputs {
   admin: Admin;
   configs: Record<string, string>;
@@ -58,8 +56,7 @@ export interface ClusterDefaultsInputs {
  * formatted, wins over server.properties; so it is set here, and a change needs no restart.
  */
 async function setDefaults(inputs: ClusterDefaultsInputs): Promise<ClusterDefaultsInputs> {
-  const configs = Object.entries(inputs.configs).map(([key, value]) => `${key}=${value}`);
-  await tool(inputs.admin, "kafka-configs", ["--entity-type", "brokers", "--entity-default", "--alter", "--add-config", configs.join(",")]);
+  await (await clientFor(inputs.admin)).alterConfigs({ type: "broker", name: "" }, inputs.configs, []);
   return inputs;
 }
 

@@ -1,16 +1,12 @@
-// Partition reassignment in the lab's three steps: a plan (kafka-reassign-partitions --generate, or
-// our own minimal plan to drain a broker), --execute with a replication throttle, then --verify until
-// done (which also removes the throttle). The plans are pure; `reassign` runs them.
-import * as fsp from "node:fs/promises";
-import * as path from "node:path";
-import { type Admin, tool, waitUntil } from "./admin";
+// Partition reassignment in the lab's three steps, through the reassignment tool's own logic in the
+// cluster client: a plan (its generator, or our own minimal plan to drain a broker), execute with a
+// replication throttle, then verify until done (which also removes the throttle). The plans are pure.
+import type { Assignment, ClusterClient } from "../client/cluster";
+import { step } from "../quorum/admin";
 import type { PartitionState } from "./clusterState";
+import { waitUntil } from "./gates";
 
-export interface Assignment {
-  topic: string;
-  partition: number;
-  replicas: number[];
-}
+export type { Assignment };
 /** A partition that moved, as reported in the stack outputs. */
 export interface Move {
   topic: string;
@@ -45,17 +41,6 @@ export function drainPlan(all: PartitionState[], brokerId: number, remaining: nu
   return plan;
 }
 
-/** The proposed assignment printed by `--generate`. */
-export function parseGenerated(output: string): Assignment[] {
-  const json = output.split(/Proposed partition reassignment configuration/)[1];
-  if (!json) throw new Error(`kafka-reassign-partitions --generate printed no proposal:\n${output}`);
-  return (JSON.parse(json.trim().split("\n")[0]) as { partitions: Assignment[] }).partitions.map(({ topic, partition, replicas }) => ({
-    topic,
-    partition,
-    replicas,
-  }));
-}
-
 /** The partitions of `proposed` whose replica set differs from the current one. */
 export function moves(current: PartitionState[], proposed: Assignment[]): Move[] {
   const now = new Map(current.map((p) => [key(p), p.replicas]));
@@ -64,44 +49,26 @@ export function moves(current: PartitionState[], proposed: Assignment[]): Move[]
     .map((p) => ({ topic: p.topic, partition: p.partition, from: now.get(key(p)) ?? [], to: p.replicas }));
 }
 
-/** The verify output's partitions that are not done yet. */
-export function pendingReassignments(verify: string): string[] {
-  return verify
-    .split("\n")
-    .filter((line) => /Reassignment of partition .* is (still in progress|failed)|There is an active reassignment/.test(line))
-    .map((line) => line.trim());
-}
-
-/** Executes `plan` with a replication throttle and waits for --verify to report it complete. */
-export async function reassign(admin: Admin, plan: Assignment[], opts: { workDir: string; throttleBytesPerSecond: number; timeoutMs: number }): Promise<void> {
+/** Executes `plan` with a replication throttle and waits until the tool's verify reports it complete (which removes the throttle). */
+export async function reassign(client: ClusterClient, plan: Assignment[], opts: { throttleBytesPerSecond: number; timeoutMs: number }): Promise<void> {
   if (plan.length === 0) return;
-  await fsp.mkdir(opts.workDir, { recursive: true });
-  const file = path.join(opts.workDir, "reassignment.json");
-  await fsp.writeFile(file, JSON.stringify({ version: 1, partitions: plan }));
-  await tool(admin, "kafka-reassign-partitions", ["--reassignment-json-file", file, "--execute", "--throttle", String(opts.throttleBytesPerSecond)]);
-  await waitUntil("the partition reassignment", opts.timeoutMs, async () =>
-    pendingReassignments(await tool(admin, "kafka-reassign-partitions", ["--reassignment-json-file", file, "--verify"])),
-  );
-  await fsp.rm(file, { force: true });
+  step(`moving ${plan.length} partition(s), throttled to ${opts.throttleBytesPerSecond} bytes/s`);
+  await client.executeReassignment(plan, opts.throttleBytesPerSecond);
+  await waitUntil("the partition reassignment", opts.timeoutMs, async () => (await client.verifyReassignment(plan)).pending);
 }
 
-/** Spreads `topics` over `brokers` with `--generate`; runs the partitions that change and returns them. */
+/** Spreads `topics` over `brokers` with the reassignment tool's own generator; runs the partitions that change and returns them. */
 export async function rebalance(
-  admin: Admin,
+  client: ClusterClient,
   current: PartitionState[],
   topics: string[],
   brokers: number[],
-  opts: { workDir: string; throttleBytesPerSecond: number; timeoutMs: number },
+  opts: { throttleBytesPerSecond: number; timeoutMs: number },
 ): Promise<Move[]> {
   if (topics.length === 0) return [];
-  await fsp.mkdir(opts.workDir, { recursive: true });
-  const file = path.join(opts.workDir, "topics-to-move.json");
-  await fsp.writeFile(file, JSON.stringify({ version: 1, topics: topics.map((topic) => ({ topic })) }));
-  const generated = await tool(admin, "kafka-reassign-partitions", ["--topics-to-move-json-file", file, "--broker-list", brokers.join(","), "--generate"]);
-  await fsp.rm(file, { force: true });
-  const moved = moves(current, parseGenerated(generated));
+  const moved = moves(current, await client.generateAssignment(topics, brokers));
   await reassign(
-    admin,
+    client,
     moved.map(({ topic, partition, to }) => ({ topic, partition, replicas: to })),
     opts,
   );

@@ -34,7 +34,7 @@ export function nodeContainer(spec: DockerSpec, node: NodeRun): Docker.Container
     Image: spec.image,
     User: spec.user,
     // The official image's entrypoint generates a config from the environment: kraftlab writes its own.
-    // The output goes both to `docker logs` and to the node's log file, which kraftlab reads for readiness.
+    // The output goes both to `docker logs` and to the node's log file (nodes[].logFile, and the end of it in a failure).
     Entrypoint: ["bash", "-c", 'exec > >(tee -a "$1") 2>&1; shift; exec "$@"', "node", node.logFile, script("kafka-server-start")],
     Cmd: [node.configFile],
     Env: [`KAFKA_HEAP_OPTS=-Xms${node.heap} -Xmx${node.heap}`, `KAFKA_OPTS=${node.jvmOptions}`, `LOG_DIR=${node.logFile.replace(/\/[^/]+$/, "")}`],

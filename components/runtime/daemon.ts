@@ -17,15 +17,14 @@ export interface DaemonSpec {
   jvmOptions: string;
 }
 
-/** Runs `command` detached, every descriptor on `logFile`; returns its pid and the log offset it starts writing at. */
+/** Runs `command` detached, every descriptor on `logFile`; returns its pid. */
 export async function spawnDaemon(
   command: string,
   args: string[],
   opts: { logFile: string; pidFile: string; cwd: string; env: NodeJS.ProcessEnv },
-): Promise<{ pid: number; logOffset: number }> {
+): Promise<{ pid: number }> {
   await fsp.mkdir(path.dirname(opts.logFile), { recursive: true });
   const log = fs.openSync(opts.logFile, "a");
-  const logOffset = fs.fstatSync(log).size;
   try {
     const child = spawn(command, args, {
       detached: true, // setsid(): own session and process group
@@ -39,14 +38,14 @@ export async function spawnDaemon(
     });
     child.unref();
     await fsp.writeFile(opts.pidFile, `${pid}\n`);
-    return { pid, logOffset };
+    return { pid };
   } finally {
     fs.closeSync(log);
   }
 }
 
 /** Starts kafka-server-start.sh detached; returns its pid and the log offset it starts writing at. */
-export function startDaemon(spec: DaemonSpec): Promise<{ pid: number; logOffset: number }> {
+export function startDaemon(spec: DaemonSpec): Promise<{ pid: number }> {
   return spawnDaemon("bash", [path.join(spec.kafkaHome, "bin", "kafka-server-start.sh"), spec.configFile], {
     logFile: spec.logFile,
     pidFile: spec.pidFile,
@@ -173,63 +172,4 @@ export function logTail(logFile: string, lines = 30): string {
   } catch {
     return "(no log yet)";
   }
-}
-
-export interface ReadyMarker {
-  /** What the node is waiting for, in words, for the timeout message. */
-  what: string;
-  pattern: RegExp;
-}
-
-/** The log lines that together mean a node with these roles is ready. */
-export function readyMarkers(roles: readonly string[]): ReadyMarker[] {
-  const markers: ReadyMarker[] = [{ what: "the server to start", pattern: /Kafka Server started/ }];
-  if (roles.includes("controller")) {
-    markers.push({ what: "the quorum to have a leader", pattern: /Completed transition to (Leader|Follower)/ });
-  }
-  if (roles.includes("broker")) {
-    markers.push({ what: "the broker to be registered and unfenced", pattern: /The broker has been unfenced/ });
-  }
-  return markers;
-}
-
-/**
- * Waits until every marker has appeared in the log past `logOffset`. Fails at once if the node
- * stops running (`alive`), or after `timeoutMs`, with the tail of the node's log.
- */
-export async function waitReady(
-  spec: { nodeId: number; roles: readonly string[]; logFile: string },
-  alive: () => Promise<boolean>,
-  logOffset: number,
-  timeoutMs: number,
-): Promise<void> {
-  const pending = readyMarkers(spec.roles);
-  let text = "";
-  const ready = async () => {
-    // A container's log file may appear only after its start returned.
-    const fd = await fsp.open(spec.logFile, "r").catch(() => undefined);
-    if (fd) {
-      try {
-        const { size } = await fd.stat();
-        const start = logOffset + Buffer.byteLength(text);
-        if (size > start) {
-          const { buffer, bytesRead } = await fd.read(Buffer.alloc(size - start), 0, size - start, start);
-          text += buffer.subarray(0, bytesRead).toString("utf8");
-        }
-      } finally {
-        await fd.close();
-      }
-    }
-    for (let i = pending.length - 1; i >= 0; i--) if (pending[i].pattern.test(text)) pending.splice(i, 1);
-    if (pending.length === 0) return true;
-    if (!(await alive())) throw new Error(`node ${spec.nodeId} exited while starting; the end of ${spec.logFile}:\n${logTail(spec.logFile)}`);
-    return false;
-  };
-  const notReady = () => {
-    throw new Error(
-      `node ${spec.nodeId} was not ready after ${Math.round(timeoutMs / 1000)} s (still waiting for ${pending.map((m) => m.what).join(", ")}); ` +
-        `raise kraftlab:readyTimeoutSeconds if the machine is slow. The end of ${spec.logFile}:\n${logTail(spec.logFile)}`,
-    );
-  };
-  await pWaitFor(ready, { interval: 250, timeout: { milliseconds: timeoutMs, fallback: notReady } });
 }

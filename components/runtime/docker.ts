@@ -1,7 +1,6 @@
 // The Docker runtime: each node a container of the lab's image on the lab's network, its data on a
 // named volume, its files on the same paths as on this machine (see containerSpec.ts). Talks to the
 // Engine API through dockerode; no docker CLI, no registry.
-import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
@@ -100,10 +99,9 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
       // A container of an earlier run (stopped, or from another launch) gives way to one of this launch.
       await unlessMissing(docker.getContainer(name(node)).remove({ force: true }));
       await fsp.mkdir(path.dirname(node.logFile), { recursive: true });
-      const logOffset = fs.existsSync(node.logFile) ? fs.statSync(node.logFile).size : 0;
       const container = await docker.createContainer(nodeContainer(spec, node));
       await container.start();
-      return { ref: container.id, logOffset };
+      return { ref: container.id };
     },
     async runs(node, ref) {
       const info = await inspectContainer(docker, name(node));
@@ -135,6 +133,5 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
       if (!host) throw new Error(`${tool} ${args[0] ?? ""} failed: no container of lab ${spec.lab} is running to run it in`);
       return execTool(host.Id, tool, args, timeoutMs);
     },
-    nodeTool: (node, tool, args, timeoutMs = 120_000) => execTool(name(node), tool, args, timeoutMs),
   };
 }

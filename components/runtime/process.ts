@@ -18,8 +18,8 @@ export function processRuntime(spec: ProcessSpec): Runtime {
     },
     meta: async (node) => readMeta(node.dataDir),
     async start(node) {
-      const { pid, logOffset } = await startDaemon({ ...node, kafkaHome: spec.kafkaHome });
-      return { ref: String(pid), logOffset };
+      const { pid } = await startDaemon({ ...node, kafkaHome: spec.kafkaHome });
+      return { ref: String(pid) };
     },
     // While it starts, the command line changes as the scripts exec java: our own child counts by pid.
     runs: async (node, ref) => runsWith(Number(ref), node.configFile) || (Number(ref) === pidOf(node) && isAlive(Number(ref))),
@@ -29,6 +29,5 @@ export function processRuntime(spec: ProcessSpec): Runtime {
       await fsp.rm(node.dir, { recursive: true, force: true });
     },
     tool: (name, args, timeoutMs) => kafkaTool(spec.kafkaHome, name, args, timeoutMs),
-    nodeTool: (_node, name, args, timeoutMs) => kafkaTool(spec.kafkaHome, name, args, timeoutMs),
   };
 }

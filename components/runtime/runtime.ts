@@ -1,5 +1,5 @@
 // The one interface every node effect goes through: place, format, start, stop, observe and remove a
-// node, and run a Kafka tool against the cluster. The supervisor, the storage check and the admin tools
+// node, and run a Kafka tool against the cluster. The supervisor and the storage check
 // decide; a Runtime only carries out, so the decisions run the same on processes, containers or fakes.
 import type { NodeRun } from "../cluster/rollout";
 import type { RuntimeSpec } from "./spec";
@@ -29,8 +29,8 @@ export interface Runtime {
   format(node: NodeRef, clusterId: string, flags: string[]): Promise<StorageMeta | undefined>;
   /** What the node's storage holds, or undefined when it is not formatted; changes nothing. */
   meta(node: NodeRef): Promise<StorageMeta | undefined>;
-  /** Starts the node: `ref` names what runs (a pid, a container id), `logOffset` where its log starts. */
-  start(node: NodeRun): Promise<{ ref: string; logOffset: number }>;
+  /** Starts the node: `ref` names what runs (a pid, a container id). */
+  start(node: NodeRun): Promise<{ ref: string }>;
   /** Whether `ref` still runs as this node. */
   runs(node: NodeRef, ref: string): Promise<boolean>;
   /** Controlled shutdown of whatever runs as this node, killed after `timeoutMs` or soon after its quorum is gone. */
@@ -39,6 +39,4 @@ export interface Runtime {
   remove(node: NodeRef): Promise<void>;
   /** Runs bin/<tool>.sh of Kafka where it reaches the INTERNAL listeners; its stdout. */
   tool(name: string, args: string[], timeoutMs?: number): Promise<string>;
-  /** Runs a tool where `node`'s config and storage are (add-controller reads its directory id there). */
-  nodeTool(node: NodeRef, name: string, args: string[], timeoutMs?: number): Promise<string>;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AclConfig } from "../config";
-import { aclArgs, aclBatches, aclChanges, effectiveAcls, quotaCommands, scramCommands } from "./access";
+import { aclChanges, aclOf, effectiveAcls, quotaChanges, scramChanges } from "./access";
 
 const denyAliceWrite: AclConfig = {
   principal: "User:alice",
@@ -21,36 +21,16 @@ const allowBobGroup: AclConfig = {
   host: "*",
 };
 
-describe("aclArgs", () => {
-  it("writes the lab's 'alice may not write any topic' as kafka-acls does", () => {
-    expect(aclArgs(denyAliceWrite)).toEqual([
-      "--deny-principal",
-      "User:alice",
-      "--deny-host",
-      "*",
-      "--operation",
-      "Write",
-      "--topic",
-      "*",
-      "--resource-pattern-type",
-      "literal",
-    ]);
-  });
-
-  it("handles groups with a prefixed pattern, and the cluster", () => {
-    expect(aclArgs(allowBobGroup)).toEqual([
-      "--allow-principal",
-      "User:bob",
-      "--allow-host",
-      "*",
-      "--operation",
-      "Read",
-      "--group",
-      "app-",
-      "--resource-pattern-type",
-      "prefixed",
-    ]);
-    expect(aclArgs({ ...allowBobGroup, resourceType: "Cluster", operation: "Describe", patternType: "Literal" })).toContain("--cluster");
+describe("aclOf", () => {
+  it("names the cluster resource as Kafka does", () => {
+    expect(aclOf(denyAliceWrite)).toEqual(denyAliceWrite);
+    expect(aclOf({ ...allowBobGroup, resourceType: "Cluster", operation: "Describe" })).toEqual({
+      ...allowBobGroup,
+      resourceType: "Cluster",
+      operation: "Describe",
+      resourceName: "kafka-cluster",
+      patternType: "Literal",
+    });
   });
 });
 
@@ -62,29 +42,16 @@ describe("aclChanges", () => {
   });
 });
 
-describe("aclBatches", () => {
-  it("runs the operations on one principal and pattern in one kafka-acls, and other patterns apart", () => {
-    const denyAliceRead = { ...denyAliceWrite, operation: "Read" as const };
-    expect(aclBatches([denyAliceWrite, allowBobGroup, denyAliceRead])).toEqual([
-      [...aclArgs(denyAliceWrite).slice(0, 4), "--operation", "Write", "--operation", "Read", ...aclArgs(denyAliceWrite).slice(6)],
-      aclArgs(allowBobGroup),
+describe("quotaChanges", () => {
+  it("sets new quotas, changes changed ones and removes removed ones", () => {
+    expect(quotaChanges({}, { alice: { producerByteRate: 1024, consumerByteRate: 1024 } })).toEqual([
+      { user: "alice", set: { producer_byte_rate: 1024, consumer_byte_rate: 1024 }, remove: [] },
     ]);
-    expect(aclBatches([])).toEqual([]);
-  });
-});
-
-describe("quotaCommands", () => {
-  it("sets new quotas, changes changed ones and deletes removed ones", () => {
-    expect(quotaCommands({}, { alice: { producerByteRate: 1024, consumerByteRate: 1024 } })).toEqual([
-      ["--alter", "--add-config", "producer_byte_rate=1024,consumer_byte_rate=1024", "--entity-type", "users", "--entity-name", "alice"],
+    expect(quotaChanges({ alice: { producerByteRate: 1024, consumerByteRate: 1024 } }, { alice: { producerByteRate: 2048 } })).toEqual([
+      { user: "alice", set: { producer_byte_rate: 2048 }, remove: ["consumer_byte_rate"] },
     ]);
-    expect(quotaCommands({ alice: { producerByteRate: 1024, consumerByteRate: 1024 } }, { alice: { producerByteRate: 2048 } })).toEqual([
-      ["--alter", "--add-config", "producer_byte_rate=2048", "--delete-config", "consumer_byte_rate", "--entity-type", "users", "--entity-name", "alice"],
-    ]);
-    expect(quotaCommands({ alice: { producerByteRate: 1024 } }, {})).toEqual([
-      ["--alter", "--delete-config", "producer_byte_rate", "--entity-type", "users", "--entity-name", "alice"],
-    ]);
-    expect(quotaCommands({ alice: { producerByteRate: 1024 } }, { alice: { producerByteRate: 1024 } })).toEqual([]);
+    expect(quotaChanges({ alice: { producerByteRate: 1024 } }, {})).toEqual([{ user: "alice", set: {}, remove: ["producer_byte_rate"] }]);
+    expect(quotaChanges({ alice: { producerByteRate: 1024 } }, { alice: { producerByteRate: 1024 } })).toEqual([]);
   });
 });
 
@@ -103,14 +70,18 @@ describe("effectiveAcls", () => {
   });
 });
 
-describe("scramCommands", () => {
+describe("scramChanges", () => {
   it("creates new users, resets changed passwords and deletes removed users", () => {
-    expect(scramCommands("SCRAM-SHA-512", { alice: "a1", bob: "b1" }, { alice: "a1", bob: "b2", carol: "c1" })).toEqual([
-      ["--alter", "--add-config", "SCRAM-SHA-512=[iterations=8192,password=b2]", "--entity-type", "users", "--entity-name", "bob"],
-      ["--alter", "--add-config", "SCRAM-SHA-512=[iterations=8192,password=c1]", "--entity-type", "users", "--entity-name", "carol"],
-    ]);
-    expect(scramCommands("SCRAM-SHA-256", { alice: "a1", bob: "b1" }, { alice: "a1" })).toEqual([
-      ["--alter", "--delete-config", "SCRAM-SHA-256", "--entity-type", "users", "--entity-name", "bob"],
-    ]);
+    expect(scramChanges("SCRAM-SHA-512", { alice: "a1", bob: "b1" }, { alice: "a1", bob: "b2", carol: "c1" })).toEqual({
+      upserts: [
+        { user: "bob", mechanism: "SCRAM-SHA-512", iterations: 8192, password: "b2" },
+        { user: "carol", mechanism: "SCRAM-SHA-512", iterations: 8192, password: "c1" },
+      ],
+      deletions: [],
+    });
+    expect(scramChanges("SCRAM-SHA-256", { alice: "a1", bob: "b1" }, { alice: "a1" })).toEqual({
+      upserts: [],
+      deletions: [{ user: "bob", mechanism: "SCRAM-SHA-256" }],
+    });
   });
 });

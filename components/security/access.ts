@@ -1,25 +1,23 @@
-// ACLs and quotas as Kafka CLI arguments, and what to change to get from one declared set to another.
-// Pure: handlers.ts runs the commands.
+// ACLs, quotas and SCRAM credentials: what to change to get from one declared set to another.
+// Pure: handlers.ts applies the changes through the cluster client.
+import type { Acl, ScramUpsert } from "../client/cluster";
 import type { AclConfig, SecurityConfig } from "../config";
 
 export type Quotas = SecurityConfig["quotas"];
 
-/** kafka-acls arguments naming one ACL (for --add or --remove). */
-export function aclArgs(acl: AclConfig): string[] {
-  const who =
-    acl.permission === "Allow" ? ["--allow-principal", acl.principal, "--allow-host", acl.host] : ["--deny-principal", acl.principal, "--deny-host", acl.host];
-  const resource: Record<AclConfig["resourceType"], string[]> = {
-    Topic: ["--topic", acl.resourceName],
-    Group: ["--group", acl.resourceName],
-    Cluster: ["--cluster"],
-    TransactionalId: ["--transactional-id", acl.resourceName],
-  };
-  return [...who, "--operation", acl.operation, ...resource[acl.resourceType], "--resource-pattern-type", acl.patternType.toLowerCase()];
-}
+/** One ACL as the cluster client takes it, defaults filled in. */
+export const aclOf = (acl: AclConfig): Acl => ({
+  principal: acl.principal,
+  host: acl.host,
+  operation: acl.operation,
+  permission: acl.permission,
+  resourceType: acl.resourceType,
+  resourceName: acl.resourceType === "Cluster" ? "kafka-cluster" : acl.resourceName,
+  patternType: acl.resourceType === "Cluster" ? "Literal" : acl.patternType,
+});
 
-const aclKey = (acl: AclConfig) => JSON.stringify(aclArgs(acl));
+const aclKey = (acl: AclConfig) => JSON.stringify(aclOf(acl));
 const patternKey = (acl: AclConfig) => `${acl.resourceType}:${acl.patternType}:${acl.resourceName}`;
-
 /**
  * The ACLs to put on the cluster. With allow.everyone.if.no.acl.found=true, any ACL on a resource
  * pattern (even a Deny on TOPIC:*) makes "no ACL found" false for it, so everyone else loses access
@@ -35,23 +33,6 @@ export function effectiveAcls(security: Pick<SecurityConfig, "acls" | "allowEver
   return [...security.acls, ...everyone];
 }
 
-/**
- * kafka-acls arguments for `acls`, one invocation (one JVM) per principal, permission, host and
- * resource pattern: their operations go together, as kafka-acls applies every --operation to it.
- */
-export function aclBatches(acls: AclConfig[]): string[][] {
-  const batches = new Map<string, string[]>();
-  for (const acl of acls) {
-    const args = aclArgs(acl);
-    const at = args.indexOf("--operation");
-    const key = JSON.stringify([...args.slice(0, at), ...args.slice(at + 2)]);
-    const batch = batches.get(key);
-    if (batch) batch.splice(batch.lastIndexOf("--operation") + 2, 0, "--operation", acl.operation);
-    else batches.set(key, args);
-  }
-  return [...batches.values()];
-}
-
 /** ACLs to remove and to add to go from `before` to `after`. */
 export function aclChanges(before: AclConfig[], after: AclConfig[]): { remove: AclConfig[]; add: AclConfig[] } {
   const had = new Set(before.map(aclKey));
@@ -61,41 +42,36 @@ export function aclChanges(before: AclConfig[], after: AclConfig[]): { remove: A
 
 const QUOTA_KEYS = { producerByteRate: "producer_byte_rate", consumerByteRate: "consumer_byte_rate" } as const;
 
-/** Per user, the kafka-configs arguments that turn quotas `before` into `after`. */
-export function quotaCommands(before: Quotas, after: Quotas): string[][] {
+/** Per user whose quotas change, the quotas to set and to remove to turn `before` into `after`. */
+export function quotaChanges(before: Quotas, after: Quotas): { user: string; set: Record<string, number>; remove: string[] }[] {
   const users = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   return users.flatMap((user) => {
-    const add: string[] = [];
+    const set: Record<string, number> = {};
     const remove: string[] = [];
     for (const [key, name] of Object.entries(QUOTA_KEYS) as [keyof typeof QUOTA_KEYS, string][]) {
       const want = after[user]?.[key];
-      if (want !== undefined && want !== before[user]?.[key]) add.push(`${name}=${want}`);
+      if (want !== undefined && want !== before[user]?.[key]) set[name] = want;
       if (want === undefined && before[user]?.[key] !== undefined) remove.push(name);
     }
-    if (add.length === 0 && remove.length === 0) return [];
-    // One kafka-configs (one JVM) per user: --add-config and --delete-config go together.
-    return [
-      [
-        "--alter",
-        ...(add.length ? ["--add-config", add.join(",")] : []),
-        ...(remove.length ? ["--delete-config", remove.join(",")] : []),
-        "--entity-type",
-        "users",
-        "--entity-name",
-        user,
-      ],
-    ];
+    return Object.keys(set).length === 0 && remove.length === 0 ? [] : [{ user, set, remove }];
   });
 }
 
-/** kafka-configs arguments that turn SCRAM credentials `before` into `after` (user -> password). */
-export function scramCommands(mechanism: string, before: Record<string, string>, after: Record<string, string>): string[][] {
-  const entity = (user: string) => ["--entity-type", "users", "--entity-name", user];
-  const set = Object.entries(after)
-    .filter(([user, password]) => before[user] !== password)
-    .map(([user, password]) => ["--alter", "--add-config", `${mechanism}=[iterations=8192,password=${password}]`, ...entity(user)]);
-  const removed = Object.keys(before)
-    .filter((user) => !(user in after))
-    .map((user) => ["--alter", "--delete-config", mechanism, ...entity(user)]);
-  return [...set, ...removed];
+/** Kafka's default SCRAM iteration count, as kafka-configs sets it. */
+export const SCRAM_ITERATIONS = 8192;
+
+/** The SCRAM credentials to set and to delete to turn `before` into `after` (user -> password). */
+export function scramChanges(
+  mechanism: string,
+  before: Record<string, string>,
+  after: Record<string, string>,
+): { upserts: ScramUpsert[]; deletions: { user: string; mechanism: string }[] } {
+  return {
+    upserts: Object.entries(after)
+      .filter(([user, password]) => before[user] !== password)
+      .map(([user, password]) => ({ user, mechanism, iterations: SCRAM_ITERATIONS, password })),
+    deletions: Object.keys(before)
+      .filter((user) => !(user in after))
+      .map((user) => ({ user, mechanism })),
+  };
 }

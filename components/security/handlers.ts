@@ -1,10 +1,10 @@
 // What the security resources do, inside the dynamic provider process (see provider/shim.ts).
 import { randomInt } from "node:crypto";
+import { clientFor } from "../client/connect";
 import type { AclConfig } from "../config";
 import { type Handler, readBack, same } from "../provider/handler";
-import { runtimeFor } from "../runtime/select";
 import type { RuntimeSpec } from "../runtime/spec";
-import { aclBatches, aclChanges, type Quotas, quotaCommands, scramCommands } from "./access";
+import { aclChanges, aclOf, type Quotas, quotaChanges, scramChanges } from "./access";
 import { createCa, describeCertificate, issueLeaf, pkcs12Keystore } from "./pki";
 
 /**
@@ -71,8 +71,10 @@ export interface NodeCertificateInputs {
 }
 
 export interface AccessInputs {
-  /** Where the tools run (see Runtime.tool). */
+  /** Where the nodes run (the names their listeners advertise). */
   runtime: RuntimeSpec;
+  /** The Kafka distribution the cluster client runs on (states before the client lack it). */
+  kafkaHome?: string;
   /** The INTERNAL listeners, where the program connects as the nodes do. */
   bootstrapServers: string;
   /** operator.properties: how it connects there. */
@@ -87,20 +89,26 @@ export interface AccessInputs {
 type Granted = Pick<AccessInputs, "acls" | "quotas" | "scramMechanism" | "scramUsers">;
 
 async function applyAccess(before: Granted, after: AccessInputs): Promise<void> {
-  const connect = ["--bootstrap-server", after.bootstrapServers, "--command-config", after.commandConfig];
-  const runtime = runtimeFor(after.runtime);
+  const client = await clientFor({
+    runtime: after.runtime,
+    kafkaHome: after.kafkaHome,
+    bootstrapServers: after.bootstrapServers,
+    commandConfig: after.commandConfig,
+  });
   // A mechanism change drops the old credentials and sets all of the new ones.
   if (before.scramMechanism && before.scramMechanism !== after.scramMechanism) {
-    for (const args of scramCommands(before.scramMechanism, before.scramUsers, {})) await runtime.tool("kafka-configs", [...connect, ...args]);
+    const { deletions } = scramChanges(before.scramMechanism, before.scramUsers, {});
+    if (deletions.length) await client.alterScram([], deletions);
   }
   if (after.scramMechanism) {
     const had = before.scramMechanism === after.scramMechanism ? before.scramUsers : {};
-    for (const args of scramCommands(after.scramMechanism, had, after.scramUsers)) await runtime.tool("kafka-configs", [...connect, ...args]);
+    const { upserts, deletions } = scramChanges(after.scramMechanism, had, after.scramUsers);
+    if (upserts.length + deletions.length) await client.alterScram(upserts, deletions);
   }
   const { remove, add } = aclChanges(before.acls, after.acls);
-  for (const args of aclBatches(remove)) await runtime.tool("kafka-acls", [...connect, "--remove", "--force", ...args]);
-  for (const args of aclBatches(add)) await runtime.tool("kafka-acls", [...connect, "--add", ...args]);
-  for (const args of quotaCommands(before.quotas, after.quotas)) await runtime.tool("kafka-configs", [...connect, ...args]);
+  if (remove.length) await client.deleteAcls(remove.map(aclOf));
+  if (add.length) await client.createAcls(add.map(aclOf));
+  for (const change of quotaChanges(before.quotas, after.quotas)) await client.alterQuotas(change.user, change.set, change.remove);
 }
 
 const clusterAccess: Handler = {

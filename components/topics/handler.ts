@@ -1,9 +1,9 @@
 // What the Topic resource does, inside the dynamic provider process (see provider/shim.ts): one
-// Kafka topic brought to its declared shape with kafka-topics and kafka-configs on the INTERNAL listeners.
-
-import { type Admin, tool } from "../ops/admin";
+// Kafka topic brought to its declared shape through the cluster client on the INTERNAL listeners.
+import type { ClusterClient } from "../client/cluster";
+import { type Admin, clientFor } from "../client/connect";
 import { type Handler, same } from "../provider/handler";
-import { type LiveTopic, observedConfigs, parseTopicDescription, topicChanges, topicPattern } from "./plan";
+import { observedConfigs, topicChanges } from "./plan";
 import type { TopicSpec } from "./schema";
 
 export interface TopicInputs extends TopicSpec {
@@ -19,34 +19,27 @@ const ACCESS: (keyof TopicInputs)[] = ["admin", "allowDeletion"];
 
 const spec = (t: TopicSpec): TopicSpec => ({ partitions: t.partitions, replicationFactor: t.replicationFactor, configs: t.configs });
 
-const run = (t: TopicInputs, name: string, args: string[]) => tool(t.admin, name, args);
-
-async function describe(t: TopicInputs): Promise<LiveTopic | undefined> {
-  // --if-exists: a missing topic prints nothing instead of failing.
-  return parseTopicDescription(await run(t, "kafka-topics", ["--describe", "--if-exists", "--topic", topicPattern(t.name)]), t.name);
-}
-
 /**
  * Brings the topic to `t` from what the cluster has, not from state, which may be stale (an `up` without
  * refresh after the topic changed by hand). Only `managed` config keys are touched: other overrides on
- * an adopted topic, and broker-wide values --describe also lists, are someone else's.
+ * an adopted topic are someone else's.
  */
-async function converge(t: TopicInputs, managed: string[]): Promise<TopicInputs> {
-  const live = await describe(t);
+async function converge(client: ClusterClient, t: TopicInputs, managed: string[]): Promise<TopicInputs> {
+  const live = await client.topic(t.name);
   const current = live && { ...spec(live), configs: Object.fromEntries(Object.entries(live.configs).filter(([k]) => managed.includes(k))) };
   const changes = topicChanges(current, spec(t), t.name);
-  if (changes.create) await run(t, "kafka-topics", changes.create);
-  if (changes.alterPartitions) await run(t, "kafka-topics", changes.alterPartitions);
-  for (const args of changes.alterConfigs ?? []) await run(t, "kafka-configs", args);
+  if (changes.create) await client.createTopic(t.name, changes.create.partitions, changes.create.replicationFactor, changes.create.configs);
+  if (changes.partitions) await client.createPartitions(t.name, changes.partitions);
+  if (changes.configs) await client.alterConfigs({ type: "topic", name: t.name }, changes.configs.set, changes.configs.remove);
   // State keeps the actual replication factor, so a later explicit one is checked against it in diff.
-  const replicationFactor = t.replicationFactor ?? live?.replicationFactor ?? (await describe(t))?.replicationFactor;
+  const replicationFactor = t.replicationFactor ?? live?.replicationFactor ?? (await client.topic(t.name))?.replicationFactor;
   return { ...t, replicationFactor };
 }
 
 const topic: Handler = {
   async create(inputs: TopicInputs) {
     // A topic that already exists (made by hand, or kept from an earlier stack) is adopted, not refused.
-    return { id: inputs.name, outs: await converge(inputs, Object.keys(inputs.configs)) };
+    return { id: inputs.name, outs: await converge(await clientFor(inputs.admin), inputs, Object.keys(inputs.configs)) };
   },
   async diff(_id, olds: TopicInputs, news: TopicInputs) {
     // The program names each resource after its topic, so a new name is a new resource; never a replace,
@@ -63,15 +56,15 @@ const topic: Handler = {
   async update(_id, olds: TopicInputs, news: TopicInputs) {
     // Keys that left the config are managed until removed from the topic.
     const managed = [...new Set([...Object.keys(olds.configs), ...Object.keys(news.configs)])];
-    return { outs: await converge(news, managed) };
+    return { outs: await converge(await clientFor(news.admin), news, managed) };
   },
   async delete(_id, olds: TopicInputs) {
     // Without allowDeletion the topic, and its data, stays in the cluster: the stack only forgets it.
     if (!olds.allowDeletion) return;
-    await run(olds, "kafka-topics", ["--delete", "--if-exists", "--topic", topicPattern(olds.name)]);
+    await (await clientFor(olds.admin)).deleteTopic(olds.name);
   },
   async read(id, props: TopicInputs) {
-    const live = await describe(props);
+    const live = await (await clientFor(props.admin)).topic(props.name);
     // No id: Pulumi takes the resource as deleted.
     if (!live) return {};
     return {

@@ -1,54 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { addConfigEntry, observedConfigs, parseConfigList, parseTopicDescription, refusedChange, topicChanges, topicPattern, validateTopics } from "./plan";
+import { observedConfigs, refusedChange, topicChanges, validateTopics } from "./plan";
 import type { TopicSpec } from "./schema";
 
 const orders: TopicSpec = { partitions: 3, replicationFactor: 3, configs: { "retention.ms": 604800000, "cleanup.policy": "compact" } };
 
 describe("topicChanges", () => {
-  it("creates a missing topic with every config, and leaves the replication factor to the cluster when unset", () => {
+  it("creates a missing topic with every config as text, and leaves the replication factor to the cluster when unset", () => {
     expect(topicChanges(undefined, orders, "orders.v1")).toEqual({
-      create: [
-        "--create",
-        "--topic",
-        "orders.v1",
-        "--partitions",
-        "3",
-        "--replication-factor",
-        "3",
-        "--config",
-        "retention.ms=604800000",
-        "--config",
-        "cleanup.policy=compact",
-      ],
+      create: { partitions: 3, replicationFactor: 3, configs: { "retention.ms": "604800000", "cleanup.policy": "compact" } },
     });
-    // kafka-topics --config takes a comma in a value as is (checked on Kafka 4.3.1).
     expect(topicChanges(undefined, { partitions: 1, configs: { "cleanup.policy": "compact,delete" } }, "events")).toEqual({
-      create: ["--create", "--topic", "events", "--partitions", "1", "--config", "cleanup.policy=compact,delete"],
+      create: { partitions: 1, replicationFactor: undefined, configs: { "cleanup.policy": "compact,delete" } },
     });
   });
 
-  it("adds partitions, naming the topic as a regex that matches only it", () => {
-    expect(topicChanges(orders, { ...orders, partitions: 6 }, "orders.v1")).toEqual({
-      alterPartitions: ["--alter", "--topic", "orders\\.v1", "--partitions", "6"],
-    });
+  it("adds partitions", () => {
+    expect(topicChanges(orders, { ...orders, partitions: 6 }, "orders.v1")).toEqual({ partitions: 6 });
   });
 
-  it("sets changed and new configs and deletes removed ones in one kafka-configs command, brackets around list values", () => {
+  it("sets changed and new configs and removes the ones no longer declared, in one change", () => {
     const desired: TopicSpec = { ...orders, configs: { "cleanup.policy": "compact,delete", "min.insync.replicas": 2 } };
     expect(topicChanges(orders, desired, "orders.v1")).toEqual({
-      alterConfigs: [
-        [
-          "--alter",
-          "--entity-type",
-          "topics",
-          "--entity-name",
-          "orders.v1",
-          "--add-config",
-          "cleanup.policy=[compact,delete],min.insync.replicas=2",
-          "--delete-config",
-          "retention.ms",
-        ],
-      ],
+      configs: { set: { "cleanup.policy": "compact,delete", "min.insync.replicas": "2" }, remove: ["retention.ms"] },
     });
   });
 
@@ -67,19 +40,6 @@ describe("topicChanges", () => {
       "kraftlab:topics.orders.v1.replicationFactor: 3 → 1 means moving replicas between brokers, which kraftlab does not do; reassign the partitions with kafka-reassign-partitions and run `npm run pulumi -- refresh`, create a new topic, or set it back to 3",
     );
     expect(refusedChange({ ...orders, replicationFactor: undefined }, { ...orders, replicationFactor: 1 }, "orders.v1")).toBeUndefined();
-  });
-});
-
-describe("addConfigEntry and topicPattern", () => {
-  it("brackets values kafka-configs would split, and writes numbers and booleans as text", () => {
-    expect(addConfigEntry("cleanup.policy", "compact,delete")).toBe("cleanup.policy=[compact,delete]");
-    expect(addConfigEntry("leader.replication.throttled.replicas", "0:1,1:2")).toBe("leader.replication.throttled.replicas=[0:1,1:2]");
-    expect(addConfigEntry("min.cleanable.dirty.ratio", 0.5)).toBe("min.cleanable.dirty.ratio=0.5");
-    expect(addConfigEntry("preallocate", true)).toBe("preallocate=true");
-  });
-
-  it("escapes only '.'", () => {
-    expect(topicPattern("app.orders_v1-dlq")).toBe("app\\.orders_v1-dlq");
   });
 });
 
@@ -107,52 +67,10 @@ describe("validateTopics", () => {
     expect(validateTopics({ scratch: { partitions: 1, replicationFactor: 1, configs: { "min.insync.replicas": 1 } } }, 3, cluster)).toEqual([]);
   });
 
-  it("refuses names that collide in metrics, and values the tools cannot carry", () => {
+  it("refuses names that collide in metrics", () => {
     expect(validateTopics({ "a.b": { partitions: 1, configs: {} }, a_b: { partitions: 1, configs: {} } }, 1)).toEqual([
       "kraftlab:topics.a_b: collides with kraftlab:topics.a.b: Kafka treats '.' and '_' alike in metric names and refuses the second topic; rename one",
     ]);
-    expect(validateTopics({ t: { partitions: 1, configs: { "retention.ms": " 1000", "message.timestamp.type": "[CreateTime]" } } }, 1)).toEqual([
-      `kraftlab:topics.t.configs.retention.ms: " 1000" cannot go through kafka-topics and kafka-configs (they split on '=', drop '[' and ']', trim spaces and refuse empty values); no topic config needs such a value, so check it`,
-      `kraftlab:topics.t.configs.message.timestamp.type: "[CreateTime]" cannot go through kafka-topics and kafka-configs (they split on '=', drop '[' and ']', trim spaces and refuse empty values); no topic config needs such a value, so check it`,
-    ]);
-  });
-});
-
-// As Kafka 4.3.1 prints it: `--topic 'orders.v1'` (unescaped) also matched ordersXv1; the broker's own
-// min.insync.replicas shows up among the configs.
-const DESCRIBE = [
-  "Topic: orders.v1\tTopicId: D8EA0JtTScmk2leBK06s6Q\tPartitionCount: 3\tReplicationFactor: 3\tConfigs: min.insync.replicas=2,cleanup.policy=compact,delete,retention.ms=604800000",
-  "\tTopic: orders.v1\tPartition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,2,3\tElr: \tLastKnownElr: ",
-  "\tTopic: orders.v1\tPartition: 1\tLeader: 2\tReplicas: 2,3,1\tIsr: 2,3,1\tElr: \tLastKnownElr: ",
-  "\tTopic: orders.v1\tPartition: 2\tLeader: 3\tReplicas: 3,1,2\tIsr: 3,1,2\tElr: \tLastKnownElr: ",
-  "Topic: ordersXv1\tTopicId: 5A0mi3gAQ5STUtUdzK6Dlg\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: ",
-  "\tTopic: ordersXv1\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: ",
-  "",
-].join("\n");
-
-describe("parseTopicDescription", () => {
-  it("reads the summary line of exactly the named topic, list values whole", () => {
-    expect(parseTopicDescription(DESCRIBE, "orders.v1")).toEqual({
-      name: "orders.v1",
-      topicId: "D8EA0JtTScmk2leBK06s6Q",
-      partitions: 3,
-      replicationFactor: 3,
-      configs: { "min.insync.replicas": "2", "cleanup.policy": "compact,delete", "retention.ms": "604800000" },
-    });
-    expect(parseTopicDescription(DESCRIBE, "ordersXv1")).toMatchObject({ partitions: 1, replicationFactor: 1, configs: {} });
-  });
-
-  it("finds nothing in the empty output of --describe --if-exists for a missing topic", () => {
-    expect(parseTopicDescription("", "orders.v1")).toBeUndefined();
-    expect(parseTopicDescription(DESCRIBE, "orders")).toBeUndefined();
-  });
-
-  it("parses config lists", () => {
-    expect(parseConfigList("")).toEqual({});
-    expect(parseConfigList("leader.replication.throttled.replicas=0:1,1:2,retention.ms=1000")).toEqual({
-      "leader.replication.throttled.replicas": "0:1,1:2",
-      "retention.ms": "1000",
-    });
   });
 });
 

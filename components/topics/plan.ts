@@ -1,39 +1,18 @@
-// Topics as Kafka CLI arguments: what to run to get a topic from one shape to another, which changes
-// Kafka cannot make, and what `kafka-topics --describe` says a topic is. Pure: handler.ts runs the tools.
+// Topics: what to change to get a topic from one shape to another, and which changes Kafka cannot
+// make. Pure: handler.ts carries them out through the cluster client.
 import type { ReplicationPlan } from "../topology";
-import type { TopicConfigValue, TopicSpec, TopicsConfig } from "./schema";
+import type { TopicSpec, TopicsConfig } from "./schema";
 
 export interface TopicChanges {
-  /** kafka-topics arguments creating the topic. */
-  create?: string[];
-  /** kafka-topics arguments adding partitions. */
-  alterPartitions?: string[];
-  /** kafka-configs commands setting and removing topic configs (one command: Kafka applies it as one request). */
-  alterConfigs?: string[][];
-}
-
-/** A topic as the cluster has it; configs are every non-default one `--describe` lists, broker-wide ones included. */
-export interface LiveTopic {
-  name: string;
-  topicId: string;
-  partitions: number;
-  replicationFactor: number;
-  configs: Record<string, string>;
+  /** Create the topic. */
+  create?: { partitions: number; replicationFactor?: number; configs: Record<string, string> };
+  /** Add partitions up to this many. */
+  partitions?: number;
+  /** Set and remove topic configs (one request). */
+  configs?: { set: Record<string, string>; remove: string[] };
 }
 
 const key = (name: string, ...path: string[]) => ["kraftlab:topics", name, ...path].join(".");
-
-/**
- * kafka-topics reads `--topic` as a regular expression (matched whole) for everything but --create, so
- * `a.b` would also alter or delete `axb`. '.' is the only legal topic-name character a regex treats specially.
- */
-export const topicPattern = (name: string): string => name.replace(/\./g, "\\.");
-
-/** One `key=value` of kafka-configs --add-config, which splits on ',' and '=' unless they are inside [ ] (then dropped). */
-export function addConfigEntry(name: string, value: TopicConfigValue): string {
-  const text = String(value);
-  return `${name}=${/[,=]/.test(text) ? `[${text}]` : text}`;
-}
 
 /** Why Kafka cannot turn `old` into `desired`, as a config problem with its fix; undefined if it can. */
 export function refusedChange(old: TopicSpec, desired: TopicSpec, name: string): string | undefined {
@@ -48,43 +27,19 @@ export function refusedChange(old: TopicSpec, desired: TopicSpec, name: string):
   return undefined;
 }
 
-/** The commands that turn `old` (undefined: no such topic) into `desired`; throws a refused change's message. */
+const asText = (configs: TopicSpec["configs"]) => Object.fromEntries(Object.entries(configs).map(([k, v]) => [k, String(v)]));
+
+/** The changes that turn `old` (undefined: no such topic) into `desired`; throws a refused change's message. */
 export function topicChanges(old: TopicSpec | undefined, desired: TopicSpec, name: string): TopicChanges {
-  if (!old) {
-    return {
-      create: [
-        "--create",
-        "--topic",
-        name,
-        "--partitions",
-        String(desired.partitions),
-        ...(desired.replicationFactor !== undefined ? ["--replication-factor", String(desired.replicationFactor)] : []),
-        ...Object.entries(desired.configs).flatMap(([k, v]) => ["--config", `${k}=${String(v)}`]),
-      ],
-    };
-  }
+  if (!old) return { create: { partitions: desired.partitions, replicationFactor: desired.replicationFactor, configs: asText(desired.configs) } };
   const refused = refusedChange(old, desired, name);
   if (refused) throw new Error(refused);
   const changes: TopicChanges = {};
-  if (desired.partitions > old.partitions) {
-    changes.alterPartitions = ["--alter", "--topic", topicPattern(name), "--partitions", String(desired.partitions)];
-  }
+  if (desired.partitions > old.partitions) changes.partitions = desired.partitions;
   // Compared as text: state may hold 1000 where the cluster says "1000".
-  const add = Object.entries(desired.configs).filter(([k, v]) => old.configs[k] === undefined || String(old.configs[k]) !== String(v));
+  const set = Object.entries(desired.configs).filter(([k, v]) => old.configs[k] === undefined || String(old.configs[k]) !== String(v));
   const remove = Object.keys(old.configs).filter((k) => !(k in desired.configs));
-  if (add.length || remove.length) {
-    changes.alterConfigs = [
-      [
-        "--alter",
-        "--entity-type",
-        "topics",
-        "--entity-name",
-        name,
-        ...(add.length ? ["--add-config", add.map(([k, v]) => addConfigEntry(k, v)).join(",")] : []),
-        ...(remove.length ? ["--delete-config", remove.join(",")] : []),
-      ],
-    ];
-  }
+  if (set.length || remove.length) changes.configs = { set: asText(Object.fromEntries(set)), remove };
   return changes;
 }
 
@@ -113,57 +68,8 @@ export function validateTopics(topics: TopicsConfig, brokerCount: number, cluste
         `${key(name, "replicationFactor")}: ${topic.replicationFactor} is less than the cluster's min.insync.replicas ${cluster.minInsyncReplicas} (kraftlab:replication.minInsyncReplicas), so no acks=all write could succeed; raise it, or set configs."min.insync.replicas" to at most ${topic.replicationFactor}`,
       );
     }
-
-    for (const [k, v] of Object.entries(topic.configs)) {
-      const text = String(v);
-      if (text === "" || text !== text.trim() || /[=[\]]/.test(text)) {
-        errors.push(
-          `${key(name, "configs", k)}: ${JSON.stringify(text)} cannot go through kafka-topics and kafka-configs (they split on '=', drop '[' and ']', trim spaces and refuse empty values); no topic config needs such a value, so check it`,
-        );
-      }
-    }
   }
   return errors;
-}
-
-/** The summary line of `kafka-topics --describe` for topic `name`; undefined when it is not there (no such topic). */
-export function parseTopicDescription(describe: string, name: string): LiveTopic | undefined {
-  for (const line of describe.split("\n")) {
-    // Partition lines start with a tab; the summary line is `Topic: X\tTopicId: …\tPartitionCount: …`.
-    if (!line.startsWith("Topic:")) continue;
-    const fields = new Map(
-      line.split("\t").map((field) => {
-        const colon = field.indexOf(":");
-        return [field.slice(0, colon).trim(), field.slice(colon + 1).trim()] as const;
-      }),
-    );
-    if (fields.get("Topic") !== name || !fields.has("PartitionCount")) continue;
-    return {
-      name,
-      topicId: fields.get("TopicId") ?? "",
-      partitions: Number(fields.get("PartitionCount")),
-      replicationFactor: Number(fields.get("ReplicationFactor")),
-      configs: parseConfigList(fields.get("Configs") ?? ""),
-    };
-  }
-  return undefined;
-}
-
-/**
- * `k=v,k2=v2` as --describe prints it. Values are not quoted, so a list value (cleanup.policy=compact,delete)
- * shows up as extra comma-separated pieces: a piece that does not start with `key=` continues the previous value.
- */
-export function parseConfigList(text: string): Record<string, string> {
-  const configs: Record<string, string> = {};
-  let last: string | undefined;
-  for (const piece of text ? text.split(",") : []) {
-    const m = /^([A-Za-z0-9._-]+)=(.*)$/s.exec(piece);
-    if (m) {
-      last = m[1];
-      configs[last] = m[2];
-    } else if (last !== undefined) configs[last] += `,${piece}`;
-  }
-  return configs;
 }
 
 /**

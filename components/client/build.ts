@@ -1,0 +1,34 @@
+// The compiled cluster client helper for a Kafka distribution: built once by setup/admin/build.sh
+// (javac against that distribution's libs/) into the cache, keyed by the source and the kafka-clients
+// jar it was compiled against, and reused by every process after.
+
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const SOURCE_DIR = path.resolve(__dirname, "..", "..", "setup", "admin");
+const cacheDir = () => process.env.KRAFTLAB_CACHE ?? path.join(os.homedir(), ".cache", "kraftlab");
+
+const built = new Map<string, string>();
+
+/** The classes directory of the helper for `kafkaHome`, compiled now if it is not yet. */
+export function adminClasses(kafkaHome: string): string {
+  const known = built.get(kafkaHome);
+  if (known) return known;
+  const clients = fs.readdirSync(path.join(kafkaHome, "libs")).find((jar) => /^kafka-clients-.*\.jar$/.test(jar)) ?? "none";
+  const hash = createHash("sha256")
+    .update(fs.readFileSync(path.join(SOURCE_DIR, "KraftlabAdmin.java")))
+    .update(fs.readFileSync(path.join(SOURCE_DIR, "build.sh")))
+    .update(clients)
+    .digest("hex")
+    .slice(0, 16);
+  const dir = path.join(cacheDir(), "admin", hash);
+  if (!fs.existsSync(dir)) {
+    const out = spawnSync("bash", [path.join(SOURCE_DIR, "build.sh"), kafkaHome, dir], { encoding: "utf8" });
+    if (out.status !== 0) throw new Error(`building the cluster client failed: ${(out.stderr || out.error?.message || "").trim().split("\n").pop()}`);
+  }
+  built.set(kafkaHome, dir);
+  return dir;
+}

@@ -1,0 +1,114 @@
+// The cluster client of a process: one per connection, started on first use and shared by everything
+// the process does (an `up`'s dynamic provider, the program's checks, `npm run status`). Handlers, the
+// program and the status command call clientFor at their edge and hand the client in.
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
+import { defaultKafkaHome } from "../../lab/toolchain";
+import { engine } from "../runtime/docker";
+import { NODE_LABEL, type RuntimeSpec } from "../runtime/spec";
+import { nodeHostName } from "../topology";
+import { adminClasses } from "./build";
+import type { ClusterClient } from "./cluster";
+import { startClient } from "./helper";
+
+/** How a resource reaches the cluster, as plain data kept in its state. */
+export interface Admin {
+  /** Where the nodes run: on Docker, the names the listeners advertise are the containers'. */
+  runtime: RuntimeSpec;
+  /** The listeners (INTERNAL, as the nodes themselves, for the program; EXTERNAL for status). */
+  bootstrapServers: string;
+  /** Client settings (operator.properties); absent on an all-PLAINTEXT lab. */
+  commandConfig?: string;
+  /** The Kafka distribution on this machine whose libs/ the client runs on; states before the client lack it. */
+  kafkaHome?: string;
+  /** For messages; INTERNAL when absent. */
+  listener?: string;
+}
+
+/** `ip name` lines for the lab's running node containers on its network. */
+export function hostsFileText(containers: { labels: Record<string, string>; ip?: string }[]): string {
+  return containers
+    .filter((c) => c.ip && c.labels[NODE_LABEL])
+    .map((c) => `${c.ip} ${nodeHostName(Number(c.labels[NODE_LABEL]))}\n`)
+    .join("");
+}
+
+/** Rewrites the hosts file from the engine: a node's container gets a new address each time it starts. */
+function dockerResolver(spec: Extract<RuntimeSpec, { kind: "docker" }>, file: string): () => Promise<void> {
+  const docker = engine(spec.dockerHost, 10_000);
+  let last = "";
+  return async () => {
+    const list = await docker.listContainers({ filters: { label: [`org.kraftlab.lab=${spec.lab}`, NODE_LABEL], network: [spec.network] } });
+    const text = hostsFileText(list.map((c) => ({ labels: c.Labels, ip: c.NetworkSettings.Networks[spec.network]?.IPAddress })));
+    if (text === last) return;
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    await fsp.writeFile(`${file}.tmp`, text);
+    await fsp.rename(`${file}.tmp`, file);
+    last = text;
+  };
+}
+
+/** Calls `before` (at most every `everyMs`) ahead of each of the client's calls. */
+function refreshing(client: ClusterClient, before: () => Promise<void>, everyMs: number): ClusterClient {
+  let at = 0;
+  const fresh = async () => {
+    if (Date.now() - at < everyMs) return;
+    await before();
+    at = Date.now();
+  };
+  const wrap =
+    (fn: (...a: unknown[]) => unknown) =>
+    async (...args: unknown[]) => {
+      await fresh();
+      return fn(...args);
+    };
+  return Object.fromEntries(Object.entries(client).map(([name, fn]) => [name, wrap(fn)])) as unknown as ClusterClient;
+}
+
+const clients = new Map<string, Promise<ClusterClient>>();
+const closers: (() => Promise<void>)[] = [];
+
+/** The fallback distribution of a state from before the client: the one its process runtime named, else the setup's. */
+function distribution(admin: Admin): string {
+  if (admin.kafkaHome) return admin.kafkaHome;
+  if (admin.runtime.kind === "process") return admin.runtime.kafkaHome;
+  return defaultKafkaHome();
+}
+
+async function connect(admin: Admin): Promise<ClusterClient> {
+  const kafkaHome = distribution(admin);
+  const docker = admin.runtime.kind === "docker" ? admin.runtime : undefined;
+  // In the lab directory (the first mount), removed with it.
+  const hostsFile = docker && path.join(docker.mounts[0].path, "client-hosts");
+  const resolve = docker && hostsFile ? dockerResolver(docker, hostsFile) : undefined;
+  await resolve?.();
+  const client = startClient({
+    kafkaHome,
+    classes: adminClasses(kafkaHome),
+    bootstrapServers: admin.bootstrapServers,
+    commandConfig: admin.commandConfig,
+    listener: admin.listener ?? "INTERNAL",
+    hostsFile,
+  });
+  closers.push(client.close);
+  return resolve ? refreshing(client, resolve, 1_000) : client;
+}
+
+/** This process's client for `admin`, started on first use. */
+export function clientFor(admin: Admin): Promise<ClusterClient> {
+  const key = JSON.stringify([admin.bootstrapServers, admin.commandConfig, admin.kafkaHome, admin.runtime.kind]);
+  let client = clients.get(key);
+  if (!client) {
+    client = connect(admin);
+    clients.set(key, client);
+    client.catch(() => clients.delete(key));
+  }
+  return client;
+}
+
+/** Closes every client this process started (a process that ends without it closes them too). */
+export async function closeClients(): Promise<void> {
+  const all = closers.splice(0);
+  clients.clear();
+  await Promise.all(all.map((close) => close()));
+}

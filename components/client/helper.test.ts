@@ -1,0 +1,52 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { hostsFileText } from "./connect";
+import { clientError, connectingAs } from "./helper";
+
+describe("clientError", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-client-"));
+  const file = path.join(dir, "operator.properties");
+  fs.writeFileSync(
+    file,
+    'security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="kraftlab-node" password="s3cret";\n',
+  );
+  const conn = { listener: "INTERNAL", bootstrapServers: "127.0.0.1:9093", commandConfig: file };
+
+  it("names the listener and the user when the connection itself fails, in one line and without the password", () => {
+    const err = clientError(conn, "partitions", "SaslAuthenticationException", "Authentication failed: Invalid username or password\n\tat x");
+    expect(err.message).toBe(
+      "cannot ask the cluster (partitions) on its INTERNAL listener 127.0.0.1:9093 as user kraftlab-node: SaslAuthenticationException: Authentication failed: Invalid username or password",
+    );
+    expect(err.message).not.toContain("s3cret");
+    expect(clientError({ ...conn, commandConfig: undefined }, "quorum", "TimeoutException", "Timed out waiting for a node assignment.").message).toBe(
+      "cannot ask the cluster (quorum) on its INTERNAL listener 127.0.0.1:9093 as no credentials: TimeoutException: Timed out waiting for a node assignment.",
+    );
+  });
+
+  it("gives Kafka's own refusal as it is", () => {
+    expect(clientError(conn, "createTopic", "InvalidReplicationFactorException", "Replication factor: 4 larger than available brokers: 3.").message).toBe(
+      "createTopic: InvalidReplicationFactorException: Replication factor: 4 larger than available brokers: 3.",
+    );
+  });
+
+  it("tells a certificate from a SASL user", () => {
+    const tlsFile = path.join(dir, "tls.properties");
+    fs.writeFileSync(tlsFile, "security.protocol=SSL\nssl.keystore.location=/k.p12\n");
+    expect(connectingAs(tlsFile)).toBe("its certificate");
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("hostsFileText", () => {
+  it("maps each running node container's address to its node name, nothing else", () => {
+    expect(
+      hostsFileText([
+        { labels: { "org.kraftlab.node": "1" }, ip: "172.30.5.2" },
+        { labels: { "org.kraftlab.node": "2" }, ip: "" },
+        { labels: {}, ip: "172.30.5.9" },
+      ]),
+    ).toBe("172.30.5.2 node-1\n");
+  });
+});

@@ -1,0 +1,161 @@
+// The ClusterClient of a running cluster: one long-lived JVM on Kafka's own Admin client
+// (setup/admin/KraftlabAdmin.java) speaking JSON lines over its stdin and stdout. Started once per
+// process that asks, closed when that process ends (an unclosed one never keeps it alive).
+import { type ChildProcessByStdio, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { getProperties } from "properties-file";
+import type { ClusterClient } from "./cluster";
+
+/** Where and as whom the client connects. */
+export interface Connection {
+  /** A Kafka distribution on this machine: the helper runs on its libs/. */
+  kafkaHome: string;
+  /** The compiled helper (classes directory). */
+  classes: string;
+  bootstrapServers: string;
+  /** Client settings (security, credentials); absent on a PLAINTEXT listener. */
+  commandConfig?: string;
+  /** The listener's name, for messages: INTERNAL or EXTERNAL. */
+  listener: string;
+  /** A hosts file resolving the names the listeners advertise (the containers' `node-<id>` on Docker). */
+  hostsFile?: string;
+}
+
+/** Who the connection authenticates as, for messages: the SASL user, the certificate, or nobody. */
+export function connectingAs(commandConfig: string | undefined): string {
+  if (!commandConfig || !fs.existsSync(commandConfig)) return "no credentials";
+  const props = getProperties(fs.readFileSync(commandConfig, "utf8"));
+  const user = /username="((?:[^"\\]|\\.)*)"/.exec(props["sasl.jaas.config"] ?? "")?.[1];
+  if (user) return `user ${user}`;
+  return props["ssl.keystore.location"] ? "its certificate" : "no credentials";
+}
+
+/** Kafka's answers that mean the connection itself failed: the message names where and as whom. */
+const CONNECTION_ERRORS = /^(TimeoutException|SaslAuthenticationException|SslAuthenticationException|AuthenticationException|IllegalSaslStateException)$/;
+
+/** A helper's failure as one line: what failed, and for a connection failure, the listener and the user. */
+export function clientError(conn: Pick<Connection, "listener" | "bootstrapServers" | "commandConfig">, op: string, type: string, message: string): Error {
+  const why = message.split("\n")[0];
+  if (CONNECTION_ERRORS.test(type)) {
+    return new Error(
+      `cannot ask the cluster (${op}) on its ${conn.listener} listener ${conn.bootstrapServers} as ${connectingAs(conn.commandConfig)}: ${type}: ${why}`,
+    );
+  }
+  return new Error(`${op}: ${type}: ${why}`);
+}
+
+type Pending = { op: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+
+/** Java options for a small, quick-starting client. */
+const JVM_OPTIONS = ["-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dsun.net.inetaddr.ttl=0", "-Dnetworkaddress.cache.negative.ttl=0"];
+
+/** How many helpers this process started: the tests count them. */
+export let helpersStarted = 0;
+
+export function startClient(conn: Connection, defaultTimeoutMs = 30_000): ClusterClient & { close(): Promise<void> } {
+  const args = [
+    ...JVM_OPTIONS,
+    ...(conn.hostsFile ? [`-Djdk.net.hosts.file=${conn.hostsFile}`] : []),
+    `-Dlog4j2.configurationFile=${path.join(conn.kafkaHome, "config", "tools-log4j2.yaml")}`,
+    "-cp",
+    `${conn.classes}${path.delimiter}${path.join(conn.kafkaHome, "libs", "*")}`,
+    "KraftlabAdmin",
+    "--bootstrap-server",
+    conn.bootstrapServers,
+    ...(conn.commandConfig ? ["--command-config", conn.commandConfig] : []),
+  ];
+  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
+    process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, "bin", "java") : "java",
+    args,
+    {
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
+  helpersStarted++;
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let stderr = "";
+  let exited: Error | undefined;
+  const failAll = (err: Error) => {
+    exited = err;
+    for (const p of pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    pending.clear();
+  };
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString("utf8")).slice(-4000);
+  });
+  child.on("error", (err) => failAll(new Error(`the cluster client (java) could not start: ${err.message}`)));
+  child.on("exit", (code) => failAll(new Error(`the cluster client exited (${code}): ${stderr.trim().split("\n").slice(-3).join(" ") || "no output"}`)));
+  child.stdin.on("error", () => {}); // a helper that died is reported by "exit"
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    let answer: { id: number; result?: unknown; error?: { type: string; message: string } };
+    try {
+      answer = JSON.parse(line);
+    } catch {
+      return; // not ours: the protocol is JSON lines only
+    }
+    const p = pending.get(answer.id);
+    if (!p) return;
+    pending.delete(answer.id);
+    clearTimeout(p.timer);
+    if (answer.error) p.reject(clientError(conn, p.op, answer.error.type, answer.error.message));
+    else p.resolve(answer.result ?? undefined);
+  });
+  // Never what keeps this process alive: a closed stdin ends the helper, and so does this process's end.
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr] as unknown as { unref?: () => void }[]) stream.unref?.();
+
+  const call = <T>(op: string, params: Record<string, unknown> = {}, timeoutMs = defaultTimeoutMs): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (exited) return reject(exited);
+      const id = nextId++;
+      // The helper bounds each call by timeoutMs; this only catches a helper that stopped answering.
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(clientError(conn, op, "TimeoutException", `no answer from the cluster client after ${Math.round((timeoutMs + 5_000) / 1000)} s`));
+      }, timeoutMs + 5_000);
+      pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject, timer });
+      child.stdin.write(`${JSON.stringify({ id, op, timeoutMs, ...params })}\n`);
+    });
+
+  return {
+    partitions: () => call("partitions"),
+    quorum: () => call("quorum"),
+    addVoter: (id, directoryId, endpoints) => call("addVoter", { id, directoryId, endpoints }),
+    removeVoter: (id, directoryId) => call("removeVoter", { id, directoryId }),
+    features: () => call("features"),
+    updateFeatures: (levels) => call("updateFeatures", { updates: levels }),
+    brokers: () => call("brokers"),
+    unregisterBroker: (id) => call("unregisterBroker", { id }),
+    describeConfigs: (resources) => call("describeConfigs", { resources }),
+    alterConfigs: (resource, set, remove) => call("alterConfigs", { resource, set, delete: remove }),
+    acls: () => call("acls"),
+    createAcls: (acls) => call("createAcls", { acls }),
+    deleteAcls: (acls) => call("deleteAcls", { acls }),
+    alterScram: (upserts, deletions) => call("alterScram", { upserts, deletions }),
+    alterQuotas: (user, set, remove) => call("alterQuotas", { user, set, delete: remove }),
+    quotas: (user) => call("quotas", { user }),
+    topic: async (name) => (await call("topic", { name })) ?? undefined,
+    createTopic: (name, partitions, replicationFactor, configs) => call("createTopic", { name, partitions, replicationFactor, configs }),
+    createPartitions: (name, total) => call("createPartitions", { name, total }),
+    deleteTopic: (name) => call("deleteTopic", { name }),
+    generateAssignment: (topics, brokers) => call("generateAssignment", { topics, brokers }),
+    executeReassignment: (partitions, throttle) => call("executeReassignment", { partitions, throttle }, 120_000),
+    verifyReassignment: (partitions) => call("verifyReassignment", { partitions }),
+    electPreferred: () => call("electPreferred"),
+    close: async () => {
+      if (exited) return;
+      const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
