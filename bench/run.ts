@@ -217,7 +217,7 @@ async function main() {
     // Day 2, plaintext: 3 single-node changes, one change that rolls all 3, a 4th broker; then the script's.
     day2.singleRestarts = 0;
     for (const id of [1, 2, 3]) {
-      await setNodes(combined.map((n) => (n.id <= id ? { ...n, properties: { "log.cleaner.threads": 1 } } : n)));
+      await setNodes(combined.map((n) => (n.id <= id ? { ...n, properties: { "queued.max.requests": 600 } } : n)));
       day2.singleRestarts += await seconds(() => stack.up());
     }
     await setNodes(combined);

@@ -5,7 +5,7 @@ import type { NodeRun } from "./cluster/rollout";
 import { launchHash } from "./cluster/rollout";
 import { exporterAgentOption } from "./monitoring/exporter";
 import type { MonitoringPlan } from "./monitoring/plan";
-import { renderServerProperties } from "./render";
+import { nodeTunables, renderServerProperties } from "./render";
 import type { RuntimeSpec } from "./runtime/spec";
 import type { SecuritySecrets } from "./security/listeners";
 import type { ClusterPlan, NodePlan } from "./topology";
@@ -36,6 +36,7 @@ export const withoutBootstrap = (serverProperties: string) => serverProperties.r
 /** `secrets` is required when the plan has security. */
 export function nodeLaunch(plan: ClusterPlan, node: NodePlan, opts: LaunchOptions, secrets?: SecuritySecrets): NodeLaunch {
   const serverProperties = renderServerProperties(plan, node, opts.lab, secrets);
+  const tunables = nodeTunables(node);
   const jvmOptions = opts.exporter ? exporterAgentOption(opts.exporter.jar, opts.exporter.plan, node) : "";
   // A new release rolls the nodes onto it; a container runs its image too (built from that release).
   const launched = [jvmOptions, opts.kafkaVersion, ...(opts.runtime.kind === "docker" ? [opts.runtime.image] : [])].join("\0");
@@ -55,6 +56,8 @@ export function nodeLaunch(plan: ClusterPlan, node: NodePlan, opts: LaunchOption
       jvmOptions,
       version: opts.kafkaVersion,
       configHash: launchHash(withoutBootstrap(serverProperties), opts.heap, launched),
+      staticHash: launchHash(withoutBootstrap(renderServerProperties(plan, { ...node, extraProperties: {} }, opts.lab, secrets, false)), opts.heap, launched),
+      tunables,
     },
   };
 }

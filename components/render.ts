@@ -84,9 +84,12 @@ export function propertyValue(value: string): string {
 
 const escaped = (props: [string, string][]) => props.map(([key, value]) => ({ key: escapeKey(key), value: propertyValue(value) }));
 
-/** `secrets` is required when the plan has security. */
-export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: string, secrets?: SecuritySecrets): string {
-  const tunables = { ...LAB_TUNABLES, ...node.extraProperties };
+/** The node's tunables: the lab's defaults, then kraftlab:properties and its own. */
+export const nodeTunables = (node: Pick<NodePlan, "extraProperties">): Record<string, string> => ({ ...LAB_TUNABLES, ...node.extraProperties });
+
+/** `secrets` is required when the plan has security; without `withTunables`, the file less its tunables (what a broker cannot take at run time). */
+export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: string, secrets?: SecuritySecrets, withTunables = true): string {
+  const tunables = withTunables ? nodeTunables(node) : {};
   if (plan.security && !secrets) throw new Error("renderServerProperties: a secure plan needs its secrets");
   return serverTemplate({
     lab,

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { portIsFree } from "../components/preflight";
 import { defaultKafkaHome } from "../lab/toolchain";
-import { createTopic, kafkaTool, type LabOutputs, labProcesses, produceAndConsume, quorumStatus, runKafkaTool, TestLab } from "./lab";
+import { createTopic, kafkaTool, type LabOutputs, labProcesses, produceAndConsume, quorumStatus, runKafkaTool, TestLab, toolJvmsDuring } from "./lab";
 
 const MESSAGES = 1000;
 
@@ -72,8 +72,9 @@ describe("a 3-node lab of combined nodes", () => {
     expect(received.sort()).toEqual(sent.sort());
   });
 
-  it("touches nothing on a second up with the same config", async () => {
-    const again = await lab.up();
+  it("touches nothing on a second up with the same config, and starts no Kafka tool JVM", async () => {
+    const { result: again, tools } = await toolJvmsDuring(() => lab.up());
+    expect(tools).toEqual([]);
     expect(again.changes).toEqual({ same: 13 });
     expect(again.outputs.nodes.map((n) => n.pid)).toEqual(outputs.nodes.map((n) => n.pid));
     expect(again.outputs.clusterId).toBe(outputs.clusterId);

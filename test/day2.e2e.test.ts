@@ -1,4 +1,4 @@
-// Day-2 operations on a running lab under a continuous idempotent producer: a rolling restart, a 4th
+// Day-2 operations on a running lab under a continuous idempotent producer: a dynamic config, a rolling restart, a 4th
 // broker with a rebalance, a refused and then a drained removal, and drift. Nothing may be lost.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -28,11 +28,38 @@ describe("day-2 operations under load", () => {
   });
   afterAll(async () => lab?.cleanup());
 
-  it("restarts every node one at a time for a config change, losing nothing", async () => {
-    await lab.configure({ properties: { "log.cleaner.threads": 1 } });
+  it("changes a dynamic broker config in place: every pid kept, Kafka shows the new value", async () => {
+    await lab.configure({ properties: { "log.retention.ms": 3_600_000 } });
+    const { result, report } = await underTheLoad(() => lab.up());
+    expectNothingLost(report);
+    expect(pids(result.outputs)).toEqual(pids(outputs));
+    const described = await kafkaTool("kafka-configs", [
+      "--bootstrap-server",
+      outputs.bootstrapServers,
+      "--describe",
+      "--entity-type",
+      "brokers",
+      "--entity-name",
+      "2",
+    ]);
+    expect(described).toMatch(/log\.retention\.ms=3600000/);
+  });
+
+  it("restarts every node one at a time for a read-only config change (the dynamic one removed in place), losing nothing", async () => {
+    await lab.configure({ properties: { "queued.max.requests": 600 } });
     const { result, report } = await underTheLoad(() => lab.up());
     expectNothingLost(report);
     for (const node of result.outputs.nodes) expect(node.pid).not.toBe(pids(outputs)[node.id]);
+    const described = await kafkaTool("kafka-configs", [
+      "--bootstrap-server",
+      outputs.bootstrapServers,
+      "--describe",
+      "--entity-type",
+      "brokers",
+      "--entity-name",
+      "2",
+    ]);
+    expect(described).not.toMatch(/log\.retention\.ms/);
     outputs = result.outputs;
   });
 

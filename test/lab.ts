@@ -116,6 +116,36 @@ export function labProcesses(dir: string): number[] {
     .map(Number);
 }
 
+/** The main class of a Kafka tool JVM (kafka-topics, kafka-configs, …): not a node (kafka.Kafka), not the cluster client. */
+function toolMainClass(pid: string): string | undefined {
+  try {
+    const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    if (!/(^|\/)java$/.test(args[0])) return undefined;
+    return args.find((a) => /^(org\.apache\.kafka\.|kafka\.)[\w.$]+$/.test(a) && a !== "kafka.Kafka");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `action` while watching every process of this machine (50 ms apart): the Kafka tool JVMs that ran meanwhile, by main class. */
+export async function toolJvmsDuring<T>(action: () => Promise<T>): Promise<{ result: T; tools: string[] }> {
+  const seen = new Map<string, string>();
+  const scan = () => {
+    for (const pid of fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
+      const main = seen.has(pid) ? undefined : toolMainClass(pid);
+      if (main) seen.set(pid, main);
+    }
+  };
+  const timer = setInterval(scan, 50);
+  try {
+    const result = await action();
+    scan();
+    return { result, tools: [...seen.values()] };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** What a command exited with and printed. */
 export interface Ran {
   code: number;

@@ -5,7 +5,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { consume, type LabOutputs, labProcesses, produce, produceAndConsume, quorumStatus, TestLab } from "./lab";
+import { consume, type LabOutputs, labProcesses, produce, produceAndConsume, quorumStatus, TestLab, toolJvmsDuring } from "./lab";
 
 const oneNode = (external: number) => ({
   nodes: [{ id: 1, roles: ["broker", "controller"] }],
@@ -200,8 +200,8 @@ describe("evolving a running lab", () => {
   });
   afterAll(async () => lab?.cleanup());
 
-  it("restarts only the node whose config changed, keeping its data", async () => {
-    const changed = nodes.map((n) => (n.id === 2 ? { ...n, properties: { "log.retention.hours": 24 } } : n));
+  it("restarts only the node whose read-only config changed, keeping its data", async () => {
+    const changed = nodes.map((n) => (n.id === 2 ? { ...n, properties: { "queued.max.requests": 600 } } : n));
     await lab.stack.setConfig("kraftlab:nodes", { value: JSON.stringify(changed) });
     const { outputs: after, changes } = await lab.up();
     expect(changes).toEqual({ same: 11, update: 2 }); // node 2's files, and the processes
@@ -209,14 +209,15 @@ describe("evolving a running lab", () => {
     expect(pids(after)[0]).toBe(pids(outputs)[0]);
     expect(pids(after)[2]).toBe(pids(outputs)[2]);
     expect(pids(after)[1]).not.toBe(pids(outputs)[1]);
-    expect(fs.readFileSync(path.join(lab.labDir, "node-2", "server.properties"), "utf8")).toContain("log.retention.hours=24\n");
+    expect(fs.readFileSync(path.join(lab.labDir, "node-2", "server.properties"), "utf8")).toContain("queued.max.requests=600\n");
     expect(after.clusterId).toBe(outputs.clusterId);
     expect((await quorumStatus("127.0.0.1:24094")).voters.sort()).toEqual([1, 2, 3]);
     outputs = after;
   });
 
-  it("shows the lab at a glance with npm run status, healthy or not", async () => {
-    const healthy = await lab.status();
+  it("shows the lab at a glance with npm run status, healthy or not, with no Kafka tool JVM", async () => {
+    const { result: healthy, tools } = await toolJvmsDuring(() => lab.status());
+    expect(tools).toEqual([]);
     expect(healthy.code).toBe(0);
     expect(healthy.stdout).toMatch(/^lab e2e-evolve: healthy\nID +ROLES +RUNS +STATE +QUORUM +LAG +LED +URP +OFFLINE +VERSION\n/);
     for (const node of outputs.nodes)

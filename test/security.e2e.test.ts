@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCa } from "../components/security/pki";
 import { passphraseFile } from "../lab/secrets";
 import { cacheDir } from "../lab/toolchain";
-import { consume, createTopic, kafkaTool, type LabOutputs, labProcesses, produce, runKafkaTool, TestLab } from "./lab";
+import { consume, createTopic, kafkaTool, type LabOutputs, labProcesses, produce, runKafkaTool, TestLab, toolJvmsDuring } from "./lab";
 
 const PORT = 26092;
 const denyAliceWrite = { principal: "User:alice", permission: "Deny", operation: "Write", resourceType: "Topic", resourceName: "*" };
@@ -175,9 +175,13 @@ describe("a secure lab", () => {
     return recordsPerSecond * 512;
   }
 
-  it("stops denying once the ACL leaves the config, and holds alice to her produce quota", async () => {
+  it("stops denying once the ACL leaves the config, and holds alice to her produce quota, with no Kafka tool JVM", async () => {
     await lab.stack.setConfig("kraftlab:security", { value: JSON.stringify(security([], { alice: { producerByteRate: QUOTA, consumerByteRate: QUOTA } })) });
-    const { changes, outputs: after } = await lab.up();
+    const {
+      result: { changes, outputs: after },
+      tools,
+    } = await toolJvmsDuring(() => lab.up());
+    expect(tools).toEqual([]);
     expect(changes).toMatchObject({ update: 1 }); // only the ACLs and quotas
     expect(changes.create ?? 0).toBe(0);
     expect(after.nodes.map((n) => n.pid)).toEqual(outputs.nodes.map((n) => n.pid)); // no node restarted
@@ -235,9 +239,10 @@ describe("a lab with SCRAM users", () => {
     expect((await consume(outputs.bootstrapServers, "scram", 50, files.alice)).sort()).toEqual(sent.sort());
   });
 
-  it("adds and removes a user on the running cluster without restarting a node", async () => {
+  it("adds and removes a user on the running cluster without restarting a node or starting a Kafka tool JVM", async () => {
     await lab.stack.setConfig("kraftlab:security", { value: JSON.stringify(users(["admin", "alice", "bob"])) });
-    const added = await lab.up();
+    const { result: added, tools } = await toolJvmsDuring(() => lab.up());
+    expect(tools).toEqual([]);
     expect(added.outputs.nodes[0].pid).toBe(outputs.nodes[0].pid);
     const bobFile = (added.outputs.clientFiles as Record<string, string>).bob;
     const kept = path.join(lab.root, "bob.properties");

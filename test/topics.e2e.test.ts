@@ -1,7 +1,7 @@
 // Topics as code on a real one-node lab: created, altered in place, refused when a change would lose
 // data, and deleted only when the config allows it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kafkaTool, type LabOutputs, TestLab } from "./lab";
+import { kafkaTool, type LabOutputs, TestLab, toolJvmsDuring } from "./lab";
 
 const PORT = 16092;
 
@@ -32,7 +32,11 @@ describe("topics as code", () => {
   it("alters configs and adds partitions in place, keeping the data", async () => {
     await kafkaTool("kafka-console-producer", ["--bootstrap-server", outputs.bootstrapServers, "--topic", "orders"], "kept\n");
     await lab.configure({ topics: { orders: { partitions: 4, configs: { "retention.bytes": 2097152 } }, audit: {} } });
-    const { changes } = await lab.up();
+    const {
+      result: { changes },
+      tools,
+    } = await toolJvmsDuring(() => lab.up());
+    expect(tools).toEqual([]);
     expect(changes).toMatchObject({ update: 1 });
     const orders = await describeTopic("orders");
     expect(orders).toMatch(/PartitionCount: 4\s/);

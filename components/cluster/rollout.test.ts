@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createCa } from "../security/pki";
-import { type NodeRun, nodeAction, restartOrder, splitPems, tlsAction, trustBundles } from "./rollout";
+import { type NodeRun, nodeAction, reconfiguration, restartOrder, splitPems, tlsAction, trustBundles } from "./rollout";
 
 const node = (id: number, roles: string[]): NodeRun => ({
   id,
@@ -15,6 +15,8 @@ const node = (id: number, roles: string[]): NodeRun => ({
   dataDir: "/l/data",
   published: [],
   configHash: "c2",
+  staticHash: "s2",
+  tunables: { "log.retention.ms": "1000" },
 });
 const running = (configHash: string, alive = true) => ({ ref: "42", configHash, keystoreHash: "k", trustHash: "t", alive });
 
@@ -26,6 +28,31 @@ describe("nodeAction", () => {
     expect(nodeAction(combined, running("c2", false))).toBe("start");
     expect(nodeAction(combined, running("c1"))).toBe("restart");
     expect(nodeAction(combined, running("c2"))).toBe("keep");
+  });
+
+  it("reconfigures a broker whose tunables changed (known from its record); a controller, or an older record, restarts", () => {
+    const record = { ...running("c1"), staticHash: "s2", tunables: { "log.retention.ms": "500" } };
+    expect(nodeAction(combined, record)).toBe("reconfigure");
+    expect(nodeAction(node(2, ["controller"]), record)).toBe("restart");
+    expect(nodeAction(combined, running("c1"))).toBe("restart");
+    expect(nodeAction(combined, { ...record, tunables: { "log.retention.ms": "1000" } })).toBe("restart");
+  });
+});
+
+describe("reconfiguration", () => {
+  const dynamic = (key: string) => key !== "queued.max.requests";
+
+  it("sets changed dynamic keys, removes dropped ones, and names the read-only ones that need a restart", () => {
+    expect(reconfiguration({ "log.retention.ms": "1", "num.io.threads": "4" }, { "log.retention.ms": "2" }, dynamic)).toEqual({
+      set: { "log.retention.ms": "2" },
+      remove: ["num.io.threads"],
+      readOnly: [],
+    });
+    expect(reconfiguration({}, { "log.retention.ms": "2", "queued.max.requests": "600" }, dynamic)).toEqual({
+      set: { "log.retention.ms": "2" },
+      remove: [],
+      readOnly: ["queued.max.requests"],
+    });
   });
 
   it("reloads new TLS material in place on brokers, restarts what the CONTROLLER channel holds", () => {

@@ -24,8 +24,12 @@ export interface NodeRun {
   jvmOptions: string;
   /** The Kafka release it runs. */
   version: string;
-  /** What the node must run with, as launchHash computes it: a node running another restarts. */
+  /** What the node must run with, as launchHash computes it: a node running another restarts (or reconfigures, see nodeAction). */
   configHash: string;
+  /** The same without its tunables (kraftlab:properties and the lab's defaults), which a broker may take at run time. */
+  staticHash: string;
+  /** Its tunables: the `properties` of its server.properties. */
+  tunables: Record<string, string>;
 }
 
 /** The fingerprint of a node's launch: its server.properties, heap, and what it runs (JVM options, release, image). */
@@ -52,18 +56,49 @@ export interface RunningRecord {
   configHash: string;
   /** The Kafka release it was started with ("" in records from before kraftlab recorded it). */
   version?: string;
+  /** staticHash and tunables it runs with (absent in records from before kraftlab reconfigured nodes in place). */
+  staticHash?: string;
+  tunables?: Record<string, string>;
   /** Fingerprints of the keystore and trust bundle it loaded; "" without TLS. */
   keystoreHash: string;
   trustHash: string;
   alive: boolean;
 }
 
-/** keep: nothing to do. start: not running (new, or died). restart: runs an older config. */
-export type NodeAction = "keep" | "start" | "restart";
+/**
+ * keep: nothing to do. start: not running (new, or died). restart: runs an older config. reconfigure:
+ * a broker whose tunables changed, which it takes at run time where Kafka allows it (reconfiguration);
+ * it restarts too if anything else changed, or a changed key is read-only.
+ */
+export type NodeAction = "keep" | "start" | "restart" | "reconfigure";
 
 export function nodeAction(node: NodeRun, running: RunningRecord | undefined): NodeAction {
   if (!running?.alive) return "start";
-  return running.configHash === node.configHash ? "keep" : "restart";
+  if (running.configHash === node.configHash) return "keep";
+  const tunablesKnown = running.tunables !== undefined && node.roles.includes("broker");
+  return tunablesKnown && !same(running.tunables, node.tunables) ? "reconfigure" : "restart";
+}
+
+const same = (a: Record<string, string> | undefined, b: Record<string, string>) =>
+  JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b).sort());
+
+/**
+ * How a broker goes from the tunables it runs to `wanted`: the dynamic keys to set and remove now (a
+ * removed key's override goes too), and the read-only ones that need a restart. `dynamic` says, by
+ * Kafka's own describeConfigs, which keys are not read-only (a key Kafka does not know is not).
+ */
+export function reconfiguration(
+  running: Record<string, string>,
+  wanted: Record<string, string>,
+  dynamic: (key: string) => boolean,
+): { set: Record<string, string>; remove: string[]; readOnly: string[] } {
+  const changed = Object.keys(wanted).filter((k) => running[k] !== wanted[k]);
+  const removed = Object.keys(running).filter((k) => !(k in wanted));
+  return {
+    set: Object.fromEntries(changed.filter(dynamic).map((k) => [k, wanted[k]])),
+    remove: removed.filter(dynamic),
+    readOnly: [...changed, ...removed].filter((k) => !dynamic(k)),
+  };
 }
 
 /** The fingerprints of the keystore and trust bundle a node loaded, or should. */

@@ -114,8 +114,13 @@ class FakeLab implements Runtime {
       this.events.push("elect preferred leaders");
     },
     unregisterBroker: unused,
-    describeConfigs: unused,
-    alterConfigs: unused,
+    describeConfigs: async (resources) =>
+      resources.map(() => ({
+        "num.io.threads": { value: "4", source: "STATIC_BROKER_CONFIG", readOnly: false, sensitive: false },
+      })),
+    alterConfigs: async (resource, set, remove) => {
+      this.events.push(`alter ${resource.type} ${resource.name} ${JSON.stringify(set)} ${remove.join(",")}`);
+    },
     acls: unused,
     createAcls: unused,
     deleteAcls: unused,
@@ -160,6 +165,8 @@ function node(id: number, roles: string[], hash: string): NodeRun {
     jvmOptions: "",
     version: "4.3.1",
     configHash: hash,
+    staticHash: hash.split("+")[0],
+    tunables: { "num.io.threads": hash.includes("+") ? hash.split("+")[1] : "4" },
   };
 }
 
@@ -212,6 +219,24 @@ describe("the rolling restart", () => {
       "start 4",
       "stop 5",
       "start 5",
+      "stop 1",
+      "start 1",
+      "stop 3",
+      "start 3",
+      "stop 2",
+      "start 2",
+      "elect preferred leaders",
+    ]);
+  });
+
+  it("changes a broker's dynamic tunable in place, restarting no node; controllers roll", async () => {
+    const rt = fake;
+    await up(rt, undefined, inputs("v1"));
+    rt.events.length = 0;
+    await up(rt, inputs("v1"), inputs("v1+8"));
+    expect(rt.events).toEqual([
+      'alter broker 4 {"num.io.threads":"8"} ',
+      'alter broker 5 {"num.io.threads":"8"} ',
       "stop 1",
       "start 1",
       "stop 3",

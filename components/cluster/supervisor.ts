@@ -24,7 +24,7 @@ import { brokerTlsListeners, type ListenerProtocols } from "../security/listener
 import { downgradeRefusal, featureUpgrades, mappingRelease, mixedVersionRefusal, parseVersionMapping } from "../versions/plan";
 import type { FeaturesConfig } from "../versions/schema";
 import { recordDrained } from "./drained";
-import { fingerprint, type NodeRun, nodeAction, type RunningRecord, restartOrder, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
+import { fingerprint, type NodeRun, nodeAction, type RunningRecord, reconfiguration, restartOrder, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
 import { ensureFormatted } from "./storage";
 
 export interface NodeProcessesInputs {
@@ -95,6 +95,8 @@ async function writeRunning(node: NodeRun, ref: string, tls: TlsMaterial | undef
   const record: Omit<RunningRecord, "alive"> = {
     ref,
     configHash: node.configHash,
+    staticHash: node.staticHash,
+    tunables: node.tunables,
     version: node.version,
     keystoreHash: fileHash(tls?.keystores[String(node.id)]?.file),
     trustHash: fileHash(tls?.caFile),
@@ -263,6 +265,26 @@ async function rollingRestart(rt: Runtime, client: ClusterClient, nodes: NodeRun
   await client.electPreferred();
 }
 
+/**
+ * Has a running broker take its new tunables at run time (KIP-226), where Kafka itself says it can:
+ * changed keys set and removed ones deleted as the broker's own dynamic configs (so no stale override
+ * outlives a restart either). True when nothing else needs a restart: the node is then up to date.
+ */
+async function reconfigure(client: ClusterClient, node: NodeRun, record: RunningRecord, inputs: NodeProcessesInputs): Promise<boolean> {
+  const broker = { type: "broker" as const, name: String(node.id) };
+  const [configs] = await client.describeConfigs([broker]);
+  const change = reconfiguration(record.tunables ?? {}, node.tunables, (key) => configs[key] !== undefined && !configs[key].readOnly);
+  const keys = [...Object.keys(change.set), ...change.remove];
+  if (keys.length > 0) {
+    const what = [...Object.entries(change.set).map(([k, v]) => `${k}=${v}`), ...change.remove.map((k) => `${k} removed`)];
+    step(`node ${node.id}: ${what.join(", ")} in place (dynamic broker config, no restart)`);
+    await client.alterConfigs(broker, change.set, change.remove);
+  }
+  if (change.readOnly.length > 0 || record.staticHash !== node.staticHash) return false;
+  await writeRunning(node, record.ref, inputs.tls);
+  return true;
+}
+
 /** Refuses, before anything is touched, to remove a controller of a static quorum, too many voters at once, or a broker that still holds replicas. */
 async function checkRemovals(client: ClusterClient, removed: NodeRun[], inputs: NodeProcessesInputs, olds: NodeProcessesInputs): Promise<void> {
   if (removed.length === 0) return;
@@ -413,13 +435,15 @@ export async function converge(rt: Runtime, client: ClusterClient, olds: Previou
     if (votersToCheck(controllerIds(inputs.nodes), controllerIds(toStart), lastVoters)) await reconcileVoters(rt, client, inputs);
   }
   if (tls) await rotateTls(rt, client, inputs.nodes, inputs, tls);
-  const actions = await actionsOf(rt, inputs.nodes);
-  await rollingRestart(
-    rt,
-    client,
-    inputs.nodes.filter((_, i) => actions[i] === "restart"),
-    inputs,
-  );
+  const records = await Promise.all(inputs.nodes.map((n) => readRunning(rt, n)));
+  const toRoll: NodeRun[] = [];
+  for (const [i, node] of inputs.nodes.entries()) {
+    const action = nodeAction(node, records[i]);
+    const record = records[i];
+    const applied = action === "reconfigure" && record && (await reconfigure(client, node, record, inputs));
+    if (action === "restart" || (action === "reconfigure" && !applied)) toRoll.push(node);
+  }
+  await rollingRestart(rt, client, toRoll, inputs);
   const brokers = inputs.nodes.filter((n) => n.roles.includes("broker")).map((n) => n.id);
   for (const node of removed) {
     // A leaving controller left the voters above (reconcileVoters), before it stops.

@@ -28,6 +28,8 @@ const node: NodeRun = {
   pidFile: "/p/.lab/dev/node-2/kafka.pid",
   container: "kraftlab-dev-node-2",
   published: [9192, 9195],
+  staticHash: "s",
+  tunables: {},
   jvmOptions: "-javaagent:/c/agent.jar=0.0.0.0:9195:/p/.lab/dev/monitoring/jmx-exporter.yml",
   version: "4.3.1",
   configHash: "h",
