@@ -59,9 +59,11 @@ export function startClient(conn: Connection, defaultTimeoutMs = 30_000): Cluste
   const args = [
     ...JVM_OPTIONS,
     ...(conn.hostsFile ? [`-Djdk.net.hosts.file=${conn.hostsFile}`] : []),
+    // The setup's class-data archive of the distribution fits a class path that starts with its libs/.
+    ...(fs.existsSync(path.join(conn.kafkaHome, "kafka.jsa")) ? [`-XX:SharedArchiveFile=${path.join(conn.kafkaHome, "kafka.jsa")}`, "-Xshare:auto"] : []),
     `-Dlog4j2.configurationFile=${path.join(conn.kafkaHome, "config", "tools-log4j2.yaml")}`,
     "-cp",
-    `${conn.classes}${path.delimiter}${path.join(conn.kafkaHome, "libs", "*")}`,
+    `${path.join(conn.kafkaHome, "libs", "*")}${path.delimiter}${conn.classes}`,
     "KraftlabAdmin",
     "--bootstrap-server",
     conn.bootstrapServers,
@@ -121,18 +123,18 @@ export function startClient(conn: Connection, defaultTimeoutMs = 30_000): Cluste
         reject(clientError(conn, op, "TimeoutException", `no answer from the cluster client after ${Math.round((timeoutMs + 5_000) / 1000)} s`));
       }, timeoutMs + 5_000);
       pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject, timer });
-      child.stdin.write(`${JSON.stringify({ id, op, timeoutMs, ...params })}\n`);
+      child.stdin.write(`${JSON.stringify({ ...params, id, op, timeoutMs })}\n`);
     });
 
   return {
     partitions: () => call("partitions"),
     quorum: () => call("quorum"),
-    addVoter: (id, directoryId, endpoints) => call("addVoter", { id, directoryId, endpoints }),
-    removeVoter: (id, directoryId) => call("removeVoter", { id, directoryId }),
+    addVoter: (nodeId, directoryId, endpoints) => call("addVoter", { nodeId, directoryId, endpoints }),
+    removeVoter: (nodeId, directoryId) => call("removeVoter", { nodeId, directoryId }),
     features: () => call("features"),
     updateFeatures: (levels) => call("updateFeatures", { updates: levels }),
     brokers: () => call("brokers"),
-    unregisterBroker: (id) => call("unregisterBroker", { id }),
+    unregisterBroker: (nodeId) => call("unregisterBroker", { nodeId }),
     describeConfigs: (resources) => call("describeConfigs", { resources }),
     alterConfigs: (resource, set, remove) => call("alterConfigs", { resource, set, delete: remove }),
     acls: () => call("acls"),
