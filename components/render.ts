@@ -4,10 +4,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Handlebars from "handlebars";
 import { escapeKey } from "properties-file/escape";
+import { PROJECT_DIR } from "./projectDir";
 import { clientSecurityProperties, operatorProperties, type SecuritySecrets, serverSecurityProperties } from "./security/listeners";
 import { type ClusterPlan, LISTENER, type ListenerKind, type NodePlan } from "./topology";
 
-const TEMPLATES = path.join(__dirname, "..", "templates");
+const TEMPLATES = path.join(PROJECT_DIR, "templates");
 // noEscape: the output is a .properties file, not HTML; values are escaped for .properties below (propertyValue).
 const compile = (name: string) => Handlebars.compile(fs.readFileSync(path.join(TEMPLATES, name), "utf8"), { noEscape: true, strict: true });
 const serverTemplate = compile("server.properties.hbs");

@@ -4,9 +4,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PROJECT_DIR } from "../components/projectDir";
 import { secretsEnv } from "./secrets";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+export { PROJECT_DIR };
 
 export function cacheDir(): string {
   return process.env.KRAFTLAB_CACHE ?? path.join(os.homedir(), ".cache", "kraftlab");

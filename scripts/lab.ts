@@ -69,7 +69,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
       return cli.status ?? 1;
     }
     default:
-      console.error("usage: tsx scripts/lab.ts up | down | status | pulumi [args...]");
+      console.error("usage: npm run up | down | status | pulumi -- [args...]");
       return 2;
   }
 }

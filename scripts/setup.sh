@@ -6,6 +6,8 @@
 #   pulumi/v<ver>/bin/pulumi-{resource-pulumi,language}-nodejs  its Node.js plugins
 #   kafka/<ver>/{libs,bin,config}                              Kafka from Maven Central (setup/kafka/layout.sh)
 #   kafka/<ver>/kafka.jsa                                      its AppCDS archive (setup/kafka/cds.sh)
+#   admin/<key>/                                               the cluster client, compiled (setup/admin)
+# and, in the checkout, node_modules/.cache/kraftlab/<key>/: kraftlab as JavaScript (lab/entry.js)
 #   jmx-exporter/<ver>/jmx_prometheus_javaagent-<ver>.jar      the nodes' metrics agent, Maven Central
 #   prometheus/<deb version>/bin/{prometheus,promtool}         from Debian's prometheus package
 #   docker/jre-rootfs.tar{,.stamp,.packages}                   Debian + JRE for the Docker image (setup/docker/rootfs.sh)
@@ -39,6 +41,21 @@ install_node_modules() { (cd "$root" && npm ci --no-audit --no-fund --loglevel=e
 if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
   run_step "npm dependencies (npm ci)" install_node_modules
 fi
+
+# --- kraftlab itself as JavaScript, so that no command compiles TypeScript as it runs ------------
+# node_modules/.cache/kraftlab/<fingerprint of the sources>/ (tsc -p tsconfig.build.json), loaded by
+# lab/entry.js; an edited checkout is built again here, and runs its TypeScript until then.
+build_dir=$(node "$root/lab/entry.js" --build-dir)
+build_js() {
+  local tmp
+  mkdir -p "$(dirname "$build_dir")"
+  tmp=$(mktemp -d "$(dirname "$build_dir")/.build.XXXXXX")
+  (cd "$root" && node_modules/.bin/tsc -p tsconfig.build.json --outDir "$tmp")
+  # One build at a time: the older ones are never loaded again.
+  find "$(dirname "$build_dir")" -mindepth 1 -maxdepth 1 -name '[0-9a-f]*' -exec rm -rf {} +
+  mv "$tmp" "$build_dir"
+}
+[ -d "$build_dir" ] || run_step "kraftlab as JavaScript (tsc, a few seconds)" build_js
 
 # --- Pulumi CLI, same version as the @pulumi/pulumi SDK ------------------------------------------
 pulumi_version=$(node -p "require('$root/node_modules/@pulumi/pulumi/package.json').version")
@@ -80,6 +97,13 @@ install -m 0755 "$root/setup/pulumi/pulumi-language-nodejs" "$pulumi_bin_dir/pul
 kafka_version=$(sed -nE 's|.*<kafka.version>([^<]+)</kafka.version>.*|\1|p' "$root/setup/kafka/pom.xml")
 kafka_home=$(bash "$root/setup/kafka/layout.sh" "$kafka_version")
 [ $quiet = 1 ] || say "kafka $kafka_version in $kafka_home"
+
+# --- The cluster client (setup/admin): compiled once against that Kafka's libs --------------------
+# In admin/<key>/, the key as components/client/build.ts computes it (the source, build.sh and the
+# kafka-clients jar); build.sh finds a compiler (javac, Debian's JDK, or ecj from Maven Central).
+admin_key=$( { cat "$root/setup/admin/KraftlabAdmin.java" "$root/setup/admin/build.sh"; printf %s "$(basename "$(ls "$kafka_home"/libs/kafka-clients-*.jar | head -n1)")"; } | sha256sum | cut -c1-16)
+build_admin() { bash "$root/setup/admin/build.sh" "$kafka_home" "$cache/admin/$admin_key"; }
+[ -d "$cache/admin/$admin_key" ] || run_step "cluster client (javac against Kafka $kafka_version)" build_admin
 
 # --- Prometheus JMX exporter agent from Maven Central --------------------------------------------
 jmx_version=$(sed -nE 's|.*<jmx-exporter.version>([^<]+)</jmx-exporter.version>.*|\1|p' "$root/setup/monitoring/pom.xml")

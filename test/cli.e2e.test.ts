@@ -49,7 +49,7 @@ describe("the plain Pulumi CLI", () => {
     expect(refused.code).not.toBe(0);
     expectOneError(refused.stdout + refused.stderr);
 
-    const wrapped = await run("npx", ["tsx", "scripts/lab.ts", "up"], { cwd: PROJECT_DIR, env: { ...env, KRAFTLAB_STACK: STACK } }).then(
+    const wrapped = await run(process.execPath, ["lab/entry.js", "scripts/lab", "up"], { cwd: PROJECT_DIR, env: { ...env, KRAFTLAB_STACK: STACK } }).then(
       () => expect.unreachable("npm run up should fail"),
       (err: { code: number; stdout: string; stderr: string }) => err,
     );

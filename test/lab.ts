@@ -75,7 +75,7 @@ export class TestLab {
   /** `npm run status` on this stack: its exit code and what it printed. */
   status(): Promise<Ran> {
     const env = { KRAFTLAB_STACK: this.stack.name, PULUMI_BACKEND_URL: `file://${path.join(this.root, "state")}` };
-    return run(path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), ["scripts/lab.ts", "status"], { env, timeout: 180_000 });
+    return run(process.execPath, ["lab/entry.js", "scripts/lab", "status"], { env, timeout: 180_000 });
   }
 
   /** The plain CLI on this stack (`env` on top of kraftlab's, e.g. another passphrase); never throws. */

@@ -7,8 +7,9 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PROJECT_DIR } from "../projectDir";
 
-const SOURCE_DIR = path.resolve(__dirname, "..", "..", "setup", "admin");
+const SOURCE_DIR = path.join(PROJECT_DIR, "setup", "admin");
 const cacheDir = () => process.env.KRAFTLAB_CACHE ?? path.join(os.homedir(), ".cache", "kraftlab");
 
 const built = new Map<string, string>();

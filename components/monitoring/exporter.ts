@@ -2,10 +2,11 @@
 // name every metric the dashboards and alerts query.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PROJECT_DIR } from "../projectDir";
 import type { NodePlan } from "../topology";
 import type { MonitoringPlan } from "./plan";
 
-const RULES_TEMPLATE = path.join(__dirname, "..", "..", "templates", "jmx-exporter.yml");
+const RULES_TEMPLATE = path.join(PROJECT_DIR, "templates", "jmx-exporter.yml");
 
 /** The agent's rules file, as every node's agent reads it (it reloads the file when it changes). */
 export const exporterRules = () => fs.readFileSync(RULES_TEMPLATE, "utf8");

@@ -1,16 +1,18 @@
 // How every kraftlab resource reaches its code: its dynamic provider is a thin shim. Pulumi serializes
-// the shim into state, and the shim loads the handler registry (through tsx) inside the dynamic
-// provider process, so the real code is never serialized and can import what it needs.
+// the shim into state, and the shim loads the handler registry inside the dynamic provider process
+// through lab/entry.js (the setup's JavaScript build of the checkout, else its TypeScript), so the
+// real code is never serialized and can import what it needs. The path state holds is the same for
+// every build: the entry finds the current one.
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
+import { PROJECT_DIR } from "../projectDir";
 import type { HandlerKind } from "./registry";
 
-const REGISTRY = path.join(__dirname, "registry.ts");
-const TSX_API = require.resolve("tsx/cjs/api");
+const ENTRY = path.join(PROJECT_DIR, "lab", "entry.js");
 
 export function shim(kind: HandlerKind): pulumi.dynamic.ResourceProvider {
-  // `require` and the two paths are all the serialized closure holds.
-  const load = () => require(TSX_API).require(REGISTRY, REGISTRY).handlers[kind];
+  // `require` and the entry's path are all the serialized closure holds.
+  const load = () => require(ENTRY).load("components/provider/registry").handlers[kind];
   return {
     create: (inputs) => load().create(inputs),
     diff: (id, olds, news) => load().diff(id, olds, news),
