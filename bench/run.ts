@@ -236,7 +236,7 @@ async function main() {
     day2.npmNoopUp = median(npmNoop);
     day2.npmStatus = median(npmStatus);
     // One gate: what a roll asks before each node (partitions with their min ISR, and the quorum), warm.
-    const client = await clientFor({ runtime: { kind: "process", kafkaHome: defaultKafkaHome() }, bootstrapServers: `127.0.0.1:${KRAFTLAB_PORT + 1}` });
+    const client = clientFor({ runtime: { kind: "process", kafkaHome: defaultKafkaHome() }, bootstrapServers: `127.0.0.1:${KRAFTLAB_PORT + 1}` });
     await Promise.all([client.partitions(), client.quorum()]);
     const gates: number[] = [];
     for (let i = 0; i < 20; i++) gates.push(await seconds(() => Promise.all([client.partitions(), client.quorum()])));

@@ -145,7 +145,7 @@ export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, k
   ];
   if (refused.length > 0 || leaving.length === 0) return refused;
   const all = await clientFor(programAdmin(plan, runtime, kafkaHome, commandConfig))
-    .then((client) => client.partitions())
+    .partitions()
     .catch(() => []);
   return removalRefusals(leaving, drain, all, plan.quorum.mode);
 }
@@ -166,7 +166,7 @@ export async function versionProblems(plan: ClusterPlan, runtime: RuntimeSpec, k
   // Only a lab some of whose nodes were started with another release is asked (a no-op up asks nothing).
   if (plan.nodes.map((n) => readRecord(n.dir)).every((record) => !record || record.version === target)) return [];
   const finalized = await clientFor(programAdmin(plan, runtime, kafkaHome, commandConfig))
-    .then((client) => client.features())
+    .features()
     .catch(() => ({}));
   const refused = downgradeRefusal(finalized, target);
   return refused ? [refused] : [];

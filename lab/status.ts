@@ -73,7 +73,7 @@ async function servedCertificateDays(host: string, ports: number[]): Promise<num
 
 export async function gatherStatus(outputs: StatusOutputs, renewBeforeDays: number): Promise<LabStatus> {
   // As a client would: on the EXTERNAL listeners as the lab's admin, whatever the runtime.
-  const client = await clientFor({
+  const client = clientFor({
     runtime: { kind: "process", kafkaHome: outputs.kafkaHome },
     kafkaHome: outputs.kafkaHome,
     bootstrapServers: outputs.bootstrapServers,

@@ -48,24 +48,17 @@ function dockerResolver(spec: Extract<RuntimeSpec, { kind: "docker" }>, file: st
   };
 }
 
-/** Calls `before` (at most every `everyMs`) ahead of each of the client's calls. */
-function refreshing(client: ClusterClient, before: () => Promise<void>, everyMs: number): ClusterClient {
+/** Runs `work` at most once every `everyMs`. */
+function atMostEvery(everyMs: number, work: () => Promise<void>): () => Promise<void> {
   let at = 0;
-  const fresh = async () => {
+  return async () => {
     if (Date.now() - at < everyMs) return;
-    await before();
+    await work();
     at = Date.now();
   };
-  const wrap =
-    (fn: (...a: unknown[]) => unknown) =>
-    async (...args: unknown[]) => {
-      await fresh();
-      return fn(...args);
-    };
-  return Object.fromEntries(Object.entries(client).map(([name, fn]) => [name, wrap(fn)])) as unknown as ClusterClient;
 }
 
-const clients = new Map<string, Promise<ClusterClient>>();
+const clients = new Map<string, ClusterClient>();
 const closers: (() => Promise<void>)[] = [];
 
 /** The fallback distribution of a state from before the client: the one its process runtime named, else the setup's. */
@@ -75,33 +68,50 @@ function distribution(admin: Admin): string {
   return defaultKafkaHome();
 }
 
-async function connect(admin: Admin): Promise<ClusterClient> {
+/**
+ * The client of `admin`, whose helper starts on its first call (an `up` that asks nothing starts no
+ * JVM); on Docker each call first brings the hosts file up to date (at most once a second).
+ */
+function connect(admin: Admin): ClusterClient {
   const kafkaHome = distribution(admin);
   const docker = admin.runtime.kind === "docker" ? admin.runtime : undefined;
   // In the lab directory (the first mount), removed with it.
   const hostsFile = docker && path.join(docker.mounts[0].path, "client-hosts");
-  const resolve = docker && hostsFile ? dockerResolver(docker, hostsFile) : undefined;
-  await resolve?.();
-  const client = startClient({
-    kafkaHome,
-    classes: adminClasses(kafkaHome),
-    bootstrapServers: admin.bootstrapServers,
-    commandConfig: admin.commandConfig,
-    listener: admin.listener ?? "INTERNAL",
-    hostsFile,
+  const resolve = docker && hostsFile ? atMostEvery(1_000, dockerResolver(docker, hostsFile)) : undefined;
+  let started: ReturnType<typeof startClient> | undefined;
+  const client = () => {
+    if (!started) {
+      started = startClient({
+        kafkaHome,
+        classes: adminClasses(kafkaHome),
+        bootstrapServers: admin.bootstrapServers,
+        commandConfig: admin.commandConfig,
+        listener: admin.listener ?? "INTERNAL",
+        hostsFile,
+      });
+      closers.push(started.close);
+    }
+    return started;
+  };
+  return new Proxy({} as ClusterClient, {
+    // Not a thenable: `then` stays undefined, so the client can be returned from an async function.
+    get: (_target, name) =>
+      name === "then"
+        ? undefined
+        : async (...args: unknown[]) => {
+            await resolve?.();
+            return (client()[name as keyof ClusterClient] as (...a: unknown[]) => unknown)(...args);
+          },
   });
-  closers.push(client.close);
-  return resolve ? refreshing(client, resolve, 1_000) : client;
 }
 
-/** This process's client for `admin`, started on first use. */
-export function clientFor(admin: Admin): Promise<ClusterClient> {
+/** This process's client for `admin`. */
+export function clientFor(admin: Admin): ClusterClient {
   const key = JSON.stringify([admin.bootstrapServers, admin.commandConfig, admin.kafkaHome, admin.runtime.kind]);
   let client = clients.get(key);
   if (!client) {
     client = connect(admin);
     clients.set(key, client);
-    client.catch(() => clients.delete(key));
   }
   return client;
 }

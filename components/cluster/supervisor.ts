@@ -476,7 +476,7 @@ function tlsPending(nodes: NodeRun[], records: (RunningRecord | undefined)[], tl
 
 export const nodeProcesses: Handler = {
   async create(inputs: NodeProcessesInputs) {
-    return { id: "nodes", outs: await converge(runtimeFor(inputs.runtime), await clientFor(inputs.admin), undefined, inputs) };
+    return { id: "nodes", outs: await converge(runtimeFor(inputs.runtime), clientFor(inputs.admin), undefined, inputs) };
   },
   async diff(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
     const rt = runtimeFor(news.runtime);
@@ -491,7 +491,7 @@ export const nodeProcesses: Handler = {
     return { changes: removed || pending || moved || unread };
   },
   async update(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
-    return { outs: await converge(runtimeFor(news.runtime), await clientFor(news.admin), olds, news) };
+    return { outs: await converge(runtimeFor(news.runtime), clientFor(news.admin), olds, news) };
   },
   async delete(_id, olds: NodeProcessesOutputs) {
     const rt = runtimeFor(stateRuntime(olds));

@@ -17,7 +17,7 @@ export interface RebalanceOutputs extends RebalanceInputs {
 
 /** Every topic but Kafka's own (`__consumer_offsets`, …), over every broker. */
 async function spread(inputs: RebalanceInputs): Promise<RebalanceOutputs> {
-  const client = await clientFor(inputs.admin);
+  const client = clientFor(inputs.admin);
   const current = await client.partitions();
   const topics = [...new Set(current.map((p) => p.topic))].filter((t) => !t.startsWith("__")).sort();
   const moved = await rebalance(client, current, topics, inputs.brokers, {
@@ -56,7 +56,7 @@ export interface ClusterDefaultsInputs {
  * formatted, wins over server.properties; so it is set here, and a change needs no restart.
  */
 async function setDefaults(inputs: ClusterDefaultsInputs): Promise<ClusterDefaultsInputs> {
-  await (await clientFor(inputs.admin)).alterConfigs({ type: "broker", name: "" }, inputs.configs, []);
+  await clientFor(inputs.admin).alterConfigs({ type: "broker", name: "" }, inputs.configs, []);
   return inputs;
 }
 

@@ -89,7 +89,7 @@ export interface AccessInputs {
 type Granted = Pick<AccessInputs, "acls" | "quotas" | "scramMechanism" | "scramUsers">;
 
 async function applyAccess(before: Granted, after: AccessInputs): Promise<void> {
-  const client = await clientFor({
+  const client = clientFor({
     runtime: after.runtime,
     kafkaHome: after.kafkaHome,
     bootstrapServers: after.bootstrapServers,

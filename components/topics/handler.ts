@@ -39,7 +39,7 @@ async function converge(client: ClusterClient, t: TopicInputs, managed: string[]
 const topic: Handler = {
   async create(inputs: TopicInputs) {
     // A topic that already exists (made by hand, or kept from an earlier stack) is adopted, not refused.
-    return { id: inputs.name, outs: await converge(await clientFor(inputs.admin), inputs, Object.keys(inputs.configs)) };
+    return { id: inputs.name, outs: await converge(clientFor(inputs.admin), inputs, Object.keys(inputs.configs)) };
   },
   async diff(_id, olds: TopicInputs, news: TopicInputs) {
     // The program names each resource after its topic, so a new name is a new resource; never a replace,
@@ -56,15 +56,15 @@ const topic: Handler = {
   async update(_id, olds: TopicInputs, news: TopicInputs) {
     // Keys that left the config are managed until removed from the topic.
     const managed = [...new Set([...Object.keys(olds.configs), ...Object.keys(news.configs)])];
-    return { outs: await converge(await clientFor(news.admin), news, managed) };
+    return { outs: await converge(clientFor(news.admin), news, managed) };
   },
   async delete(_id, olds: TopicInputs) {
     // Without allowDeletion the topic, and its data, stays in the cluster: the stack only forgets it.
     if (!olds.allowDeletion) return;
-    await (await clientFor(olds.admin)).deleteTopic(olds.name);
+    await clientFor(olds.admin).deleteTopic(olds.name);
   },
   async read(id, props: TopicInputs) {
-    const live = await (await clientFor(props.admin)).topic(props.name);
+    const live = await clientFor(props.admin).topic(props.name);
     // No id: Pulumi takes the resource as deleted.
     if (!live) return {};
     return {
