@@ -98,12 +98,10 @@ export interface ClusterClient {
   unregisterBroker(id: number): Promise<void>;
   describeConfigs(resources: ConfigResource[]): Promise<Record<string, ConfigValue>[]>;
   alterConfigs(resource: ConfigResource, set: Record<string, string>, remove: string[]): Promise<void>;
-  acls(): Promise<Acl[]>;
   createAcls(acls: Acl[]): Promise<void>;
   deleteAcls(acls: Acl[]): Promise<void>;
   alterScram(upserts: ScramUpsert[], deletions: { user: string; mechanism: string }[]): Promise<void>;
   alterQuotas(user: string, set: Record<string, number>, remove: string[]): Promise<void>;
-  quotas(user: string): Promise<Record<string, number>>;
   /** undefined when there is no such topic. */
   topic(name: string): Promise<TopicDescription | undefined>;
   createTopic(name: string, partitions: number, replicationFactor: number | undefined, configs: Record<string, string>): Promise<void>;

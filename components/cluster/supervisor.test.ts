@@ -121,12 +121,10 @@ class FakeLab implements Runtime {
     alterConfigs: async (resource, set, remove) => {
       this.events.push(`alter ${resource.type} ${resource.name} ${JSON.stringify(set)} ${remove.join(",")}`);
     },
-    acls: unused,
     createAcls: unused,
     deleteAcls: unused,
     alterScram: unused,
     alterQuotas: unused,
-    quotas: unused,
     topic: unused,
     createTopic: unused,
     createPartitions: unused,

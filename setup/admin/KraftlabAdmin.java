@@ -39,8 +39,6 @@ import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DeleteAclsOptions;
 import org.apache.kafka.clients.admin.DeleteTopicsOptions;
-import org.apache.kafka.clients.admin.DescribeAclsOptions;
-import org.apache.kafka.clients.admin.DescribeClientQuotasOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
@@ -84,8 +82,6 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
-import org.apache.kafka.common.quota.ClientQuotaFilter;
-import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
@@ -457,7 +453,6 @@ public class KraftlabAdmin {
     JsonNode dispatch(Call c) throws Throwable {
         JsonNode op = c.req.get("op");
         if (op == null || !op.isTextual()) throw new BadRequest("\"op\" must be a string");
-        if (op.textValue().equals("ping")) return JSON.objectNode().put("ok", true);
         admin();
         switch (op.textValue()) {
             case "partitions": return partitions(c);
@@ -470,12 +465,10 @@ public class KraftlabAdmin {
             case "unregisterBroker": return unregisterBroker(c);
             case "describeConfigs": return describeConfigs(c);
             case "alterConfigs": return alterConfigs(c);
-            case "acls": return acls(c);
             case "createAcls": return createAcls(c);
             case "deleteAcls": return deleteAcls(c);
             case "alterScram": return alterScram(c);
             case "alterQuotas": return alterQuotas(c);
-            case "quotas": return quotas(c);
             case "topic": return topic(c);
             case "createTopic": return createTopic(c);
             case "createPartitions": return createPartitions(c);
@@ -802,33 +795,6 @@ public class KraftlabAdmin {
 
     // --- ACLs ------------------------------------------------------------------------------------
 
-    JsonNode acls(Call c) throws Exception {
-        Collection<AclBinding> bindings = c.get(admin.describeAcls(AclBindingFilter.ANY, new DescribeAclsOptions().timeoutMs(c.ms())).values());
-        List<ObjectNode> rows = new ArrayList<>();
-        for (AclBinding b : bindings) {
-            ObjectNode o = JSON.objectNode();
-            o.put("principal", b.entry().principal());
-            o.put("host", b.entry().host());
-            o.put("operation", SecurityUtils.operationName(b.entry().operation()));
-            o.put("permission", SecurityUtils.permissionTypeName(b.entry().permissionType()));
-            o.put("resourceType", SecurityUtils.resourceTypeName(b.pattern().resourceType()));
-            o.put("resourceName", b.pattern().name());
-            o.put("patternType", pascal(b.pattern().patternType().name()));
-            rows.add(o);
-        }
-        // A stable order: by resource, then principal, host, operation, permission.
-        rows.sort(Comparator.comparing((ObjectNode o) -> o.get("resourceType").asText())
-            .thenComparing(o -> o.get("patternType").asText())
-            .thenComparing(o -> o.get("resourceName").asText())
-            .thenComparing(o -> o.get("principal").asText())
-            .thenComparing(o -> o.get("host").asText())
-            .thenComparing(o -> o.get("operation").asText())
-            .thenComparing(o -> o.get("permission").asText()));
-        ArrayNode result = JSON.arrayNode();
-        rows.forEach(result::add);
-        return result;
-    }
-
     /** LITERAL -> Literal (PatternType has no CLI-style name in SecurityUtils). */
     static String pascal(String enumName) {
         StringBuilder s = new StringBuilder();
@@ -932,21 +898,6 @@ public class KraftlabAdmin {
         if (ops.isEmpty()) return null;
         c.get(admin.alterClientQuotas(List.of(new ClientQuotaAlteration(entity, ops)), new AlterClientQuotasOptions().timeoutMs(c.ms())).all());
         return null;
-    }
-
-    JsonNode quotas(Call c) throws Exception {
-        ClientQuotaFilter filter = ClientQuotaFilter.containsOnly(List.of(ClientQuotaFilterComponent.ofEntity(ClientQuotaEntity.USER, c.text("user"))));
-        Map<ClientQuotaEntity, Map<String, Double>> entities =
-            c.get(admin.describeClientQuotas(filter, new DescribeClientQuotasOptions().timeoutMs(c.ms())).entities());
-        Map<String, Double> merged = new TreeMap<>();
-        entities.values().forEach(merged::putAll);
-        ObjectNode o = JSON.objectNode();
-        merged.forEach((k, v) -> {
-            // Byte rates are whole numbers: 1048576, not 1048576.0.
-            if (v == Math.rint(v) && Math.abs(v) < 9.0e15) o.put(k, v.longValue());
-            else o.put(k, v);
-        });
-        return o;
     }
 
     // --- Reassignment: the reassignment tool's own code, called in-process ----------------------
