@@ -48,13 +48,18 @@ function dockerResolver(spec: Extract<RuntimeSpec, { kind: "docker" }>, file: st
   };
 }
 
-/** Runs `work` at most once every `everyMs`. */
-function atMostEvery(everyMs: number, work: () => Promise<void>): () => Promise<void> {
+/** Runs `work` at most once every `everyMs`, one run at a time: concurrent callers wait for the same run. */
+export function atMostEvery(everyMs: number, work: () => Promise<void>): () => Promise<void> {
   let at = 0;
+  let running: Promise<void> | undefined;
   return async () => {
+    if (running) return running;
     if (Date.now() - at < everyMs) return;
-    await work();
-    at = Date.now();
+    running = work().finally(() => {
+      at = Date.now();
+      running = undefined;
+    });
+    return running;
   };
 }
 

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { hostsFileText } from "./connect";
+import { atMostEvery, hostsFileText } from "./connect";
 import { clientError, connectingAs } from "./helper";
 
 describe("clientError", () => {
@@ -48,5 +48,18 @@ describe("hostsFileText", () => {
         { labels: {}, ip: "172.30.5.9" },
       ]),
     ).toBe("172.30.5.2 node-1\n");
+  });
+});
+
+describe("atMostEvery", () => {
+  it("runs once for concurrent callers, and not again within its interval", async () => {
+    let runs = 0;
+    const refresh = atMostEvery(60_000, async () => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    await Promise.all([refresh(), refresh(), refresh()]);
+    await refresh();
+    expect(runs).toBe(1);
   });
 });
