@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTopic, kafkaTool, type LabOutputs, TestLab } from "./lab";
+import { createTopic, kafkaTool, type LabOutputs, TestLab, toolJvmsDuring } from "./lab";
 import { expectNothingLost, underLoad } from "./underLoad";
 
 const PORT = 18092;
@@ -47,8 +47,15 @@ describe("day-2 operations under load", () => {
 
   it("restarts every node one at a time for a read-only config change (the dynamic one removed in place), losing nothing", async () => {
     await lab.configure({ properties: { "queued.max.requests": 600 } });
-    const { result, report } = await underTheLoad(() => lab.up());
+    const {
+      result: { result, report },
+      tools,
+    } = await toolJvmsDuring(
+      () => underTheLoad(() => lab.up()),
+      /Verifiable|GetOffsetShell|ConsoleConsumer/, // the load checker's clients
+    );
     expectNothingLost(report);
+    expect(tools).toEqual([]); // the gates ask through the cluster client
     for (const node of result.outputs.nodes) expect(node.pid).not.toBe(pids(outputs)[node.id]);
     const described = await kafkaTool("kafka-configs", [
       "--bootstrap-server",

@@ -127,13 +127,16 @@ function toolMainClass(pid: string): string | undefined {
   }
 }
 
-/** Runs `action` while watching every process of this machine (50 ms apart): the Kafka tool JVMs that ran meanwhile, by main class. */
-export async function toolJvmsDuring<T>(action: () => Promise<T>): Promise<{ result: T; tools: string[] }> {
+/**
+ * Runs `action` while watching every process of this machine (50 ms apart): the Kafka tool JVMs that
+ * ran meanwhile, by main class, but those `ignore` matches (the test's own clients).
+ */
+export async function toolJvmsDuring<T>(action: () => Promise<T>, ignore?: RegExp): Promise<{ result: T; tools: string[] }> {
   const seen = new Map<string, string>();
   const scan = () => {
     for (const pid of fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
       const main = seen.has(pid) ? undefined : toolMainClass(pid);
-      if (main) seen.set(pid, main);
+      if (main && !ignore?.test(main)) seen.set(pid, main);
     }
   };
   const timer = setInterval(scan, 50);
