@@ -121,6 +121,7 @@ async function runningOf(rt: Runtime, nodes: NodeRun[]): Promise<{ running: Reco
  */
 async function waitNodeReady(rt: Runtime, client: ClusterClient, node: NodeRun, ref: string, timeoutMs: number): Promise<void> {
   let exited = false;
+  const directoryId = node.roles.includes("controller") ? (await rt.meta(node))?.directoryId : undefined;
   try {
     await waitUntil(`node ${node.id} was not ready`, timeoutMs, async () => {
       if (!(await rt.runs(node, ref))) {
@@ -131,7 +132,7 @@ async function waitNodeReady(rt: Runtime, client: ClusterClient, node: NodeRun, 
         node.roles.includes("broker") ? client.brokers() : undefined,
         node.roles.includes("controller") ? client.quorum().then(quorumState) : undefined,
       ]);
-      return readyProblems(node.id, node.roles, cluster?.brokers, q);
+      return readyProblems(node.id, node.roles, cluster?.brokers, q, directoryId);
     });
   } catch (err) {
     throw new Error(

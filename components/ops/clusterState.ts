@@ -54,8 +54,11 @@ export function quorumStatus(q: QuorumDescription): QuorumStatus {
 export function caughtUp(q: QuorumState, id: number, directoryId: string | undefined, fetchTimeoutMs: number): boolean {
   const leader = q.voters.find((v) => v.id === q.leaderId);
   if (id === q.leaderId) return true;
-  // By directory too: a controller formatted again still shows, for a while, under its old directory.
-  const replica = [...q.voters, ...q.observers].find((r) => r.id === id && (directoryId === undefined || r.directoryId === directoryId));
+  // By directory too: a controller formatted again still shows, for a while, under its old directory
+  // (a static quorum shows none: "").
+  const replica = [...q.voters, ...q.observers].find(
+    (r) => r.id === id && (directoryId === undefined || r.directoryId === directoryId || r.directoryId === ""),
+  );
   if (!leader || !replica || replica.lastCaughtUp < 0) return false;
   return leader.lastFetch - replica.lastCaughtUp < fetchTimeoutMs;
 }

@@ -62,6 +62,11 @@ describe("readyProblems", () => {
     expect(readyProblems(4, ["broker"], brokers, undefined)).toEqual(["broker 4 to be unfenced"]);
     expect(readyProblems(5, ["broker"], brokers, undefined)).toEqual(["broker 5 to register"]);
     expect(readyProblems(3, ["controller"], undefined, quorum({ 3: -1 }))).toEqual(["controller 3 to catch up with the quorum leader"]);
+    // Formatted again: its old directory is still a voter, far behind; the new one has caught up as an observer.
+    const wiped = quorum({ 3: -1 });
+    wiped.observers.push({ id: 3, directoryId: "new", lag: 0, lastFetch: 10_000, lastCaughtUp: 10_000 });
+    expect(readyProblems(3, ["controller"], undefined, wiped, "new")).toEqual([]);
+    expect(readyProblems(3, ["controller"], undefined, wiped, "d3")).toEqual(["controller 3 to catch up with the quorum leader"]);
   });
 });
 

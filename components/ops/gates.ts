@@ -59,15 +59,24 @@ export function quorumProblems(q: QuorumState, ids: number[], fetchTimeoutMs = F
   return behind.length ? [`controller(s) ${behind.join(", ")} to catch up with the quorum leader ${q.leaderId}`] : [];
 }
 
-/** Why node `id` is not ready: a broker registered and unfenced, a controller caught up with the leader. */
-export function readyProblems(id: number, roles: readonly string[], brokers: BrokerInfo[] | undefined, q: QuorumState | undefined): string[] {
+/**
+ * Why node `id` is not ready: a broker registered and unfenced, a controller caught up with the leader
+ * on the storage it has now (`directoryId`: one formatted again still shows under its old one too).
+ */
+export function readyProblems(
+  id: number,
+  roles: readonly string[],
+  brokers: BrokerInfo[] | undefined,
+  q: QuorumState | undefined,
+  directoryId?: string,
+): string[] {
   const problems: string[] = [];
   if (roles.includes("broker")) {
     const broker = brokers?.find((b) => b.id === id);
     if (!broker) problems.push(`broker ${id} to register`);
     else if (broker.fenced) problems.push(`broker ${id} to be unfenced`);
   }
-  if (roles.includes("controller") && !(q && caughtUp(q, id, undefined, FETCH_TIMEOUT_MS)))
+  if (roles.includes("controller") && !(q && caughtUp(q, id, directoryId, FETCH_TIMEOUT_MS)))
     problems.push(`controller ${id} to catch up with the quorum leader`);
   return problems;
 }
