@@ -18,6 +18,8 @@ describe("day-2 operations under load", () => {
   const describeTopics = (bootstrap: string) => kafkaTool("kafka-topics", ["--bootstrap-server", bootstrap, "--describe"]);
   const replicasOn = async (bootstrap: string, id: number) =>
     (await describeTopics(bootstrap)).split("\n").filter((l) => new RegExp(`Replicas: ([\\d,]*,)?${id}(,|\\s)`).test(l)).length;
+  const brokerConfigs = (id: number) =>
+    kafkaTool("kafka-configs", ["--bootstrap-server", outputs.bootstrapServers, "--describe", "--entity-type", "brokers", "--entity-name", String(id)]);
   /** Runs `action` while the producer runs; returns its result and the load report. */
   const underTheLoad = <T>(action: () => Promise<T>) => underLoad({ bootstrap: outputs.bootstrapServers, topic: TOPIC }, action);
 
@@ -33,15 +35,7 @@ describe("day-2 operations under load", () => {
     const { result, report } = await underTheLoad(() => lab.up());
     expectNothingLost(report);
     expect(pids(result.outputs)).toEqual(pids(outputs));
-    const described = await kafkaTool("kafka-configs", [
-      "--bootstrap-server",
-      outputs.bootstrapServers,
-      "--describe",
-      "--entity-type",
-      "brokers",
-      "--entity-name",
-      "2",
-    ]);
+    const described = await brokerConfigs(2);
     expect(described).toMatch(/log\.retention\.ms=3600000/);
   });
 
@@ -57,15 +51,7 @@ describe("day-2 operations under load", () => {
     expectNothingLost(report);
     expect(tools).toEqual([]); // the gates ask through the cluster client
     for (const node of result.outputs.nodes) expect(node.pid).not.toBe(pids(outputs)[node.id]);
-    const described = await kafkaTool("kafka-configs", [
-      "--bootstrap-server",
-      outputs.bootstrapServers,
-      "--describe",
-      "--entity-type",
-      "brokers",
-      "--entity-name",
-      "2",
-    ]);
+    const described = await brokerConfigs(2);
     expect(described).not.toMatch(/log\.retention\.ms/);
     outputs = result.outputs;
   });
