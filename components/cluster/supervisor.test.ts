@@ -25,6 +25,8 @@ class FakeLab implements Runtime {
   underReplicated = 0;
   leader = 2;
   kraftVersion = 1;
+  /** addVoter calls to fail as Kafka does when it cannot route them yet. */
+  unroutable = 0;
   /** Node id → the directory id of its storage; absent: not formatted. */
   readonly storage = new Map<number, string>();
   /** The quorum's voters: node id → directory id. */
@@ -94,6 +96,8 @@ class FakeLab implements Runtime {
       };
     },
     addVoter: async (id, directoryId) => {
+      if (this.unroutable-- > 0)
+        throw new Error("addVoter: TimeoutException: Aborted add voter operation since API_VERSIONS returned an error BROKER_NOT_AVAILABLE");
       this.events.push(`add-controller ${id}`);
       this.voters.set(id, directoryId);
     },
@@ -285,6 +289,15 @@ describe("the dynamic quorum", () => {
     await up(rt, grown, inputs("v1"));
     expect(rt.events).toEqual([`remove-controller 6 ${rt.storage.get(6)}`, "stop 6"]);
     expect([...rt.voters.keys()].sort()).toEqual([1, 2, 3]);
+  });
+
+  it("tries a voter change again when Kafka could not route it yet", async () => {
+    const rt = fake;
+    await up(rt, undefined, inputs("v1"));
+    rt.events.length = 0;
+    rt.unroutable = 2;
+    await up(rt, inputs("v1"), withNodes("v1", [...five("v1"), node(6, ["controller"], "v1")]));
+    expect(rt.events).toEqual(["format 6 --no-initial-controllers", "start 6", "add-controller 6"]);
   });
 
   it("replaces the voter of a controller whose storage was wiped: formatted anew, old directory removed, new one added", async () => {
