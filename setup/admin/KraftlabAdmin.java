@@ -86,7 +86,6 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.utils.SecurityUtils;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.apache.kafka.tools.reassign.ReassignPartitionsCommand;
@@ -795,28 +794,24 @@ public class KraftlabAdmin {
 
     // --- ACLs ------------------------------------------------------------------------------------
 
-    /** LITERAL -> Literal (PatternType has no CLI-style name in SecurityUtils). */
-    static String pascal(String enumName) {
-        StringBuilder s = new StringBuilder();
-        for (String word : enumName.toLowerCase(Locale.ROOT).split("_")) {
-            if (!word.isEmpty()) s.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-        }
-        return s.toString();
+    /** "DescribeConfigs" → "DESCRIBE_CONFIGS": the enum name of the name the Kafka CLI gives (its own converter is internal, and moved in 4.4). */
+    static String enumNameOf(String pascal) {
+        return pascal.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
     }
 
     static AclBinding aclBinding(JsonNode a) {
         if (a == null || !a.isObject()) throw new BadRequest("an ACL is an object {principal, host, operation, permission, resourceType, resourceName, patternType}");
-        ResourceType resourceType = SecurityUtils.resourceType(textOf(a.get("resourceType"), "resourceType"));
+        ResourceType resourceType = ResourceType.fromString(enumNameOf(textOf(a.get("resourceType"), "resourceType")));
         if (resourceType == ResourceType.UNKNOWN || resourceType == ResourceType.ANY)
             throw new BadRequest("unknown resourceType '" + a.get("resourceType").textValue() + "'");
         JsonNode pt = a.get("patternType");
         PatternType patternType = pt == null || pt.isNull() ? PatternType.LITERAL
             : PatternType.fromString(textOf(pt, "patternType").toUpperCase(Locale.ROOT));
         if (!patternType.isSpecific()) throw new BadRequest("patternType is \"Literal\" or \"Prefixed\", not '" + pt.asText() + "'");
-        AclOperation operation = SecurityUtils.operation(textOf(a.get("operation"), "operation"));
+        AclOperation operation = AclOperation.fromString(enumNameOf(textOf(a.get("operation"), "operation")));
         if (operation == AclOperation.UNKNOWN || operation == AclOperation.ANY)
             throw new BadRequest("unknown operation '" + a.get("operation").textValue() + "'");
-        AclPermissionType permission = SecurityUtils.permissionType(textOf(a.get("permission"), "permission"));
+        AclPermissionType permission = AclPermissionType.fromString(enumNameOf(textOf(a.get("permission"), "permission")));
         if (permission == AclPermissionType.UNKNOWN || permission == AclPermissionType.ANY)
             throw new BadRequest("unknown permission '" + a.get("permission").textValue() + "'");
         JsonNode host = a.get("host");
