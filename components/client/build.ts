@@ -5,12 +5,11 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { cacheDir } from "../../lab/toolchain";
 import { PROJECT_DIR } from "../projectDir";
 
 const SOURCE_DIR = path.join(PROJECT_DIR, "setup", "admin");
-const cacheDir = () => process.env.KRAFTLAB_CACHE ?? path.join(os.homedir(), ".cache", "kraftlab");
 
 const built = new Map<string, string>();
 

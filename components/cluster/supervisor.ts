@@ -8,11 +8,20 @@ import * as path from "node:path";
 import type { ClusterClient } from "../client/cluster";
 import { type Admin, clientFor } from "../client/connect";
 import { quorumState, quorumStatus } from "../ops/clusterState";
-import { brokerStopProblems, controllerStopProblems, partitionProblems, quorumProblems, readyProblems, unprotectable, waitUntil } from "../ops/gates";
+import {
+  brokerStopProblems,
+  controllerStopProblems,
+  partitionList,
+  partitionProblems,
+  quorumProblems,
+  readyProblems,
+  unprotectable,
+  waitUntil,
+} from "../ops/gates";
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
 import { type Handler, same } from "../provider/handler";
-import { addController, features, removeController, step, upgradeFeature, waitCaughtUp } from "../quorum/admin";
+import { addController, removeController, step, upgradeFeature, waitCaughtUp } from "../quorum/admin";
 import { controllerIds, type FormatContext, formatFlags, shrinkRefusals, voterChanges, votersToCheck } from "../quorum/plan";
 import type { QuorumMode } from "../quorum/schema";
 import type { QuorumStatus } from "../quorum/status";
@@ -249,10 +258,7 @@ async function rollingRestart(rt: Runtime, client: ClusterClient, nodes: NodeRun
   const [all, q] = await Promise.all([client.partitions(), client.quorum().then(quorumState)]);
   const skipped = unprotectable(all).filter((p) => nodes.some((n) => p.replicas.includes(n.id)));
   if (skipped.length > 0) {
-    const names = skipped.map((p) => `${p.topic}-${p.partition}`);
-    step(
-      `not waiting for ${names.slice(0, 5).join(", ")}${names.length > 5 ? `, … (${names.length})` : ""}: replication factor ≤ min.insync.replicas, no roll keeps them writable`,
-    );
+    step(`not waiting for ${skipped.length} partition(s) (${partitionList(skipped)}): replication factor ≤ min.insync.replicas, no roll keeps them writable`);
   }
   const order = restartOrder(nodes, q.leaderId);
   for (const [i, id] of order.entries()) {
@@ -324,7 +330,7 @@ async function prepareStorage(rt: Runtime, nodes: NodeRun[], inputs: NodeProcess
  */
 async function ensureKraftVersion(client: ClusterClient, olds: Previous): Promise<void> {
   if (olds.finalized?.["kraft.version"] === "1") return;
-  const kraft = (await features(client))["kraft.version"];
+  const kraft = (await client.features())["kraft.version"];
   if (kraft && Number(kraft.finalized) < 1) {
     step("migrating the static quorum to a dynamic one (KIP-853): kraft.version 1, then a roll onto controller.quorum.bootstrap.servers");
     await upgradeFeature(client, "kraft.version", "1");
@@ -346,7 +352,7 @@ async function finalizeFeatures(rt: Runtime, client: ClusterClient, inputs: Node
     ...(inputs.admin.commandConfig ? ["--command-config", inputs.admin.commandConfig] : []),
   ];
   const [finalized, mapping] = await Promise.all([
-    features(client),
+    client.features(),
     rt.tool("kafka-features", [...connect, "version-mapping", "--release-version", release]).then(parseVersionMapping),
   ]);
   for (const upgrade of featureUpgrades(inputs.features, finalized, mapping)) await upgradeFeature(client, upgrade.name, upgrade.level, upgrade.shown);
@@ -403,7 +409,7 @@ export async function converge(rt: Runtime, client: ClusterClient, olds: Previou
   // (A state from before kraftlab recorded the release has none: its nodes ran the default one.)
   if (olds?.kafkaVersion && olds.kafkaVersion !== inputs.kafkaVersion) {
     // Before any node rolls onto a release that could not read what the cluster finalized.
-    const refused = downgradeRefusal(await features(client), inputs.kafkaVersion);
+    const refused = downgradeRefusal(await client.features(), inputs.kafkaVersion);
     if (refused) throw new Error(refused);
     step(`rolling the nodes from Kafka ${olds.kafkaVersion} to ${inputs.kafkaVersion}, one at a time`);
   }
@@ -455,7 +461,7 @@ export async function converge(rt: Runtime, client: ClusterClient, olds: Previou
   }
   const running = await runningOf(rt, inputs.nodes);
   await finalizeFeatures(rt, client, inputs, running.versions);
-  const [status, finalized] = await Promise.all([client.quorum().then(quorumStatus), features(client)]);
+  const [status, finalized] = await Promise.all([client.quorum().then(quorumStatus), client.features()]);
   return {
     ...inputs,
     ...running,

@@ -6,7 +6,8 @@ import type { BrokerInfo, PartitionInfo } from "../client/cluster";
 import { caughtUp, type PartitionState, type QuorumState } from "./clusterState";
 
 const name = (p: PartitionState) => `${p.topic}-${p.partition}`;
-const list = (ps: PartitionState[]) => `${ps.slice(0, 5).map(name).join(", ")}${ps.length > 5 ? ", …" : ""}`;
+/** Partitions by name, the first five: for messages. */
+export const partitionList = (ps: PartitionState[]) => `${ps.slice(0, 5).map(name).join(", ")}${ps.length > 5 ? ", …" : ""}`;
 
 /** Partitions whose replication factor is at most their min.insync.replicas: no roll could keep them writable (Strimzi skips them). */
 export const unprotectable = (all: PartitionInfo[]) => all.filter((p) => p.replicas.length <= p.minIsr);
@@ -16,8 +17,8 @@ export function partitionProblems(all: PartitionState[]): string[] {
   const offline = all.filter((p) => p.leader < 0);
   const under = all.filter((p) => p.isr.length < p.replicas.length);
   return [
-    ...(offline.length ? [`${offline.length} offline partition(s) (${list(offline)})`] : []),
-    ...(under.length ? [`${under.length} under-replicated partition(s) (${list(under)})`] : []),
+    ...(offline.length ? [`${offline.length} offline partition(s) (${partitionList(offline)})`] : []),
+    ...(under.length ? [`${under.length} under-replicated partition(s) (${partitionList(under)})`] : []),
   ];
 }
 
@@ -31,8 +32,8 @@ export function brokerStopProblems(all: PartitionInfo[], id: number): string[] {
   const offline = mine.filter((p) => p.leader < 0);
   const short = mine.filter((p) => p.leader >= 0 && p.isr.filter((r) => r !== id).length < p.minIsr);
   return [
-    ...(offline.length ? [`${offline.length} offline partition(s) (${list(offline)})`] : []),
-    ...(short.length ? [`${short.length} partition(s) that would fall below min.insync.replicas without broker ${id} (${list(short)})`] : []),
+    ...(offline.length ? [`${offline.length} offline partition(s) (${partitionList(offline)})`] : []),
+    ...(short.length ? [`${short.length} partition(s) that would fall below min.insync.replicas without broker ${id} (${partitionList(short)})`] : []),
   ];
 }
 

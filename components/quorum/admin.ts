@@ -6,12 +6,9 @@ import { caughtUp, quorumState } from "../ops/clusterState";
 import { FETCH_TIMEOUT_MS, waitUntil } from "../ops/gates";
 import { LISTENER } from "../topology";
 import type { Voter } from "./plan";
-import type { Feature } from "./status";
 
 /** Each step of a quorum or version change, as the `up` output shows it. */
 export const step = (what: string) => console.error(`kraftlab: ${what}`);
-
-export const features = async (client: ClusterClient): Promise<Record<string, Feature>> => client.features();
 
 /** Finalizes one feature at `level`, by name: never a release version, which would move kraft.version too. */
 export async function upgradeFeature(client: ClusterClient, name: string, level: string, shown = level): Promise<void> {
