@@ -11,6 +11,7 @@ import { quorumState, quorumStatus } from "../ops/clusterState";
 import {
   brokerStopProblems,
   controllerStopProblems,
+  metadataLagProblems,
   partitionList,
   partitionProblems,
   quorumProblems,
@@ -355,7 +356,17 @@ async function finalizeFeatures(rt: Runtime, client: ClusterClient, inputs: Node
     client.features(),
     rt.tool("kafka-features", [...connect, "version-mapping", "--release-version", release]).then(parseVersionMapping),
   ]);
-  for (const upgrade of featureUpgrades(inputs.features, finalized, mapping)) await upgradeFeature(client, upgrade.name, upgrade.level, upgrade.shown);
+  const upgrades = featureUpgrades(inputs.features, finalized, mapping);
+  if (upgrades.length === 0) return;
+  for (const upgrade of upgrades) await upgradeFeature(client, upgrade.name, upgrade.level, upgrade.shown);
+  // The controller answers once the change is committed; each node applies it later. Until every node
+  // has it, Kafka may still describe the old level (and the outputs would show it).
+  const committed = (await client.quorum()).highWatermark;
+  await waitUntil("after finalizing the features", inputs.gateTimeoutMs, async () => {
+    const [q, now] = await Promise.all([client.quorum(), client.features()]);
+    const pending = featureUpgrades(inputs.features, now, mapping).map((u) => `${u.name} to show ${u.shown}`);
+    return [...metadataLagProblems(q, committed), ...pending];
+  });
 }
 
 /**

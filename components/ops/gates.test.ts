@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { PartitionInfo } from "../client/cluster";
+import type { PartitionInfo, QuorumDescription } from "../client/cluster";
 import type { QuorumState } from "./clusterState";
-import { brokerStopProblems, controllerStopProblems, partitionProblems, quorumProblems, readyProblems, unprotectable } from "./gates";
+import {
+  brokerStopProblems,
+  controllerStopProblems,
+  metadataLagProblems,
+  partitionProblems,
+  quorumProblems,
+  readyProblems,
+  unprotectable,
+  waitUntil,
+} from "./gates";
 
 const p = (partition: number, replicas: number[], isr: number[], minIsr = 2, leader = isr[0] ?? -1): PartitionInfo => ({
   topic: "orders",
@@ -78,5 +87,47 @@ describe("partitionProblems and quorumProblems", () => {
     ]);
     expect(quorumProblems(quorum({ 1: 0 }), [1, 2, 3])).toEqual(["controller(s) 1 to catch up with the quorum leader 2"]);
     expect(quorumProblems(quorum({}), [1, 2, 3])).toEqual([]);
+  });
+});
+
+describe("metadataLagProblems", () => {
+  const replica = (id: number, logEndOffset: number) => ({ id, directoryId: "", logEndOffset, lastFetchTimestamp: 0, lastCaughtUpTimestamp: 0 });
+  const q = (ends: Record<number, number>, observers: Record<number, number> = {}): QuorumDescription => ({
+    leaderId: 1,
+    leaderEpoch: 3,
+    highWatermark: 120,
+    voters: Object.entries(ends).map(([id, end]) => ({ ...replica(Number(id), end), endpoints: [] })),
+    observers: Object.entries(observers).map(([id, end]) => replica(Number(id), end)),
+  });
+
+  it("names every node, voter or observer, whose metadata log stops short of the committed offset", () => {
+    expect(metadataLagProblems(q({ 1: 120, 2: 119, 3: 120 }, { 4: 100 }), 120)).toEqual(["node(s) 2, 4 to replicate the metadata log up to offset 120"]);
+  });
+
+  it("is content once every node reached it", () => {
+    expect(metadataLagProblems(q({ 1: 121, 2: 120, 3: 120 }, { 4: 125 }), 120)).toEqual([]);
+  });
+});
+
+describe("waitUntil", () => {
+  it("polls until nothing is left, with no warning however many times it asks", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    try {
+      let asked = 0;
+      await waitUntil("in a test", 10_000, async () => (++asked < 14 ? ["more"] : []));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(asked).toBe(14);
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
+  it("says what it still waited for when time is up", async () => {
+    await expect(waitUntil("before restarting node 2", 300, async () => ["1 under-replicated partition(s) (orders-0)"])).rejects.toThrow(
+      "before restarting node 2: still waiting after 0 s for 1 under-replicated partition(s) (orders-0)",
+    );
   });
 });

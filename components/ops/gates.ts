@@ -2,7 +2,7 @@
 // answers (Strimzi's rules), and the one poll that waits for them. Each decision lists what is still
 // wrong, in words: the gate's message names what it waited for.
 import pWaitFor from "p-wait-for";
-import type { BrokerInfo, PartitionInfo } from "../client/cluster";
+import type { BrokerInfo, PartitionInfo, QuorumDescription } from "../client/cluster";
 import { caughtUp, type PartitionState, type QuorumState } from "./clusterState";
 
 const name = (p: PartitionState) => `${p.topic}-${p.partition}`;
@@ -58,6 +58,15 @@ export function quorumProblems(q: QuorumState, ids: number[], fetchTimeoutMs = F
   if (q.leaderId < 0) return ["the quorum to have a leader"];
   const behind = ids.filter((id) => !caughtUp(q, id, q.voters.find((v) => v.id === id)?.directoryId, fetchTimeoutMs));
   return behind.length ? [`controller(s) ${behind.join(", ")} to catch up with the quorum leader ${q.leaderId}`] : [];
+}
+
+/**
+ * Replicas of the metadata log (voters and observers: every node) whose log does not reach `offset` yet:
+ * a change the controller committed at `offset` is not in their metadata.
+ */
+export function metadataLagProblems(q: QuorumDescription, offset: number): string[] {
+  const behind = [...q.voters, ...q.observers].filter((r) => r.logEndOffset < offset).map((r) => r.id);
+  return behind.length ? [`node(s) ${[...new Set(behind)].join(", ")} to replicate the metadata log up to offset ${offset}`] : [];
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as net from "node:net";
-import { describe, expect, it } from "vitest";
-import { quorumAlive } from "./daemon";
+import { describe, expect, it, vi } from "vitest";
+import { quorumAlive, stopWithDeadline } from "./daemon";
 
 describe("quorumAlive", () => {
   it("is true while a majority of voters listen, false after", async () => {
@@ -20,5 +20,56 @@ describe("quorumAlive", () => {
     } finally {
       listening.close();
     }
+  });
+});
+
+describe("stopWithDeadline", () => {
+  /** A node that stops `stopsAfterMs` after SIGTERM (never if undefined), its quorum alive or not. */
+  const node = (stopsAfterMs: number | undefined, quorum: boolean) => {
+    let terminatedAt: number | undefined;
+    let killed = false;
+    const effects = {
+      running: async () => !killed && !(terminatedAt !== undefined && stopsAfterMs !== undefined && Date.now() - terminatedAt >= stopsAfterMs),
+      terminate: async () => void (terminatedAt = Date.now()),
+      kill: async () => void (killed = true),
+      quorumAlive: async () => quorum,
+      timeoutMs: 60_000,
+    };
+    return { effects, killed: () => killed };
+  };
+
+  it("waits for a controlled shutdown, and kills only after the deadline", async () => {
+    vi.useFakeTimers();
+    try {
+      const clean = node(3_000, true);
+      const stopped = stopWithDeadline(clean.effects);
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(await stopped).toBe("stopped");
+      const stuck = node(undefined, true);
+      const killed = stopWithDeadline(stuck.effects);
+      await vi.advanceTimersByTimeAsync(61_000);
+      expect(await killed).toBe("killed");
+      expect(stuck.killed()).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("kills a node a few seconds after its quorum is gone, without waiting for the deadline", async () => {
+    vi.useFakeTimers();
+    try {
+      const last = node(undefined, false);
+      const outcome = stopWithDeadline(last.effects);
+      await vi.advanceTimersByTimeAsync(8_000);
+      expect(await outcome).toBe("killed");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("leaves a node that is not running alone", async () => {
+    const gone = node(0, true);
+    await gone.effects.terminate();
+    expect(await stopWithDeadline(gone.effects)).toBe("not running");
   });
 });

@@ -123,26 +123,22 @@ export async function stopWithDeadline(effects: {
 }): Promise<"stopped" | "killed" | "not running"> {
   if (!(await effects.running())) return "not running";
   await effects.terminate();
-  // Aborted QUORUMLESS_GRACE_MS after the quorum is seen gone: the kill comes sooner.
-  const quorumGone = new AbortController();
-  let grace: NodeJS.Timeout | undefined;
+  // Once the quorum is seen gone, the node has QUORUMLESS_GRACE_MS more before the kill.
+  let graceEnds: number | undefined;
   let quorumChecked = 0;
   const outcome = await pWaitFor(
     async () => {
-      if (!(await effects.running())) return true;
-      if (!grace && Date.now() - quorumChecked > 1_000) {
+      if (!(await effects.running())) return pWaitFor.resolveWith("stopped");
+      if (graceEnds !== undefined) return Date.now() > graceEnds && pWaitFor.resolveWith("quorum gone");
+      if (Date.now() - quorumChecked > 1_000) {
         quorumChecked = Date.now();
-        if (!(await effects.quorumAlive())) grace = setTimeout(() => quorumGone.abort(), QUORUMLESS_GRACE_MS);
+        if (!(await effects.quorumAlive())) graceEnds = Date.now() + QUORUMLESS_GRACE_MS;
       }
       return false;
     },
-    { interval: 200, timeout: { milliseconds: effects.timeoutMs, fallback: () => "timed out" }, signal: quorumGone.signal },
-  ).catch((err: unknown) => {
-    if (quorumGone.signal.aborted) return "quorum gone";
-    throw err;
-  });
-  clearTimeout(grace);
-  if (outcome === undefined) return "stopped";
+    { interval: 200, timeout: { milliseconds: effects.timeoutMs, fallback: () => "timed out" } },
+  );
+  if (outcome === "stopped") return "stopped";
   await effects.kill();
   await pWaitFor(async () => !(await effects.running()), { interval: 100 });
   return "killed";
