@@ -30,8 +30,12 @@ describe("stopWithDeadline", () => {
     let killed = false;
     const effects = {
       running: async () => !killed && !(terminatedAt !== undefined && stopsAfterMs !== undefined && Date.now() - terminatedAt >= stopsAfterMs),
-      terminate: async () => void (terminatedAt = Date.now()),
-      kill: async () => void (killed = true),
+      terminate: async () => {
+        terminatedAt = Date.now();
+      },
+      kill: async () => {
+        killed = true;
+      },
       quorumAlive: async () => quorum,
       timeoutMs: 60_000,
     };
