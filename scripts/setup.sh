@@ -9,7 +9,7 @@
 #   admin/<key>/                                               the cluster client, compiled (setup/admin)
 # and, in the checkout, node_modules/.cache/kraftlab/<key>/: kraftlab as JavaScript (lab/entry.js)
 #   jmx-exporter/<ver>/jmx_prometheus_javaagent-<ver>.jar      the nodes' metrics agent, Maven Central
-#   prometheus/<deb version>/bin/{prometheus,promtool}         from Debian's prometheus package
+#   prometheus/<deb version>/{bin,web}                         Debian's prometheus and its web UI (setup/monitoring/prometheus.sh)
 #   docker/jre-rootfs.tar{,.stamp,.packages}                   Debian + JRE for the Docker image (setup/docker/rootfs.sh)
 #   docker/{engine.sock,data}                                  kraftlab's own dockerd, when started (setup/docker/engine.sh)
 # --quiet prints only the steps that do work.
@@ -119,30 +119,10 @@ if [ ! -f "$jmx_dir/jmx_prometheus_javaagent-$jmx_version.jar" ]; then
   run_step "JMX exporter agent $jmx_version from Maven Central" fetch_jmx_exporter
 fi
 
-# --- Prometheus from Debian's package (unpacked: no service, no root needed) -----------------------
+# --- Prometheus and its web UI from Debian's packages (setup/monitoring/prometheus.sh) --------------
 # A prometheus on PATH is used as it is; kraftlab:monitoring.prometheus may name another.
 prom_root="$cache/prometheus"
-fetch_prometheus() {
-  command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 ||
-    fail "Prometheus is needed for kraftlab:monitoring and this is not a Debian system. Fix: put prometheus on PATH, or set kraftlab:monitoring.prometheus."
-  local tmp deb
-  tmp=$(mktemp -d "$cache/.tmp.XXXXXX")
-  # apt-get download needs package lists: refresh them once when they are missing (root only).
-  (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1) ||
-    { [ "$(id -u)" = 0 ] && apt-get update -qq && (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1); } ||
-    fail "apt-get download prometheus failed. Fix: check that the Debian mirror is reachable (apt-get update), or put prometheus on PATH."
-  deb=$(ls "$tmp"/prometheus_*.deb)
-  dpkg-deb -x "$deb" "$tmp/x"
-  local version
-  version=$(dpkg-deb -f "$deb" Version)
-  mkdir -p "$prom_root/$version/bin"
-  install -m 0755 "$tmp/x/usr/bin/prometheus" "$tmp/x/usr/bin/promtool" "$prom_root/$version/bin/"
-  ln -sfn "$version" "$prom_root/current"
-  rm -rf "$tmp"
-}
-if ! command -v prometheus >/dev/null 2>&1 && [ ! -x "$prom_root/current/bin/prometheus" ]; then
-  run_step "Prometheus from Debian's package" fetch_prometheus
-fi
+command -v prometheus >/dev/null 2>&1 || bash "$root/setup/monitoring/prometheus.sh"
 [ $quiet = 1 ] || say "prometheus: $({ command -v prometheus || echo "$prom_root/current/bin/prometheus"; } | head -n1)"
 
 # --- Docker ---------------------------------------------------------------------------------------
