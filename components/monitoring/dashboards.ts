@@ -8,12 +8,13 @@ export interface Query {
   /** Grafana legend, e.g. `node {{node}}`. */
   legend?: string;
 }
+/** The Grafana unit ids kraftlab's panels use. */
+export type Unit = "bytes" | "Bps" | "ms" | "short" | "percentunit" | "dtdurations";
 export interface Panel {
   title: string;
   /** `stat`: one number (or one per series); `timeseries`: a graph. */
   kind: "stat" | "timeseries";
-  /** A Grafana unit id: bytes, Bps, ms, s, short, percentunit, dtdurations. */
-  unit: string;
+  unit: Unit;
   queries: Query[];
   description: string;
 }
@@ -24,8 +25,14 @@ export interface Dashboard {
 }
 
 const RATE = "1m";
-const stat = (title: string, expr: string, description: string, unit = "short"): Panel => ({ title, kind: "stat", unit, queries: [{ expr }], description });
-const graph = (title: string, unit: string, description: string, ...queries: Query[]): Panel => ({ title, kind: "timeseries", unit, queries, description });
+const stat = (title: string, expr: string, description: string, unit: Unit = "short"): Panel => ({
+  title,
+  kind: "stat",
+  unit,
+  queries: [{ expr }],
+  description,
+});
+const graph = (title: string, unit: Unit, description: string, ...queries: Query[]): Panel => ({ title, kind: "timeseries", unit, queries, description });
 const perNode = (expr: string): Query => ({ expr, legend: "node {{node}}" });
 
 const health: Dashboard = {

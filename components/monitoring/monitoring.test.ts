@@ -11,7 +11,7 @@ import { dashboards, renderDashboard } from "./dashboards";
 import { exporterAgentOption, exporterRules } from "./exporter";
 import { DATASOURCE_UID, grafanaLaunch, grafanaProvisioning } from "./grafana";
 import { planMonitoring } from "./plan";
-import { prometheusArgs, renderPrometheusConfig } from "./prometheus";
+import { prometheusArgs, prometheusWebAssets, renderPrometheusConfig } from "./prometheus";
 
 const monitored = (rest: Record<string, unknown> = {}) => labConfig({ ...COMBINED_3, 4: "broker" }, { monitoring: {}, ...rest });
 const plan = (rest: Record<string, unknown> = {}) => {
@@ -57,13 +57,28 @@ describe("Prometheus", () => {
     ]);
   });
 
-  it("listens on the lab's host only, keeps samples for the configured retention, and can reload", () => {
+  it("listens on the lab's host only, keeps samples for the configured retention, can reload, and serves kraftlab's consoles", () => {
     const { args, configFile } = prometheusArgs(plan({ monitoring: { retention: "6h", prometheusPort: 9999 } }).monitoring);
     expect(configFile).toBe("/labs/dev/monitoring/prometheus/prometheus.yml");
     expect(args.join(" ")).toBe(
       "--config.file /labs/dev/monitoring/prometheus/prometheus.yml --storage.tsdb.path /labs/dev/monitoring/prometheus/data " +
-        "--storage.tsdb.retention.time 6h --web.listen-address 127.0.0.1:9999 --web.enable-lifecycle",
+        "--storage.tsdb.retention.time 6h --web.listen-address 127.0.0.1:9999 --web.enable-lifecycle " +
+        "--web.console.templates /labs/dev/monitoring/prometheus/consoles --web.console.libraries /labs/dev/monitoring/prometheus/console_libraries",
     );
+  });
+
+  it("reads its web UI from the setup's layout beside the binary, or from where the binary itself looks", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-prometheus-"));
+    fs.mkdirSync(path.join(tmp, "2.42.0", "bin"), { recursive: true });
+    fs.writeFileSync(path.join(tmp, "2.42.0", "bin", "prometheus"), "");
+    fs.symlinkSync("2.42.0", path.join(tmp, "current"));
+    const binary = path.join(tmp, "current", "bin", "prometheus");
+    expect(prometheusWebAssets(binary)).toBeUndefined();
+    fs.mkdirSync(path.join(tmp, "2.42.0", "web", "templates"), { recursive: true });
+    expect(prometheusWebAssets(binary)).toBe(path.join(tmp, "2.42.0", "web"));
+    expect(prometheusArgs(plan().monitoring, path.join(tmp, "2.42.0", "web")).args.slice(-2)).toEqual(["--web.local-assets", path.join(tmp, "2.42.0", "web")]);
+    expect(prometheusWebAssets("/nowhere/bin/prometheus")).toBeUndefined();
+    fs.rmSync(tmp, { recursive: true });
   });
 });
 

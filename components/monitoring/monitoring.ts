@@ -1,13 +1,15 @@
-// The lab's monitoring: Prometheus scraping every node's exporter with kraftlab's alert rules, and the
-// Grafana provisioning (datasource + dashboards), served by a Grafana when one is found.
+// The lab's monitoring: Prometheus scraping every node's exporter with kraftlab's alert rules and
+// serving kraftlab's dashboards as consoles, and the Grafana provisioning (datasource + the same
+// dashboards), served by a Grafana when one is found.
 import * as pulumi from "@pulumi/pulumi";
 import type { CertificateExpiry } from "../security/labSecurity";
 import { Password } from "../security/resources";
 import { alertRules, renderRuleFiles } from "./alerts";
+import { consoleFiles, consolesUrl } from "./consoles";
 import { dashboards } from "./dashboards";
 import { grafanaEnv, grafanaLaunch, grafanaProvisioning } from "./grafana";
 import type { MonitoringPlan } from "./plan";
-import { prometheusArgs, prometheusDir, renderPrometheusConfig } from "./prometheus";
+import { prometheusArgs, prometheusDir, prometheusWebAssets, renderPrometheusConfig } from "./prometheus";
 import { MonitoringServer } from "./resources";
 
 /** Binaries, found at the program edge (index.ts). */
@@ -32,6 +34,8 @@ export interface MonitoringArgs {
 
 export class Monitoring extends pulumi.ComponentResource {
   public readonly prometheusUrl: pulumi.Output<string>;
+  /** The overview of kraftlab's dashboards as Prometheus consoles. */
+  public readonly prometheusConsoles: pulumi.Output<string>;
   /** Where Grafana serves, when the stack runs one. */
   public readonly grafanaUrl?: pulumi.Output<string>;
   /** Without a Grafana binary: how to have any Grafana load the provisioning. */
@@ -46,18 +50,20 @@ export class Monitoring extends pulumi.ComponentResource {
     const { plan, tools, lab } = args;
     const readyTimeoutMs = args.readyTimeoutSeconds * 1000;
     const rules = alertRules(plan, { certificates: args.certificates !== undefined, renewBeforeDays: args.renewBeforeDays ?? 0 });
+    const boards = dashboards({ certificates: args.certificates !== undefined });
 
     const prometheus = new MonitoringServer(
       `${name}-prometheus`,
       {
         title: "Prometheus",
         command: tools.prometheus,
-        ...prometheusArgs(plan),
+        ...prometheusArgs(plan, prometheusWebAssets(tools.prometheus)),
         env: {},
         dir: prometheusDir(plan),
         files: pulumi.output(args.certificates ?? []).apply((certificates) => ({
           "prometheus.yml": renderPrometheusConfig(plan, lab),
           ...renderRuleFiles(rules, certificates),
+          ...consoleFiles(boards, lab),
         })),
         readyUrl: `${plan.prometheusUrl}/-/ready`,
         reloadUrl: `${plan.prometheusUrl}/-/reload`,
@@ -66,7 +72,7 @@ export class Monitoring extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const provisioning = grafanaProvisioning(plan, lab, dashboards({ certificates: args.certificates !== undefined }));
+    const provisioning = grafanaProvisioning(plan, lab, boards);
     const adminPassword = tools.grafana ? new Password(`${name}-grafana-admin-password`, { length: 24 }, { parent: this }).value : undefined;
     const grafana = new MonitoringServer(
       `${name}-grafana`,
@@ -84,6 +90,7 @@ export class Monitoring extends pulumi.ComponentResource {
     );
 
     this.prometheusUrl = prometheus.pid.apply(() => plan.prometheusUrl);
+    this.prometheusConsoles = prometheus.pid.apply(() => consolesUrl(plan.prometheusUrl));
     if (tools.grafana) this.grafanaUrl = grafana.pid.apply(() => plan.grafanaUrl);
     else {
       this.grafanaNote =
@@ -94,6 +101,7 @@ export class Monitoring extends pulumi.ComponentResource {
     this.grafanaAdminPassword = adminPassword;
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
+      prometheusConsoles: this.prometheusConsoles,
       grafanaUrl: this.grafanaUrl,
       grafanaNote: this.grafanaNote,
       grafanaProvisioning: this.grafanaProvisioning,
