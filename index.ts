@@ -82,15 +82,18 @@ export default async function kraftlab() {
   // A lab moving to another runtime is refused first: the other runtime's checks (ports) would misread it.
   const moved = dirProblems.length === 0 ? runtimeChangeProblems(labDir, runtime.kind) : [];
   const machine = moved.length > 0 ? moved : await preflightProblems(plan, placement, kafkaHome, stack);
+  // A lab of this stack in another checkout shows through its nodes' ports and its Prometheus': said once.
   const problems = [
-    ...dirProblems,
-    ...machine,
-    // Kafka itself reads the extra properties, so it must be there first.
-    ...(machine.length === 0 ? await propertyProblems(config, kafkaHome, cacheDir()) : []),
-    ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools) : []),
-    // The nodes on disk are this lab's only in a directory it may claim.
-    ...(dirProblems.length === 0 ? await removalProblems(plan, placement.spec, kafkaHome, config.drainBrokers, operatorFile) : []),
-    ...(dirProblems.length === 0 && machine.length === 0 ? await versionProblems(plan, placement.spec, kafkaHome, version, operatorFile) : []),
+    ...new Set([
+      ...dirProblems,
+      ...machine,
+      // Kafka itself reads the extra properties, so it must be there first.
+      ...(machine.length === 0 ? await propertyProblems(config, kafkaHome, cacheDir()) : []),
+      ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools, { labDir, stack }) : []),
+      // The nodes on disk are this lab's only in a directory it may claim.
+      ...(dirProblems.length === 0 ? await removalProblems(plan, placement.spec, kafkaHome, config.drainBrokers, operatorFile) : []),
+      ...(dirProblems.length === 0 && machine.length === 0 ? await versionProblems(plan, placement.spec, kafkaHome, version, operatorFile) : []),
+    ]),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
 

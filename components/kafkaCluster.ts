@@ -151,6 +151,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
             container: node.container,
             // With security on, it holds the passwords.
             serverProperties: security ? pulumi.secret(launches[i].apply((l) => l.serverProperties)) : launches[i].apply((l) => l.serverProperties),
+            properties: pulumi.unsecret(launches[i].apply((l) => l.shown)),
           },
           { parent: this, dependsOn: [labDir, labRuntime, quorumFile] },
         ),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { launchHash } from "./cluster/rollout";
-import { nodeLaunch, withoutBootstrap } from "./launch";
+import { MASKED, nodeLaunch, shownProperties, withoutBootstrap } from "./launch";
 import { planMonitoring } from "./monitoring/plan";
 import type { MonitoringConfig } from "./monitoring/schema";
 import { COMBINED_3, labConfig } from "./testing";
@@ -62,5 +62,28 @@ describe("nodeLaunch", () => {
     expect(a.run.jvmOptions).toBe("-javaagent:/c/agent.jar=0.0.0.0:9195:/l/monitoring/jmx-exporter.yml");
     expect(a.serverProperties).toBe(b.serverProperties);
     expect(a.run.configHash).not.toBe(b.run.configHash);
+  });
+});
+
+describe("shownProperties", () => {
+  it("lists every key in clear, the values holding a password masked", () => {
+    const password = "b=o:b#!s p@ss";
+    const file = [
+      "# kraftlab: dev",
+      "node.id=1",
+      "log.retention.hours=48",
+      `listener.name.external.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_bob\\="${password.replace(/[=:#! ]/g, (c) => `\\${c}`)}";`,
+      "ssl.keystore.password=Zm9vYmFy",
+      "ssl.keystore.location=/l/certs/node-1.p12",
+    ].join("\n");
+    const shown = shownProperties(file, [password]);
+    expect(shown).toEqual({
+      "node.id": "1",
+      "log.retention.hours": "48",
+      "listener.name.external.plain.sasl.jaas.config": MASKED,
+      "ssl.keystore.password": MASKED,
+      "ssl.keystore.location": "/l/certs/node-1.p12",
+    });
+    expect(JSON.stringify(shown)).not.toContain("p@ss");
   });
 });

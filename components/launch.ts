@@ -1,6 +1,7 @@
 // A node's launch, in one place: its server.properties, its heap, its JVM options (the exporter
 // agent), what it runs in, and the hash a running node is compared with (a node that runs another
 // launch restarts). Pure: KafkaCluster feeds it the plan, and the secrets once they resolve.
+import { getProperties } from "properties-file";
 import type { NodeRun } from "./cluster/rollout";
 import { launchHash } from "./cluster/rollout";
 import { exporterAgentOption } from "./monitoring/exporter";
@@ -23,8 +24,20 @@ export interface LaunchOptions {
 
 export interface NodeLaunch {
   serverProperties: string;
+  /** Its keys and values as a preview shows them, passwords masked: no secret, so the CLI diffs it key by key. */
+  shown: Record<string, string>;
   run: NodeRun;
 }
+
+export const MASKED = "[secret]";
+
+/** The keys of a server.properties with every value that holds a password (one of `secrets`, or a *password key) masked. */
+export function shownProperties(serverProperties: string, secrets: string[]): Record<string, string> {
+  const hides = (key: string, value: string) => /password/i.test(key) || secrets.some((s) => s && value.includes(s));
+  return Object.fromEntries(Object.entries(getProperties(serverProperties)).map(([key, value]) => [key, hides(key, value) ? MASKED : value]));
+}
+
+const secretValues = (secrets?: SecuritySecrets) => (secrets ? [secrets.nodePassword, secrets.keystorePassword, ...Object.values(secrets.userPasswords)] : []);
 
 /**
  * A node reads controller.quorum.bootstrap.servers only to find the quorum's leader when it starts,
@@ -42,6 +55,7 @@ export function nodeLaunch(plan: ClusterPlan, node: NodePlan, opts: LaunchOption
   const launched = [jvmOptions, opts.kafkaVersion, ...(opts.runtime.kind === "docker" ? [opts.runtime.image] : [])].join("\0");
   return {
     serverProperties,
+    shown: shownProperties(serverProperties, secretValues(secrets)),
     run: {
       id: node.id,
       roles: node.roles,

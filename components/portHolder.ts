@@ -10,6 +10,17 @@ export interface PortHolder {
   command: string;
   /** When it is a kraftlab node: its lab directory, node id and the stack that made the lab. */
   node?: { labDir: string; id: number; stack?: string };
+  /** When it is another process of a kraftlab lab (its Prometheus): the lab directory and its stack. */
+  lab?: { labDir: string; stack?: string };
+}
+
+/** The kraftlab lab a file belongs to: the nearest of its parent directories that holds a lab marker. */
+function labOf(file: string): { labDir: string; stack?: string } | undefined {
+  for (let dir = path.dirname(file), up = 0; up < 3 && dir !== path.dirname(dir); dir = path.dirname(dir), up++) {
+    const marker = readMarker(dir);
+    if (marker) return { labDir: dir, stack: marker.stack };
+  }
+  return undefined;
 }
 
 /** Inodes of the sockets listening on `port` (IPv4 and IPv6). */
@@ -48,7 +59,12 @@ function describe(pid: number): PortHolder {
     return { pid, command: `kafka.Kafka ${config}`, node: { labDir, id, stack: readMarker(labDir)?.stack } };
   }
   const command = [path.basename(argv[0] ?? "?"), ...argv.slice(1)].join(" ");
-  return { pid, command: command.length > 60 ? `${command.slice(0, 57)}…` : command };
+  const lab = argv
+    .slice(1)
+    .filter((arg) => path.isAbsolute(arg))
+    .map(labOf)
+    .find(Boolean);
+  return { pid, command: command.length > 60 ? `${command.slice(0, 57)}…` : command, ...(lab && { lab }) };
 }
 
 /** The process listening on `port`, or undefined when none can be seen (another user's, or no /proc). */

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { getProperties } from "properties-file";
 import { clientFor } from "./client/connect";
 import { readDrained } from "./cluster/drained";
-import { claimProblem, inspectDirectory } from "./cluster/ownership";
+import { claimProblem, inspectDirectory, labMoveProblem } from "./cluster/ownership";
 import { readRecord } from "./cluster/supervisor";
 import { grafanaConfigFile } from "./monitoring/grafana";
 import type { MonitoringTools } from "./monitoring/monitoring";
@@ -246,7 +246,7 @@ const runs = (binary: string) => {
 };
 
 /** The exporter agent and the servers' binaries, and free ports for the servers (or held by this lab's own). */
-export async function monitoringProblems(plan: MonitoringPlan, tools: MonitoringTools): Promise<string[]> {
+export async function monitoringProblems(plan: MonitoringPlan, tools: MonitoringTools, lab: { labDir: string; stack: string }): Promise<string[]> {
   const problems: string[] = [];
   if (!fs.existsSync(tools.exporterJar)) {
     problems.push(
@@ -268,9 +268,12 @@ export async function monitoringProblems(plan: MonitoringPlan, tools: Monitoring
   for (const { key, port, configFile } of servers) {
     if (runsWith(recordedPid(serverPidFile(path.dirname(configFile))), configFile)) continue; // this lab's own server
     if (!(await portIsFree(plan.host, port))) {
-      problems.push(
-        `kraftlab:monitoring.${key}: ${port} is already in use by another process; stop that process, or set kraftlab:monitoring.${key} to a free port`,
-      );
+      const holder = portHolder(port)?.lab;
+      if (holder?.stack === lab.stack && holder.labDir !== lab.labDir) problems.push(labMoveProblem("kraftlab:labDir", holder.labDir, lab.labDir));
+      else {
+        const by = holder ? `the monitoring of kraftlab stack ${holder.stack} (${holder.labDir})` : "another process";
+        problems.push(`kraftlab:monitoring.${key}: ${port} is already in use by ${by}; stop that process, or set kraftlab:monitoring.${key} to a free port`);
+      }
     }
   }
   return problems;

@@ -1,4 +1,5 @@
 // Builders shared by the unit tests.
+import type { NodeRun } from "./cluster/rollout";
 import { type LabConfig, parseLabConfig } from "./config";
 
 /** A parsed config: `nodes` as "roles" strings by id, e.g. { 1: "broker,controller" }. */
@@ -10,3 +11,21 @@ export function labConfig(nodes: Record<number, string>, rest: Record<string, un
 }
 
 export const COMBINED_3 = { 1: "broker,controller", 2: "broker,controller", 3: "broker,controller" };
+
+/** A node as the supervisor runs it, on Kafka 4.3.1, config "c2" (static part "s2"), one tunable. */
+export const nodeRun = (id: number, roles: string[]): NodeRun => ({
+  id,
+  roles,
+  heap: "512m",
+  jvmOptions: "",
+  version: "4.3.1",
+  dir: `/l/node-${id}`,
+  configFile: `/l/node-${id}/server.properties`,
+  logFile: "/l/log",
+  pidFile: "/l/pid",
+  dataDir: "/l/data",
+  published: [],
+  configHash: "c2",
+  staticHash: "s2",
+  tunables: { "log.retention.ms": "1000" },
+});

@@ -185,6 +185,14 @@ describe("busyPortProblems", () => {
       "kraftlab:labDir: this lab lives in /labs/old; moving it to /labs/dev would leave its nodes' data (or certificates) behind: set kraftlab:labDir back to /labs/old, or run `pulumi destroy` first and then `pulumi up` with the new directory",
     ]);
   });
+
+  it("tells a second checkout on the machine from a moved lab: the stack's lab is the other checkout's", () => {
+    const holder = { pid: 90, command: "kafka.Kafka …", node: { labDir: "/src/kraftlab/.lab/dev", id: 1, stack: "kraftlab/dev" } };
+    expect(busyPortProblems([{ nodeId: 1, kind: "external", port: 9092, holder }], { labDir: "/home/me/kraftlab-2/.lab/dev", stack: "kraftlab/dev" })).toEqual([
+      "stack dev already has a lab, created from another checkout of kraftlab, /src/kraftlab (its lab: /src/kraftlab/.lab/dev); the checkouts of one machine share the stacks. " +
+        "Run kraftlab there (`cd /src/kraftlab && npm run up`), or give this checkout a stack of its own (`KRAFTLAB_STACK=<name> npm run up`; with plain pulumi, `pulumi stack init <name>`)",
+    ]);
+  });
 });
 
 describe("securityFindings", () => {

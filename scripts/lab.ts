@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { CommandError, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
 import { kraftlabKeys, labConfigSchema } from "../components/config";
 import { ensureEngine } from "../lab/engine";
+import { clearInterruptedRun } from "../lab/interrupted";
 import { keepingStackSettings, openStack } from "../lab/stack";
 import { gatherStatus, type StatusOutputs, statusText } from "../lab/status";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
@@ -34,6 +35,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
   switch (command) {
     case "up": {
       const stack = await openStack({ stackName });
+      for (const line of clearInterruptedRun(stackName)) console.error(line);
       if ((await configOf(stack))?.runtime.kind === "docker") await ensureEngine();
       const result = await stack.up(streams);
       const outputs = valuesOf(result.outputs);
@@ -56,6 +58,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
     }
     case "down": {
       const stack = await openStack({ stackName });
+      for (const line of clearInterruptedRun(stackName)) console.error(line);
       await stack.destroy(streams);
       return 0;
     }

@@ -83,9 +83,9 @@ if [ ! -x "$pulumi_bin_dir/pulumi" ]; then
     run_step "Pulumi CLI v$pulumi_version (go build, several minutes the first time)" build_pulumi
   fi
 fi
-# Beside the CLI: the dynamic provider host from the SDK (kraftlab's process runtime) and kraftlab's
-# Node.js language host (plain `pulumi up`; the official one cannot be built from the module proxy).
-install -m 0755 "$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$pulumi_bin_dir/pulumi-resource-pulumi-nodejs"
+# Beside the CLI: kraftlab's dynamic provider host (the SDK's, errors without stacks) and its Node.js
+# language host (plain `pulumi up`; the official one cannot be built from the module proxy).
+install -m 0755 "$root/setup/pulumi/pulumi-resource-pulumi-nodejs" "$pulumi_bin_dir/pulumi-resource-pulumi-nodejs"
 install -m 0755 "$root/setup/pulumi/pulumi-language-nodejs" "$pulumi_bin_dir/pulumi-language-nodejs"
 [ $quiet = 1 ] || say "pulumi $("$pulumi_bin_dir/pulumi" version) in $pulumi_bin_dir"
 

@@ -29,6 +29,21 @@ describe("the plain Pulumi CLI", () => {
     fs.rmSync(path.join(PROJECT_DIR, `Pulumi.${STACK}.yaml`), { force: true });
   });
 
+  const refusedUp = () =>
+    pulumi("up", "--yes", "--color", "never").then(
+      () => expect.unreachable("up should fail"),
+      (err: { stdout: string; stderr: string }) => err.stdout + err.stderr,
+    );
+  /** One error diagnostic, matching `problem`, and no JavaScript stack anywhere. */
+  const expectOneCleanError = (output: string, problem: RegExp) => {
+    const diagnostics = output.slice(output.lastIndexOf("Diagnostics:"));
+    // Besides the resource's error, Pulumi's own "update failed" under the stack.
+    const errors = diagnostics.split("\n").filter((line) => line.includes("error:") && !line.includes("error: update failed"));
+    expect(errors, output).toHaveLength(1);
+    expect(errors[0]).toMatch(problem);
+    expect(output).not.toMatch(/^\s+at |Error: .*: Error:|\(kraftlab: stack omitted/m);
+  };
+
   it("refuses bad input with one error naming the key, no stack trace, through plain pulumi and npm run up", async () => {
     await pulumi("config", "set", "--path", "kraftlab:nodes[0].id", "1");
     await pulumi("config", "set", "--path", "kraftlab:nodes[0].roles[0]", "broker");
@@ -79,6 +94,21 @@ describe("the plain Pulumi CLI", () => {
 
     const noop = await pulumi("up", "--yes", "--color", "never");
     expect(noop.stdout).toMatch(/11 unchanged/);
+
+    // A refusal inside a resource, and a node that fails to start: each one error, no stack.
+    await pulumi("config", "set", "--path", "kraftlab:topics.orders.partitions", "3");
+    await pulumi("up", "--yes", "--color", "never");
+    await pulumi("config", "set", "--path", "kraftlab:topics.orders.partitions", "2");
+    expectOneCleanError(await refusedUp(), /kraftlab:topics\.orders\.partitions: 3 → 2 would drop data; Kafka cannot remove partitions/);
+    await pulumi("config", "set", "--path", "kraftlab:topics.orders.partitions", "3");
+    await pulumi("config", "set", "--path", 'kraftlab:properties["kafka.metrics.reporters"]', "com.example.MissingReporter");
+    // The preview names the key, its value, and what happens to the node.
+    const diff = await pulumi("preview", "--diff", "--color", "never");
+    expect(diff.stdout).toMatch(/~ properties\s*: \{[^}]*\+ kafka\.metrics\.reporters\s*: "com\.example\.MissingReporter"/);
+    expect(diff.stdout + diff.stderr).toContain("kraftlab: node 1: restarts in the roll: kafka.metrics.reporters read-only in Kafka");
+    expectOneCleanError(await refusedUp(), /node 1 .*com\.example\.MissingReporter/);
+    await pulumi("config", "rm", "--path", "kraftlab:properties");
+    await pulumi("up", "--yes", "--color", "never");
 
     await pulumi("destroy", "--yes");
     expect(labProcesses(labDir)).toEqual([]);

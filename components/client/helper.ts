@@ -55,6 +55,12 @@ const JVM_OPTIONS = ["-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", 
 /** How many helpers this process started: the tests count them. */
 export let helpersStarted = 0;
 
+/**
+ * How long a read of the cluster's state may take: milliseconds when the cluster answers. The gates
+ * poll with reads, so an unreachable node or cluster shows within this, not the writes' 30 s.
+ */
+const READ_TIMEOUT_MS = 10_000;
+
 export function startClient(conn: Connection, defaultTimeoutMs = 30_000): ClusterClient & { close(): Promise<void> } {
   const args = [
     ...JVM_OPTIONS,
@@ -127,21 +133,21 @@ export function startClient(conn: Connection, defaultTimeoutMs = 30_000): Cluste
     });
 
   return {
-    partitions: () => call("partitions"),
-    quorum: () => call("quorum"),
+    partitions: () => call("partitions", {}, READ_TIMEOUT_MS),
+    quorum: () => call("quorum", {}, READ_TIMEOUT_MS),
     addVoter: (nodeId, directoryId, endpoints) => call("addVoter", { nodeId, directoryId, endpoints }),
     removeVoter: (nodeId, directoryId) => call("removeVoter", { nodeId, directoryId }),
-    features: () => call("features"),
+    features: () => call("features", {}, READ_TIMEOUT_MS),
     updateFeatures: (levels) => call("updateFeatures", { updates: levels }),
-    brokers: () => call("brokers"),
+    brokers: () => call("brokers", {}, READ_TIMEOUT_MS),
     unregisterBroker: (nodeId) => call("unregisterBroker", { nodeId }),
-    describeConfigs: (resources) => call("describeConfigs", { resources }),
+    describeConfigs: (resources) => call("describeConfigs", { resources }, READ_TIMEOUT_MS),
     alterConfigs: (resource, set, remove) => call("alterConfigs", { resource, set, delete: remove }),
     createAcls: (acls) => call("createAcls", { acls }),
     deleteAcls: (acls) => call("deleteAcls", { acls }),
     alterScram: (upserts, deletions) => call("alterScram", { upserts, deletions }),
     alterQuotas: (user, set, remove) => call("alterQuotas", { user, set, delete: remove }),
-    topic: async (name) => (await call("topic", { name })) ?? undefined,
+    topic: async (name) => (await call("topic", { name }, READ_TIMEOUT_MS)) ?? undefined,
     createTopic: (name, partitions, replicationFactor, configs) => call("createTopic", { name, partitions, replicationFactor, configs }),
     createPartitions: (name, total) => call("createPartitions", { name, total }),
     deleteTopic: (name) => call("deleteTopic", { name }),

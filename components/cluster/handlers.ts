@@ -21,6 +21,8 @@ export interface NodeFilesInputs {
   pidFile: string;
   container?: string;
   serverProperties: string;
+  /** Its keys as a preview shows them (passwords masked): what the CLI's diff lists, key by key. */
+  properties: Record<string, string>;
 }
 
 const nodeRef = (inputs: NodeFilesInputs): NodeRef => ({ ...inputs, id: inputs.nodeId });

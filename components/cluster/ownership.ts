@@ -99,8 +99,22 @@ export function mayRemove(dir: string, token: string | undefined): boolean {
   return token === undefined || readMarker(dir)?.token === token;
 }
 
-/** A lab that exists cannot move: its nodes' data (or certificates) would stay behind. */
+/** The checkout a lab directory is the default of (`<checkout>/.lab/<stack>`), if it is one. */
+const checkoutOf = (dir: string) => (path.basename(path.dirname(dir)) === ".lab" ? path.dirname(path.dirname(dir)) : undefined);
+
+/**
+ * A lab that exists cannot move: its nodes' data (or certificates) would stay behind. Both at their
+ * default place in two checkouts: the checkouts share the state backend, and so the stack.
+ */
 export function labMoveProblem(key: string, from: string, to: string): string {
+  const [there, here] = [checkoutOf(from), checkoutOf(to)];
+  if (there && here && there !== here && path.basename(from) === path.basename(to)) {
+    const stack = path.basename(to);
+    return (
+      `stack ${stack} already has a lab, created from another checkout of kraftlab, ${there} (its lab: ${from}); the checkouts of one machine share the stacks. ` +
+      `Run kraftlab there (\`cd ${there} && npm run up\`), or give this checkout a stack of its own (\`KRAFTLAB_STACK=<name> npm run up\`; with plain pulumi, \`pulumi stack init <name>\`)`
+    );
+  }
   return (
     `${key}: this lab lives in ${from}; moving it to ${to} would leave its nodes' data (or certificates) behind: ` +
     `set ${key} back to ${from}, or run \`pulumi destroy\` first and then \`pulumi up\` with the new directory`

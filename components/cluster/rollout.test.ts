@@ -1,27 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { createCa } from "../security/pki";
-import { type NodeRun, nodeAction, reconfiguration, restartOrder, splitPems, tlsAction, trustBundles } from "./rollout";
+import { nodeRun } from "../testing";
+import { nodeAction, reconfiguration, restartOrder, splitPems, tlsAction, trustBundles } from "./rollout";
 
-const node = (id: number, roles: string[]): NodeRun => ({
-  id,
-  roles,
-  heap: "512m",
-  jvmOptions: "",
-  version: "4.3.1",
-  dir: `/l/node-${id}`,
-  configFile: `/l/node-${id}/server.properties`,
-  logFile: "/l/log",
-  pidFile: "/l/pid",
-  dataDir: "/l/data",
-  published: [],
-  configHash: "c2",
-  staticHash: "s2",
-  tunables: { "log.retention.ms": "1000" },
-});
 const running = (configHash: string, alive = true) => ({ ref: "42", configHash, keystoreHash: "k", trustHash: "t", alive });
 
 describe("nodeAction", () => {
-  const combined = node(1, ["broker", "controller"]);
+  const combined = nodeRun(1, ["broker", "controller"]);
 
   it("starts a node that is new or dead, restarts one on an older config, keeps the rest", () => {
     expect(nodeAction(combined, undefined)).toBe("start");
@@ -33,7 +18,7 @@ describe("nodeAction", () => {
   it("reconfigures a broker whose tunables changed (known from its record); a controller, or an older record, restarts", () => {
     const record = { ...running("c1"), staticHash: "s2", tunables: { "log.retention.ms": "500" } };
     expect(nodeAction(combined, record)).toBe("reconfigure");
-    expect(nodeAction(node(2, ["controller"]), record)).toBe("restart");
+    expect(nodeAction(nodeRun(2, ["controller"]), record)).toBe("restart");
     expect(nodeAction(combined, running("c1"))).toBe("restart");
     expect(nodeAction(combined, { ...record, tunables: { "log.retention.ms": "1000" } })).toBe("restart");
   });
@@ -87,7 +72,7 @@ describe("trustBundles", () => {
 
 describe("restartOrder", () => {
   it("restarts brokers, then controllers, the active controller last", () => {
-    const nodes = [node(1, ["broker", "controller"]), node(2, ["broker", "controller"]), node(3, ["controller"]), node(4, ["broker"])];
+    const nodes = [nodeRun(1, ["broker", "controller"]), nodeRun(2, ["broker", "controller"]), nodeRun(3, ["controller"]), nodeRun(4, ["broker"])];
     expect(restartOrder(nodes, 1)).toEqual([4, 2, 3, 1]);
     expect(restartOrder(nodes, 3)).toEqual([4, 1, 2, 3]);
   });

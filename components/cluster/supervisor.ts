@@ -15,6 +15,7 @@ import {
   partitionList,
   partitionProblems,
   quorumProblems,
+  quorumUnprotectable,
   readyProblems,
   unprotectable,
   waitUntil,
@@ -22,11 +23,12 @@ import {
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
 import { type Handler, same } from "../provider/handler";
-import { addController, removeController, step, upgradeFeature, waitCaughtUp } from "../quorum/admin";
+import { plan, progress } from "../provider/progress";
+import { addController, removeController, upgradeFeature, waitCaughtUp } from "../quorum/admin";
 import { controllerIds, type FormatContext, formatFlags, shrinkRefusals, voterChanges, votersToCheck } from "../quorum/plan";
 import type { QuorumMode } from "../quorum/schema";
 import type { QuorumStatus } from "../quorum/status";
-import { logTail } from "../runtime/daemon";
+import { fatalCause, logTail } from "../runtime/daemon";
 import type { Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
@@ -34,6 +36,7 @@ import { brokerTlsListeners, type ListenerProtocols } from "../security/listener
 import { downgradeRefusal, featureUpgrades, mappingRelease, mixedVersionRefusal, parseVersionMapping } from "../versions/plan";
 import type { FeaturesConfig } from "../versions/schema";
 import { recordDrained } from "./drained";
+import { previewLines } from "./preview";
 import { fingerprint, type NodeRun, nodeAction, type RunningRecord, reconfiguration, restartOrder, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
 import { ensureFormatted } from "./storage";
 
@@ -149,7 +152,15 @@ async function waitNodeReady(rt: Runtime, client: ClusterClient, node: NodeRun, 
       `${(err as Error).message}; raise kraftlab:readyTimeoutSeconds if the machine is slow. The end of ${node.logFile}:\n${logTail(node.logFile)}`,
     );
   }
-  if (exited) throw new Error(`node ${node.id} exited while starting; the end of ${node.logFile}:\n${logTail(node.logFile)}`);
+  if (exited) {
+    const log = fs.existsSync(node.logFile) ? fs.readFileSync(node.logFile, "utf8") : "";
+    const cause = fatalCause(log);
+    throw new Error(
+      cause
+        ? `node ${node.id} exited while starting: ${cause}; its log: ${node.logFile}`
+        : `node ${node.id} exited while starting; the end of ${node.logFile}:\n${logTail(node.logFile)}`,
+    );
+  }
 }
 
 async function startNode(rt: Runtime, client: ClusterClient, node: NodeRun, inputs: NodeProcessesInputs): Promise<void> {
@@ -215,11 +226,19 @@ async function writeTlsFile(file: string, content: string, encoding: "utf8" | "b
 }
 
 /** Has every running node take the TLS files now on disk: brokers reload them, the others roll. */
-async function takeTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
+async function takeTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial, phase: string): Promise<void> {
   const wanted = (n: NodeRun) => ({ keystoreHash: fileHash(tls.keystores[String(n.id)]?.file), trustHash: fileHash(tls.caFile) });
   const actions = await Promise.all(
     nodes.map(async (n) => tlsAction(n.roles, (await readRunning(rt, n)) ?? { keystoreHash: "", trustHash: "" }, wanted(n), inputs.protocols.controller)),
   );
+  const ids = (action: string) => nodes.filter((_, i) => actions[i] === action).map((n) => n.id);
+  if (ids("reload").length + ids("restart").length > 0) {
+    const what = [
+      ...(ids("reload").length ? [`node(s) ${ids("reload").join(", ")} reload in place`] : []),
+      ...(ids("restart").length ? [`node(s) ${ids("restart").join(", ")} restart`] : []),
+    ];
+    progress(`${phase}: ${what.join(", ")}`);
+  }
   for (const node of nodes.filter((_, i) => actions[i] === "reload")) await reloadTls(rt, client, node, inputs, tls);
   await rollingRestart(
     rt,
@@ -239,14 +258,15 @@ async function rotateTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], i
   const onDisk = fs.existsSync(tls.caFile) ? fs.readFileSync(tls.caFile, "utf8") : undefined;
   const bundles = trustBundles(onDisk, tls);
   const rotating = bundles.first !== bundles.final;
+  const phase = (n: number, what: string) => (rotating ? `CA rotation, phase ${n} of 3 (${what})` : "certificates");
   await writeTlsFile(tls.caFile, bundles.first, "utf8", 0o644);
-  await takeTls(rt, client, nodes, inputs, tls);
+  await takeTls(rt, client, nodes, inputs, tls, phase(1, "trust the old and the new CA"));
   if (rotating && tls.stopAfter === "trust") return;
   for (const [, keystore] of Object.entries(tls.keystores)) await writeTlsFile(keystore.file, keystore.content, "base64", 0o600);
-  await takeTls(rt, client, nodes, inputs, tls);
+  await takeTls(rt, client, nodes, inputs, tls, phase(2, "certificates from the new CA"));
   if (rotating && tls.stopAfter === "reissue") return;
   await writeTlsFile(tls.caFile, bundles.final, "utf8", 0o644);
-  await takeTls(rt, client, nodes, inputs, tls);
+  await takeTls(rt, client, nodes, inputs, tls, phase(3, "trust the new CA alone"));
 }
 
 /**
@@ -259,13 +279,18 @@ async function rollingRestart(rt: Runtime, client: ClusterClient, nodes: NodeRun
   const [all, q] = await Promise.all([client.partitions(), client.quorum().then(quorumState)]);
   const skipped = unprotectable(all).filter((p) => nodes.some((n) => p.replicas.includes(n.id)));
   if (skipped.length > 0) {
-    step(`not waiting for ${skipped.length} partition(s) (${partitionList(skipped)}): replication factor ≤ min.insync.replicas, no roll keeps them writable`);
+    progress(
+      `not waiting for ${skipped.length} partition(s) (${partitionList(skipped)}): replication factor ≤ min.insync.replicas, no roll keeps them writable`,
+    );
+  }
+  if (quorumUnprotectable(q.voters.length) && nodes.some((n) => n.roles.includes("controller"))) {
+    progress(`not waiting for the quorum: with ${q.voters.length} voter(s) it is unavailable while a controller restarts, whatever the order`);
   }
   const order = restartOrder(nodes, q.leaderId);
   for (const [i, id] of order.entries()) {
     const node = nodes.find((n) => n.id === id) as NodeRun;
     await waitUntil(`before restarting node ${id}`, inputs.gateTimeoutMs, () => stopProblems(client, node));
-    step(`restarting node ${id} (${i + 1} of ${order.length})`);
+    progress(`restarting node ${id} (${i + 1} of ${order.length})`);
     await stopNode(rt, node, inputs);
     await startNode(rt, client, node, inputs);
   }
@@ -285,12 +310,34 @@ async function reconfigure(client: ClusterClient, node: NodeRun, record: Running
   const keys = [...Object.keys(change.set), ...change.remove];
   if (keys.length > 0) {
     const what = [...Object.entries(change.set).map(([k, v]) => `${k}=${v}`), ...change.remove.map((k) => `${k} removed`)];
-    step(`node ${node.id}: ${what.join(", ")} in place (dynamic broker config, no restart)`);
+    progress(`node ${node.id}: ${what.join(", ")} in place (dynamic broker config, no restart)`);
     await client.alterConfigs(broker, change.set, change.remove);
   }
   if (change.readOnly.length > 0 || record.staticHash !== node.staticHash) return false;
   await writeRunning(node, record.ref, inputs.tls);
   return true;
+}
+
+/**
+ * For the preview: the changed tunables Kafka holds read-only, by broker to reconfigure, as the
+ * cluster describes them; undefined if it cannot say (the preview then hedges).
+ */
+async function readOnlyKeys(inputs: NodeProcessesInputs, records: (RunningRecord | undefined)[]): Promise<Record<number, string[]> | undefined> {
+  const nodes = inputs.nodes.filter((n, i) => nodeAction(n, records[i]) === "reconfigure");
+  if (nodes.length === 0) return {};
+  try {
+    const client = clientFor(inputs.admin);
+    const configs = await client.describeConfigs(nodes.map((n) => ({ type: "broker" as const, name: String(n.id) })));
+    return Object.fromEntries(
+      nodes.map((n, i) => {
+        const record = records[inputs.nodes.indexOf(n)];
+        const change = reconfiguration(record?.tunables ?? {}, n.tunables, (key) => configs[i][key] !== undefined && !configs[i][key].readOnly);
+        return [n.id, change.readOnly];
+      }),
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 /** Refuses, before anything is touched, to remove a controller of a static quorum, too many voters at once, or a broker that still holds replicas. */
@@ -333,7 +380,7 @@ async function ensureKraftVersion(client: ClusterClient, olds: Previous): Promis
   if (olds.finalized?.["kraft.version"] === "1") return;
   const kraft = (await client.features())["kraft.version"];
   if (kraft && Number(kraft.finalized) < 1) {
-    step("migrating the static quorum to a dynamic one (KIP-853): kraft.version 1, then a roll onto controller.quorum.bootstrap.servers");
+    progress("migrating the static quorum to a dynamic one (KIP-853): kraft.version 1, then a roll onto controller.quorum.bootstrap.servers");
     await upgradeFeature(client, "kraft.version", "1");
   }
 }
@@ -402,7 +449,7 @@ async function reconcileVoters(rt: Runtime, client: ClusterClient, inputs: NodeP
 
 /** Moves a leaving broker's replicas to the remaining brokers, stops it and unregisters it. */
 async function removeBroker(rt: Runtime, client: ClusterClient, node: NodeRun, remaining: number[], inputs: NodeProcessesInputs): Promise<void> {
-  step(`draining broker ${node.id}`);
+  progress(`draining broker ${node.id}`);
   const plan = drainPlan(await client.partitions(), node.id, remaining);
   await reassign(client, plan, { throttleBytesPerSecond: inputs.throttleBytesPerSecond, timeoutMs: inputs.gateTimeoutMs });
   await stopNode(rt, node, inputs);
@@ -422,7 +469,7 @@ export async function converge(rt: Runtime, client: ClusterClient, olds: Previou
     // Before any node rolls onto a release that could not read what the cluster finalized.
     const refused = downgradeRefusal(await client.features(), inputs.kafkaVersion);
     if (refused) throw new Error(refused);
-    step(`rolling the nodes from Kafka ${olds.kafkaVersion} to ${inputs.kafkaVersion}, one at a time`);
+    progress(`rolling the nodes from Kafka ${olds.kafkaVersion} to ${inputs.kafkaVersion}, one at a time`);
   }
   const { tls } = inputs;
   const firstActions = await actionsOf(rt, inputs.nodes);
@@ -501,11 +548,23 @@ export const nodeProcesses: Handler = {
     // One read of each node's record (a process check, or an engine request) serves every question below.
     const records = await Promise.all(news.nodes.map((n) => readRunning(rt, n)));
     const removed = olds.nodes.some((old) => !news.nodes.some((n) => n.id === old.id));
-    const pending = news.nodes.some((n, i) => nodeAction(n, records[i]) !== "keep") || tlsPending(news.nodes, records, news.tls);
+    const tls = tlsPending(news.nodes, records, news.tls);
+    const pending = news.nodes.some((n, i) => nodeAction(n, records[i]) !== "keep") || tls;
     // A state from before the runtime seam has pids, not `running`: an update (that restarts nothing) records it.
     const moved = olds.running === undefined || news.nodes.some((n, i) => (olds.running[String(n.id)] ?? "") !== (records[i]?.alive ? records[i].ref : ""));
     // A state from before the quorum outputs: an update (that restarts nothing) reads them.
     const unread = olds.quorumStatus === undefined;
+    const readOnly = await readOnlyKeys(news, records);
+    const lines = previewLines({
+      olds: { nodes: olds.nodes, kafkaVersion: olds.kafkaVersion, protocolsChanged: !same(olds.protocols, news.protocols) },
+      nodes: news.nodes,
+      kafkaVersion: news.kafkaVersion,
+      quorumMode: news.quorum.mode,
+      records,
+      tlsPending: tls,
+      readOnly,
+    });
+    for (const line of lines) plan(line);
     return { changes: removed || pending || moved || unread };
   },
   async update(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {

@@ -7,6 +7,7 @@ import {
   metadataLagProblems,
   partitionProblems,
   quorumProblems,
+  quorumUnprotectable,
   readyProblems,
   unprotectable,
   waitUntil,
@@ -57,6 +58,14 @@ describe("controllerStopProblems", () => {
   it("holds it when without it fewer than ⌊(N+2)/2⌋ voters are caught up", () => {
     expect(controllerStopProblems(quorum({ 3: 5_000 }), 1)).toEqual(["controller(s) 3 to catch up with the quorum leader 2 (1 of 2 needed without node 1)"]);
     expect(controllerStopProblems({ ...quorum({}), leaderId: -1 }, 1)).toEqual(["the quorum to have a leader"]);
+  });
+
+  it("does not wait on a quorum of 1 or 2 voters, which no order keeps available", () => {
+    const alone = { ...quorum({}), leaderId: 1, voters: quorum({}).voters.slice(0, 1) };
+    const pair = { ...quorum({ 2: 0 }), voters: quorum({ 2: 0 }).voters.slice(0, 2) };
+    expect(controllerStopProblems(alone, 1)).toEqual([]);
+    expect(controllerStopProblems(pair, 1)).toEqual([]);
+    expect([1, 2, 3, 4, 5].map(quorumUnprotectable)).toEqual([true, true, false, false, false]);
   });
 });
 

@@ -3,6 +3,7 @@
 // wrong, in words: the gate's message names what it waited for.
 import pWaitFor from "p-wait-for";
 import type { BrokerInfo, PartitionInfo, QuorumDescription } from "../client/cluster";
+import { progress } from "../provider/progress";
 import { caughtUp, type PartitionState, type QuorumState } from "./clusterState";
 
 const name = (p: PartitionState) => `${p.topic}-${p.partition}`;
@@ -40,12 +41,16 @@ export function brokerStopProblems(all: PartitionInfo[], id: number): string[] {
 /** The default controller.quorum.fetch.timeout.ms: the leader's own measure of a follower caught up. */
 export const FETCH_TIMEOUT_MS = 2_000;
 
+/** Whether a quorum of `voters` loses its majority whenever one of them stops (1 or 2 voters): no roll keeps it available. */
+export const quorumUnprotectable = (voters: number) => voters - 1 < Math.floor((voters + 2) / 2);
+
 /**
  * Why controller `id` may not stop now: without it, fewer than a majority of the voters, ⌊(N+2)/2⌋,
  * would be caught up with the leader (Strimzi's rule), or the quorum has no leader.
  */
 export function controllerStopProblems(q: QuorumState, id: number, fetchTimeoutMs = FETCH_TIMEOUT_MS): string[] {
   if (q.leaderId < 0) return ["the quorum to have a leader"];
+  if (quorumUnprotectable(q.voters.length)) return [];
   const majority = Math.floor((q.voters.length + 2) / 2);
   const others = q.voters.filter((v) => v.id !== id && caughtUp(q, v.id, v.directoryId, fetchTimeoutMs));
   if (others.length >= majority) return [];
@@ -93,6 +98,8 @@ export function readyProblems(
 
 /** How often a gate asks: a client call takes milliseconds. */
 export const GATE_INTERVAL_MS = 250;
+/** How often a lasting wait says what it waits for. */
+const WAIT_SAID_MS = 10_000;
 
 /**
  * Polls `check` (which lists what is still wrong) until it lists nothing. After `timeoutMs` it fails
@@ -100,9 +107,16 @@ export const GATE_INTERVAL_MS = 250;
  */
 export async function waitUntil(what: string, timeoutMs: number, check: () => Promise<string[]>): Promise<void> {
   let problems: string[] = [];
+  const started = Date.now();
+  let said = started;
   await pWaitFor(
     async () => {
       problems = await check().catch((err: Error) => [err.message.split("\n")[0]]);
+      // A wait that lasts is said, every WAIT_SAID_MS: what it waits for, and for how long already.
+      if (problems.length > 0 && Date.now() - said >= WAIT_SAID_MS) {
+        said = Date.now();
+        progress(`${what}: waiting ${Math.round((said - started) / 1000)} s for ${problems.join("; ")}`);
+      }
       return problems.length === 0;
     },
     {

@@ -2,7 +2,7 @@
 // cluster client: a plan (its generator, or our own minimal plan to drain a broker), execute with a
 // replication throttle, then verify until done (which also removes the throttle). The plans are pure.
 import type { Assignment, ClusterClient } from "../client/cluster";
-import { step } from "../quorum/admin";
+import { progress } from "../provider/progress";
 import type { PartitionState } from "./clusterState";
 import { waitUntil } from "./gates";
 
@@ -52,7 +52,7 @@ export function moves(current: PartitionState[], proposed: Assignment[]): Move[]
 /** Executes `plan` with a replication throttle and waits until the tool's verify reports it complete (which removes the throttle). */
 export async function reassign(client: ClusterClient, plan: Assignment[], opts: { throttleBytesPerSecond: number; timeoutMs: number }): Promise<void> {
   if (plan.length === 0) return;
-  step(`moving ${plan.length} partition(s), throttled to ${opts.throttleBytesPerSecond} bytes/s`);
+  progress(`moving ${plan.length} partition(s), throttled to ${opts.throttleBytesPerSecond} bytes/s`);
   await client.executeReassignment(plan, opts.throttleBytesPerSecond);
   await waitUntil("the partition reassignment", opts.timeoutMs, async () => (await client.verifyReassignment(plan)).pending);
 }

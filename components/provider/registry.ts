@@ -8,8 +8,9 @@ import { quorumHandlers } from "../quorum/handlers";
 import { labRuntime } from "../runtime/handlers";
 import { securityHandlers } from "../security/handlers";
 import { topicHandlers } from "../topics/handler";
+import { quiet } from "./quiet";
 
-export const handlers = {
+const all = {
   ...clusterHandlers,
   nodeProcesses,
   labRuntime,
@@ -19,4 +20,8 @@ export const handlers = {
   ...quorumHandlers,
   ...topicHandlers,
 };
-export type HandlerKind = keyof typeof handlers;
+export type HandlerKind = keyof typeof all;
+export const handlers = Object.fromEntries(Object.entries(all).map(([kind, handler]) => [kind, quiet(handler)])) as Record<
+  HandlerKind,
+  ReturnType<typeof quiet>
+>;

@@ -4,15 +4,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ClusterClient } from "../client/cluster";
 import { caughtUp, quorumState } from "../ops/clusterState";
 import { FETCH_TIMEOUT_MS, waitUntil } from "../ops/gates";
+import { progress } from "../provider/progress";
 import { LISTENER } from "../topology";
 import type { Voter } from "./plan";
 
-/** Each step of a quorum or version change, as the `up` output shows it. */
-export const step = (what: string) => console.error(`kraftlab: ${what}`);
-
 /** Finalizes one feature at `level`, by name: never a release version, which would move kraft.version too. */
 export async function upgradeFeature(client: ClusterClient, name: string, level: string, shown = level): Promise<void> {
-  step(`finalizing ${name}=${shown}`);
+  progress(`finalizing ${name}=${shown}`);
   await client.updateFeatures({ [name]: Number(level) });
 }
 
@@ -45,7 +43,7 @@ export const waitCaughtUp = (client: ClusterClient, id: number, directoryId: str
 
 /** Makes controller `id`, on the storage of `directoryId`, a voter at its CONTROLLER endpoint. */
 export async function addController(client: ClusterClient, voter: { id: number; directoryId: string; host: string; port: number }): Promise<void> {
-  step(`adding controller ${voter.id} to the quorum`);
+  progress(`adding controller ${voter.id} to the quorum`);
   await onLeader(
     () => client.addVoter(voter.id, voter.directoryId, [{ name: LISTENER.controller, host: voter.host, port: voter.port }]),
     () => isVoter(client, voter.id, voter.directoryId),
@@ -53,7 +51,7 @@ export async function addController(client: ClusterClient, voter: { id: number; 
 }
 
 export async function removeController(client: ClusterClient, voter: Voter): Promise<void> {
-  step(`removing controller ${voter.id} (directory ${voter.directoryId}) from the quorum`);
+  progress(`removing controller ${voter.id} (directory ${voter.directoryId}) from the quorum`);
   await onLeader(
     () => client.removeVoter(voter.id, voter.directoryId),
     async () => !(await isVoter(client, voter.id, voter.directoryId)),

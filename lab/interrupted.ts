@@ -1,0 +1,108 @@
+// A run of `npm run up` or `down` that was killed leaves the stack's lock behind (the file backend's
+// lock file names the host and pid of the CLI that took it), and operations marked pending in state.
+// When that CLI is of this machine and no longer runs, the next run clears the lock itself, and the
+// pending marks (kraftlab's converge takes the resources from where they are), and says so.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "./toolchain";
+
+/** A lock file's content, as the Pulumi CLI writes it. */
+export interface Lock {
+  pid: number;
+  hostname: string;
+  timestamp: string;
+}
+
+/** What runs as a pid now: its command's name and when it started (ms since the epoch). */
+export interface ProcessSeen {
+  command: string;
+  startedAt: number;
+}
+
+/**
+ * Why a lock is stale (its CLI is gone), or undefined while it may still be held: a lock of another
+ * host, or of a pid that runs a Pulumi CLI that started before the lock was taken.
+ */
+export function staleLock(lock: Lock, hostname: string, seen: ProcessSeen | undefined): string | undefined {
+  if (lock.hostname !== hostname) return undefined;
+  const taken = Date.parse(lock.timestamp);
+  const by = `pid ${lock.pid}, locked at ${new Date(taken).toISOString()}`;
+  if (!seen) return `${by}: no longer runs`;
+  if (seen.command !== "pulumi") return `${by}: the pid is now ${seen.command}'s`;
+  // A CLI that started after the lock was taken is another one with the same pid.
+  if (seen.startedAt > taken + 1_000) return `${by}: the pid is now another pulumi's`;
+  return undefined;
+}
+
+/** The process that runs as `pid` now (Linux /proc), if any. */
+function processSeen(pid: number): ProcessSeen | undefined {
+  try {
+    const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
+    // Field 22 of stat: the start in clock ticks (100 a second on Linux) after boot.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    const bootTime = Number(/^btime (\d+)$/m.exec(fs.readFileSync("/proc/stat", "utf8"))?.[1]);
+    return { command: path.basename(argv0), startedAt: bootTime * 1000 + ticks * 10 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes the locks of `project`/`stack` in a file backend at `stateDir` whose CLI is gone; returns what it said. */
+export function clearStaleLocks(stateDir: string, project: string, stack: string): string[] {
+  const dir = path.join(stateDir, ".pulumi", "locks", "organization", project, stack);
+  if (!fs.existsSync(dir)) return [];
+  const said: string[] = [];
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+    const lock = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Lock;
+    const stale = staleLock(lock, os.hostname(), processSeen(lock.pid));
+    if (!stale) continue;
+    fs.rmSync(path.join(dir, file));
+    said.push(`kraftlab: cleared the lock of stack ${stack} left by an interrupted run (${stale})`);
+  }
+  return said;
+}
+
+interface PendingOperation {
+  type: string;
+  resource: { urn: string };
+}
+
+/** The pending operations of a state, as lines: what was being done to which resource. */
+export function pendingLines(pending: PendingOperation[]): string[] {
+  const doing: Record<string, string> = { creating: "created", updating: "updated", deleting: "deleted", reading: "read", importing: "imported" };
+  return pending.map(({ type, resource }) => {
+    const [kind, name] = resource.urn.split("::").slice(-2);
+    return `kraftlab: ${kind.split(":").at(-1)} ${name} was being ${doing[type] ?? type} when the run stopped; this run takes it from where it is`;
+  });
+}
+
+/**
+ * Clears what an interrupted run left on `stack`: its stale lock, then its pending operations (only
+ * when no live CLI holds the stack). Returns what it did, as lines to print.
+ */
+export function clearInterruptedRun(stack: string): string[] {
+  const env = { ...process.env, ...pulumiEnv(undefined, stack) };
+  const backend = env.PULUMI_BACKEND_URL;
+  if (!backend?.startsWith("file://")) return [];
+  const stateDir = backend.slice("file://".length);
+  const said = clearStaleLocks(stateDir, "kraftlab", stack);
+  const lockDir = path.join(stateDir, ".pulumi", "locks", "organization", "kraftlab", stack);
+  if (fs.existsSync(lockDir) && fs.readdirSync(lockDir).length > 0) return said; // a live run: the CLI says so
+  // The state's own file says whether anything is pending, without a CLI run (kept fast for a no-op up).
+  const stateFile = path.join(stateDir, ".pulumi", "stacks", "kraftlab", `${stack}.json`);
+  if (!fs.existsSync(stateFile) || !fs.readFileSync(stateFile, "utf8").includes('"pending_operations"')) return said;
+  const pulumi = (args: string[], input?: string) =>
+    spawnSync(path.join(pulumiRoot(), "bin", "pulumi"), [...args, "--stack", stack], { cwd: PROJECT_DIR, env, input, encoding: "utf8" });
+  const exported = pulumi(["stack", "export"]);
+  if (exported.status !== 0) return said; // no such stack yet
+  const state = JSON.parse(exported.stdout);
+  const pending: PendingOperation[] = state.deployment?.pending_operations ?? [];
+  if (pending.length === 0) return said;
+  delete state.deployment.pending_operations;
+  const imported = pulumi(["stack", "import"], JSON.stringify(state));
+  if (imported.status !== 0) throw new Error(`kraftlab: could not clear the pending operations of stack ${stack}: ${imported.stderr.trim()}`);
+  return [...said, ...pendingLines(pending)];
+}
