@@ -220,7 +220,7 @@ async function imageProblems(placement: Placement): Promise<string[]> {
   }
   if (!fs.existsSync(docker.build.rootfs)) {
     return [
-      `kraftlab:runtime: kraftlab's image needs the JRE root filesystem ${docker.build.rootfs}; run \`npm run setup\` as root (it builds it with debootstrap)`,
+      `kraftlab:runtime: kraftlab's image needs the JRE root filesystem ${docker.build.rootfs}; run \`npm run up\` (a Docker lab prepares it the first time) or \`bash setup/docker/prepare.sh\`, as root (it builds it with debootstrap)`,
     ];
   }
   return [];

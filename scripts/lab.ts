@@ -36,7 +36,11 @@ async function main(command: string | undefined, args: string[]): Promise<number
     case "up": {
       const stack = await openStack({ stackName });
       for (const line of clearInterruptedRun(stackName)) console.error(line);
-      if ((await configOf(stack))?.runtime.kind === "docker") await ensureEngine();
+      if ((await configOf(stack))?.runtime.kind === "docker") {
+        // The first Docker lab of the machine installs the engine and builds the image's root filesystem.
+        spawnSync("bash", [path.join(PROJECT_DIR, "setup", "docker", "prepare.sh"), "--quiet"], { stdio: "inherit" });
+        await ensureEngine();
+      }
       const result = await stack.up(streams);
       const outputs = valuesOf(result.outputs);
       print(`\n${await status(stack, outputs)}`);

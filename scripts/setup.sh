@@ -10,7 +10,7 @@
 # and, in the checkout, node_modules/.cache/kraftlab/<key>/: kraftlab as JavaScript (lab/entry.js)
 #   jmx-exporter/<ver>/jmx_prometheus_javaagent-<ver>.jar      the nodes' metrics agent, Maven Central
 #   prometheus/<deb version>/{bin,web}                         Debian's prometheus and its web UI (setup/monitoring/prometheus.sh)
-#   docker/jre-rootfs.tar{,.stamp,.packages}                   Debian + JRE for the Docker image (setup/docker/rootfs.sh)
+#   docker/jre-rootfs.tar{,.stamp,.packages}                   Debian + JRE for the Docker image (setup/docker/prepare.sh)
 #   docker/{engine.sock,data}                                  kraftlab's own dockerd, when started (setup/docker/engine.sh)
 # --quiet prints only the steps that do work.
 set -euo pipefail
@@ -126,37 +126,5 @@ command -v prometheus >/dev/null 2>&1 || bash "$root/setup/monitoring/prometheus
 [ $quiet = 1 ] || say "prometheus: $({ command -v prometheus || echo "$prom_root/current/bin/prometheus"; } | head -n1)"
 
 # --- Docker ---------------------------------------------------------------------------------------
-# The Docker runtime's needs, both optional (without them the process runtime still works): an engine,
-# and the root filesystem of the nodes' image (Debian bookworm with a JRE, setup/docker/rootfs.sh),
-# which the runtime imports; no container registry is needed. With no engine reachable, the runtime
-# runs a private one (setup/docker/engine.sh) from Debian's docker.io: dockerd, containerd and runc.
-docker_dir="$cache/docker"
-install_docker_engine() {
-  # The package must not start the machine's own docker/containerd services (a system engine with its
-  # iptables rules): policy-rc.d's 101 tells invoke-rc.d and deb-systemd-invoke not to.
-  local policy=/usr/sbin/policy-rc.d added=0 rc=0
-  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 0755 "$policy" && added=1; fi
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io; } || rc=$?
-  [ $added = 0 ] || rm -f "$policy"
-  return $rc
-}
-if [ -z "${DOCKER_HOST:-}" ] && [ ! -x /usr/sbin/dockerd ] && ! command -v dockerd >/dev/null 2>&1 &&
-  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 &&
-  ! curl -fsS --max-time 2 --unix-socket /var/run/docker.sock http://engine/_ping >/dev/null 2>&1; then
-  run_step "Docker engine from Debian's docker.io (dockerd, containerd, runc)" install_docker_engine "the Docker runtime will not be available"
-fi
-rootfs_tar="$docker_dir/jre-rootfs.tar"
-build_rootfs() { bash "$root/setup/docker/rootfs.sh" "$rootfs_tar"; }
-# debootstrap needs root (chroot, device nodes, file owners); rootfs.sh installs it when it is missing.
-if [ "$(id -u)" = 0 ] && { command -v debootstrap >/dev/null 2>&1 || command -v apt-get >/dev/null 2>&1; } &&
-  { [ ! -f "$rootfs_tar" ] || [ "$(cat "$rootfs_tar.stamp" 2>/dev/null)" != "$(bash "$root/setup/docker/rootfs.sh" --stamp)" ]; }; then
-  mkdir -p "$docker_dir"
-  run_step "Docker image root filesystem: Debian bookworm with a JRE (debootstrap, about a minute)" build_rootfs "the Docker runtime will not be available"
-fi
-if [ $quiet = 0 ]; then
-  if [ -n "${DOCKER_HOST:-}" ]; then docker_engine=$DOCKER_HOST
-  elif [ -S /var/run/docker.sock ]; then docker_engine=unix:///var/run/docker.sock
-  elif [ -x /usr/sbin/dockerd ] || command -v dockerd >/dev/null 2>&1; then docker_engine="private (setup/docker/engine.sh start)"
-  else docker_engine=none; fi
-  say "docker: engine $docker_engine, image root filesystem $([ -f "$rootfs_tar" ] && echo "$rootfs_tar" || echo none)"
-fi
+# Prepared the first time a Docker stack comes up (npm run up), or for the tests (npm test), not here:
+# a lab of processes needs none of it. setup/docker/prepare.sh says what it does.

@@ -106,7 +106,10 @@ describe("the plain Pulumi CLI", () => {
     const diff = await pulumi("preview", "--diff", "--color", "never");
     expect(diff.stdout).toMatch(/~ properties\s*: \{[^}]*\+ kafka\.metrics\.reporters\s*: "com\.example\.MissingReporter"/);
     expect(diff.stdout + diff.stderr).toContain("kraftlab: node 1: restarts in the roll: kafka.metrics.reporters read-only in Kafka");
-    expectOneCleanError(await refusedUp(), /node 1 .*com\.example\.MissingReporter/);
+    const failed = await refusedUp();
+    expectOneCleanError(failed, /node 1 exited while starting: .*ClassNotFoundException: com\.example\.MissingReporter; its log: /);
+    // Progress under the resource, each line with its elapsed time.
+    expect(failed).toMatch(/kraftlab:NodeProcesses \(kafka-nodes\):\n(.*\n)*\s+kraftlab: restarting node 1 \(1 of 1\) \(\d+ s\)\n/);
     await pulumi("config", "rm", "--path", "kraftlab:properties");
     await pulumi("up", "--yes", "--color", "never");
 
