@@ -60,7 +60,9 @@ export async function ensureImage(docker: Docker, build: ImageBuild): Promise<st
   if (await hasImage(docker, tags.image)) return tags.image;
   if (!(await hasImage(docker, tags.base))) {
     if (!fs.existsSync(build.rootfs)) {
-      throw new Error(`kraftlab:runtime: the JRE root filesystem ${build.rootfs} is missing; run \`npm run up\` (a Docker lab prepares it the first time) or \`bash setup/docker/prepare.sh\`, as root (it builds it with debootstrap)`);
+      throw new Error(
+        `kraftlab:runtime: the JRE root filesystem ${build.rootfs} is missing; run \`npm run up\` (a Docker lab prepares it the first time) or \`bash setup/docker/prepare.sh\`, as root (it builds it with debootstrap)`,
+      );
     }
     const [repo, tag] = tags.base.split(":");
     const labelled = { repo, tag, changes: ["LABEL org.kraftlab.image=jre"] };
