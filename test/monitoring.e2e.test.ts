@@ -1,16 +1,18 @@
 // Monitoring on real nodes: every node's exporter answers, the stack's Prometheus scrapes them all
 // (a 4th broker too, on the same `up`), every dashboard panel and alert measure has live data while
-// clients run, alerts fire when a node stops and clear when `up` brings it back, and destroy leaves
-// nothing of Prometheus.
+// clients run, and a browser shows them (the expression browser, the consoles), alerts fire when a
+// node stops and clear when `up` brings it back, and destroy leaves nothing of Prometheus.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import pWaitFor from "p-wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertExpr, alertRules } from "../components/monitoring/alerts";
+import { consolePage, consolesUrl } from "../components/monitoring/consoles";
 import { dashboards } from "../components/monitoring/dashboards";
 import { isAlive } from "../components/runtime/daemon";
-import { defaultGrafana, defaultKafkaHome } from "../lab/toolchain";
+import { defaultGrafana, defaultKafkaHome, PROJECT_DIR } from "../lab/toolchain";
+import { Browser, findChromium } from "./browser";
 import { createTopic, type LabOutputs, TestLab } from "./lab";
 import { LoadRun } from "./load";
 
@@ -24,6 +26,8 @@ const SCRAPE_SECONDS = 2;
 const combined = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
 const broker4 = { id: 4, roles: ["broker"] };
 const TOPIC = "metrics";
+/** Screenshots of what the browser showed (git-ignored), kept for a person to look at. */
+const SCREENSHOTS = path.join(PROJECT_DIR, "test-artifacts", "monitoring");
 
 interface Series {
   metric: Record<string, string>;
@@ -36,6 +40,18 @@ async function prometheus<T>(api: string, params: Record<string, string> = {}): 
   if (body.status !== "success") throw new Error(`${api} ${JSON.stringify(params)}: ${body.error}`);
   return body.data;
 }
+/** What a console shows, read from the page once every graph has drawn or failed. */
+const CONSOLE_SHOWN = `(() => {
+  const graphs = [...document.querySelectorAll(".kraftlab-graph")];
+  if (document.readyState !== "complete" || graphs.some((g) => g.querySelector(".prom_graph_loading"))) return false;
+  const header = (card) => card.querySelector(".card-header").firstChild.textContent.trim();
+  return {
+    title: document.title,
+    stats: [...document.querySelectorAll(".kraftlab-stat")].map((s) => [header(s), [...s.querySelectorAll(".kraftlab-value")].map((v) => v.textContent.trim())]),
+    graphs: [...graphs].map((g) => [header(g), g.querySelectorAll(".rickshaw_legend li").length, g.querySelector(".prom_graph_error")?.textContent ?? "drawn"]),
+  };
+})()`;
+
 const query = async (expr: string) => (await prometheus<{ result: Series[] }>("query", { query: expr })).result;
 const values = (series: Series[]) => series.map((s) => Number(s.value[1]));
 
@@ -137,6 +153,87 @@ describe("monitoring", () => {
       consumer.kill("SIGKILL");
       const report = await load.stop();
       expect(report.lost).toEqual([]);
+    }
+  });
+
+  it("shows the expression browser with a graph of a kraftlab metric, and every console with its data, in a browser", async (ctx) => {
+    const chromium = findChromium();
+    if ("problem" in chromium) ctx.skip(chromium.problem);
+    fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
+    const browser = await Browser.launch((chromium as { path: string }).path);
+    const prometheusUrl = outputs.prometheusUrl as string;
+    const offMachine = (requests: string[]) => requests.filter((url) => !url.startsWith(`${prometheusUrl}/`) && !url.startsWith("data:"));
+    try {
+      // The lab's URL, as `npm run status` prints it, opens the expression browser, whose menu links the consoles.
+      const landing = await browser.visit(prometheusUrl, {
+        ready: `document.querySelector(".expression_input") && {
+          path: location.pathname,
+          consoles: [...document.querySelectorAll("a.nav-link")].find((a) => a.textContent === "Consoles")?.href,
+        }`,
+        screenshot: path.join(SCREENSHOTS, "prometheus.png"),
+      });
+      expect(landing.value).toEqual({ path: "/classic/graph", consoles: consolesUrl(prometheusUrl) });
+      expect(landing.errors).toEqual([]);
+
+      const expr = "sum by (node) (rate(kafka_server_all_topics_bytes_in_total[1m]))";
+      const graph = await browser.visit(`${prometheusUrl}/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=0&g0.range_input=15m`, {
+        ready: `document.querySelectorAll(".graph_area svg path").length > 0 && {
+          legend: [...document.querySelectorAll(".legend .label")].map((l) => l.textContent).sort(),
+          errors: [...document.querySelectorAll(".error, .warning")].map((e) => e.textContent.trim()).filter(Boolean),
+        }`,
+        screenshot: path.join(SCREENSHOTS, "graph.png"),
+      });
+      expect(graph.value).toEqual({ legend: ['{node="1"}', '{node="2"}', '{node="3"}'], errors: [] });
+      expect(graph.errors).toEqual([]);
+      expect(offMachine(graph.requests)).toEqual([]);
+
+      const boards = dashboards({ certificates: true });
+      const overview = await browser.visit(consolesUrl(prometheusUrl), { ready: CONSOLE_SHOWN, screenshot: path.join(SCREENSHOTS, "consoles-index.png") });
+      expect(overview.errors).toEqual([]);
+      expect(overview.value.stats.filter(([, values]: [string, string[]]) => values.includes("no data"))).toEqual([]);
+      // Graphs over the last 5 minutes (the link sets prom_console.js' time control): the lab is that young.
+      const lastMinutes = `#pctc${encodeURIComponent(JSON.stringify({ duration: 300, endTime: 0 }))}`;
+      for (const board of boards) {
+        const page = consolePage(board);
+        const shown = await browser.visit(`${prometheusUrl}/consoles/${page}${lastMinutes}`, {
+          ready: CONSOLE_SHOWN,
+          screenshot: path.join(SCREENSHOTS, `consoles-${page.replace(/\.html$/, ".png")}`),
+        });
+        expect(shown.errors, page).toEqual([]);
+        expect(offMachine(shown.requests), page).toEqual([]);
+        expect(shown.value.title).toBe(`${board.title} · kraftlab ${lab.stack.name}`);
+        const stats = new Map<string, string[]>(shown.value.stats);
+        expect([...stats.keys()], page).toEqual(board.panels.filter((p) => p.kind === "stat").map((p) => p.title));
+        for (const [title, values] of stats)
+          expect(
+            values.filter((v) => v === "no data"),
+            `${page} ${title}: ${values}`,
+          ).toEqual([]);
+        // Every graph drew at least one series.
+        expect(
+          shown.value.graphs.filter(([, series, state]: [string, number, string]) => series === 0 || state !== "drawn"),
+          page,
+        ).toEqual([]);
+        expect(
+          shown.value.graphs.map(([title]: [string]) => title),
+          page,
+        ).toEqual(board.panels.filter((p) => p.kind === "timeseries").map((p) => p.title));
+        if (board.uid === "kraftlab-health") {
+          expect(stats.get("Nodes up")).toEqual(["3"]);
+          expect(stats.get("Brokers online")).toEqual(["3"]);
+          expect(stats.get("Active controllers")).toEqual(["1"]);
+          expect(stats.get("Offline partitions")).toEqual(["0"]);
+        }
+        if (board.uid === "kraftlab-certificates") {
+          // The CA (10 years) and the 3 node certificates (1 year), as durations.
+          expect(stats.get("Time to expiry")?.sort()).toEqual([
+            expect.stringMatching(/^ca36\d\dd /),
+            ...[1, 2, 3].map((id) => expect.stringMatching(new RegExp(`^node-${id}36\\dd `))),
+          ]);
+        }
+      }
+    } finally {
+      await browser.close();
     }
   });
 
