@@ -12,6 +12,7 @@ import {
   monitoringProblems,
   nodesOnDisk,
   preflightProblems,
+  releaseVersionMapping,
   removalProblems,
   runtimeChangeProblems,
   versionProblems,
@@ -23,6 +24,7 @@ import { dockerPlacement, processPlacement, reachableEngine } from "./components
 import { operatorFilePath } from "./components/security/labSecurity";
 import { planCluster } from "./components/topology";
 import { ephemeralPortWarnings, noEngineProblem, validateLab } from "./components/validate";
+import { featureProblems } from "./components/versions/plan";
 import {
   cacheDir,
   defaultExporterJar,
@@ -93,6 +95,7 @@ export default async function kraftlab() {
       // The nodes on disk are this lab's only in a directory it may claim.
       ...(dirProblems.length === 0 ? await removalProblems(plan, placement.spec, kafkaHome, config.drainBrokers, operatorFile) : []),
       ...(dirProblems.length === 0 && machine.length === 0 ? await versionProblems(plan, placement.spec, kafkaHome, version, operatorFile) : []),
+      ...(config.features && config.features !== "auto" ? featureProblems(config.features, releaseVersionMapping(kafkaHome), version) : []),
     ]),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
@@ -110,6 +113,7 @@ export default async function kraftlab() {
     ...(cluster.rebalanced && { rebalanced: cluster.rebalanced }),
     ...(cluster.prometheusUrl && {
       prometheusUrl: cluster.prometheusUrl,
+      prometheusConsoles: cluster.prometheusConsoles,
       grafanaProvisioning: cluster.grafanaProvisioning,
       ...(cluster.grafanaUrl ? { grafanaUrl: cluster.grafanaUrl, grafanaAdminPassword: cluster.grafanaAdminPassword } : { grafana: cluster.grafanaNote }),
     }),

@@ -88,6 +88,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
   public readonly userPasswords?: pulumi.Output<Record<string, string>>;
   /** With monitoring: Prometheus, Grafana (when it runs), and the provisioning any Grafana can load. */
   public readonly prometheusUrl?: pulumi.Output<string>;
+  /** Prometheus' consoles of kraftlab's dashboards (their overview). */
+  public readonly prometheusConsoles?: pulumi.Output<string>;
   public readonly grafanaUrl?: pulumi.Output<string>;
   public readonly grafanaNote?: string;
   public readonly grafanaProvisioning?: string;
@@ -256,6 +258,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         { parent: this, dependsOn: [processes] },
       );
       this.prometheusUrl = observer.prometheusUrl;
+      this.prometheusConsoles = observer.prometheusConsoles;
       this.grafanaUrl = observer.grafanaUrl;
       this.grafanaNote = observer.grafanaNote;
       this.grafanaProvisioning = observer.grafanaProvisioning;
@@ -294,6 +297,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       clientFiles: this.clientFiles,
       userPasswords: this.userPasswords,
       prometheusUrl: this.prometheusUrl,
+      prometheusConsoles: this.prometheusConsoles,
       grafanaUrl: this.grafanaUrl,
       grafanaNote: this.grafanaNote,
       grafanaProvisioning: this.grafanaProvisioning,

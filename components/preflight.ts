@@ -25,7 +25,7 @@ import type { Placement } from "./runtime/place";
 import type { RuntimeSpec } from "./runtime/spec";
 import type { ClusterPlan, NodePlan, PortKind } from "./topology";
 import { type BusyPort, busyPortProblems } from "./validate";
-import { downgradeRefusal } from "./versions/plan";
+import { downgradeRefusal, parseVersionMapping, type VersionMapping } from "./versions/plan";
 
 export function kafkaHomeProblems(kafkaHome: string): string[] {
   const missing = ["bin/kafka-server-start.sh", "bin/kafka-storage.sh"].filter((f) => !fs.existsSync(path.join(kafkaHome, f)));
@@ -170,6 +170,21 @@ export async function versionProblems(plan: ClusterPlan, runtime: RuntimeSpec, k
     .catch(() => ({}));
   const refused = downgradeRefusal(finalized, target);
   return refused ? [refused] : [];
+}
+
+/**
+ * The feature levels of the release in `kafkaHome`, as the setup kept them beside it
+ * (version-mapping.txt), else as its kafka-features tool prints them (a distribution of one's own).
+ */
+export function releaseVersionMapping(kafkaHome: string): VersionMapping {
+  const kept = path.join(kafkaHome, "version-mapping.txt");
+  // (Releases before 4.3 want a bootstrap server even for version-mapping, which asks none.)
+  if (fs.existsSync(kept)) return parseVersionMapping(fs.readFileSync(kept, "utf8"));
+  const tool = spawnSync(path.join(kafkaHome, "bin", "kafka-features.sh"), ["--bootstrap-server", "127.0.0.1:1", "version-mapping"], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return parseVersionMapping(tool.stdout ?? "");
 }
 
 /** Every machine-level problem with this plan, each naming its fix. */

@@ -38,6 +38,16 @@ export function validateLab(cfg: LabConfig): Findings {
     }
   });
 
+  if (cfg.runtime.kind === "docker" && cfg.runtime.subnet) {
+    // Besides the nodes, the network's own address, its broadcast address and the gateway.
+    const room = 2 ** (32 - Number(cfg.runtime.subnet.split("/")[1])) - 3;
+    if (nodes.length > room) {
+      errors.push(
+        `kraftlab:runtime.subnet: ${cfg.runtime.subnet} holds ${room} containers and the lab has ${nodes.length} nodes; use a larger subnet, such as a /24`,
+      );
+    }
+  }
+
   const controllers = nodes.filter((n) => n.roles.includes("controller")).length;
   const brokers = nodes.filter((n) => n.roles.includes("broker")).length;
   if (controllers === 0) {

@@ -19,6 +19,7 @@ export interface StatusOutputs {
   runtime?: { kind: "process" | "docker"; dockerHost?: string };
   caCertificate?: string;
   prometheusUrl?: string;
+  prometheusConsoles?: string;
   grafanaUrl?: string;
   grafana?: string;
 }
@@ -106,6 +107,7 @@ export function statusText(lab: string, outputs: StatusOutputs, status: LabStatu
     ["bootstrap", outputs.bootstrapServers],
     ["client config", outputs.clientProperties],
     ...(outputs.prometheusUrl ? [["prometheus", outputs.prometheusUrl] as [string, string]] : []),
+    ...(outputs.prometheusConsoles ? [["dashboards", outputs.prometheusConsoles] as [string, string]] : []),
     ...(outputs.grafanaUrl ? [["grafana", outputs.grafanaUrl] as [string, string]] : outputs.grafana ? [["grafana", outputs.grafana] as [string, string]] : []),
   ];
   return renderStatus(lab, status, urls);

@@ -27,6 +27,7 @@ export interface LabOutputs {
   userPasswords?: Record<string, string>;
   /** With monitoring only. */
   prometheusUrl?: string;
+  prometheusConsoles?: string;
   grafanaProvisioning?: string;
   /** Where Grafana serves when the stack runs one, else `grafana` says how to run one. */
   grafanaUrl?: string;

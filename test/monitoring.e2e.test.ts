@@ -98,6 +98,7 @@ describe("monitoring", () => {
 
   it("serves every node's metrics on its own port, and Prometheus scrapes them all", async () => {
     expect(outputs.prometheusUrl).toBe(`http://127.0.0.1:${PROMETHEUS}`);
+    expect(outputs.prometheusConsoles).toBe(`http://127.0.0.1:${PROMETHEUS}/consoles/index.html`);
     if (GRAFANA) expect(outputs.grafanaUrl).toBe(`http://127.0.0.1:${GRAFANA_PORT}`);
     else expect(outputs.grafana).toMatch(/GF_PATHS_PROVISIONING=.*grafana\/provisioning grafana server/);
     for (const node of outputs.nodes) {

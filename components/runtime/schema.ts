@@ -2,6 +2,36 @@
 // `docker` runs each in a container of a Docker engine, on a network of the lab's own.
 import { z } from "zod";
 
+const PRIVATE_RANGES = [
+  { base: "10.0.0.0", prefix: 8 },
+  { base: "172.16.0.0", prefix: 12 },
+  { base: "192.168.0.0", prefix: 16 },
+];
+
+const toNumber = (ip: string) => ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+const maskOf = (prefix: number) => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
+
+/**
+ * Why a subnet (valid CIDR) cannot be the lab's network: outside the private ranges (the lab's traffic
+ * must not look like anybody else's), host bits set (Docker refuses it), or too small for a lab.
+ */
+export function subnetProblem(cidr: string): string | undefined {
+  if (!z.cidrv4().safeParse(cidr).success) return undefined; // the format's own message says it
+  const [ip, bits] = cidr.split("/");
+  const prefix = Number(bits);
+  const address = toNumber(ip);
+  const network = (address & maskOf(prefix)) >>> 0;
+  if (!PRIVATE_RANGES.some((r) => prefix >= r.prefix && (address & maskOf(r.prefix)) >>> 0 === toNumber(r.base))) {
+    return `${cidr} is not a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); pick one inside them, such as 172.30.0.0/24`;
+  }
+  if (network !== address) {
+    const start = [24, 16, 8, 0].map((shift) => (network >>> shift) & 255).join(".");
+    return `${cidr} has host bits set; write the network address, ${start}/${prefix}`;
+  }
+  if (prefix > 28) return `${cidr} holds at most ${2 ** (32 - prefix) - 3} containers; use a /28 or larger, such as ${ip}/24`;
+  return undefined;
+}
+
 const dockerSchema = z.strictObject({
   kind: z.literal("docker"),
   /** The image every node runs; default: kraftlab's own, built locally from the setup's Kafka (no registry). */
@@ -13,8 +43,11 @@ const dockerSchema = z.strictObject({
     .optional(),
   /** The network's subnet (IPv4 CIDR), used only by the lab's containers. */
   subnet: z
-    .string()
-    .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 subnet such as 172.30.0.0/24")
+    .cidrv4("an IPv4 subnet in CIDR notation, such as 172.30.0.0/24")
+    .superRefine((cidr, ctx) => {
+      const problem = subnetProblem(cidr);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .optional(),
   /** The engine: `unix:///path/to/docker.sock`; default DOCKER_HOST, the default socket, or kraftlab's private engine. */
   dockerHost: z

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { compareReleases, downgradeRefusal, featureUpgrades, mappingRelease, mixedVersionRefusal, parseVersionMapping, releaseOf } from "./plan";
+import {
+  compareReleases,
+  downgradeRefusal,
+  featureProblems,
+  featureUpgrades,
+  mappingRelease,
+  mixedVersionRefusal,
+  parseVersionMapping,
+  releaseOf,
+} from "./plan";
 
 // As Kafka 4.3.1's kafka-features version-mapping --release-version 4.3 prints it.
 const mapping43 = parseVersionMapping(
@@ -67,5 +76,24 @@ describe("mixedVersionRefusal", () => {
     expect(mixedVersionRefusal({ 1: "4.3.1", 2: "4.2.2", 3: "" }, "4.3.1")).toBe(
       "kraftlab:features: not finalized while node(s) 2 (4.2.2), 3 (not running) run another release than 4.3.1: a mixed-version cluster is never finalized; run `pulumi up` again once every node runs it",
     );
+  });
+});
+
+describe("featureProblems", () => {
+  it("accepts features the release has, at its levels or below, and auto", () => {
+    expect(featureProblems({ "metadata.version": "4.2", "share.version": 1, "group.version": 0 }, mapping43, "4.3.1")).toEqual([]);
+    expect(featureProblems("auto", mapping43, "4.3.1")).toEqual([]);
+  });
+
+  it("refuses, before anything is touched, a feature the release lacks, a level above its own, a newer metadata.version", () => {
+    expect(featureProblems({ "share.versoin": 1, "streams.version": 2, "metadata.version": "4.4", "group.version": "1" }, mapping43, "4.3.1")).toEqual([
+      "kraftlab:features.share.versoin: Kafka 4.3.1 has no feature share.versoin; its features are metadata.version, transaction.version, group.version, eligible.leader.replicas.version, share.version, streams.version",
+      "kraftlab:features.streams.version: Kafka 4.3.1 finalizes streams.version at level 1 at most; use 0 to 1",
+      'kraftlab:features.metadata.version: "4.4" is newer than Kafka 4.3.1 knows; use "4.3" or older',
+      'kraftlab:features.group.version: "1" is not a level; write a number from 0 to 1',
+    ]);
+    expect(featureProblems({ "metadata.version": 30 }, mapping43, "4.3.1")).toEqual([
+      'kraftlab:features.metadata.version: 30 is a level; write a release, such as "4.3"',
+    ]);
   });
 });

@@ -26,11 +26,36 @@ export function downgradeRefusal(finalized: Record<string, Feature>, target: str
   );
 }
 
+/** Each feature's level for one release: metadata.version with its release too. */
+export type VersionMapping = Record<string, { level: string; release?: string }>;
+
 /** `kafka-features version-mapping`: `metadata.version=30 (4.3)`, `group.version=1`, … */
-export function parseVersionMapping(out: string): Record<string, { level: string; release?: string }> {
-  const mapping: Record<string, { level: string; release?: string }> = {};
+export function parseVersionMapping(out: string): VersionMapping {
+  const mapping: VersionMapping = {};
   for (const m of out.matchAll(/^([a-z.]+)=(\d+)(?: \(([^)]+)\))?\s*$/gm)) mapping[m[1]] = { level: m[2], ...(m[3] && { release: m[3] }) };
   return mapping;
+}
+
+/**
+ * Why the features asked (a map) cannot be finalized on `version`, whose version-mapping is `mapping`:
+ * a feature it does not have, a level above its own, metadata.version as a number or newer than it.
+ */
+export function featureProblems(config: FeaturesConfig, mapping: VersionMapping, version: string): string[] {
+  if (!config || config === "auto") return [];
+  const names = Object.keys(mapping).filter((n) => n !== "kraft.version");
+  return Object.entries(config).flatMap(([name, level]) => {
+    const key = `kraftlab:features.${name}`;
+    const known = mapping[name];
+    if (name === "kraft.version") return []; // the quorum's migration moves it (validate.ts says so)
+    if (!known) return [`${key}: Kafka ${version} has no feature ${name}; its features are ${names.join(", ")}`];
+    if (name === "metadata.version") {
+      const newest = releaseOf(known.release ?? version);
+      if (typeof level !== "string") return [`${key}: ${level} is a level; write a release, such as "${newest}"`];
+      return compareReleases(level, newest) > 0 ? [`${key}: "${level}" is newer than Kafka ${version} knows; use "${newest}" or older`] : [];
+    }
+    if (typeof level !== "number") return [`${key}: "${level}" is not a level; write a number from 0 to ${known.level}`];
+    return level > Number(known.level) ? [`${key}: Kafka ${version} finalizes ${name} at level ${known.level} at most; use 0 to ${known.level}`] : [];
+  });
 }
 
 /** A feature to finalize: by name, at a level (`kafka-features upgrade --feature name=level`). */
@@ -50,11 +75,7 @@ export const mappingRelease = (config: FeaturesConfig, target: string) =>
  * of mappingRelease. Only raises, never kraft.version, which the quorum migration alone moves
  * (quorum/plan.ts).
  */
-export function featureUpgrades(
-  config: FeaturesConfig,
-  finalized: Record<string, Feature>,
-  mapping: Record<string, { level: string; release?: string }>,
-): FeatureUpgrade[] {
+export function featureUpgrades(config: FeaturesConfig, finalized: Record<string, Feature>, mapping: VersionMapping): FeatureUpgrade[] {
   if (!config) return [];
   const names = config === "auto" ? Object.keys(mapping).filter((name) => name !== "kraft.version") : Object.keys(config);
   return names.flatMap((name) => {

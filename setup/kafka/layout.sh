@@ -60,7 +60,16 @@ cds_current() {
 
 # Fast path: nothing to do.
 if kafka_current && cds_current; then
-  printf '%s\n' "$home"
+  # --- The release's feature levels (kafka-features version-mapping): the program checks kraftlab:features
+# against them before anything is touched.
+if [ ! -s "$home/version-mapping.txt" ]; then
+  # Releases before 4.3 want a bootstrap server even here, where none is asked: port 1 of loopback.
+  "$home/bin/kafka-features.sh" --bootstrap-server 127.0.0.1:1 version-mapping >"$home/version-mapping.txt.tmp" 2>/dev/null &&
+    mv "$home/version-mapping.txt.tmp" "$home/version-mapping.txt" ||
+    { rm -f "$home/version-mapping.txt.tmp"; say "note: kafka-features version-mapping failed; kraftlab:features is checked when it is finalized"; }
+fi
+
+printf '%s\n' "$home"
   exit 0
 fi
 
@@ -143,6 +152,15 @@ if ! cds_current; then
   run_step "AppCDS archive of Kafka $version's classes" build_cds \
     "JVMs start without it (tried again when the JDK, the jars or cds.sh change)"
   [ -f "$cds_archive" ] || cds_stamp >"$cds_failed"
+fi
+
+# --- The release's feature levels (kafka-features version-mapping): the program checks kraftlab:features
+# against them before anything is touched.
+if [ ! -s "$home/version-mapping.txt" ]; then
+  # Releases before 4.3 want a bootstrap server even here, where none is asked: port 1 of loopback.
+  "$home/bin/kafka-features.sh" --bootstrap-server 127.0.0.1:1 version-mapping >"$home/version-mapping.txt.tmp" 2>/dev/null &&
+    mv "$home/version-mapping.txt.tmp" "$home/version-mapping.txt" ||
+    { rm -f "$home/version-mapping.txt.tmp"; say "note: kafka-features version-mapping failed; kraftlab:features is checked when it is finalized"; }
 fi
 
 printf '%s\n' "$home"

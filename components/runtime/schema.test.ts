@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { parseLabConfig } from "../config";
+import { validateLab } from "../validate";
+
+const nodes = [{ id: 1, roles: ["broker", "controller"] }];
+const subnetError = (subnet: string) => {
+  try {
+    parseLabConfig({ nodes, runtime: { kind: "docker", subnet } });
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+};
+
+describe("kraftlab:runtime.subnet", () => {
+  it("takes a private IPv4 network with room for a lab", () => {
+    expect(subnetError("172.30.0.0/24")).toBeUndefined();
+    expect(subnetError("10.8.0.0/28")).toBeUndefined();
+  });
+
+  it("refuses what Docker or the machine's network would take badly, naming the key and the fix", () => {
+    expect(subnetError("172.30.0.0/33")).toMatch(/^kraftlab:runtime\.subnet: .*an IPv4 subnet in CIDR notation, such as 172\.30\.0\.0\/24/);
+    expect(subnetError("8.8.8.0/24")).toBe(
+      "kraftlab:runtime.subnet: 8.8.8.0/24 is not a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); pick one inside them, such as 172.30.0.0/24",
+    );
+    expect(subnetError("172.30.0.5/24")).toBe("kraftlab:runtime.subnet: 172.30.0.5/24 has host bits set; write the network address, 172.30.0.0/24");
+    expect(subnetError("192.168.7.0/30")).toBe(
+      "kraftlab:runtime.subnet: 192.168.7.0/30 holds at most 1 containers; use a /28 or larger, such as 192.168.7.0/24",
+    );
+    expect(subnetError("172.32.0.0/16")).toMatch(/is not a private range/);
+  });
+
+  it("needs room for every node", () => {
+    const many = Array.from({ length: 14 }, (_, i) => ({ id: i + 1, roles: ["broker"] }));
+    const cfg = parseLabConfig({ nodes: [...nodes, ...many], runtime: { kind: "docker", subnet: "10.8.0.0/28" } });
+    expect(validateLab(cfg).errors).toContain(
+      "kraftlab:runtime.subnet: 10.8.0.0/28 holds 13 containers and the lab has 15 nodes; use a larger subnet, such as a /24",
+    );
+  });
+});
