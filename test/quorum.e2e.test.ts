@@ -180,14 +180,18 @@ describe("a static lab on Kafka 4.2.2 migrated to a dynamic quorum and rolled on
     await lab.configure({ quorum: "dynamic" });
   });
 
-  it("refuses the downgrade once 4.3 is finalized, and a release Maven Central does not serve, before any node is touched", async () => {
+  it("refuses the downgrade once 4.3 is finalized, a release Maven Central does not serve, and features the release lacks, before any node is touched", async () => {
     await lab.configure({ kafkaVersion: "4.2.2" });
     await expect(lab.up()).rejects.toThrow(/kraftlab:kafkaVersion: 4\.2\.2 cannot run this cluster: its metadata\.version is finalized at 4\.3-IV0/);
     await lab.configure({ kafkaVersion: "4.9.9" });
     await expect(lab.up()).rejects.toThrow(
       /kraftlab:kafkaVersion: Kafka 4\.9\.9 is not on Maven Central complete .*Versions verified with kraftlab .*4\.2\.2 4\.3\.1/,
     );
-    await lab.configure({ kafkaVersion: "4.3.1" });
+    await lab.configure({ kafkaVersion: "4.3.1", features: { "share.versoin": 1, "streams.version": 2 } });
+    await expect(lab.up()).rejects.toThrow(
+      /kraftlab:features\.share\.versoin: Kafka 4\.3\.1 has no feature share\.versoin; its features are metadata\.version, .*\n.*kraftlab:features\.streams\.version: Kafka 4\.3\.1 finalizes streams\.version at level 1 at most; use 0 to 1/,
+    );
+    await lab.configure({ features: "auto" });
     const { outputs: same } = await lab.up();
     expect(pids(same)).toEqual(pids(outputs));
   });
