@@ -38,3 +38,27 @@ describe("kraftlab:runtime.subnet", () => {
     );
   });
 });
+
+describe("kraftlab:runtime.image", () => {
+  const imageError = (image: string) => {
+    try {
+      parseLabConfig({ nodes, runtime: { kind: "docker", image } });
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+
+  it("takes what Docker takes as an image reference", () => {
+    for (const image of ["apache/kafka:4.3.1", "kafka", "localhost:5000/team/kafka:4.3.1-rc1", `kafka@sha256:${"a".repeat(64)}`]) {
+      expect(imageError(image)).toBeUndefined();
+    }
+  });
+
+  it("refuses one Docker would refuse, before anything is touched", () => {
+    expect(imageError("Apache/Kafka:4.3.1")).toBe(
+      'kraftlab:runtime.image: "Apache/Kafka:4.3.1": a Docker image reference, its name in lower case, such as apache/kafka:4.3.1',
+    );
+    expect(imageError("apache/kafka:4.3.1 ")).toMatch(/^kraftlab:runtime\.image: /);
+  });
+});

@@ -35,7 +35,14 @@ export function subnetProblem(cidr: string): string | undefined {
 const dockerSchema = z.strictObject({
   kind: z.literal("docker"),
   /** The image every node runs; default: kraftlab's own, built locally from the setup's Kafka (no registry). */
-  image: z.string().min(1).optional(),
+  image: z
+    .string()
+    .regex(
+      // Docker's reference grammar: [registry[:port]/]path[:tag][@digest], the path in lower case.
+      /^([a-zA-Z0-9.-]+(:\d+)?\/)?[a-z0-9]+([._-]+[a-z0-9]+)*(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:\w[\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+      "a Docker image reference, its name in lower case, such as apache/kafka:4.3.1",
+    )
+    .optional(),
   /** The lab's network; default `kraftlab-<stack>`. */
   network: z
     .string()
