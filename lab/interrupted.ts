@@ -60,6 +60,7 @@ export function clearStaleLocks(stateDir: string, project: string, stack: string
     const stale = staleLock(lock, os.hostname(), processSeen(lock.pid));
     if (!stale) continue;
     fs.rmSync(path.join(dir, file));
+    fs.rmSync(path.join(dir, `${file}.attrs`), { force: true }); // the file backend's metadata beside it
     said.push(`kraftlab: cleared the lock of stack ${stack} left by an interrupted run (${stale})`);
   }
   return said;
@@ -90,7 +91,7 @@ export function clearInterruptedRun(stack: string): string[] {
   const stateDir = backend.slice("file://".length);
   const said = clearStaleLocks(stateDir, "kraftlab", stack);
   const lockDir = path.join(stateDir, ".pulumi", "locks", "organization", "kraftlab", stack);
-  if (fs.existsSync(lockDir) && fs.readdirSync(lockDir).length > 0) return said; // a live run: the CLI says so
+  if (fs.existsSync(lockDir) && fs.readdirSync(lockDir).some((f) => f.endsWith(".json"))) return said; // a live run: the CLI says so
   // The state's own file says whether anything is pending, without a CLI run (kept fast for a no-op up).
   const stateFile = path.join(stateDir, ".pulumi", "stacks", "kraftlab", `${stack}.json`);
   if (!fs.existsSync(stateFile) || !fs.readFileSync(stateFile, "utf8").includes('"pending_operations"')) return said;
