@@ -1,6 +1,7 @@
+import { spawn } from "node:child_process";
 import * as net from "node:net";
 import { describe, expect, it, vi } from "vitest";
-import { fatalCause, quorumAlive, stopWithDeadline } from "./daemon";
+import { fatalCause, isAlive, quorumAlive, stopDaemon, stopWithDeadline } from "./daemon";
 
 describe("quorumAlive", () => {
   it("is true while a majority of voters listen, false after", async () => {
@@ -94,5 +95,16 @@ describe("fatalCause", () => {
       "Exiting Kafka due to fatal exception: java.lang.RuntimeException: cannot start reporters: Caused by: java.lang.ClassNotFoundException: com.example.MissingReporter",
     );
     expect(fatalCause("[2026-12-06 04:38:41,230] INFO started (kafka.Kafka$)")).toBeUndefined();
+  });
+});
+
+describe("stopDaemon", () => {
+  it("stops a process on the node's config that no pid file knows (left by an interrupted run)", async () => {
+    const configFile = `/tmp/kraftlab-orphan-${process.pid}/server.properties`;
+    const orphan = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)", configFile], { stdio: "ignore" });
+    await new Promise((resolve) => orphan.once("spawn", resolve));
+    expect(await stopDaemon(undefined, configFile, 5_000)).toBe("stopped");
+    expect(isAlive(orphan.pid as number)).toBe(false);
+    expect(await stopDaemon(undefined, configFile, 5_000)).toBe("not running");
   });
 });

@@ -145,19 +145,36 @@ export async function stopWithDeadline(effects: {
 }
 
 /** stopWithDeadline of a local process started with `configFile` (SIGTERM, SIGKILL). */
-export function stopDaemon(
+export async function stopDaemon(
   pid: number | undefined,
   configFile: string,
   timeoutMs: number,
   voters: { host: string; port: number }[] = [],
 ): Promise<"stopped" | "killed" | "not running"> {
-  return stopWithDeadline({
-    running: async () => runsWith(pid, configFile),
-    terminate: async () => void process.kill(pid as number, "SIGTERM"),
-    kill: async () => void process.kill(pid as number, "SIGKILL"),
-    quorumAlive: () => quorumAlive(voters),
-    timeoutMs,
-  });
+  // Besides the recorded pid, any process on this config: a run interrupted between starting a node
+  // and recording its pid leaves one that nothing else knows.
+  const pids = [...new Set([pid ?? 0, ...pidsWith(configFile)])].filter((p) => runsWith(p, configFile));
+  const outcomes = await Promise.all(
+    pids.map((p) =>
+      stopWithDeadline({
+        running: async () => runsWith(p, configFile),
+        terminate: async () => void process.kill(p, "SIGTERM"),
+        kill: async () => void process.kill(p, "SIGKILL"),
+        quorumAlive: () => quorumAlive(voters),
+        timeoutMs,
+      }),
+    ),
+  );
+  return outcomes.find((o) => o === "killed") ?? outcomes.find((o) => o === "stopped") ?? "not running";
+}
+
+/** The processes whose command line has `configFile` as an argument (Linux /proc). */
+export function pidsWith(configFile: string): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => runsWith(pid, configFile));
 }
 
 /** The last `lines` lines of a log, each cut to 400 characters, for error messages. */
