@@ -7,6 +7,7 @@ import * as langrpc from "@pulumi/pulumi/proto/language_grpc_pb";
 import type { RunRequest } from "@pulumi/pulumi/proto/language_pb";
 import kraftlab from "../index";
 import "./bail";
+import { exitWithParent } from "./orphan";
 
 // Internal SDK modules (no published types); the Automation API itself is built on them.
 const { LanguageServer } = require("@pulumi/pulumi/automation/server") as {
@@ -27,6 +28,7 @@ languageServer.run = (call: grpc.ServerUnaryCall<RunRequest, unknown>, callback:
   return run(call, callback);
 };
 
+exitWithParent();
 const server = new grpc.Server(grpcChannelOptions);
 server.addService(langrpc.LanguageRuntimeService, languageServer);
 server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {

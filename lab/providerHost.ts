@@ -5,6 +5,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { connectEngine, withinResource } from "../components/provider/progress";
 import { isQuietCopy } from "../components/provider/quiet";
+import { exitWithParent } from "./orphan";
 
 const print = console.error;
 console.error = (...args: unknown[]) => {
@@ -32,4 +33,5 @@ grpc.Server.prototype.addService = function (service, implementation) {
   return addService.call(this, service, within);
 };
 
+exitWithParent();
 require("@pulumi/pulumi/cmd/dynamic-provider");

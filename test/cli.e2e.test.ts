@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import pWaitFor from "p-wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
 import { labProcesses, produceAndConsume } from "./lab";
@@ -29,6 +30,19 @@ describe("the plain Pulumi CLI", () => {
     fs.rmSync(path.join(PROJECT_DIR, `Pulumi.${STACK}.yaml`), { force: true });
   });
 
+  /** kraftlab's provider hosts and cluster clients whose parent is gone. */
+  const orphans = () =>
+    fs
+      .readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          const ppid = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1];
+          return ppid === "1" && /lab\/providerHost|KraftlabAdmin/.test(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+        } catch {
+          return false;
+        }
+      });
   const refusedUp = () =>
     pulumi("up", "--yes", "--color", "never").then(
       () => expect.unreachable("up should fail"),
@@ -131,6 +145,8 @@ describe("the plain Pulumi CLI", () => {
       killed.on("exit", () => reject(new Error(`npm run up ended before its roll:\n${seen}`)));
     });
     process.kill(-(killed.pid as number), "SIGKILL");
+    // The provider host (the CLI starts it in a process group of its own) and its cluster client go with it.
+    await pWaitFor(() => orphans().length === 0, { interval: 250, timeout: 15_000 });
     const resumed = await run(process.execPath, npmUp, { cwd: PROJECT_DIR, env: npmEnv });
     expect(resumed.stderr).toMatch(/kraftlab: cleared the lock of stack e2e-cli left by an interrupted run \(pid \d+, locked at \S+: no longer runs\)/);
     expect(resumed.stderr).toContain("kraftlab: NodeProcesses kafka-nodes was being updated when the run stopped; this run takes it from where it is");
