@@ -2,11 +2,11 @@
 // agent), what it runs in, and the hash a running node is compared with (a node that runs another
 // launch restarts). Pure: KafkaCluster feeds it the plan, and the secrets once they resolve.
 import { getProperties } from "properties-file";
-import type { NodeRun } from "./cluster/rollout";
 import { launchHash } from "./cluster/rollout";
 import { exporterAgentOption } from "./monitoring/exporter";
 import type { MonitoringPlan } from "./monitoring/plan";
 import { nodeTunables, renderServerProperties } from "./render";
+import type { NodeRun } from "./runtime/runtime";
 import type { RuntimeSpec } from "./runtime/spec";
 import type { SecuritySecrets } from "./security/listeners";
 import type { ClusterPlan, NodePlan } from "./topology";

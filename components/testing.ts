@@ -1,6 +1,7 @@
 // Builders shared by the unit tests.
-import type { NodeRun } from "./cluster/rollout";
+
 import { type LabConfig, parseLabConfig } from "./config";
+import type { NodeRun } from "./runtime/runtime";
 
 /** A parsed config: `nodes` as "roles" strings by id, e.g. { 1: "broker,controller" }. */
 export function labConfig(nodes: Record<number, string>, rest: Record<string, unknown> = {}): LabConfig {

@@ -2,7 +2,8 @@
 // node whether it is kept, reconfigured in place or restarted in the roll, and why; nodes that come
 // and go, controllers joining or leaving the quorum, a release change, a certificate rotation. Pure:
 // the same decisions as the supervisor's (rollout.ts), read from state and the nodes' records.
-import { type NodeRun, nodeAction, type RunningRecord } from "./rollout";
+import type { NodeRun } from "../runtime/runtime";
+import { nodeAction, type RunningRecord } from "./rollout";
 
 export interface PreviewInput {
   olds: { nodes: NodeRun[]; kafkaVersion?: string; protocolsChanged: boolean };

@@ -1,36 +1,8 @@
 // Pure decisions of a rollout: what each node needs so that it runs its desired config and TLS
 // material, the trust bundles of a CA rotation, and in which order nodes restart. supervisor.ts
 // carries them out.
-import { createHash } from "node:crypto";
-
-/** What identifies a config or TLS material the node runs with (sha256, hex). */
-export const fingerprint = (text: string) => createHash("sha256").update(text).digest("hex");
-
-/** One node as the supervisor runs it. */
-export interface NodeRun {
-  id: number;
-  roles: string[];
-  heap: string;
-  dir: string;
-  dataDir: string;
-  configFile: string;
-  logFile: string;
-  pidFile: string;
-  /** Its container, with the Docker runtime. */
-  container?: string;
-  /** Ports the Docker runtime publishes on kraftlab:host (EXTERNAL, metrics). */
-  published: number[];
-  /** Extra JVM options (KAFKA_OPTS), e.g. the metrics exporter agent. */
-  jvmOptions: string;
-  /** The Kafka release it runs. */
-  version: string;
-  /** What the node must run with, as launchHash computes it: a node running another restarts (or reconfigures, see nodeAction). */
-  configHash: string;
-  /** The same without its tunables (kraftlab:properties and the lab's defaults), which a broker may take at run time. */
-  staticHash: string;
-  /** Its tunables: the `properties` of its server.properties. */
-  tunables: Record<string, string>;
-}
+import { fingerprint } from "../fingerprint";
+import type { NodeRun } from "../runtime/runtime";
 
 /** The fingerprint of a node's launch: its server.properties, heap, and what it runs (JVM options, release, image). */
 export const launchHash = (serverProperties: string, heap: string, launched: string) => fingerprint([serverProperties, heap, launched].join("\0"));

@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { processRuntime } from "../runtime/process";
-import { ensureFormatted, metaMismatch, readMeta } from "./storage";
+import { readMeta } from "../runtime/storageMeta";
+import { ensureFormatted, metaMismatch } from "./storage";
 
 const want = { clusterId: "abc", nodeId: 2, dataDir: "/lab/node-2/data" };
 

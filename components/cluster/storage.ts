@@ -1,25 +1,7 @@
 // `kafka-storage format`, run once per node and never again: a formatted directory is only ever
 // checked, and one formatted for another cluster or node stops the run with its data untouched.
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { getProperties } from "properties-file";
 import { volumeName } from "../runtime/containerSpec";
 import type { NodeRef, Runtime, StorageMeta } from "../runtime/runtime";
-
-/** What meta.properties says. */
-export const metaOf = (props: Record<string, string>): StorageMeta => ({
-  clusterId: props["cluster.id"],
-  nodeId: props["node.id"],
-  directoryId: props["directory.id"],
-});
-
-/** cluster.id, node.id and directory.id of a formatted log directory on this machine, or undefined when it is not formatted. */
-export function readMeta(dataDir: string): StorageMeta | undefined {
-  const file = path.join(dataDir, "meta.properties");
-  if (!fs.existsSync(file)) return undefined;
-  const props = getProperties(fs.readFileSync(file, "utf8"));
-  return metaOf(props);
-}
 
 /** Why this formatted directory cannot be used by (clusterId, nodeId), or undefined if it can. */
 export function metaMismatch(meta: StorageMeta, want: { clusterId: string; nodeId: number; dataDir: string }): string | undefined {

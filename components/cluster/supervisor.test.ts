@@ -6,8 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ClusterClient, QuorumDescription } from "../client/cluster";
-import type { NodeRef, Runtime } from "../runtime/runtime";
-import type { NodeRun } from "./rollout";
+import type { NodeRef, NodeRun, Runtime } from "../runtime/runtime";
 import { converge, type NodeProcessesInputs } from "./supervisor";
 
 const unused = async (): Promise<never> => {

@@ -7,6 +7,7 @@ import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { ClusterClient } from "../client/cluster";
 import { type Admin, clientFor } from "../client/connect";
+import { fingerprint } from "../fingerprint";
 import { quorumState, quorumStatus } from "../ops/clusterState";
 import {
   brokerStopProblems,
@@ -29,7 +30,7 @@ import { controllerIds, type FormatContext, formatFlags, shrinkRefusals, voterCh
 import type { QuorumMode } from "../quorum/schema";
 import type { QuorumStatus } from "../quorum/status";
 import { fatalCause, logTail } from "../runtime/daemon";
-import type { Runtime } from "../runtime/runtime";
+import type { NodeRun, Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
 import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
@@ -37,7 +38,7 @@ import { downgradeRefusal, featureUpgrades, mappingRelease, mixedVersionRefusal,
 import type { FeaturesConfig } from "../versions/schema";
 import { recordDrained } from "./drained";
 import { previewLines } from "./preview";
-import { fingerprint, type NodeRun, nodeAction, type RunningRecord, reconfiguration, restartOrder, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
+import { nodeAction, type RunningRecord, reconfiguration, restartOrder, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
 import { ensureFormatted } from "./storage";
 
 export interface NodeProcessesInputs {

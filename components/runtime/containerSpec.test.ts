@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { NodeRun } from "../cluster/rollout";
 import { nodeContainer, storageContainer, toolExec } from "./containerSpec";
+import type { NodeRun } from "./runtime";
 import type { DockerSpec } from "./spec";
 
 const spec: DockerSpec = {

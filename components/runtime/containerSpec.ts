@@ -1,9 +1,8 @@
 // What the Docker runtime asks the engine for, as pure functions of the spec and the node: the node's
 // container, its volume, the one-off containers that read and format its storage, a tool's exec.
 import type Docker from "dockerode";
-import type { NodeRun } from "../cluster/rollout";
 import { containerName, nodeHostName } from "../topology";
-import type { NodeRef } from "./runtime";
+import type { NodeRef, NodeRun } from "./runtime";
 import { type DockerSpec, IMAGE_KAFKA_HOME, labLabels, NODE_LABEL } from "./spec";
 
 export const volumeName = (node: Pick<NodeRun, "container" | "id">) => `${node.container}-data`;

@@ -6,11 +6,11 @@ import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import Docker from "dockerode";
 import { getProperties } from "properties-file";
-import { metaOf } from "../cluster/storage";
 import { nodeContainer, storageContainer, toolExec, volumeName, voterContainers } from "./containerSpec";
 import { stopWithDeadline } from "./daemon";
 import type { NodeRef, Runtime } from "./runtime";
 import { type DockerSpec, labLabels } from "./spec";
+import { metaOf } from "./storageMeta";
 
 /** A client of the engine at `dockerHost` (`unix:///…`); `timeoutMs` bounds each request. */
 export const engine = (dockerHost: string, timeoutMs?: number) => new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, ""), timeout: timeoutMs });

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type Docker from "dockerode";
-import { fingerprint } from "../cluster/rollout";
+import { fingerprint } from "../fingerprint";
 import { unlessMissing } from "./docker";
 
 /** What kraftlab's image is built from. */

@@ -1,7 +1,7 @@
 // The program's side of the runtime seam: from the config and the machine, the RuntimeSpec the
 // providers run the nodes with and the LabRuntime resource's inputs. Built once, at the program edge.
 import * as path from "node:path";
-import { fingerprint } from "../cluster/rollout";
+import { fingerprint } from "../fingerprint";
 import type { ClusterPlan } from "../topology";
 import { engine } from "./docker";
 import type { LabRuntimeInputs } from "./handlers";

@@ -1,11 +1,11 @@
 // The process runtime: each node a local JVM started from the Kafka distribution at `kafkaHome`,
 // detached so it outlives `pulumi up` (see daemon.ts); tools run from the same distribution.
 import * as fsp from "node:fs/promises";
-import { readMeta } from "../cluster/storage";
 import { kafkaTool } from "../provider/kafkaTool";
 import { isAlive, recordedPid, runsWith, startDaemon, stopDaemon } from "./daemon";
 import type { NodeRef, Runtime } from "./runtime";
 import type { ProcessSpec } from "./spec";
+import { readMeta } from "./storageMeta";
 
 export function processRuntime(spec: ProcessSpec): Runtime {
   const pidOf = (node: NodeRef) => recordedPid(node.pidFile);
