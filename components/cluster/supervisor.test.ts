@@ -69,6 +69,12 @@ class FakeLab implements Runtime {
     this.refs.delete(node.id);
     return "stopped" as const;
   }
+  /** A failing node's log ends with Kafka's fatal exception. */
+  async log(node: NodeRun): Promise<string> {
+    return this.failing.has(node.id)
+      ? "[2026-12-06 04:38:41,312] ERROR Exiting Kafka due to fatal exception (kafka.Kafka$)\njava.lang.OutOfMemoryError: Java heap space"
+      : "";
+  }
   async remove() {}
   async tool() {
     return "";
@@ -245,7 +251,9 @@ describe("the rolling restart", () => {
     await up(rt, undefined, inputs("v1"));
     rt.events.length = 0;
     rt.failing.add(5);
-    await expect(up(rt, inputs("v1"), inputs("v2"))).rejects.toThrow(/node 5 exited while starting/);
+    await expect(up(rt, inputs("v1"), inputs("v2"))).rejects.toThrow(
+      /^node 5 exited while starting: Exiting Kafka due to fatal exception: java\.lang\.OutOfMemoryError: Java heap space; its log: /,
+    );
     expect(rt.events).toEqual(["stop 4", "start 4", "stop 5", "start 5"]);
 
     rt.failing.clear();

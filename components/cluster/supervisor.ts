@@ -29,7 +29,7 @@ import { addController, removeController, upgradeFeature, waitCaughtUp } from ".
 import { controllerIds, type FormatContext, formatFlags, shrinkRefusals, voterChanges, votersToCheck } from "../quorum/plan";
 import type { QuorumMode } from "../quorum/schema";
 import type { QuorumStatus } from "../quorum/status";
-import { fatalCause, logTail } from "../runtime/daemon";
+import { fatalCause, lastLines } from "../runtime/daemon";
 import type { NodeRun, Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
@@ -150,16 +150,16 @@ async function waitNodeReady(rt: Runtime, client: ClusterClient, node: NodeRun, 
     });
   } catch (err) {
     throw new Error(
-      `${(err as Error).message}; raise kraftlab:readyTimeoutSeconds if the machine is slow. The end of ${node.logFile}:\n${logTail(node.logFile)}`,
+      `${(err as Error).message}; raise kraftlab:readyTimeoutSeconds if the machine is slow. The end of ${node.logFile}:\n${lastLines(await rt.log(node))}`,
     );
   }
   if (exited) {
-    const log = fs.existsSync(node.logFile) ? fs.readFileSync(node.logFile, "utf8") : "";
+    const log = await rt.log(node);
     const cause = fatalCause(log);
     throw new Error(
       cause
         ? `node ${node.id} exited while starting: ${cause}; its log: ${node.logFile}`
-        : `node ${node.id} exited while starting; the end of ${node.logFile}:\n${logTail(node.logFile)}`,
+        : `node ${node.id} exited while starting; the end of ${node.logFile}:\n${lastLines(log)}`,
     );
   }
 }

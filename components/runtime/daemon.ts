@@ -177,12 +177,28 @@ export function pidsWith(configFile: string): number[] {
     .filter((pid) => runsWith(pid, configFile));
 }
 
-/** The last `lines` lines of a log, each cut to 400 characters, for error messages. */
-export function logTail(logFile: string, lines = 30): string {
+/** The last `lines` lines of a log file, for error messages. */
+export const logTail = (logFile: string, lines = 30): string => lastLines(readLogEnd(logFile), lines);
+
+/** The last `lines` lines of a log's text, without stack frames, each cut to 400 characters. */
+export const lastLines = (log: string, lines = 30): string => (log ? withoutFrames(log).slice(-lines).join("\n") : "(no log yet)");
+
+/** How much of a log's end is read: what a node printed while it started and stopped. */
+const LOG_END_BYTES = 256 * 1024;
+
+/** The end of a log file on this machine ("" when there is none yet). */
+export function readLogEnd(logFile: string): string {
+  let fd: number | undefined;
   try {
-    return withoutFrames(fs.readFileSync(logFile, "utf8")).slice(-lines).join("\n");
+    fd = fs.openSync(logFile, "r");
+    const size = fs.fstatSync(fd).size;
+    const buffer = Buffer.alloc(Math.min(size, LOG_END_BYTES));
+    fs.readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    return buffer.toString("utf8");
   } catch {
-    return "(no log yet)";
+    return "";
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

@@ -7,7 +7,7 @@ import { PassThrough } from "node:stream";
 import Docker from "dockerode";
 import { getProperties } from "properties-file";
 import { nodeContainer, storageContainer, toolExec, volumeName, voterContainers } from "./containerSpec";
-import { stopWithDeadline } from "./daemon";
+import { readLogEnd, stopWithDeadline } from "./daemon";
 import type { NodeRef, Runtime } from "./runtime";
 import { type DockerSpec, labLabels } from "./spec";
 import { metaOf } from "./storageMeta";
@@ -122,6 +122,8 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
         timeoutMs,
       });
     },
+    // The node writes its log file into its directory, mounted from this machine (see nodeContainer).
+    log: async (node) => readLogEnd(node.logFile),
     async remove(node) {
       await this.stop(node, 30_000, []);
       await unlessMissing(docker.getContainer(name(node)).remove({ force: true }));

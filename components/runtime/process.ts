@@ -2,7 +2,7 @@
 // detached so it outlives `pulumi up` (see daemon.ts); tools run from the same distribution.
 import * as fsp from "node:fs/promises";
 import { kafkaTool } from "../provider/kafkaTool";
-import { isAlive, recordedPid, runsWith, startDaemon, stopDaemon } from "./daemon";
+import { isAlive, readLogEnd, recordedPid, runsWith, startDaemon, stopDaemon } from "./daemon";
 import type { NodeRef, Runtime } from "./runtime";
 import type { ProcessSpec } from "./spec";
 import { readMeta } from "./storageMeta";
@@ -24,6 +24,7 @@ export function processRuntime(spec: ProcessSpec): Runtime {
     // While it starts, the command line changes as the scripts exec java: our own child counts by pid.
     runs: async (node, ref) => runsWith(Number(ref), node.configFile) || (Number(ref) === pidOf(node) && isAlive(Number(ref))),
     stop: (node, timeoutMs, voters) => stopDaemon(pidOf(node), node.configFile, timeoutMs, voters),
+    log: async (node) => readLogEnd(node.logFile),
     async remove(node) {
       await this.stop(node, 30_000, []);
       await fsp.rm(node.dir, { recursive: true, force: true });

@@ -60,6 +60,8 @@ export interface Runtime {
   runs(node: NodeRef, ref: string): Promise<boolean>;
   /** Controlled shutdown of whatever runs as this node, killed after `timeoutMs` or soon after its quorum is gone. */
   stop(node: NodeRef, timeoutMs: number, voters: Voter[]): Promise<StopOutcome>;
+  /** The end of the node's log, read where the node runs ("" before its first start). */
+  log(node: NodeRun): Promise<string>;
   /** Removes the node's storage, its files and whatever the runtime made for it. */
   remove(node: NodeRef): Promise<void>;
   /** Runs bin/<tool>.sh of Kafka where it reaches the INTERNAL listeners; its stdout. */
