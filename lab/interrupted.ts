@@ -39,10 +39,12 @@ export function staleLock(lock: Lock, hostname: string, seen: ProcessSeen | unde
 /** The process that runs as `pid` now (Linux /proc), if any. */
 function processSeen(pid: number): ProcessSeen | undefined {
   try {
-    const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
-    // Field 22 of stat: the start in clock ticks (100 a second on Linux) after boot.
+    // Fields after the command: the state (3), …, the start in clock ticks after boot (22), 100 a second on Linux.
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields[0] === "Z") return undefined; // a CLI killed, not yet reaped: gone all the same
+    const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
+    const ticks = Number(fields[19]);
     const bootTime = Number(/^btime (\d+)$/m.exec(fs.readFileSync("/proc/stat", "utf8"))?.[1]);
     return { command: path.basename(argv0), startedAt: bootTime * 1000 + ticks * 10 };
   } catch {
