@@ -3,14 +3,17 @@ import { parseLabConfig } from "../config";
 import { validateLab } from "../validate";
 
 const nodes = [{ id: 1, roles: ["broker", "controller"] }];
-const subnetError = (subnet: string) => {
+/** What parsing a Docker runtime with `keys` refuses, if anything. */
+const dockerError = (keys: Record<string, string>) => {
   try {
-    parseLabConfig({ nodes, runtime: { kind: "docker", subnet } });
+    parseLabConfig({ nodes, runtime: { kind: "docker", ...keys } });
     return undefined;
   } catch (err) {
     return (err as Error).message;
   }
 };
+const subnetError = (subnet: string) => dockerError({ subnet });
+const imageError = (image: string) => dockerError({ image });
 
 describe("kraftlab:runtime.subnet", () => {
   it("takes a private IPv4 network with room for a lab", () => {
@@ -40,15 +43,6 @@ describe("kraftlab:runtime.subnet", () => {
 });
 
 describe("kraftlab:runtime.image", () => {
-  const imageError = (image: string) => {
-    try {
-      parseLabConfig({ nodes, runtime: { kind: "docker", image } });
-      return undefined;
-    } catch (err) {
-      return (err as Error).message;
-    }
-  };
-
   it("takes what Docker takes as an image reference", () => {
     for (const image of ["apache/kafka:4.3.1", "kafka", "localhost:5000/team/kafka:4.3.1-rc1", `kafka@sha256:${"a".repeat(64)}`]) {
       expect(imageError(image)).toBeUndefined();
