@@ -132,7 +132,7 @@ describe("waitUntil", () => {
     } finally {
       process.off("warning", onWarning);
     }
-  });
+  }, 15_000);
 
   it("says what it still waited for when time is up", async () => {
     await expect(waitUntil("before restarting node 2", 300, async () => ["1 under-replicated partition(s) (orders-0)"])).rejects.toThrow(

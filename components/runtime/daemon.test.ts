@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import * as net from "node:net";
 import { describe, expect, it, vi } from "vitest";
-import { fatalCause, isAlive, quorumAlive, stopDaemon, stopWithDeadline } from "./daemon";
+import { fatalCause, quorumAlive, stopDaemon, stopWithDeadline } from "./daemon";
 
 describe("quorumAlive", () => {
   it("is true while a majority of voters listen, false after", async () => {
@@ -103,8 +103,9 @@ describe("stopDaemon", () => {
     const configFile = `/tmp/kraftlab-orphan-${process.pid}/server.properties`;
     const orphan = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)", configFile], { stdio: "ignore" });
     await new Promise((resolve) => orphan.once("spawn", resolve));
+    const ended = new Promise((resolve) => orphan.once("exit", (_code, signal) => resolve(signal)));
     expect(await stopDaemon(undefined, configFile, 5_000)).toBe("stopped");
-    expect(isAlive(orphan.pid as number)).toBe(false);
+    expect(await ended).toBe("SIGTERM");
     expect(await stopDaemon(undefined, configFile, 5_000)).toBe("not running");
   });
 });
