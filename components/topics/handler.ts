@@ -2,6 +2,7 @@
 // Kafka topic brought to its declared shape through the cluster client on the INTERNAL listeners.
 import type { ClusterClient } from "../client/cluster";
 import { type Admin, clientFor } from "../client/connect";
+import { waitUntil } from "../ops/gates";
 import { type Handler, same } from "../provider/handler";
 import { observedConfigs, topicChanges } from "./plan";
 import type { TopicSpec } from "./schema";
@@ -32,8 +33,21 @@ async function converge(client: ClusterClient, t: TopicInputs, managed: string[]
   if (changes.partitions) await client.createPartitions(t.name, changes.partitions);
   if (changes.configs) await client.alterConfigs({ type: "topic", name: t.name }, changes.configs.set, changes.configs.remove);
   // State keeps the actual replication factor, so a later explicit one is checked against it in diff.
-  const replicationFactor = t.replicationFactor ?? live?.replicationFactor ?? (await client.topic(t.name))?.replicationFactor;
+  const replicationFactor = t.replicationFactor ?? live?.replicationFactor ?? (await createdReplicationFactor(client, t.name));
   return { ...t, replicationFactor };
+}
+
+/**
+ * The replication factor Kafka gave a topic just created with the cluster's default. The broker that
+ * answers may not have the new topic in its metadata yet: asked again until it has.
+ */
+async function createdReplicationFactor(client: ClusterClient, name: string): Promise<number> {
+  let factor: number | undefined;
+  await waitUntil(`after creating topic ${name}`, 30_000, async () => {
+    factor = (await client.topic(name))?.replicationFactor;
+    return factor === undefined ? [`topic ${name} to show in the cluster's metadata`] : [];
+  });
+  return factor as number;
 }
 
 const topic: Handler = {
