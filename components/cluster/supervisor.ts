@@ -232,21 +232,15 @@ async function takeTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inp
   const actions = await Promise.all(
     nodes.map(async (n) => tlsAction(n.roles, (await readRunning(rt, n)) ?? { keystoreHash: "", trustHash: "" }, wanted(n), inputs.protocols.controller)),
   );
-  const ids = (action: string) => nodes.filter((_, i) => actions[i] === action).map((n) => n.id);
-  if (ids("reload").length + ids("restart").length > 0) {
-    const what = [
-      ...(ids("reload").length ? [`node(s) ${ids("reload").join(", ")} reload in place`] : []),
-      ...(ids("restart").length ? [`node(s) ${ids("restart").join(", ")} restart`] : []),
-    ];
-    progress(`${phase}: ${what.join(", ")}`);
-  }
-  for (const node of nodes.filter((_, i) => actions[i] === "reload")) await reloadTls(rt, client, node, inputs, tls);
-  await rollingRestart(
-    rt,
-    client,
-    nodes.filter((_, i) => actions[i] === "restart"),
-    inputs,
-  );
+  const reloads = nodes.filter((_, i) => actions[i] === "reload");
+  const restarts = nodes.filter((_, i) => actions[i] === "restart");
+  const what = [
+    ...(reloads.length ? [`node(s) ${reloads.map((n) => n.id).join(", ")} reload in place`] : []),
+    ...(restarts.length ? [`node(s) ${restarts.map((n) => n.id).join(", ")} restart`] : []),
+  ];
+  if (what.length > 0) progress(`${phase}: ${what.join(", ")}`);
+  for (const node of reloads) await reloadTls(rt, client, node, inputs, tls);
+  await rollingRestart(rt, client, restarts, inputs);
 }
 
 /**
@@ -299,6 +293,9 @@ async function rollingRestart(rt: Runtime, client: ClusterClient, nodes: NodeRun
   await client.electPreferred();
 }
 
+/** Whether a key may change at run time, by a broker's describeConfigs: one Kafka does not know may not. */
+const dynamicIn = (configs: Record<string, { readOnly: boolean }>) => (key: string) => configs[key] !== undefined && !configs[key].readOnly;
+
 /**
  * Has a running broker take its new tunables at run time (KIP-226), where Kafka itself says it can:
  * changed keys set and removed ones deleted as the broker's own dynamic configs (so no stale override
@@ -307,7 +304,7 @@ async function rollingRestart(rt: Runtime, client: ClusterClient, nodes: NodeRun
 async function reconfigure(client: ClusterClient, node: NodeRun, record: RunningRecord, inputs: NodeProcessesInputs): Promise<boolean> {
   const broker = { type: "broker" as const, name: String(node.id) };
   const [configs] = await client.describeConfigs([broker]);
-  const change = reconfiguration(record.tunables ?? {}, node.tunables, (key) => configs[key] !== undefined && !configs[key].readOnly);
+  const change = reconfiguration(record.tunables ?? {}, node.tunables, dynamicIn(configs));
   const keys = [...Object.keys(change.set), ...change.remove];
   if (keys.length > 0) {
     const what = [...Object.entries(change.set).map(([k, v]) => `${k}=${v}`), ...change.remove.map((k) => `${k} removed`)];
@@ -332,7 +329,7 @@ async function readOnlyKeys(inputs: NodeProcessesInputs, records: (RunningRecord
     return Object.fromEntries(
       nodes.map((n, i) => {
         const record = records[inputs.nodes.indexOf(n)];
-        const change = reconfiguration(record?.tunables ?? {}, n.tunables, (key) => configs[i][key] !== undefined && !configs[i][key].readOnly);
+        const change = reconfiguration(record?.tunables ?? {}, n.tunables, dynamicIn(configs[i]));
         return [n.id, change.readOnly];
       }),
     );
