@@ -1,5 +1,6 @@
 // The kraftlab program: reads the `kraftlab:*` config once, checks it and the machine, and builds
 // the lab. `npm run up` runs it through the Automation API (lab/stack.ts).
+import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { stackIdentity } from "./components/cluster/resources";
@@ -20,7 +21,7 @@ import {
 import { propertyProblems } from "./components/propertiesCheck";
 import { chooseQuorum } from "./components/quorum/plan";
 import { recordedQuorum } from "./components/quorum/record";
-import { dockerPlacement, processPlacement, reachableEngine } from "./components/runtime/place";
+import { dockerPlacement, processPlacement, reachableEngine, sshPlacement } from "./components/runtime/place";
 import { operatorFilePath } from "./components/security/labSecurity";
 import { planCluster } from "./components/topology";
 import { ephemeralPortWarnings, noEngineProblem, validateLab } from "./components/validate";
@@ -64,7 +65,11 @@ export default async function kraftlab() {
     grafana: config.monitoring.grafana ? path.resolve(PROJECT_DIR, config.monitoring.grafana) : defaultGrafana(),
   };
   const runtime = config.runtime;
+  const stack = stackIdentity();
   let placement = processPlacement(kafkaHome, labDir);
+  if (runtime.kind === "ssh") {
+    placement = sshPlacement(plan, config.machines, lab, { stack, labDir, kafkaHome, projectDir: PROJECT_DIR, home: os.homedir() });
+  }
   if (runtime.kind === "docker") {
     const candidates = runtime.dockerHost ? [runtime.dockerHost] : dockerEngines();
     const dockerHost = await reachableEngine(candidates);
@@ -79,7 +84,6 @@ export default async function kraftlab() {
     });
   }
   const dirs = [{ key: "kraftlab:labDir", dir: labDir }, ...(config.security ? [{ key: "kraftlab:certsDir", dir: certsDir }] : [])];
-  const stack = stackIdentity();
   const dirProblems = directoryProblems(dirs, stack);
   // A lab moving to another runtime is refused first: the other runtime's checks (ports) would misread it.
   const moved = dirProblems.length === 0 ? runtimeChangeProblems(labDir, runtime.kind) : [];

@@ -19,6 +19,7 @@ describe("parseLabConfig", () => {
     expect(cfg).toEqual({
       nodes,
       host: "127.0.0.1",
+      machines: {},
       ports: { external: 9092, internal: 9093, controller: 9094, metrics: 9095, step: 100 },
       heap: "512m",
       replication: {},

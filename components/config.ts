@@ -6,6 +6,7 @@ import { describeIssue } from "./configIssues";
 import { monitoringSchema } from "./monitoring/schema";
 import { quorumSchema } from "./quorum/schema";
 import { runtimeSchema } from "./runtime/schema";
+import { machinesSchema } from "./runtime/ssh/schema";
 import { allowTopicDeletionSchema, topicsSchema } from "./topics/schema";
 import { featuresSchema, kafkaVersionSchema } from "./versions/schema";
 
@@ -25,6 +26,8 @@ const nodeSchema = z.strictObject({
   ports: z.strictObject({ external: port, internal: port, controller: port, metrics: port }).partial().optional(),
   /** Extra server.properties for this node only (wins over `kraftlab:properties`). */
   properties: properties.optional(),
+  /** With `kraftlab:runtime: ssh`: the machine of `kraftlab:machines` it runs on. */
+  machine: z.string().min(1).optional(),
 });
 
 export const PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] as const;
@@ -147,8 +150,10 @@ export const labConfigSchema = z.strictObject({
   monitoring: monitoringSchema,
   /** Where certificates and keystores go; defaults to `certs/<stack>` in the project. */
   certsDir: z.string().min(1).optional(),
-  /** Where the nodes run: local processes (default) or Docker containers. */
+  /** Where the nodes run: local processes (default), Docker containers, or machines over SSH. */
   runtime: runtimeSchema,
+  /** With `runtime: ssh`: the machines, by name (see runtime/ssh/schema.ts). */
+  machines: machinesSchema,
   /** `dynamic` (KIP-853, the default for a new lab) or `static` (controller.quorum.voters). */
   quorum: quorumSchema,
 });

@@ -47,10 +47,13 @@ export interface NodeInfo {
   ports: NodePorts;
   dataDir: string;
   logFile: string;
-  /** With the process runtime: its pid (0 when not running). */
+  /** With the process and SSH runtimes: its pid (0 when not running), on its machine with SSH. */
   pid?: number;
   /** With the Docker runtime: its container's name. */
   container?: string;
+  /** With the SSH runtime: its machine and that machine's address. */
+  machine?: string;
+  address?: string;
   /** The Kafka release it runs ("" when not running). */
   version: string;
 }
@@ -79,7 +82,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
   /** Finalized feature levels (kafka-features describe), by name. */
   public readonly features: pulumi.Output<Record<string, string>>;
   /** Where the nodes run: `docker -H <dockerHost>` reaches their containers. */
-  public readonly runtime: { kind: "process" | "docker"; dockerHost?: string };
+  public readonly runtime: { kind: "process" | "docker" | "ssh"; dockerHost?: string };
   /** With `rebalance`: the partitions the last rebalance moved (topic, partition, from, to). */
   public readonly rebalanced?: pulumi.Output<Move[]>;
   /** With security: the CA certificate (PEM) path, each user's client file, and their passwords (secret). */
@@ -151,6 +154,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
             configFile: node.configFile,
             pidFile: node.pidFile,
             container: node.container,
+            ...(node.machine && { machine: node.machine }),
             // With security on, it holds the passwords.
             serverProperties: security ? pulumi.secret(launches[i].apply((l) => l.serverProperties)) : launches[i].apply((l) => l.serverProperties),
             properties: pulumi.unsecret(launches[i].apply((l) => l.shown)),
@@ -168,6 +172,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       `${name}-nodes`,
       {
         runtime,
+        labDir: args.labDir,
         // What each node runs is no secret (the hash of a secret file is not, its passwords being random):
         // plain, preview shows which node changes.
         nodes: pulumi.all(launches.map((l) => pulumi.unsecret(l.apply((launch) => launch.run)))),
@@ -280,6 +285,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         dataDir: node.dataDir,
         logFile: node.logFile,
         ...(node.container ? { container: node.container } : { pid: Number(running[String(node.id)] || 0) }),
+        ...(node.machine && { machine: node.machine, address: node.externalHost }),
         version: versions?.[String(node.id)] ?? "",
       })),
     );

@@ -66,6 +66,7 @@ export function nodeLaunch(plan: ClusterPlan, node: NodePlan, opts: LaunchOption
       logFile: node.logFile,
       pidFile: node.pidFile,
       container: node.container,
+      ...(node.machine && { machine: node.machine }),
       published: [node.ports.external, node.ports.metrics].filter((p): p is number => p !== undefined),
       jvmOptions,
       version: opts.kafkaVersion,

@@ -18,11 +18,15 @@ import { type LeavingNode, quorumChangeRefusals, removalRefusals, unknownDrains 
 import { portHolder } from "./portHolder";
 import { controllerIds, shrinkRefusals } from "./quorum/plan";
 import { recordedPid, runsWith } from "./runtime/daemon";
-import { engine, inspectContainer } from "./runtime/docker";
+import { engine } from "./runtime/docker";
 import { describeRuntime, recordedRuntime, runtimeChangeProblem } from "./runtime/handlers";
 import { hasImage } from "./runtime/image";
 import type { Placement } from "./runtime/place";
-import type { RuntimeSpec } from "./runtime/spec";
+import type { Runtime } from "./runtime/runtime";
+import { runtimeFor } from "./runtime/select";
+import { machineLabDir, type RuntimeSpec, type SshSpec } from "./runtime/spec";
+import { run, shq } from "./runtime/ssh/connection";
+import { javaMajor, listeningPorts, type MachineFacts, machineDirProblem, machineFacts } from "./runtime/ssh/machines";
 import type { ClusterPlan, NodePlan, PortKind } from "./topology";
 import { type BusyPort, busyPortProblems } from "./validate";
 import { downgradeRefusal, parseVersionMapping, type VersionMapping } from "./versions/plan";
@@ -41,7 +45,7 @@ export function kafkaHomeProblems(kafkaHome: string): string[] {
 export function javaProblems(): string[] {
   const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, "bin", "java") : "java";
   const out = spawnSync(java, ["-version"], { encoding: "utf8" });
-  const major = Number(/version "(\d+)/.exec(`${out.stderr}${out.stdout}`)?.[1] ?? 0);
+  const major = javaMajor(`${out.stderr}${out.stdout}`);
   if (out.error) return [`Java was not found (${java}); Kafka needs Java 17+: apt-get install -y openjdk-17-jre-headless, or set JAVA_HOME`];
   if (major < 17) return [`Java ${major} found (${java}); Kafka 4 needs Java 17+: apt-get install -y openjdk-17-jre-headless, or set JAVA_HOME`];
   return [];
@@ -75,10 +79,10 @@ export function portIsFree(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** Whether this lab's own node runs (its ports are then its own). */
-async function ownNodeRuns(placement: Placement, node: NodePlan): Promise<boolean> {
-  if (placement.spec.kind === "process") return runsWith(recordedPid(node.pidFile), node.configFile);
-  return (await inspectContainer(engine(placement.spec.dockerHost), node.container ?? ""))?.State.Running === true;
+/** Whether this lab's own node runs, as its runtime says (its ports are then its own). */
+async function ownNodeRuns(rt: Runtime, node: NodePlan): Promise<boolean> {
+  const record = await readRecord(rt, node);
+  return record !== undefined && record.ref !== "" && (await rt.runs(node, record.ref));
 }
 
 /** The ports a node holds on this machine: all of them as a process; in a container, only those published. */
@@ -88,8 +92,9 @@ const hostPorts = (placement: Placement, node: NodePlan) =>
 /** Ports of nodes that are not running, and that something else already holds. */
 export async function busyPorts(plan: ClusterPlan, placement: Placement): Promise<BusyPort[]> {
   const busy: BusyPort[] = [];
+  const rt = runtimeFor(placement.spec);
   for (const node of plan.nodes) {
-    if (await ownNodeRuns(placement, node)) continue;
+    if (await ownNodeRuns(rt, node)) continue;
     for (const [kind, port] of hostPorts(placement, node)) {
       if (!(await portIsFree(plan.host, port))) busy.push({ nodeId: node.id, kind, port, holder: portHolder(port) });
     }
@@ -105,6 +110,25 @@ export function ephemeralPortRange(): [number, number] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The nodes of the lab where they run, with their roles: on this machine, or on the machines of an
+ * SSH lab (each machine's `<baseDir>/<stack>/node-<id>/server.properties`).
+ */
+async function labNodes(plan: ClusterPlan, runtime: RuntimeSpec): Promise<LeavingNode[]> {
+  if (runtime.kind !== "ssh") return nodesOnDisk(plan.labDir);
+  const found = await Promise.all(
+    Object.values(runtime.machines).map(async (m) => {
+      const listing = await run(
+        m,
+        `for f in ${shq(machineLabDir(m, runtime.lab))}/node-*/server.properties; do [ -f "$f" ] && echo "$f $(grep '^process.roles=' "$f")"; done; exit 0`,
+        "listing the lab's nodes",
+      );
+      return [...listing.matchAll(/\/node-(\d+)\/server\.properties process\.roles=(\S*)/g)].map((m) => ({ id: Number(m[1]), roles: m[2].split(",") }));
+    }),
+  );
+  return found.flat();
 }
 
 /** The nodes of this lab on disk (`<labDir>/node-<id>` with a server.properties), with their roles. */
@@ -127,7 +151,7 @@ export function nodesOnDisk(labDir: string): LeavingNode[] {
  * if it cannot be reached the nodes' supervisor checks again before it stops anything.
  */
 export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, kafkaHome: string, drain: number[], commandConfig?: string): Promise<string[]> {
-  const onDisk = nodesOnDisk(plan.labDir);
+  const onDisk = await labNodes(plan, runtime);
   const leaving = onDisk.filter(({ id }) => !plan.nodes.some((n) => n.id === id));
   const refused = [
     ...quorumChangeRefusals(onDisk, plan.nodes, plan.quorum.mode),
@@ -164,7 +188,9 @@ const programAdmin = (plan: ClusterPlan, runtime: RuntimeSpec, kafkaHome: string
  */
 export async function versionProblems(plan: ClusterPlan, runtime: RuntimeSpec, kafkaHome: string, target: string, commandConfig?: string): Promise<string[]> {
   // Only a lab some of whose nodes were started with another release is asked (a no-op up asks nothing).
-  if (plan.nodes.map((n) => readRecord(n.dir)).every((record) => !record || record.version === target)) return [];
+  const rt = runtimeFor(runtime);
+  const records = await Promise.all(plan.nodes.map((n) => readRecord(rt, n)));
+  if (records.every((record) => !record || record.version === target)) return [];
   const finalized = await clientFor(programAdmin(plan, runtime, kafkaHome, commandConfig))
     .features()
     .catch(() => ({}));
@@ -189,6 +215,8 @@ export function releaseVersionMapping(kafkaHome: string): VersionMapping {
 
 /** Every machine-level problem with this plan, each naming its fix. */
 export async function preflightProblems(plan: ClusterPlan, placement: Placement, kafkaHome: string, stack: string): Promise<string[]> {
+  // This machine runs the Kafka tools and the cluster client: a distribution and Java here, whatever the runtime.
+  if (placement.spec.kind === "ssh") return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...(await machineProblems(plan, placement.spec, stack))];
   const host = await hostBindProblems(plan.host);
   // Ports on a host that cannot be bound would all read as busy: the host is the one problem then.
   const busy = host.length === 0 ? busyPortProblems(await busyPorts(plan, placement), { labDir: plan.labDir, stack }) : [];
@@ -219,9 +247,54 @@ async function leftoverProblems(plan: ClusterPlan, placement: Placement): Promis
 }
 
 /** A lab that exists on one runtime, configured for another: refused, with the way to move it. */
-export function runtimeChangeProblems(labDir: string, wanted: "process" | "docker"): string[] {
+export function runtimeChangeProblems(labDir: string, wanted: RuntimeSpec["kind"]): string[] {
   const recorded = fs.existsSync(labDir) ? recordedRuntime(labDir) : undefined;
   return recorded && recorded.kind !== wanted ? [runtimeChangeProblem(describeRuntime(recorded.kind, recorded.dockerHost), describeRuntime(wanted))] : [];
+}
+
+/**
+ * Each machine of an SSH lab: it answers with the configured host key and takes the key, has Java
+ * 17+ and a base directory to write, its lab directory is none of another's, and the ports of nodes
+ * not yet running there are free. One message per machine that does not answer.
+ */
+async function machineProblems(plan: ClusterPlan, spec: SshSpec, stack: string): Promise<string[]> {
+  const rt = runtimeFor(spec);
+  const perMachine = await Promise.all(
+    Object.values(spec.machines).map(async (m): Promise<string[]> => {
+      let facts: MachineFacts;
+      try {
+        facts = await machineFacts(m, spec.lab);
+      } catch (err) {
+        return [(err as Error).message];
+      }
+      const problems: string[] = [];
+      const key = `kraftlab:machines.${m.name}`;
+      const major = javaMajor(facts.java);
+      if (major < 17) {
+        const found = major > 0 ? `Java ${major}` : "no Java";
+        problems.push(
+          `${key}: ${found} on ${m.address} (${m.javaHome ? `${m.javaHome}/bin/java` : "java on the login PATH"}: ${facts.java.split("\n")[0] || "nothing"}); ` +
+            `Kafka 4 needs Java 17+: install it there (apt-get install -y openjdk-17-jre-headless), or set ${key}.javaHome to one`,
+        );
+      }
+      if (!facts.writable) problems.push(`${key}.baseDir: ${m.user} cannot write ${m.baseDir} on ${m.address}; set ${key}.baseDir to a directory it may write`);
+      const dir = machineDirProblem(m, spec.lab, stack, facts.labDir);
+      if (dir) problems.push(dir);
+      const listening = listeningPorts(facts.sockets, m.address);
+      for (const node of plan.nodes.filter((n) => n.machine === m.name)) {
+        const taken = (Object.entries(node.ports) as [PortKind, number][]).filter(([, port]) => listening.has(port));
+        if (taken.length === 0 || (await ownNodeRuns(rt, node))) continue;
+        for (const [kind, port] of taken) {
+          problems.push(
+            `node ${node.id} ${kind} port ${port} is already in use on machine ${m.name} (${m.address}); stop what listens there (ss -ltnp on it), ` +
+              `or set kraftlab:nodes[].ports.${kind} (or kraftlab:ports) to a free port`,
+          );
+        }
+      }
+      return problems;
+    }),
+  );
+  return perMachine.flat();
 }
 
 /** kraftlab's image can be built (or is there), or the user's image is on the engine: no registry is ever asked. */

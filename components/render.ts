@@ -65,8 +65,8 @@ export const LAB_TUNABLES: Readonly<Record<string, string>> = {
 const ORDER: ListenerKind[] = ["external", "internal", "controller"];
 
 /** `EXTERNAL://127.0.0.1:9092,…` for the listeners this node has: where they bind, or (`advertised`) where they are reached. */
-export function nodeListeners(plan: ClusterPlan, node: NodePlan, advertised = false): string {
-  const host = (kind: ListenerKind) => (!advertised ? node.bindHost : kind === "external" ? plan.host : node.host);
+export function nodeListeners(node: NodePlan, advertised = false): string {
+  const host = (kind: ListenerKind) => (!advertised ? node.bindHost : kind === "external" ? node.externalHost : node.host);
   return ORDER.filter((kind) => node.ports[kind] !== undefined)
     .map((kind) => `${LISTENER[kind]}://${host(kind)}:${node.ports[kind]}`)
     .join(",");
@@ -99,8 +99,8 @@ export function renderServerProperties(plan: ClusterPlan, node: NodePlan, lab: s
     staticQuorum: plan.quorum.mode === "static",
     voters: plan.voters,
     quorumBootstrapServers: plan.quorumBootstrapServers,
-    listeners: nodeListeners(plan, node),
-    advertised: nodeListeners(plan, node, true),
+    listeners: nodeListeners(node),
+    advertised: nodeListeners(node, true),
     // Every name mapped, even those this node does not listen on: brokers still dial CONTROLLER.
     protocolMap: ORDER.map((kind) => `${LISTENER[kind]}:${plan.security?.listeners[kind] ?? "PLAINTEXT"}`).join(","),
     broker: node.broker,

@@ -22,13 +22,17 @@ export interface NodePlan {
   broker: boolean;
   controller: boolean;
   ports: NodePorts;
-  /** Where the other nodes reach it (INTERNAL, CONTROLLER): kraftlab:host, or its name on the lab's Docker network. */
+  /** Where the other nodes reach it (INTERNAL, CONTROLLER): kraftlab:host, its name on the lab's Docker network, or its machine's address. */
   host: string;
+  /** Where clients reach its EXTERNAL listener: kraftlab:host, or its machine's address. */
+  externalHost: string;
+  /** With the SSH runtime: the machine it runs on (kraftlab:machines). */
+  machine?: string;
   /** The address its listeners bind: kraftlab:host, or every address of its container. */
   bindHost: string;
   /** Its container, with the Docker runtime. */
   container?: string;
-  /** `<labDir>/node-<id>`: everything of this node, removed on destroy. */
+  /** `<labDir>/node-<id>` (on its machine, `<baseDir>/<stack>/node-<id>`): everything of this node, removed on destroy. */
   dir: string;
   dataDir: string;
   configFile: string;
@@ -72,9 +76,22 @@ export interface ClusterPlan {
   monitoring?: MonitoringConfig;
 }
 
-/** The ports node `node` uses, from its overrides or from `kraftlab:ports` by node id. */
-export function nodePorts(cfg: Pick<LabConfig, "ports" | "monitoring">, node: Pick<NodeConfig, "id" | "roles" | "ports">): NodePorts {
-  const offset = (node.id - 1) * cfg.ports.step;
+/**
+ * Which step of `kraftlab:ports` a node takes: its id less one, or on machines of their own, its rank
+ * among the nodes of its machine (each machine's first node listens on 9092, 9093, … as an
+ * administrator would set it).
+ */
+function portSlot(cfg: Pick<LabConfig, "nodes" | "runtime">, node: Pick<NodeConfig, "id" | "machine">): number {
+  if (cfg.runtime.kind !== "ssh") return node.id - 1;
+  return cfg.nodes.filter((n) => n.machine === node.machine && n.id < node.id).length;
+}
+
+/** The ports node `node` uses, from its overrides or from `kraftlab:ports` by its slot (portSlot). */
+export function nodePorts(
+  cfg: Pick<LabConfig, "ports" | "monitoring" | "nodes" | "runtime">,
+  node: Pick<NodeConfig, "id" | "roles" | "ports" | "machine">,
+): NodePorts {
+  const offset = portSlot(cfg, node) * cfg.ports.step;
   const pick = (kind: PortKind) => node.ports?.[kind] ?? cfg.ports[kind] + offset;
   const ports: NodePorts = {};
   if (node.roles.includes("broker")) {
@@ -118,7 +135,10 @@ export function planCluster(
 ): ClusterPlan {
   const docker = cfg.runtime.kind === "docker";
   const nodes: NodePlan[] = cfg.nodes.map((node) => {
-    const dir = path.join(labDir, `node-${node.id}`);
+    const machine = cfg.runtime.kind === "ssh" && node.machine ? cfg.machines[node.machine] : undefined;
+    // On a machine, the node's files are that machine's (POSIX paths, whatever this machine is).
+    const dir = machine ? path.posix.join(machine.baseDir, lab, `node-${node.id}`) : path.join(labDir, `node-${node.id}`);
+    const address = machine?.address ?? cfg.host;
     return {
       id: node.id,
       roles: [...new Set(node.roles)].sort(),
@@ -126,9 +146,11 @@ export function planCluster(
       controller: node.roles.includes("controller"),
       ports: nodePorts(cfg, node),
       // In a container, EXTERNAL is published on kraftlab:host by the engine, so listeners bind every address.
-      host: docker ? nodeHostName(node.id) : cfg.host,
-      bindHost: docker ? "0.0.0.0" : cfg.host,
+      host: docker ? nodeHostName(node.id) : address,
+      externalHost: address,
+      bindHost: docker ? "0.0.0.0" : address,
       ...(docker && { container: containerName(lab, node.id) }),
+      ...(machine && { machine: node.machine }),
       dir,
       dataDir: path.join(dir, "data"),
       configFile: path.join(dir, "server.properties"),
@@ -149,7 +171,7 @@ export function planCluster(
     quorum,
     voters: controllers.map((n) => `${n.id}@${n.host}:${n.ports.controller}`).join(","),
     quorumBootstrapServers: controllers.map((n) => `${n.host}:${n.ports.controller}`).join(","),
-    bootstrapServers: brokers.map((n) => `${cfg.host}:${n.ports.external}`).join(","),
+    bootstrapServers: brokers.map((n) => `${n.externalHost}:${n.ports.external}`).join(","),
     internalBootstrapServers: brokers.map((n) => `${n.host}:${n.ports.internal}`).join(","),
     replication: replicationPlan(cfg, brokers.length),
     security: cfg.security,

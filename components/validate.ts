@@ -61,7 +61,7 @@ export function validateLab(cfg: LabConfig): Findings {
     errors.push(`kraftlab:nodes: no node has the broker role; clients need at least one, so add "broker" to a node's roles`);
   }
 
-  errors.push(...portProblems(cfg));
+  errors.push(...machineFindings(cfg), ...portProblems(cfg));
   cfg.drainBrokers.forEach((id, i) => {
     if (seen.has(id)) {
       errors.push(
@@ -104,6 +104,60 @@ export function validateLab(cfg: LabConfig): Findings {
     warnings.push(...security.warnings);
   }
   return { errors, warnings };
+}
+
+/**
+ * An SSH lab: every node on a machine of kraftlab:machines, each machine reachable by a key (a file or
+ * an agent) and at an address of its own. One lab runs on one runtime: a node with a machine in a
+ * lab of local processes or containers is refused (a local node is a machine at 127.0.0.1 over SSH).
+ */
+function machineFindings(cfg: LabConfig): string[] {
+  const errors: string[] = [];
+  const names = Object.keys(cfg.machines);
+  if (cfg.runtime.kind !== "ssh") {
+    cfg.nodes.forEach((node, i) => {
+      if (node.machine) {
+        errors.push(
+          `kraftlab:nodes[${i}].machine: a node runs on a machine only with kraftlab:runtime: ssh, and a lab runs all its nodes on one runtime; set kraftlab:runtime: ssh and give every node a machine, or remove it`,
+        );
+      }
+    });
+    return errors;
+  }
+  if (names.length === 0) {
+    return [
+      `kraftlab:machines: none declared, and kraftlab:runtime: ssh runs every node on one; declare them, e.g. { h1: { address: 10.0.0.11, ssh: { user: kafka, privateKey: ~/.ssh/id_ed25519, hostKey: "ssh-ed25519 AAAA…" } } }`,
+    ];
+  }
+  cfg.nodes.forEach((node, i) => {
+    if (!node.machine)
+      errors.push(`kraftlab:nodes[${i}].machine: node ${node.id} names no machine; with kraftlab:runtime: ssh give it one of ${names.join(", ")}`);
+    else if (!cfg.machines[node.machine]) {
+      errors.push(`kraftlab:nodes[${i}].machine: ${node.machine} is not in kraftlab:machines (${names.join(", ")}); declare it there or name another`);
+    }
+  });
+  const addresses = new Map<string, string>();
+  for (const [name, m] of Object.entries(cfg.machines)) {
+    if (!m.ssh.privateKey && !m.ssh.agent) {
+      errors.push(
+        `kraftlab:machines.${name}.ssh: no key to log in with; set ssh.privateKey to a key file of this machine, or ssh.agent: true to use your ssh-agent`,
+      );
+    }
+    const other = addresses.get(m.address);
+    if (other) errors.push(`kraftlab:machines.${name}.address: ${m.address} is also machine ${other}'s; one machine, one name`);
+    else addresses.set(m.address, name);
+  }
+  if (cfg.monitoring) {
+    errors.push(
+      "kraftlab:monitoring: not available yet with kraftlab:runtime: ssh (the exporter and its rules would have to go to every machine); remove it for an SSH lab",
+    );
+  }
+  if (cfg.security?.listeners.internal === "SSL") {
+    errors.push(
+      "kraftlab:security.listeners.internal: SSL (mTLS) is not available yet with kraftlab:runtime: ssh (kraftlab's own client would need a node keystore on this machine); use SASL_SSL",
+    );
+  }
+  return errors;
 }
 
 /** The key every node's properties may not set for the quorum's sake, and why. */
@@ -228,7 +282,7 @@ export function securityFindings(security: SecurityConfig): Findings {
 
 /** Two listeners (or exporters, or monitoring servers) on one port, on one node or across nodes. */
 function portProblems(cfg: LabConfig): string[] {
-  const owners = new Map<number, string>();
+  const owners = new Map<string, string>();
   const problems: string[] = [];
   cfg.nodes.forEach((node, i) => {
     for (const [kind, port] of Object.entries(nodePorts(cfg, node)) as [PortKind, number][]) {
@@ -239,21 +293,23 @@ function portProblems(cfg: LabConfig): string[] {
         );
         continue;
       }
-      const other = owners.get(port);
+      // On machines of their own, nodes collide only with the nodes of their machine.
+      const where = `${node.machine ?? ""}:${port}`;
+      const other = owners.get(where);
       if (other) {
         problems.push(
           `${label}: ${port} is also the ${other.replace(/^kraftlab:/, "")}; set kraftlab:nodes[${i}].ports.${kind} or change kraftlab:ports so that every listener has its own port`,
         );
-      } else owners.set(port, label);
+      } else owners.set(where, label);
     }
   });
   for (const key of ["prometheusPort", "grafanaPort"] as const) {
     const port = cfg.monitoring?.[key];
     if (port === undefined) continue;
-    const other = owners.get(port);
+    const other = owners.get(`:${port}`);
     if (other)
       problems.push(`kraftlab:monitoring.${key}: ${port} is also the ${other.replace(/^kraftlab:/, "")}; set kraftlab:monitoring.${key} to a port of its own`);
-    else owners.set(port, `kraftlab:monitoring.${key}`);
+    else owners.set(`:${port}`, `kraftlab:monitoring.${key}`);
   }
   return problems;
 }

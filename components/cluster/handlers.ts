@@ -3,8 +3,8 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
-import * as path from "node:path";
 import { generatedOnce, type Handler, readBack, same } from "../provider/handler";
+import { writeWithMode } from "../runtime/localFiles";
 import type { NodeRef } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
@@ -20,6 +20,8 @@ export interface NodeFilesInputs {
   configFile: string;
   pidFile: string;
   container?: string;
+  /** Its machine, with the SSH runtime. */
+  machine?: string;
   serverProperties: string;
   /** Its keys as a preview shows them (passwords masked): what the CLI's diff lists, key by key. */
   properties: Record<string, string>;
@@ -30,16 +32,10 @@ const nodeRef = (inputs: NodeFilesInputs): NodeRef => ({ ...inputs, id: inputs.n
 /** Inputs that make a different node: changing one replaces it. */
 const NODE_IDENTITY: (keyof NodeFilesInputs)[] = ["nodeId", "dir", "dataDir"];
 
-/** Writes `data` with exactly `mode` (writeFile's mode applies only to a new file). */
-async function writeWithMode(file: string, data: string | Buffer, mode: number): Promise<void> {
-  await fsp.writeFile(file, data, { mode });
-  await fsp.chmod(file, mode);
-}
-
+/** Writes the node's server.properties where the node runs (its directory made with it). */
 async function writeNodeFiles(inputs: NodeFilesInputs): Promise<NodeFilesInputs> {
-  await fsp.mkdir(inputs.dir, { recursive: true });
   // 0600: with security on, server.properties holds the keystore and SASL passwords.
-  await writeWithMode(inputs.configFile, inputs.serverProperties, 0o600);
+  await runtimeFor(inputs.runtime).put(nodeRef(inputs), inputs.configFile, Buffer.from(inputs.serverProperties, "utf8"), 0o600);
   return inputs;
 }
 
@@ -51,7 +47,8 @@ const nodeFiles: Handler = {
     const replaces = NODE_IDENTITY.filter((k) => !same(olds[k], news[k]));
     const changed = (Object.keys(news) as (keyof NodeFilesInputs)[]).filter((k) => k !== ("__provider" as never) && !same(olds[k], news[k]));
     // Drift: a config file edited by hand is put back by the next `up`.
-    const drifted = !fs.existsSync(olds.configFile) || fs.readFileSync(olds.configFile, "utf8") !== news.serverProperties;
+    const onNode = await runtimeFor(stateRuntime(olds)).read(nodeRef(olds), olds.configFile);
+    const drifted = onNode?.toString("utf8") !== news.serverProperties;
     return { changes: replaces.length > 0 || changed.length > 0 || drifted, replaces, deleteBeforeReplace: true };
   },
   async update(_id, _olds, news: NodeFilesInputs) {
@@ -88,7 +85,6 @@ export interface LabFileInputs {
 }
 
 async function writeLabFile(inputs: LabFileInputs): Promise<LabFileInputs> {
-  await fsp.mkdir(path.dirname(inputs.path), { recursive: true });
   await writeWithMode(inputs.path, Buffer.from(inputs.content, inputs.encoding), inputs.mode);
   return inputs;
 }

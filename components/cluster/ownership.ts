@@ -6,7 +6,9 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-export const LAB_MARKER = ".kraftlab-lab";
+import { LAB_MARKER } from "../runtime/spec";
+
+export { LAB_MARKER };
 
 /** What a marker says: the stack that made the directory, and the token in that stack's state. */
 export interface Marker {

@@ -17,8 +17,11 @@ export interface TlsMaterial {
   previousCaPems: string[];
   /** Pause a CA rotation after this phase (e.g. to hand the old + new bundle to clients first). */
   stopAfter?: "trust" | "reissue";
-  /** Node id → its PKCS12 keystore (base64) and where it goes. */
-  keystores: Record<string, { file: string; content: string }>;
+  /**
+   * Node id → its PKCS12 keystore (base64), where it goes, and where the node reads the trust bundle
+   * (caFile itself, or a copy beside the node on a machine of its own).
+   */
+  keystores: Record<string, { file: string; trustFile?: string; content: string }>;
 }
 
 /** What a node was started with (`<node dir>/running.json`), and whether it still runs. */

@@ -1,11 +1,14 @@
 // The rolling restart against a fake runtime and a fake cluster client with typed answers (the way
 // Strimzi tests its KafkaRoller): which nodes restart, in which order, what a gate that never passes
 // or a node that never starts does, and how a second `up` resumes where an interrupted one stopped.
+// Each runs on a fake of every runtime's shape: pids and files here (process), container ids and files
+// here (Docker), pids and files on each node's machine (SSH), which the roller reaches only through the runtime.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ClusterClient, QuorumDescription } from "../client/cluster";
+import { putFile, readIfExists } from "../runtime/localFiles";
 import type { NodeRef, NodeRun, Runtime } from "../runtime/runtime";
 import { converge, type NodeProcessesInputs } from "./supervisor";
 
@@ -13,10 +16,14 @@ const unused = async (): Promise<never> => {
   throw new Error("not used by the roller");
 };
 
+type Shape = Runtime["kind"];
+
 /** A lab of fake nodes: the runtime that runs them, and the cluster client that answers about them. */
 class FakeLab implements Runtime {
-  readonly kind = "process" as const;
   readonly events: string[] = [];
+  /** With the SSH shape: each machine's files, by machine and path. */
+  readonly remote = new Map<string, { data: Buffer; mode: number }>();
+  constructor(readonly kind: Shape) {}
   private next = 100;
   private readonly refs = new Map<number, string>();
   /** Nodes that die while starting. */
@@ -37,7 +44,8 @@ class FakeLab implements Runtime {
     return this.voters.size > 0 ? [...this.voters.keys()] : [1, 2, 3];
   }
   run(id: number): string {
-    const ref = String(this.next++);
+    const n = this.next++;
+    const ref = this.kind === "docker" ? `c0ffee${n}` : String(n);
     this.refs.set(id, ref);
     return ref;
   }
@@ -74,6 +82,13 @@ class FakeLab implements Runtime {
     return this.failing.has(node.id)
       ? "[2026-12-06 04:38:41,312] ERROR Exiting Kafka due to fatal exception (kafka.Kafka$)\njava.lang.OutOfMemoryError: Java heap space"
       : "";
+  }
+  async put(node: NodeRef, file: string, data: Buffer, mode: number) {
+    if (this.kind !== "ssh") return putFile(file, data, mode);
+    this.remote.set(`${node.machine}:${file}`, { data, mode });
+  }
+  async read(node: NodeRef, file: string) {
+    return this.kind === "ssh" ? this.remote.get(`${node.machine}:${file}`)?.data : readIfExists(file);
   }
   async remove() {}
   async tool() {
@@ -150,19 +165,14 @@ const ROLL = ["stop 4", "start 4", "stop 5", "start 5", "stop 1", "start 1", "st
 const up = (lab: FakeLab, olds: NodeProcessesInputs | undefined, news: NodeProcessesInputs) => converge(lab, lab.client, olds, news);
 
 let dir: string;
-let fake = new FakeLab();
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-roller-"));
-  fake = new FakeLab();
-});
+let fake = new FakeLab("process");
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** Node `id` with `roles`, wanting launch `hash`. */
 function node(id: number, roles: string[], hash: string): NodeRun {
   const nodeDir = path.join(dir, `node-${id}`);
-  fs.mkdirSync(nodeDir, { recursive: true });
-  fs.writeFileSync(path.join(nodeDir, "server.properties"), `node.id=${id}\n`);
   return {
+    ...(fake.kind === "ssh" && { machine: `m${id}` }),
     id,
     roles,
     heap: "512m",
@@ -207,150 +217,168 @@ function inputs(hash: string, overrides: Partial<NodeProcessesInputs> = {}): Nod
   };
 }
 
-describe("the rolling restart", () => {
-  it("starts a new cluster's nodes at once, then keeps them on an up with nothing new", async () => {
-    const rt = fake;
-    const created = await up(rt, undefined, inputs("v1"));
-    expect(rt.events.filter((e) => e.startsWith("start")).sort()).toEqual(["start 1", "start 2", "start 3", "start 4", "start 5"]);
-    expect(Object.values(created.running).every((ref) => ref !== "")).toBe(true);
-    rt.events.length = 0;
-    const again = await up(rt, inputs("v1"), inputs("v1"));
-    expect(rt.events).toEqual([]);
-    expect(again.running).toEqual(created.running);
+describe.each<Shape>(["process", "docker", "ssh"])("on the %s runtime's shape", (shape) => {
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-roller-"));
+    fake = new FakeLab(shape);
   });
 
-  it("restarts one node at a time, brokers first, the active controller last", async () => {
-    const rt = fake;
-    await up(rt, undefined, inputs("v1"));
-    rt.events.length = 0;
-    await up(rt, inputs("v1"), inputs("v2"));
-    expect(rt.events).toEqual(ROLL);
+  it("keeps what each node runs with beside it, where it runs", async () => {
+    await up(fake, undefined, inputs("v1"));
+    const local = fs.readdirSync(dir);
+    if (shape === "ssh") {
+      expect(local).toEqual([]);
+      expect([...fake.remote.keys()].filter((k) => k.endsWith("running.json")).sort()).toEqual(
+        [1, 2, 3, 4, 5].map((id) => `m${id}:${path.join(dir, `node-${id}`, "running.json")}`),
+      );
+    } else expect(local.sort()).toEqual(["node-1", "node-2", "node-3", "node-4", "node-5"]);
   });
 
-  it("changes a broker's dynamic tunable in place, restarting no node; controllers roll", async () => {
-    const rt = fake;
-    await up(rt, undefined, inputs("v1"));
-    rt.events.length = 0;
-    await up(rt, inputs("v1"), inputs("v1+8"));
-    expect(rt.events).toEqual(['alter broker 4 {"num.io.threads":"8"} ', 'alter broker 5 {"num.io.threads":"8"} ', ...ROLL.slice(4)]);
+  describe("the rolling restart", () => {
+    it("starts a new cluster's nodes at once, then keeps them on an up with nothing new", async () => {
+      const rt = fake;
+      const created = await up(rt, undefined, inputs("v1"));
+      expect(rt.events.filter((e) => e.startsWith("start")).sort()).toEqual(["start 1", "start 2", "start 3", "start 4", "start 5"]);
+      expect(Object.values(created.running).every((ref) => ref !== "")).toBe(true);
+      rt.events.length = 0;
+      const again = await up(rt, inputs("v1"), inputs("v1"));
+      expect(rt.events).toEqual([]);
+      expect(again.running).toEqual(created.running);
+    });
+
+    it("restarts one node at a time, brokers first, the active controller last", async () => {
+      const rt = fake;
+      await up(rt, undefined, inputs("v1"));
+      rt.events.length = 0;
+      await up(rt, inputs("v1"), inputs("v2"));
+      expect(rt.events).toEqual(ROLL);
+    });
+
+    it("changes a broker's dynamic tunable in place, restarting no node; controllers roll", async () => {
+      const rt = fake;
+      await up(rt, undefined, inputs("v1"));
+      rt.events.length = 0;
+      await up(rt, inputs("v1"), inputs("v1+8"));
+      expect(rt.events).toEqual(['alter broker 4 {"num.io.threads":"8"} ', 'alter broker 5 {"num.io.threads":"8"} ', ...ROLL.slice(4)]);
+    });
+
+    it("stops nothing while a gate never passes, and says what it waited for", async () => {
+      const rt = fake;
+      await up(rt, undefined, inputs("v1"));
+      rt.events.length = 0;
+      rt.underReplicated = 1;
+      await expect(up(rt, inputs("v1"), inputs("v2"))).rejects.toThrow(
+        "before restarting node 4: still waiting after 2 s for 1 partition(s) that would fall below min.insync.replicas without broker 4 (t-0)",
+      );
+      expect(rt.events).toEqual([]);
+    });
+
+    it("stops at a node that does not start, leaving the rest on their old launch; the next up resumes from there", async () => {
+      const rt = fake;
+      await up(rt, undefined, inputs("v1"));
+      rt.events.length = 0;
+      rt.failing.add(5);
+      await expect(up(rt, inputs("v1"), inputs("v2"))).rejects.toThrow(
+        /^node 5 exited while starting: Exiting Kafka due to fatal exception: java\.lang\.OutOfMemoryError: Java heap space; its log: /,
+      );
+      expect(rt.events).toEqual(["stop 4", "start 4", "stop 5", "start 5"]);
+
+      rt.failing.clear();
+      rt.events.length = 0;
+      await up(rt, inputs("v1"), inputs("v2"));
+      // Node 4 already runs v2; node 5 (down) starts with the new nodes, then the controllers roll.
+      expect(rt.events).toEqual(["start 5", "stop 1", "start 1", "stop 3", "start 3", "stop 2", "start 2", "elect preferred leaders"]);
+    });
   });
 
-  it("stops nothing while a gate never passes, and says what it waited for", async () => {
-    const rt = fake;
-    await up(rt, undefined, inputs("v1"));
-    rt.events.length = 0;
-    rt.underReplicated = 1;
-    await expect(up(rt, inputs("v1"), inputs("v2"))).rejects.toThrow(
-      "before restarting node 4: still waiting after 2 s for 1 partition(s) that would fall below min.insync.replicas without broker 4 (t-0)",
-    );
-    expect(rt.events).toEqual([]);
-  });
+  describe("the dynamic quorum", () => {
+    const withNodes = (hash: string, nodes: NodeRun[]) =>
+      inputs(hash, { nodes, voters: nodes.filter((n) => n.roles.includes("controller")).map((n) => ({ id: n.id, host: "127.0.0.1", port: 9094 })) });
+    const five = (hash: string) => inputs(hash).nodes;
 
-  it("stops at a node that does not start, leaving the rest on their old launch; the next up resumes from there", async () => {
-    const rt = fake;
-    await up(rt, undefined, inputs("v1"));
-    rt.events.length = 0;
-    rt.failing.add(5);
-    await expect(up(rt, inputs("v1"), inputs("v2"))).rejects.toThrow(
-      /^node 5 exited while starting: Exiting Kafka due to fatal exception: java\.lang\.OutOfMemoryError: Java heap space; its log: /,
-    );
-    expect(rt.events).toEqual(["stop 4", "start 4", "stop 5", "start 5"]);
+    it("formats the first controllers with --initial-controllers and brokers without a flag", async () => {
+      const rt = fake;
+      const created = await up(rt, undefined, inputs("v1"));
+      expect(rt.events.filter((e) => e.startsWith("format")).sort()).toEqual([
+        "format 1 --initial-controllers",
+        "format 2 --initial-controllers",
+        "format 3 --initial-controllers",
+        "format 4",
+        "format 5",
+      ]);
+      expect(created.quorumStatus?.voters.map((v) => v.id)).toEqual([1, 2, 3]);
+      expect(created.finalized).toEqual({ "kraft.version": "1" });
+    });
 
-    rt.failing.clear();
-    rt.events.length = 0;
-    await up(rt, inputs("v1"), inputs("v2"));
-    // Node 4 already runs v2; node 5 (down) starts with the new nodes, then the controllers roll.
-    expect(rt.events).toEqual(["start 5", "stop 1", "start 1", "stop 3", "start 3", "stop 2", "start 2", "elect preferred leaders"]);
-  });
-});
+    it("adds a new controller after it started as an observer, restarting no other node; removes one before it stops", async () => {
+      const rt = fake;
+      await up(rt, undefined, inputs("v1"));
+      rt.events.length = 0;
+      const grown = withNodes("v1", [...five("v1"), node(6, ["controller"], "v1")]);
+      await up(rt, inputs("v1"), grown);
+      expect(rt.events).toEqual(["format 6 --no-initial-controllers", "start 6", "add-controller 6"]);
+      expect([...rt.voters.keys()].sort()).toEqual([1, 2, 3, 6]);
 
-describe("the dynamic quorum", () => {
-  const withNodes = (hash: string, nodes: NodeRun[]) =>
-    inputs(hash, { nodes, voters: nodes.filter((n) => n.roles.includes("controller")).map((n) => ({ id: n.id, host: "127.0.0.1", port: 9094 })) });
-  const five = (hash: string) => inputs(hash).nodes;
+      rt.events.length = 0;
+      await up(rt, grown, inputs("v1"));
+      expect(rt.events).toEqual([`remove-controller 6 ${rt.storage.get(6)}`, "stop 6"]);
+      expect([...rt.voters.keys()].sort()).toEqual([1, 2, 3]);
+    });
 
-  it("formats the first controllers with --initial-controllers and brokers without a flag", async () => {
-    const rt = fake;
-    const created = await up(rt, undefined, inputs("v1"));
-    expect(rt.events.filter((e) => e.startsWith("format")).sort()).toEqual([
-      "format 1 --initial-controllers",
-      "format 2 --initial-controllers",
-      "format 3 --initial-controllers",
-      "format 4",
-      "format 5",
-    ]);
-    expect(created.quorumStatus?.voters.map((v) => v.id)).toEqual([1, 2, 3]);
-    expect(created.finalized).toEqual({ "kraft.version": "1" });
-  });
+    it("tries a voter change again when Kafka could not route it yet", async () => {
+      const rt = fake;
+      await up(rt, undefined, inputs("v1"));
+      rt.events.length = 0;
+      rt.unroutable = 2;
+      await up(rt, inputs("v1"), withNodes("v1", [...five("v1"), node(6, ["controller"], "v1")]));
+      expect(rt.events).toEqual(["format 6 --no-initial-controllers", "start 6", "add-controller 6"]);
+    });
 
-  it("adds a new controller after it started as an observer, restarting no other node; removes one before it stops", async () => {
-    const rt = fake;
-    await up(rt, undefined, inputs("v1"));
-    rt.events.length = 0;
-    const grown = withNodes("v1", [...five("v1"), node(6, ["controller"], "v1")]);
-    await up(rt, inputs("v1"), grown);
-    expect(rt.events).toEqual(["format 6 --no-initial-controllers", "start 6", "add-controller 6"]);
-    expect([...rt.voters.keys()].sort()).toEqual([1, 2, 3, 6]);
+    it("replaces the voter of a controller whose storage was wiped: formatted anew, old directory removed, new one added", async () => {
+      const rt = fake;
+      await up(rt, undefined, inputs("v1"));
+      const old = rt.storage.get(2);
+      await rt.stop({ id: 2 } as NodeRef);
+      rt.storage.delete(2);
+      rt.events.length = 0;
+      await up(rt, inputs("v1"), inputs("v1"));
+      expect(rt.events).toEqual(["format 2 --no-initial-controllers", "start 2", `remove-controller 2 ${old}`, "add-controller 2"]);
+      expect(rt.voters.get(2)).toBe(rt.storage.get(2));
+    });
 
-    rt.events.length = 0;
-    await up(rt, grown, inputs("v1"));
-    expect(rt.events).toEqual([`remove-controller 6 ${rt.storage.get(6)}`, "stop 6"]);
-    expect([...rt.voters.keys()].sort()).toEqual([1, 2, 3]);
-  });
+    it("refuses a wiped controller of a static quorum before starting anything", async () => {
+      const rt = fake;
+      const staticLab = inputs("v1", { quorum: { mode: "static", initialControllers: "" } });
+      await up(rt, undefined, staticLab);
+      await rt.stop({ id: 2 } as NodeRef);
+      rt.storage.delete(2);
+      rt.events.length = 0;
+      await expect(up(rt, staticLab, staticLab)).rejects.toThrow(/controller\(s\) 2 lost their storage, and a static quorum cannot take a voter back/);
+      expect(rt.events).toEqual([]);
+    });
 
-  it("tries a voter change again when Kafka could not route it yet", async () => {
-    const rt = fake;
-    await up(rt, undefined, inputs("v1"));
-    rt.events.length = 0;
-    rt.unroutable = 2;
-    await up(rt, inputs("v1"), withNodes("v1", [...five("v1"), node(6, ["controller"], "v1")]));
-    expect(rt.events).toEqual(["format 6 --no-initial-controllers", "start 6", "add-controller 6"]);
-  });
+    it("refuses to remove a majority of the voters at once, or every controller, touching nothing", async () => {
+      const rt = fake;
+      await up(rt, undefined, inputs("v1"));
+      rt.events.length = 0;
+      const brokersAnd1 = withNodes(
+        "v1",
+        five("v1").filter((n) => n.id !== 2 && n.id !== 3),
+      );
+      await expect(up(rt, inputs("v1"), brokersAnd1)).rejects.toThrow(/removing controllers 2, 3 at once would leave 1 of 3 voters/);
+      expect(rt.events).toEqual([]);
+    });
 
-  it("replaces the voter of a controller whose storage was wiped: formatted anew, old directory removed, new one added", async () => {
-    const rt = fake;
-    await up(rt, undefined, inputs("v1"));
-    const old = rt.storage.get(2);
-    await rt.stop({ id: 2 } as NodeRef);
-    rt.storage.delete(2);
-    rt.events.length = 0;
-    await up(rt, inputs("v1"), inputs("v1"));
-    expect(rt.events).toEqual(["format 2 --no-initial-controllers", "start 2", `remove-controller 2 ${old}`, "add-controller 2"]);
-    expect(rt.voters.get(2)).toBe(rt.storage.get(2));
-  });
-
-  it("refuses a wiped controller of a static quorum before starting anything", async () => {
-    const rt = fake;
-    const staticLab = inputs("v1", { quorum: { mode: "static", initialControllers: "" } });
-    await up(rt, undefined, staticLab);
-    await rt.stop({ id: 2 } as NodeRef);
-    rt.storage.delete(2);
-    rt.events.length = 0;
-    await expect(up(rt, staticLab, staticLab)).rejects.toThrow(/controller\(s\) 2 lost their storage, and a static quorum cannot take a voter back/);
-    expect(rt.events).toEqual([]);
-  });
-
-  it("refuses to remove a majority of the voters at once, or every controller, touching nothing", async () => {
-    const rt = fake;
-    await up(rt, undefined, inputs("v1"));
-    rt.events.length = 0;
-    const brokersAnd1 = withNodes(
-      "v1",
-      five("v1").filter((n) => n.id !== 2 && n.id !== 3),
-    );
-    await expect(up(rt, inputs("v1"), brokersAnd1)).rejects.toThrow(/removing controllers 2, 3 at once would leave 1 of 3 voters/);
-    expect(rt.events).toEqual([]);
-  });
-
-  it("migrates a static quorum: kraft.version 1 by name, then the nodes roll onto their new config", async () => {
-    const rt = fake;
-    const staticLab = inputs("v1", { quorum: { mode: "static", initialControllers: "" } });
-    await up(rt, undefined, staticLab);
-    for (const id of [1, 2, 3]) rt.voters.set(id, rt.storage.get(id) as string);
-    rt.kraftVersion = 0;
-    rt.events.length = 0;
-    await up(rt, staticLab, inputs("v2"));
-    expect(rt.events[0]).toBe("upgrade kraft.version=1");
-    expect(rt.events.slice(1)).toEqual(ROLL);
+    it("migrates a static quorum: kraft.version 1 by name, then the nodes roll onto their new config", async () => {
+      const rt = fake;
+      const staticLab = inputs("v1", { quorum: { mode: "static", initialControllers: "" } });
+      await up(rt, undefined, staticLab);
+      for (const id of [1, 2, 3]) rt.voters.set(id, rt.storage.get(id) as string);
+      rt.kraftVersion = 0;
+      rt.events.length = 0;
+      await up(rt, staticLab, inputs("v2"));
+      expect(rt.events[0]).toBe("upgrade kraft.version=1");
+      expect(rt.events.slice(1)).toEqual(ROLL);
+    });
   });
 });

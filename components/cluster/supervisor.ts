@@ -2,7 +2,6 @@
 // those whose config changed one at a time behind health gates, writes the TLS files and has the
 // nodes take them (a CA rotation in three phases), and drains and unregisters brokers that leave.
 // Runs in the dynamic provider process (see resources.ts).
-import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { ClusterClient } from "../client/cluster";
@@ -30,7 +29,8 @@ import { controllerIds, type FormatContext, formatFlags, shrinkRefusals, voterCh
 import type { QuorumMode } from "../quorum/schema";
 import type { QuorumStatus } from "../quorum/status";
 import { fatalCause, lastLines } from "../runtime/daemon";
-import type { NodeRun, Runtime } from "../runtime/runtime";
+import { putFile, readIfExists } from "../runtime/localFiles";
+import type { NodeRef, NodeRun, Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
 import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
@@ -42,8 +42,10 @@ import { nodeAction, type RunningRecord, reconfiguration, restartOrder, type Tls
 import { ensureFormatted } from "./storage";
 
 export interface NodeProcessesInputs {
-  /** Where the nodes run (process or Docker). */
+  /** Where the nodes run (process, Docker or machines over SSH). */
   runtime: RuntimeSpec;
+  /** The lab directory on this machine (absent in states from before it was an input: the nodes' parent). */
+  labDir?: string;
   nodes: NodeRun[];
   /** What a node's storage is formatted for before it first starts. */
   clusterId: string;
@@ -85,37 +87,49 @@ export interface NodeProcessesOutputs extends NodeProcessesInputs {
 /** What the previous `up` left: its inputs, and (in states since the quorum outputs) what it read of the quorum. */
 type Previous = NodeProcessesInputs & Partial<Pick<NodeProcessesOutputs, "quorumStatus" | "finalized">>;
 
-const RUNNING = "running.json";
+/**
+ * What a node was last started with lives beside it (`running.json` in its directory, where it runs),
+ * written and read through the runtime: Pulumi writes nothing for a step still in flight, so an
+ * interrupted run resumes from it.
+ */
+const runningFile = (node: NodeRef) => path.join(node.dir, "running.json");
 
-/** What the node in `dir` was last started with, running or not; undefined before its first start. */
-export function readRecord(dir: string): Omit<RunningRecord, "alive"> | undefined {
-  const file = path.join(dir, RUNNING);
-  if (!fs.existsSync(file)) return undefined;
+/** What the node was last started with, running or not; undefined before its first start. */
+export async function readRecord(rt: Runtime, node: NodeRef): Promise<Omit<RunningRecord, "alive"> | undefined> {
+  const data = await rt.read(node, runningFile(node));
+  if (!data) return undefined;
   // Records of kraftlab before the runtime seam hold a pid.
-  const record = JSON.parse(fs.readFileSync(file, "utf8")) as Omit<RunningRecord, "alive"> & { pid?: number };
+  const record = JSON.parse(data.toString("utf8")) as Omit<RunningRecord, "alive"> & { pid?: number };
   return { ...record, ref: record.ref ?? String(record.pid ?? "") };
 }
 
 /** What the node was started with, and whether that still runs. */
 export async function readRunning(rt: Runtime, node: NodeRun): Promise<RunningRecord | undefined> {
-  const record = readRecord(node.dir);
+  const record = await readRecord(rt, node);
   return record && { ...record, alive: record.ref !== "" && (await rt.runs(node, record.ref)) };
 }
 
-const fileHash = (file: string | undefined) => (file && fs.existsSync(file) ? fingerprint(fs.readFileSync(file, "latin1")) : "");
+/** Where the node reads its trust bundle: the lab's, or a copy beside it on a machine of its own. */
+const trustFileOf = (tls: TlsMaterial, node: NodeRef) => tls.keystores[String(node.id)]?.trustFile ?? tls.caFile;
 
-/** Records what the node runs with: its config, and the keystore and bundle now on disk (what it loaded). */
-async function writeRunning(node: NodeRun, ref: string, tls: TlsMaterial | undefined): Promise<void> {
+/** The fingerprint of a node's file where it runs ("" when there is none). */
+const placedHash = async (rt: Runtime, node: NodeRef, file: string | undefined) => {
+  const data = file ? await rt.read(node, file) : undefined;
+  return data ? fingerprint(data.toString("latin1")) : "";
+};
+
+/** Records what the node runs with: its config, and the keystore and bundle now beside it (what it loaded). */
+async function writeRunning(rt: Runtime, node: NodeRun, ref: string, tls: TlsMaterial | undefined): Promise<void> {
   const record: Omit<RunningRecord, "alive"> = {
     ref,
     configHash: node.configHash,
     staticHash: node.staticHash,
     tunables: node.tunables,
     version: node.version,
-    keystoreHash: fileHash(tls?.keystores[String(node.id)]?.file),
-    trustHash: fileHash(tls?.caFile),
+    keystoreHash: await placedHash(rt, node, tls?.keystores[String(node.id)]?.file),
+    trustHash: tls ? await placedHash(rt, node, trustFileOf(tls, node)) : "",
   };
-  await fsp.writeFile(path.join(node.dir, RUNNING), `${JSON.stringify(record)}\n`);
+  await rt.put(node, runningFile(node), Buffer.from(`${JSON.stringify(record)}\n`), 0o644);
 }
 
 const refOf = async (rt: Runtime, node: NodeRun) => {
@@ -175,7 +189,7 @@ async function startNode(rt: Runtime, client: ClusterClient, node: NodeRun, inpu
     await rt.stop(node, inputs.stopTimeoutMs, []);
     throw err;
   }
-  await writeRunning(node, ref, inputs.tls);
+  await writeRunning(rt, node, ref, inputs.tls);
 }
 
 const stopNode = (rt: Runtime, node: NodeRun, inputs: Pick<NodeProcessesInputs, "stopTimeoutMs" | "voters">) =>
@@ -214,23 +228,33 @@ async function reloadTls(rt: Runtime, client: ClusterClient, node: NodeRun, inpu
     ]),
   );
   await client.alterConfigs({ type: "broker", name: String(node.id) }, configs, []);
-  await writeRunning(node, await refOf(rt, node), tls);
+  await writeRunning(rt, node, await refOf(rt, node), tls);
 }
 
-/** Writes `content` (base64 for keystores) with exactly `mode`, unless the file already holds it. */
-async function writeTlsFile(file: string, content: string, encoding: "utf8" | "base64", mode: number): Promise<void> {
-  const data = Buffer.from(content, encoding);
-  if (fs.existsSync(file) && fs.readFileSync(file).equals(data)) return;
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  await fsp.writeFile(file, data, { mode });
-  await fsp.chmod(file, mode);
+/**
+ * Writes the lab's trust bundle: here for the clients (caFile), and beside every node that reads a
+ * copy of its own (on a machine of its own).
+ */
+async function writeTrust(rt: Runtime, nodes: NodeRun[], tls: TlsMaterial, bundle: string): Promise<void> {
+  const data = Buffer.from(bundle, "utf8");
+  await putFile(tls.caFile, data, 0o644);
+  await Promise.all(nodes.filter((n) => trustFileOf(tls, n) !== tls.caFile).map((n) => rt.put(n, trustFileOf(tls, n), data, 0o644)));
 }
 
-/** Has every running node take the TLS files now on disk: brokers reload them, the others roll. */
+/** Writes node `node`'s keystore where it reads it. */
+const writeKeystore = (rt: Runtime, node: NodeRef, tls: TlsMaterial) => {
+  const keystore = tls.keystores[String(node.id)];
+  return rt.put(node, keystore.file, Buffer.from(keystore.content, "base64"), 0o600);
+};
+
+/** Has every running node take the TLS files now beside it: brokers reload them, the others roll. */
 async function takeTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial, phase: string): Promise<void> {
-  const wanted = (n: NodeRun) => ({ keystoreHash: fileHash(tls.keystores[String(n.id)]?.file), trustHash: fileHash(tls.caFile) });
+  const wanted = async (n: NodeRun) => ({
+    keystoreHash: await placedHash(rt, n, tls.keystores[String(n.id)]?.file),
+    trustHash: await placedHash(rt, n, trustFileOf(tls, n)),
+  });
   const actions = await Promise.all(
-    nodes.map(async (n) => tlsAction(n.roles, (await readRunning(rt, n)) ?? { keystoreHash: "", trustHash: "" }, wanted(n), inputs.protocols.controller)),
+    nodes.map(async (n) => tlsAction(n.roles, (await readRunning(rt, n)) ?? { keystoreHash: "", trustHash: "" }, await wanted(n), inputs.protocols.controller)),
   );
   const reloads = nodes.filter((_, i) => actions[i] === "reload");
   const restarts = nodes.filter((_, i) => actions[i] === "restart");
@@ -250,17 +274,18 @@ async function takeTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inp
  * another does not trust; `stopAfter` pauses a rotation between steps.
  */
 async function rotateTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
-  const onDisk = fs.existsSync(tls.caFile) ? fs.readFileSync(tls.caFile, "utf8") : undefined;
+  // The clients' bundle here says which phase the lab is in: the nodes' copies follow it.
+  const onDisk = (await readIfExists(tls.caFile))?.toString("utf8");
   const bundles = trustBundles(onDisk, tls);
   const rotating = bundles.first !== bundles.final;
   const phase = (n: number, what: string) => (rotating ? `CA rotation, phase ${n} of 3 (${what})` : "certificates");
-  await writeTlsFile(tls.caFile, bundles.first, "utf8", 0o644);
+  await writeTrust(rt, nodes, tls, bundles.first);
   await takeTls(rt, client, nodes, inputs, tls, phase(1, "trust the old and the new CA"));
   if (rotating && tls.stopAfter === "trust") return;
-  for (const [, keystore] of Object.entries(tls.keystores)) await writeTlsFile(keystore.file, keystore.content, "base64", 0o600);
+  await Promise.all(nodes.map((n) => writeKeystore(rt, n, tls)));
   await takeTls(rt, client, nodes, inputs, tls, phase(2, "certificates from the new CA"));
   if (rotating && tls.stopAfter === "reissue") return;
-  await writeTlsFile(tls.caFile, bundles.final, "utf8", 0o644);
+  await writeTrust(rt, nodes, tls, bundles.final);
   await takeTls(rt, client, nodes, inputs, tls, phase(3, "trust the new CA alone"));
 }
 
@@ -301,7 +326,7 @@ const dynamicIn = (configs: Record<string, { readOnly: boolean }>) => (key: stri
  * changed keys set and removed ones deleted as the broker's own dynamic configs (so no stale override
  * outlives a restart either). True when nothing else needs a restart: the node is then up to date.
  */
-async function reconfigure(client: ClusterClient, node: NodeRun, record: RunningRecord, inputs: NodeProcessesInputs): Promise<boolean> {
+async function reconfigure(rt: Runtime, client: ClusterClient, node: NodeRun, record: RunningRecord, inputs: NodeProcessesInputs): Promise<boolean> {
   const broker = { type: "broker" as const, name: String(node.id) };
   const [configs] = await client.describeConfigs([broker]);
   const change = reconfiguration(record.tunables ?? {}, node.tunables, dynamicIn(configs));
@@ -312,7 +337,7 @@ async function reconfigure(client: ClusterClient, node: NodeRun, record: Running
     await client.alterConfigs(broker, change.set, change.remove);
   }
   if (change.readOnly.length > 0 || record.staticHash !== node.staticHash) return false;
-  await writeRunning(node, record.ref, inputs.tls);
+  await writeRunning(rt, node, record.ref, inputs.tls);
   return true;
 }
 
@@ -452,7 +477,7 @@ async function removeBroker(rt: Runtime, client: ClusterClient, node: NodeRun, r
   await reassign(client, plan, { throttleBytesPerSecond: inputs.throttleBytesPerSecond, timeoutMs: inputs.gateTimeoutMs });
   await stopNode(rt, node, inputs);
   await client.unregisterBroker(node.id);
-  recordDrained(path.dirname(node.dir), node.id);
+  recordDrained(inputs.labDir ?? path.dirname(node.dir), node.id);
 }
 
 const actionsOf = (rt: Runtime, nodes: NodeRun[]) => Promise.all(nodes.map(async (n) => nodeAction(n, await readRunning(rt, n))));
@@ -478,10 +503,11 @@ export async function converge(rt: Runtime, client: ClusterClient, olds: Previou
   if (tls) {
     // A node about to start needs its files (on a new lab, the whole material at once); files already
     // there are replaced by rotateTls, in an order the running nodes can follow.
-    if (!fs.existsSync(tls.caFile)) await writeTlsFile(tls.caFile, trustBundles(undefined, tls).final, "utf8", 0o644);
+    if (!(await readIfExists(tls.caFile))) await putFile(tls.caFile, Buffer.from(trustBundles(undefined, tls).final, "utf8"), 0o644);
+    const bundle = (await readIfExists(tls.caFile)) as Buffer;
     for (const node of [...toStart, ...restartAll]) {
-      const keystore = tls.keystores[String(node.id)];
-      if (!fs.existsSync(keystore.file)) await writeTlsFile(keystore.file, keystore.content, "base64", 0o600);
+      if (!(await rt.read(node, trustFileOf(tls, node)))) await rt.put(node, trustFileOf(tls, node), bundle, 0o644);
+      if (!(await rt.read(node, tls.keystores[String(node.id)].file))) await writeKeystore(rt, node, tls);
     }
   }
   await prepareStorage(rt, toStart, inputs, olds);
@@ -503,7 +529,7 @@ export async function converge(rt: Runtime, client: ClusterClient, olds: Previou
   for (const [i, node] of inputs.nodes.entries()) {
     const action = nodeAction(node, records[i]);
     const record = records[i];
-    const applied = action === "reconfigure" && record && (await reconfigure(client, node, record, inputs));
+    const applied = action === "reconfigure" && record && (await reconfigure(rt, client, node, record, inputs));
     if (action === "restart" || (action === "reconfigure" && !applied)) toRoll.push(node);
   }
   await rollingRestart(rt, client, toRoll, inputs);
@@ -512,8 +538,9 @@ export async function converge(rt: Runtime, client: ClusterClient, olds: Previou
     // A leaving controller left the voters above (reconcileVoters), before it stops.
     if (node.roles.includes("broker")) await removeBroker(rt, client, node, brokers, inputs);
     else await stopNode(rt, node, inputs);
-    const keystore = olds?.tls?.keystores[String(node.id)]?.file;
-    if (keystore) await fsp.rm(keystore, { force: true });
+    // Its keystore here (on a machine of its own, it goes with the node's directory).
+    const keystore = olds?.tls?.keystores[String(node.id)];
+    if (keystore && !node.machine) await fsp.rm(keystore.file, { force: true });
   }
   const running = await runningOf(rt, inputs.nodes);
   await finalizeFeatures(rt, client, inputs, running.versions);
@@ -527,9 +554,9 @@ export async function converge(rt: Runtime, client: ClusterClient, olds: Previou
 }
 
 /** Whether the TLS files on disk, or what a node loaded (`records`, in the order of `nodes`), differ from `tls`. */
-function tlsPending(nodes: NodeRun[], records: (RunningRecord | undefined)[], tls: TlsMaterial | undefined): boolean {
+async function tlsPending(nodes: NodeRun[], records: (RunningRecord | undefined)[], tls: TlsMaterial | undefined): Promise<boolean> {
   if (!tls) return false;
-  const bundle = trustBundles(fs.existsSync(tls.caFile) ? fs.readFileSync(tls.caFile, "utf8") : undefined, tls).final;
+  const bundle = trustBundles((await readIfExists(tls.caFile))?.toString("utf8"), tls).final;
   const trustHash = fingerprint(bundle);
   return nodes.some((n, i) => {
     const keystoreHash = fingerprint(Buffer.from(tls.keystores[String(n.id)].content, "base64").toString("latin1"));
@@ -546,7 +573,7 @@ export const nodeProcesses: Handler = {
     // One read of each node's record (a process check, or an engine request) serves every question below.
     const records = await Promise.all(news.nodes.map((n) => readRunning(rt, n)));
     const removed = olds.nodes.some((old) => !news.nodes.some((n) => n.id === old.id));
-    const tls = tlsPending(news.nodes, records, news.tls);
+    const tls = await tlsPending(news.nodes, records, news.tls);
     const pending = news.nodes.some((n, i) => nodeAction(n, records[i]) !== "keep") || tls;
     // A state from before the runtime seam has pids, not `running`: an update (that restarts nothing) records it.
     const moved = olds.running === undefined || news.nodes.some((n, i) => (olds.running[String(n.id)] ?? "") !== (records[i]?.alive ? records[i].ref : ""));

@@ -8,6 +8,7 @@ import Docker from "dockerode";
 import { getProperties } from "properties-file";
 import { nodeContainer, storageContainer, toolExec, volumeName, voterContainers } from "./containerSpec";
 import { readLogEnd, stopWithDeadline } from "./daemon";
+import { putFile, readIfExists } from "./localFiles";
 import type { NodeRef, Runtime } from "./runtime";
 import { type DockerSpec, labLabels } from "./spec";
 import { metaOf } from "./storageMeta";
@@ -124,6 +125,9 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
     },
     // The node writes its log file into its directory, mounted from this machine (see nodeContainer).
     log: async (node) => readLogEnd(node.logFile),
+    // The node's files are this machine's, mounted at the same paths.
+    put: (_node, file, data, mode) => putFile(file, data, mode),
+    read: (_node, file) => readIfExists(file),
     async remove(node) {
       await this.stop(node, 30_000, []);
       await unlessMissing(docker.getContainer(name(node)).remove({ force: true }));

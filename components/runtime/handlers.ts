@@ -6,10 +6,12 @@ import * as path from "node:path";
 import { type Handler, readBack, same } from "../provider/handler";
 import { engine, unlessMissing } from "./docker";
 import { ensureImage, hasImage, type ImageBuild } from "./image";
-import { labLabels } from "./spec";
+import { labLabels, machineKafkaHome, machineLabDir, type RuntimeSpec, type SshMachine } from "./spec";
+import { exec, shq } from "./ssh/connection";
+import { claimMachine, ensureDistribution, type MachineClaim, releaseMachine } from "./ssh/machines";
 
 export interface LabRuntimeInputs {
-  kind: "process" | "docker";
+  kind: RuntimeSpec["kind"];
   /** The lab directory, where `runtime.json` tells the program what the lab runs on (see recordedRuntime). */
   labDir: string;
   docker?: {
@@ -21,7 +23,19 @@ export interface LabRuntimeInputs {
     image: string;
     build?: ImageBuild;
   };
+  ssh?: {
+    lab: string;
+    /** `<project>/<stack>`, written in each machine's marker. */
+    stack: string;
+    /** The machines the nodes run on. */
+    machines: Record<string, SshMachine>;
+    kafkaHome: string;
+    distribution: string;
+  };
 }
+
+/** Every machine the lab ever claimed, by name: destroy leaves each as it was (a machine that left the config too). */
+type Claims = Record<string, MachineClaim & { machine: SshMachine }>;
 
 /** Why a lab that exists cannot move to another runtime, and what to do instead. */
 export const runtimeChangeProblem = (from: string, to: string) =>
@@ -53,6 +67,32 @@ async function ensureDocker(inputs: LabRuntimeInputs): Promise<void> {
   }
 }
 
+/** Each machine's lab directory claimed and the release copied there; the claims of earlier runs kept. */
+async function ensureMachines(inputs: LabRuntimeInputs, claims: Claims = {}): Promise<Claims> {
+  const ssh = inputs.ssh;
+  if (!ssh) return claims;
+  const made = await Promise.all(
+    Object.values(ssh.machines).map(async (m) => {
+      const claim = await claimMachine(m, ssh.lab, ssh.stack, claims[m.name]);
+      await ensureDistribution(m, ssh.kafkaHome, ssh.distribution);
+      return [m.name, { ...claim, machine: m }] as const;
+    }),
+  );
+  return { ...claims, ...Object.fromEntries(made) };
+}
+
+/** Whether a machine lost its lab directory or its release since (removed by hand): the next `up` makes them again. */
+async function machinesMissing(inputs: LabRuntimeInputs): Promise<boolean> {
+  const ssh = inputs.ssh;
+  if (!ssh) return false;
+  const present = await Promise.all(
+    Object.values(ssh.machines).map(
+      async (m) => (await exec(m, `[ -d ${shq(machineLabDir(m, ssh.lab))} ] && [ -d ${shq(machineKafkaHome(m, ssh.distribution))} ]`)).code === 0,
+    ),
+  );
+  return present.includes(false);
+}
+
 const RECORD = "runtime.json";
 
 /** What the lab in `labDir` runs on, as its runtime recorded it; a lab without the record (older) runs processes. */
@@ -70,29 +110,35 @@ async function record(inputs: LabRuntimeInputs): Promise<void> {
 }
 
 export const describeRuntime = (kind: LabRuntimeInputs["kind"], dockerHost?: string) =>
-  kind === "docker" ? `Docker (${dockerHost ?? "an engine"})` : "local processes";
+  kind === "docker" ? `Docker (${dockerHost ?? "an engine"})` : kind === "ssh" ? "machines over SSH" : "local processes";
 const describe = (inputs: LabRuntimeInputs) => describeRuntime(inputs.kind, inputs.docker?.dockerHost);
 
 export const labRuntime: Handler = {
   async create(inputs: LabRuntimeInputs) {
     await ensureDocker(inputs);
+    const claims = await ensureMachines(inputs);
     await record(inputs);
-    return { id: inputs.kind, outs: inputs };
+    return { id: inputs.kind, outs: { ...inputs, ...(inputs.ssh && { claims }) } };
   },
   async diff(_id, olds: LabRuntimeInputs, news: LabRuntimeInputs) {
     if (olds.kind !== news.kind) throw new Error(runtimeChangeProblem(describe(olds), describe(news)));
+    if (news.ssh) return { changes: !same(olds.ssh, news.ssh) || (await machinesMissing(news)) };
     if (!news.docker) return { changes: false };
     const docker = engine(news.docker.dockerHost);
     const network = await unlessMissing(docker.getNetwork(news.docker.network).inspect());
     // The image or the network gone by hand (or a new build wanted) is made again by the next `up`.
     return { changes: !same(olds.docker, news.docker) || !network || !(await hasImage(docker, news.docker.image)) };
   },
-  async update(_id, _olds, news: LabRuntimeInputs) {
+  async update(_id, olds: LabRuntimeInputs & { claims?: Claims }, news: LabRuntimeInputs) {
     await ensureDocker(news);
+    const claims = await ensureMachines(news, olds.claims);
     await record(news);
-    return { outs: news };
+    return { outs: { ...news, ...(news.ssh && { claims }) } };
   },
-  async delete(_id, olds: LabRuntimeInputs) {
+  async delete(_id, olds: LabRuntimeInputs & { claims?: Claims }) {
+    // The nodes went before (they depend on this resource): what is left is the lab's directory and release.
+    const ssh = olds.ssh;
+    if (ssh) await Promise.all(Object.values(olds.claims ?? {}).map((claim) => releaseMachine(claim.machine, ssh.lab, claim)));
     const d = olds.docker;
     if (!d) return;
     // Only this lab's network; the image stays as a cache (README: how to remove it).

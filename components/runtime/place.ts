@@ -7,7 +7,9 @@ import { engine } from "./docker";
 import type { LabRuntimeInputs } from "./handlers";
 import { type ImageBuild, imageTags } from "./image";
 import type { DockerConfig } from "./schema";
-import type { DockerSpec, RuntimeSpec } from "./spec";
+import type { DockerSpec, RuntimeSpec, SshMachine, SshSpec } from "./spec";
+import { distributionHash } from "./ssh/distribution";
+import type { MachineConfig } from "./ssh/schema";
 
 /** The first engine of `candidates` (`unix:///…`) that answers a ping, or undefined. */
 export async function reachableEngine(candidates: string[]): Promise<string | undefined> {
@@ -67,6 +69,50 @@ export function dockerPlacement(
       kind: "docker",
       labDir: dirs.labDir,
       docker: { dockerHost: spec.dockerHost, network: spec.network, subnet: spec.subnet, lab, image, ...(cfg.image ? {} : { build: dirs.build }) },
+    },
+  };
+}
+
+/**
+ * The SSH runtime on the machines the nodes name (the others are not touched): each machine as its
+ * dial needs it, a key file's path made absolute from `baseDir` here, `agent: true` the SSH_AUTH_SOCK.
+ */
+export function sshPlacement(
+  plan: ClusterPlan,
+  machines: Record<string, MachineConfig>,
+  lab: string,
+  dirs: { stack: string; labDir: string; kafkaHome: string; projectDir: string; home: string },
+): Placement {
+  const used = [...new Set(plan.nodes.map((n) => n.machine).filter((m): m is string => m !== undefined))];
+  const resolveKey = (file: string) => (file.startsWith("~/") ? path.join(dirs.home, file.slice(2)) : path.resolve(dirs.projectDir, file));
+  const specOf = (name: string): SshMachine => {
+    const m = machines[name];
+    const agent = m.ssh.agent === true ? process.env.SSH_AUTH_SOCK : m.ssh.agent;
+    return {
+      name,
+      address: m.address,
+      user: m.ssh.user,
+      port: m.ssh.port,
+      ...(m.ssh.privateKey && { privateKey: resolveKey(m.ssh.privateKey) }),
+      ...(agent && { agent }),
+      hostKey: m.ssh.hostKey ?? "",
+      ...(m.javaHome && { javaHome: m.javaHome }),
+      baseDir: m.baseDir,
+    };
+  };
+  const spec: SshSpec = {
+    kind: "ssh",
+    lab,
+    machines: Object.fromEntries(used.map((name) => [name, specOf(name)])),
+    kafkaHome: dirs.kafkaHome,
+    distribution: distributionHash(dirs.kafkaHome),
+  };
+  return {
+    spec,
+    resource: {
+      kind: "ssh",
+      labDir: dirs.labDir,
+      ssh: { lab, stack: dirs.stack, machines: spec.machines, kafkaHome: spec.kafkaHome, distribution: spec.distribution },
     },
   };
 }

@@ -3,6 +3,7 @@
 import * as fsp from "node:fs/promises";
 import { kafkaTool } from "../provider/kafkaTool";
 import { isAlive, readLogEnd, recordedPid, runsWith, startDaemon, stopDaemon } from "./daemon";
+import { putFile, readIfExists } from "./localFiles";
 import type { NodeRef, Runtime } from "./runtime";
 import type { ProcessSpec } from "./spec";
 import { readMeta } from "./storageMeta";
@@ -25,6 +26,8 @@ export function processRuntime(spec: ProcessSpec): Runtime {
     runs: async (node, ref) => runsWith(Number(ref), node.configFile) || (Number(ref) === pidOf(node) && isAlive(Number(ref))),
     stop: (node, timeoutMs, voters) => stopDaemon(pidOf(node), node.configFile, timeoutMs, voters),
     log: async (node) => readLogEnd(node.logFile),
+    put: (_node, file, data, mode) => putFile(file, data, mode),
+    read: (_node, file) => readIfExists(file),
     async remove(node) {
       await this.stop(node, 30_000, []);
       await fsp.rm(node.dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 // The one interface every node effect goes through: place, format, start, stop, observe and remove a
-// node, and run a Kafka tool against the cluster. The supervisor and the storage check
+// node, write and read its files where it runs, and run a Kafka tool against the cluster. The supervisor and the storage check
 // decide; a Runtime only carries out, so the decisions run the same on processes, containers or fakes.
 import type { RuntimeSpec } from "./spec";
 
@@ -15,6 +15,8 @@ export interface NodeRun {
   pidFile: string;
   /** Its container, with the Docker runtime. */
   container?: string;
+  /** Its machine, with the SSH runtime: where its files, data and process are. */
+  machine?: string;
   /** Ports the Docker runtime publishes on kraftlab:host (EXTERNAL, metrics). */
   published: number[];
   /** Extra JVM options (KAFKA_OPTS), e.g. the metrics exporter agent. */
@@ -42,7 +44,7 @@ export type StopOutcome = "stopped" | "killed" | "not running";
 export type Voter = { id: number; host: string; port: number };
 
 /** What identifies a node and its files, for every effect but a start. */
-export type NodeRef = Pick<NodeRun, "id" | "dir" | "dataDir" | "configFile" | "pidFile" | "container">;
+export type NodeRef = Pick<NodeRun, "id" | "dir" | "dataDir" | "configFile" | "pidFile" | "container" | "machine">;
 
 export interface Runtime {
   readonly kind: RuntimeSpec["kind"];
@@ -62,6 +64,13 @@ export interface Runtime {
   stop(node: NodeRef, timeoutMs: number, voters: Voter[]): Promise<StopOutcome>;
   /** The end of the node's log, read where the node runs ("" before its first start). */
   log(node: NodeRun): Promise<string>;
+  /**
+   * Writes a file of the node (its server.properties, keystore, trust bundle, what it runs with) where
+   * the node reads it, with exactly `mode`; a file that already holds `data` is left as it is.
+   */
+  put(node: NodeRef, file: string, data: Buffer, mode: number): Promise<void>;
+  /** A file of the node where the node reads it, or undefined when there is none. */
+  read(node: NodeRef, file: string): Promise<Buffer | undefined>;
   /** Removes the node's storage, its files and whatever the runtime made for it. */
   remove(node: NodeRef): Promise<void>;
   /** Runs bin/<tool>.sh of Kafka where it reaches the INTERNAL listeners; its stdout. */

@@ -1,5 +1,6 @@
 // `kraftlab:runtime`: where the nodes run. `process` (default) runs each node as a local JVM;
-// `docker` runs each in a container of a Docker engine, on a network of the lab's own.
+// `docker` runs each in a container of a Docker engine, on a network of the lab's own; `ssh` runs each
+// as a JVM on one of `kraftlab:machines`.
 import { z } from "zod";
 
 const PRIVATE_RANGES = [
@@ -64,9 +65,9 @@ const dockerSchema = z.strictObject({
 });
 
 export type DockerConfig = z.infer<typeof dockerSchema>;
-export type RuntimeConfig = { kind: "process" } | DockerConfig;
+export type RuntimeConfig = { kind: "process" } | DockerConfig | { kind: "ssh" };
 
 export const runtimeSchema = z
-  .union([z.enum(["process", "docker"]), z.strictObject({ kind: z.literal("process") }), dockerSchema])
+  .union([z.enum(["process", "docker", "ssh"]), z.strictObject({ kind: z.enum(["process", "ssh"]) }), dockerSchema])
   .default("process")
   .transform((value): RuntimeConfig => (typeof value === "string" ? { kind: value } : value));

@@ -3,5 +3,10 @@ import { dockerRuntime } from "./docker";
 import { processRuntime } from "./process";
 import type { Runtime } from "./runtime";
 import type { RuntimeSpec } from "./spec";
+import { sshRuntime } from "./ssh/runtime";
 
-export const runtimeFor = (spec: RuntimeSpec): Runtime => (spec.kind === "docker" ? dockerRuntime(spec) : processRuntime(spec));
+export function runtimeFor(spec: RuntimeSpec): Runtime {
+  if (spec.kind === "docker") return dockerRuntime(spec);
+  if (spec.kind === "ssh") return sshRuntime(spec);
+  return processRuntime(spec);
+}

@@ -28,7 +28,40 @@ export interface DockerSpec {
   user: string;
 }
 
-export type RuntimeSpec = ProcessSpec | DockerSpec;
+/** A machine as the SSH runtime reaches it: no key material, only a key file's path or an agent's socket. */
+export interface SshMachine {
+  name: string;
+  address: string;
+  user: string;
+  port: number;
+  /** A private key file of this machine. */
+  privateKey?: string;
+  /** An ssh-agent socket. */
+  agent?: string;
+  /** `<type> <base64>`: the only key the machine may offer. */
+  hostKey: string;
+  javaHome?: string;
+  baseDir: string;
+}
+
+/** Nodes as JVMs on machines reached over SSH, each running the release copied there from this machine. */
+export interface SshSpec {
+  kind: "ssh";
+  /** The stack's name: each machine's lab directory is `<baseDir>/<lab>`. */
+  lab: string;
+  machines: Record<string, SshMachine>;
+  /** The release on this machine: copied to each machine, and run here for the Kafka tools. */
+  kafkaHome: string;
+  /** Its content hash: each machine keeps it once, at `<baseDir>/kafka/<hash>`. */
+  distribution: string;
+}
+
+export type RuntimeSpec = ProcessSpec | DockerSpec | SshSpec;
+
+/** A machine's directory of the lab: its nodes' directories and the ownership marker. */
+export const machineLabDir = (machine: Pick<SshMachine, "baseDir">, lab: string) => `${machine.baseDir}/${lab}`;
+/** Where a machine keeps a release copied there. */
+export const machineKafkaHome = (machine: Pick<SshMachine, "baseDir">, distribution: string) => `${machine.baseDir}/kafka/${distribution}`;
 
 /** The runtime a resource's state names; states from before the runtime seam held the Kafka distribution instead. */
 export const stateRuntime = (state: { runtime?: RuntimeSpec; kafkaHome?: string }): RuntimeSpec =>
@@ -36,6 +69,9 @@ export const stateRuntime = (state: { runtime?: RuntimeSpec; kafkaHome?: string 
 
 /** Kafka's home inside a container: the layout of the official apache/kafka image. */
 export const IMAGE_KAFKA_HOME = "/opt/kafka";
+
+/** The file that marks a lab directory (here or on a machine) as a stack's, with its token (see cluster/ownership.ts). */
+export const LAB_MARKER = ".kraftlab-lab";
 
 /** Labels on everything the Docker runtime creates: what a teardown may remove is what carries them. */
 export const labLabels = (lab: string) => ({ "org.kraftlab.lab": lab });

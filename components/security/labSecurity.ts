@@ -6,7 +6,7 @@ import { LabDirectory, LabFile } from "../cluster/resources";
 import type { TlsMaterial } from "../cluster/rollout";
 import type { SecurityConfig } from "../config";
 import { renderClientProperties, renderOperatorProperties } from "../render";
-import { type ClusterPlan, nodeHostName } from "../topology";
+import { type ClusterPlan, type NodePlan, nodeHostName } from "../topology";
 import type { SecuritySecrets } from "./listeners";
 import { describeCertificate } from "./pki";
 import { CertificateAuthority, NodeCertificate, Password } from "./resources";
@@ -38,6 +38,9 @@ export interface CertificateExpiry {
   /** Its notAfter, in seconds since the epoch. */
   expires: number;
 }
+
+const isIp = (h: string | undefined): h is string => h !== undefined && /^[\d.]+$/.test(h);
+const isName = (h: string | undefined): h is string => h !== undefined && !isIp(h);
 
 const expiry = (certificate: string, certPem: string): CertificateExpiry => ({
   certificate,
@@ -75,7 +78,12 @@ export function createLabSecurity(
     inDir,
   );
   const caFile = path.join(certsDir, "ca.pem");
-  const keystoreFileFor = (id: number) => path.join(certsDir, `node-${id}.p12`);
+  // A node on a machine of its own reads its TLS files there, in its directory; the others share certsDir.
+  const tlsFilesOf = (node: NodePlan) =>
+    node.machine
+      ? { keystoreFile: path.posix.join(node.dir, "keystore.p12"), truststoreFile: path.posix.join(node.dir, "ca.pem") }
+      : { keystoreFile: path.join(certsDir, `node-${node.id}.p12`), truststoreFile: caFile };
+  const tlsFiles = (id: number) => tlsFilesOf(plan.nodes.find((n) => n.id === id) as NodePlan);
   const keystores = plan.nodes.map((node) => {
     const cert = new NodeCertificate(
       `${name}-node-${node.id}-certificate`,
@@ -83,8 +91,8 @@ export function createLabSecurity(
         caCertPem: ca.certPem,
         caKeyPem: ca.keyPem,
         commonName: `node-${node.id}`,
-        dnsNames: ["localhost", nodeHostName(node.id), ...(node.container ? [node.container] : [])],
-        ipAddresses: [plan.host].filter((h) => /^[\d.]+$/.test(h)),
+        dnsNames: [...new Set(["localhost", nodeHostName(node.id), ...[node.container, node.machine, node.externalHost].filter(isName)])],
+        ipAddresses: [...new Set([plan.host, node.externalHost].filter(isIp))],
         validityDays: security.certificateValidityDays,
         keystorePassword,
         renewBeforeDays: security.renewBeforeDays,
@@ -93,7 +101,10 @@ export function createLabSecurity(
       inDir,
     );
     return {
-      keystore: cert.keystore.apply((content) => [String(node.id), { file: keystoreFileFor(node.id), content }] as const),
+      keystore: cert.keystore.apply((content) => {
+        const files = tlsFilesOf(node);
+        return [String(node.id), { file: files.keystoreFile, trustFile: files.truststoreFile, content }] as const;
+      }),
       expiry: cert.certPem.apply((pem) => expiry(`node-${node.id}`, pem)),
     };
   });
@@ -128,14 +139,14 @@ export function createLabSecurity(
       nodePassword: node,
       keystorePassword: keystore,
       userPasswords: users,
-      keystoreFile: keystoreFileFor(id),
-      truststoreFile: caFile,
+      ...tlsFiles(id),
     }));
   const operatorFile = new LabFile(
     `${name}-operator-properties`,
     {
       path: operatorFilePath(certsDir),
-      content: secretsFor(plan.brokers[0].id).apply((secrets) => renderOperatorProperties(plan, lab, secrets)),
+      // A client of this machine: the bundle here (mTLS, which would want a node keystore here too, is refused with machines).
+      content: secretsFor(plan.brokers[0].id).apply((secrets) => renderOperatorProperties(plan, lab, { ...secrets, truststoreFile: caFile })),
       encoding: "utf8",
       mode: 0o600,
     },

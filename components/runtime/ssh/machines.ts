@@ -1,0 +1,141 @@
+// A machine's side of an SSH lab: what the program checks before anything is touched (it answers,
+// Java 17+, its base directory, the ports), the lab's directory there (claimed with the same marker
+// as a local lab directory) and the release copied there once; and leaving the machine as it was.
+
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { LAB_MARKER, machineKafkaHome, machineLabDir, type SshMachine } from "../spec";
+import { exec, run, shq } from "./connection";
+import { DISTRIBUTION_PARTS } from "./distribution";
+
+/** The major version `java -version` prints, or 0. */
+export const javaMajor = (versionOutput: string) => Number(/version "(?:1\.)?(\d+)/.exec(versionOutput)?.[1] ?? 0);
+
+/** What the machine says of itself in one round trip: its Java, whether the base directory can be written, its lab directory, its listening sockets. */
+export interface MachineFacts {
+  java: string;
+  /** Whether baseDir, or the nearest of its parents that exists, may be written. */
+  writable: boolean;
+  /** Whether baseDir exists (a lab leaves one it made, and no other, as it found it). */
+  baseExists: boolean;
+  /** `absent`, `foreign` (entries that are no lab's), or the marker's JSON. */
+  labDir: string;
+  /** /proc/net/tcp and tcp6. */
+  sockets: string;
+}
+
+const SEP = "\n--kraftlab--\n";
+
+export async function machineFacts(m: SshMachine, lab: string): Promise<MachineFacts> {
+  const java = m.javaHome ? shq(`${m.javaHome}/bin/java`) : "java";
+  const dir = shq(machineLabDir(m, lab));
+  const out = await run(
+    m,
+    [
+      `${java} -version 2>&1 | head -3`,
+      `d=${shq(m.baseDir)}; while [ ! -e "$d" ]; do d=$(dirname "$d"); done; [ -d "$d" ] && [ -w "$d" ] && printf yes || printf no; [ -d ${shq(m.baseDir)} ] && echo ' base' || echo`,
+      `if [ -f ${dir}/${LAB_MARKER} ]; then cat ${dir}/${LAB_MARKER}; elif [ -d ${dir} ] && [ -n "$(ls -A ${dir})" ]; then echo foreign; else echo absent; fi`,
+      "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null",
+    ].join(`; printf '${SEP.replace(/\n/g, "\\n")}'; `),
+    "looking at the machine",
+  );
+  const [javaOut, writable, labDir, sockets] = out.split(SEP);
+  return { java: javaOut.trim(), writable: writable.startsWith("yes"), baseExists: writable.includes("base"), labDir: labDir.trim(), sockets };
+}
+
+const hexPort = (field: string) => Number.parseInt(field.split(":")[1] ?? "", 16);
+/** An IPv4 address of /proc/net/tcp (little-endian hex). */
+const ipv4 = (hex: string) => [0, 1, 2, 3].map((i) => Number.parseInt(hex.slice(6 - 2 * i, 8 - 2 * i), 16)).join(".");
+
+/**
+ * The ports something listens on at `address` (or on every address) in /proc/net/tcp{,6}: what a
+ * node binding address:port would collide with.
+ */
+export function listeningPorts(procNetTcp: string, address: string): Set<number> {
+  const ports = new Set<number>();
+  for (const line of procNetTcp.split("\n")) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 4 || fields[3] !== "0A") continue; // 0A: LISTEN
+    const [hex] = fields[1].split(":");
+    const local = hex.length === 8 ? ipv4(hex) : /^0+$/.test(hex) ? "0.0.0.0" : /^0{20}FFFF0{4}/i.test(hex) ? ipv4(hex.slice(24)) : "";
+    if (local === "0.0.0.0" || local === address) ports.add(hexPort(fields[1]));
+  }
+  return ports;
+}
+
+/** What a marker on the machine says, or undefined. */
+function markerOf(text: string): { stack: string; token: string } | undefined {
+  try {
+    const parsed = JSON.parse(text) as { stack?: unknown; token?: unknown };
+    return typeof parsed.stack === "string" && typeof parsed.token === "string" ? { stack: parsed.stack, token: parsed.token } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the stack may not use the machine's lab directory (`labDir` of machineFacts), or undefined. `token`: the stack's, once it claimed it. */
+export function machineDirProblem(m: SshMachine, lab: string, stack: string, labDir: string, token?: string): string | undefined {
+  const dir = `${m.name}:${machineLabDir(m, lab)}`;
+  const fix = `set kraftlab:machines.${m.name}.baseDir to another directory, or remove ${machineLabDir(m, lab)} there`;
+  if (labDir === "absent") return undefined;
+  if (labDir === "foreign") return `kraftlab:machines.${m.name}.baseDir: ${dir} holds files that are no kraftlab lab's; ${fix}`;
+  const marker = markerOf(labDir);
+  if (marker && marker.stack !== stack) return `kraftlab:machines.${m.name}.baseDir: ${dir} belongs to kraftlab stack ${marker.stack}; ${fix}`;
+  if (token !== undefined && marker?.token !== token) {
+    return `kraftlab:machines.${m.name}.baseDir: ${dir} holds a lab of stack ${stack} that this stack's state does not know (a stack removed without destroy); ${fix}`;
+  }
+  return undefined;
+}
+
+/** What state keeps of a machine the stack claimed: its marker's token, and whether the stack made baseDir. */
+export interface MachineClaim {
+  token: string;
+  madeBaseDir: boolean;
+}
+
+/** Claims the machine's lab directory for `stack` unless it holds the claim's token already. */
+export async function claimMachine(m: SshMachine, lab: string, stack: string, claim?: MachineClaim): Promise<MachineClaim> {
+  const facts = await machineFacts(m, lab);
+  // A token in state that the machine holds: nothing to claim. Otherwise only an absent or empty directory.
+  if (claim && markerOf(facts.labDir)?.token === claim.token) return claim;
+  const problem = machineDirProblem(m, lab, stack, facts.labDir, facts.labDir === "absent" ? undefined : "");
+  if (problem) throw new Error(problem);
+  const marker = {
+    note: `This directory belongs to kraftlab stack ${stack}; \`pulumi destroy\` of that stack removes it.`,
+    stack,
+    token: randomBytes(12).toString("hex"),
+  };
+  const dir = shq(machineLabDir(m, lab));
+  await run(m, `mkdir -p ${dir} && cat > ${dir}/${LAB_MARKER}`, "claiming the lab directory", { stdin: Buffer.from(`${JSON.stringify(marker, null, 2)}\n`) });
+  return { token: marker.token, madeBaseDir: claim?.madeBaseDir ?? !facts.baseExists };
+}
+
+/** Copies the release at `kafkaHome` (this machine) to the machine unless it has it: one tar stream, moved in place once whole. */
+export async function ensureDistribution(m: SshMachine, kafkaHome: string, distribution: string): Promise<void> {
+  const target = shq(machineKafkaHome(m, distribution));
+  if ((await exec(m, `[ -d ${target} ]`)).code === 0) return;
+  const tar = spawn("tar", ["-C", kafkaHome, "-cf", "-", ...DISTRIBUTION_PARTS], { stdio: ["ignore", "pipe", "pipe"] });
+  const copied = run(m, `t=${target}.partial.$$; mkdir -p "$t" && tar -C "$t" -xf - && mv "$t" ${target}`, `copying Kafka (${kafkaHome})`, {
+    stdin: tar.stdout,
+    timeoutMs: 600_000,
+  });
+  const [, code] = await Promise.all([copied, new Promise<number>((resolve) => tar.once("close", resolve))]);
+  if (code !== 0) throw new Error(`copying Kafka to machine ${m.name}: tar of ${kafkaHome} failed (exit ${code})`);
+}
+
+/**
+ * Leaves the machine as the stack found it: its lab directory (only while it holds the stack's
+ * token), the releases no other lab there uses, and the base directory once empty.
+ */
+export async function releaseMachine(m: SshMachine, lab: string, claim: MachineClaim): Promise<void> {
+  const dir = machineLabDir(m, lab);
+  const facts = await machineFacts(m, lab);
+  if (markerOf(facts.labDir)?.token === claim.token) await run(m, `rm -rf ${shq(dir)}`, "removing the lab directory");
+  const base = shq(m.baseDir);
+  // The releases stay while another lab's directory (with its marker) is there.
+  await run(
+    m,
+    `[ -d ${base} ] || exit 0; ls ${base}/*/${LAB_MARKER} >/dev/null 2>&1 && exit 0; rm -rf ${base}/kafka; ${claim.madeBaseDir ? `rmdir ${base} 2>/dev/null; ` : ""}exit 0`,
+    "removing the release",
+  );
+}
