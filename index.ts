@@ -97,7 +97,10 @@ export default async function kraftlab() {
       ...(machine.length === 0 ? await propertyProblems(config, kafkaHome, cacheDir()) : []),
       ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools, { labDir, stack }) : []),
       // The nodes on disk are this lab's only in a directory it may claim.
-      ...(dirProblems.length === 0 ? await removalProblems(plan, placement.spec, kafkaHome, config.drainBrokers, operatorFile) : []),
+      // (Machines that do not answer cannot be asked which nodes they hold.)
+      ...(dirProblems.length === 0 && (placement.spec.kind !== "ssh" || machine.length === 0)
+        ? await removalProblems(plan, placement.spec, kafkaHome, config.drainBrokers, operatorFile)
+        : []),
       ...(dirProblems.length === 0 && machine.length === 0 ? await versionProblems(plan, placement.spec, kafkaHome, version, operatorFile) : []),
       ...(config.features && config.features !== "auto" ? featureProblems(config.features, releaseVersionMapping(kafkaHome), version) : []),
     ]),

@@ -118,13 +118,18 @@ export function ephemeralPortRange(): [number, number] | undefined {
  */
 async function labNodes(plan: ClusterPlan, runtime: RuntimeSpec): Promise<LeavingNode[]> {
   if (runtime.kind !== "ssh") return nodesOnDisk(plan.labDir);
+  const used = new Set(plan.nodes.map((n) => n.machine));
   const found = await Promise.all(
     Object.values(runtime.machines).map(async (m) => {
+      // A declared machine no node names may be gone: it holds no node then, as far as this check goes.
       const listing = await run(
         m,
         `for f in ${shq(machineLabDir(m, runtime.lab))}/node-*/server.properties; do [ -f "$f" ] && echo "$f $(grep '^process.roles=' "$f")"; done; exit 0`,
         "listing the lab's nodes",
-      );
+      ).catch((err: Error) => {
+        if (used.has(m.name)) throw err;
+        return "";
+      });
       return [...listing.matchAll(/\/node-(\d+)\/server\.properties process\.roles=(\S*)/g)].map((m) => ({ id: Number(m[1]), roles: m[2].split(",") }));
     }),
   );
@@ -259,8 +264,9 @@ export function runtimeChangeProblems(labDir: string, wanted: RuntimeSpec["kind"
  */
 async function machineProblems(plan: ClusterPlan, spec: SshSpec, stack: string): Promise<string[]> {
   const rt = runtimeFor(spec);
+  const used = Object.values(spec.machines).filter((m) => plan.nodes.some((n) => n.machine === m.name));
   const perMachine = await Promise.all(
-    Object.values(spec.machines).map(async (m): Promise<string[]> => {
+    used.map(async (m): Promise<string[]> => {
       let facts: MachineFacts;
       try {
         facts = await machineFacts(m, spec.lab);

@@ -2,11 +2,16 @@
 // quorum through the cluster client as the lab's admin, the certificate each node serves, the version in
 // each node's log). Changes nothing; components/status.ts decides what it means.
 import * as fs from "node:fs";
+import * as path from "node:path";
 import * as tls from "node:tls";
 import { clientFor } from "../components/client/connect";
 import type { NodeInfo } from "../components/kafkaCluster";
 import { quorumState } from "../components/ops/clusterState";
+import { readLogEnd } from "../components/runtime/daemon";
 import { engine, inspectContainer } from "../components/runtime/docker";
+import type { NodeRef } from "../components/runtime/runtime";
+import { runtimeFor } from "../components/runtime/select";
+import type { SshMachine } from "../components/runtime/spec";
 import { type LabStatus, labStatus, type NodeFacts, renderStatus } from "../components/status";
 
 /** The stack outputs status reads (see index.ts). */
@@ -16,7 +21,7 @@ export interface StatusOutputs {
   clientProperties: string;
   nodes: NodeInfo[];
   /** Absent on stacks made before the runtime seam: processes. */
-  runtime?: { kind: "process" | "docker"; dockerHost?: string };
+  runtime?: { kind: "process" | "docker" | "ssh"; dockerHost?: string; machines?: Record<string, SshMachine> };
   caCertificate?: string;
   prometheusUrl?: string;
   prometheusConsoles?: string;
@@ -32,25 +37,38 @@ const processAlive = (pid: number) => {
   }
 };
 
-/** Whether the node runs, and where, in words ("pid 4242", "container kraftlab-dev-node-1"). */
-async function whereNodeRuns(outputs: StatusOutputs, node: NodeInfo): Promise<{ alive: boolean; where: string }> {
+/** A node of the outputs as its runtime names it: its files where topology.ts puts them. */
+function nodeRef(node: NodeInfo): NodeRef & { logFile: string } {
+  const dir = path.dirname(node.dataDir);
+  const files = { configFile: path.join(dir, "server.properties"), pidFile: path.join(dir, "kafka.pid"), logFile: node.logFile };
+  return { id: node.id, dir, dataDir: node.dataDir, ...files, machine: node.machine };
+}
+
+/**
+ * Whether the node runs, and where, in words ("pid 4242", "pid 4242 on h1", "container
+ * kraftlab-dev-node-1"); and the end of its log, read where it runs.
+ */
+async function whereNodeRuns(outputs: StatusOutputs, node: NodeInfo): Promise<{ alive: boolean; where: string; log: string }> {
   if (node.container && outputs.runtime?.dockerHost) {
     const info = await inspectContainer(engine(outputs.runtime.dockerHost, 5_000), node.container).catch(() => undefined);
-    return { alive: info?.State.Running === true, where: `container ${node.container}` };
+    return { alive: info?.State.Running === true, where: `container ${node.container}`, log: readLogEnd(node.logFile) };
   }
   const pid = node.pid ?? 0;
-  return { alive: processAlive(pid), where: pid > 0 ? `pid ${pid}` : "-" };
+  if (node.machine && outputs.runtime?.machines) {
+    const rt = runtimeFor({ kind: "ssh", lab: "", machines: outputs.runtime.machines, kafkaHome: outputs.kafkaHome, distribution: "" });
+    const ref = nodeRef(node);
+    const [alive, log] = await Promise.all([rt.runs(ref, String(pid)).catch(() => false), rt.log(ref).catch(() => "")]);
+    return { alive, where: pid > 0 ? `pid ${pid} on ${node.machine}` : "-", log };
+  }
+  return { alive: processAlive(pid), where: pid > 0 ? `pid ${pid}` : "-", log: readLogEnd(node.logFile) };
 }
 
 /** The Kafka version the node logged when it started last. */
-function loggedVersion(logFile: string): string | undefined {
-  try {
-    const matches = fs.readFileSync(logFile, "utf8").match(/Kafka version: (\S+)/g);
-    return matches?.at(-1)?.split(": ")[1];
-  } catch {
-    return undefined;
-  }
-}
+const loggedVersion = (log: string) =>
+  log
+    .match(/Kafka version: (\S+)/g)
+    ?.at(-1)
+    ?.split(": ")[1];
 
 /** Days until the certificate served on one of the node's TLS ports expires (the first that answers). */
 async function servedCertificateDays(host: string, ports: number[]): Promise<number | undefined> {
@@ -86,7 +104,7 @@ export async function gatherStatus(outputs: StatusOutputs, renewBeforeDays: numb
   const nodes = await Promise.all(
     outputs.nodes.map(async (node): Promise<NodeFacts> => {
       const ports = [node.ports.external, node.ports.internal, node.ports.controller].filter((p): p is number => p !== undefined);
-      const { alive: up, where } = await whereNodeRuns(outputs, node);
+      const { alive: up, where, log } = await whereNodeRuns(outputs, node);
       // A container publishes only EXTERNAL.
       const served = node.container ? ports.filter((p) => p === node.ports.external) : ports;
       return {
@@ -94,8 +112,8 @@ export async function gatherStatus(outputs: StatusOutputs, renewBeforeDays: numb
         roles: node.roles,
         where,
         alive: up,
-        certificateDays: outputs.caCertificate && up ? await servedCertificateDays(host, served) : undefined,
-        version: loggedVersion(node.logFile),
+        certificateDays: outputs.caCertificate && up ? await servedCertificateDays(node.address ?? host, served) : undefined,
+        version: loggedVersion(log),
       };
     }),
   );

@@ -78,7 +78,7 @@ class FakeLab implements Runtime {
     return "stopped" as const;
   }
   /** A failing node's log ends with Kafka's fatal exception. */
-  async log(node: NodeRun): Promise<string> {
+  async log(node: NodeRef): Promise<string> {
     return this.failing.has(node.id)
       ? "[2026-12-06 04:38:41,312] ERROR Exiting Kafka due to fatal exception (kafka.Kafka$)\njava.lang.OutOfMemoryError: Java heap space"
       : "";

@@ -32,7 +32,7 @@ import { fatalCause, lastLines } from "../runtime/daemon";
 import { putFile, readIfExists } from "../runtime/localFiles";
 import type { NodeRef, NodeRun, Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
-import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
+import { type RuntimeSpec, stateRuntime, updateRuntime } from "../runtime/spec";
 import { brokerTlsListeners, type ListenerProtocols } from "../security/listeners";
 import { downgradeRefusal, featureUpgrades, mappingRelease, mixedVersionRefusal, parseVersionMapping } from "../versions/plan";
 import type { FeaturesConfig } from "../versions/schema";
@@ -593,7 +593,7 @@ export const nodeProcesses: Handler = {
     return { changes: removed || pending || moved || unread };
   },
   async update(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
-    return { outs: await converge(runtimeFor(news.runtime), clientFor(news.admin), olds, news) };
+    return { outs: await converge(runtimeFor(updateRuntime(stateRuntime(olds), news.runtime)), clientFor(news.admin), olds, news) };
   },
   async delete(_id, olds: NodeProcessesOutputs) {
     const rt = runtimeFor(stateRuntime(olds));

@@ -74,8 +74,9 @@ export function dockerPlacement(
 }
 
 /**
- * The SSH runtime on the machines the nodes name (the others are not touched): each machine as its
- * dial needs it, a key file's path made absolute from `baseDir` here, `agent: true` the SSH_AUTH_SOCK.
+ * The SSH runtime on the declared machines, each as its dial needs it (a key file's path made absolute,
+ * `agent: true` the SSH_AUTH_SOCK): a node leaving the config is still reached on its machine. Only the
+ * machines the nodes name get the lab's directory and the release (the LabRuntime resource).
  */
 export function sshPlacement(
   plan: ClusterPlan,
@@ -103,7 +104,7 @@ export function sshPlacement(
   const spec: SshSpec = {
     kind: "ssh",
     lab,
-    machines: Object.fromEntries(used.map((name) => [name, specOf(name)])),
+    machines: Object.fromEntries(Object.keys(machines).map((name) => [name, specOf(name)])),
     kafkaHome: dirs.kafkaHome,
     distribution: distributionHash(dirs.kafkaHome),
   };
@@ -112,7 +113,13 @@ export function sshPlacement(
     resource: {
       kind: "ssh",
       labDir: dirs.labDir,
-      ssh: { lab, stack: dirs.stack, machines: spec.machines, kafkaHome: spec.kafkaHome, distribution: spec.distribution },
+      ssh: {
+        lab,
+        stack: dirs.stack,
+        machines: Object.fromEntries(used.map((name) => [name, spec.machines[name]])),
+        kafkaHome: spec.kafkaHome,
+        distribution: spec.distribution,
+      },
     },
   };
 }

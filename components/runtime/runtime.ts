@@ -63,7 +63,7 @@ export interface Runtime {
   /** Controlled shutdown of whatever runs as this node, killed after `timeoutMs` or soon after its quorum is gone. */
   stop(node: NodeRef, timeoutMs: number, voters: Voter[]): Promise<StopOutcome>;
   /** The end of the node's log, read where the node runs ("" before its first start). */
-  log(node: NodeRun): Promise<string>;
+  log(node: NodeRef & Pick<NodeRun, "logFile">): Promise<string>;
   /**
    * Writes a file of the node (its server.properties, keystore, trust bundle, what it runs with) where
    * the node reads it, with exactly `mode`; a file that already holds `data` is left as it is.

@@ -76,3 +76,10 @@ export const LAB_MARKER = ".kraftlab-lab";
 /** Labels on everything the Docker runtime creates: what a teardown may remove is what carries them. */
 export const labLabels = (lab: string) => ({ "org.kraftlab.lab": lab });
 export const NODE_LABEL = "org.kraftlab.node";
+
+/**
+ * The runtime an update runs with: `news`, still reaching the machines only `olds` knew (a node
+ * leaving with its machine is stopped there).
+ */
+export const updateRuntime = (olds: RuntimeSpec, news: RuntimeSpec): RuntimeSpec =>
+  olds.kind === "ssh" && news.kind === "ssh" ? { ...news, machines: { ...olds.machines, ...news.machines } } : news;

@@ -53,7 +53,8 @@ export function sshRuntime(spec: SshSpec): Runtime {
       // setsid: a session of its own, so the node outlives this SSH session; no stream left open on it.
       const pid = await run(
         m,
-        `mkdir -p ${shq(logDir)} && cd ${shq(node.dir)} && ${env} setsid bash ${script(m, "kafka-server-start")} ${shq(node.configFile)} ` +
+        // (Only the node in the background: a list there would keep a shell, and this session, open.)
+        `mkdir -p ${shq(logDir)} && cd ${shq(node.dir)} || exit 1; ${env} setsid bash ${script(m, "kafka-server-start")} ${shq(node.configFile)} ` +
           `</dev/null >>${shq(node.logFile)} 2>&1 & echo $! > ${shq(node.pidFile)}; echo $!`,
         `starting node ${node.id}`,
       );
