@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseLabConfig } from "./config";
 import { COMBINED_3, labConfig } from "./testing";
 import { planCluster, replicationPlan } from "./topology";
 
@@ -62,5 +63,40 @@ describe("replicationPlan", () => {
 
   it("takes configured values over derived ones", () => {
     expect(replicationPlan({ replication: { factor: 2, partitions: 6 } }, 3)).toMatchObject({ factor: 2, minInsyncReplicas: 1, partitions: 6 });
+  });
+});
+
+describe("planCluster on machines over SSH", () => {
+  const machine = (address: string) => ({ address, ssh: { user: "kafka", privateKey: "/k" }, baseDir: "/opt/kraftlab" });
+  const cfg = parseLabConfig({
+    runtime: "ssh",
+    machines: { h1: machine("10.0.0.11"), h2: machine("10.0.0.12") },
+    nodes: [
+      { id: 1, roles: ["broker", "controller"], machine: "h1" },
+      { id: 2, roles: ["broker", "controller"], machine: "h2" },
+      { id: 3, roles: ["broker", "controller"], machine: "h1" },
+    ],
+  });
+  const plan = planCluster(cfg, "/labs/dev", "dev");
+
+  it("keeps the administrator's ports on each machine: its first node 9092…, a second one a step up", () => {
+    expect(plan.nodes.map((n) => n.ports)).toEqual([
+      { external: 9092, internal: 9093, controller: 9094 },
+      { external: 9092, internal: 9093, controller: 9094 },
+      { external: 9192, internal: 9193, controller: 9194 },
+    ]);
+  });
+
+  it("binds and advertises every listener on the node's machine, and keeps its files there", () => {
+    expect(plan.bootstrapServers).toBe("10.0.0.11:9092,10.0.0.12:9092,10.0.0.11:9192");
+    expect(plan.quorumBootstrapServers).toBe("10.0.0.11:9094,10.0.0.12:9094,10.0.0.11:9194");
+    expect(plan.nodes[1]).toMatchObject({
+      machine: "h2",
+      host: "10.0.0.12",
+      externalHost: "10.0.0.12",
+      bindHost: "10.0.0.12",
+      dir: "/opt/kraftlab/dev/node-2",
+      configFile: "/opt/kraftlab/dev/node-2/server.properties",
+    });
   });
 });

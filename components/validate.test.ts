@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseLabConfig } from "./config";
 import { COMBINED_3, labConfig } from "./testing";
 import { busyPortProblems, ephemeralPortWarnings, securityFindings, validateLab } from "./validate";
 
@@ -259,5 +260,66 @@ describe("ephemeralPortWarnings", () => {
     ).toEqual([
       "kraftlab:ports: node 1 external 47092, node 1 internal 47093 lie in this machine's ephemeral port range 32768-60999, where outgoing connections may take them at any time; use ports below 32768",
     ]);
+  });
+});
+
+describe("validateLab on machines over SSH", () => {
+  const key = { user: "kafka", privateKey: "/k" };
+  const nodes = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"], machine: `h${id}` }));
+  const machines = { h1: { address: "10.0.0.11", ssh: key }, h2: { address: "10.0.0.12", ssh: key }, h3: { address: "10.0.0.13", ssh: key } };
+  const findings = (rest: Record<string, unknown>) => validateLab(parseLabConfig({ runtime: "ssh", machines, nodes, ...rest }));
+
+  it("accepts one node per machine, and two nodes of one machine on ports a step apart", () => {
+    expect(findings({})).toEqual({ errors: [], warnings: [] });
+    expect(findings({ nodes: [...nodes, { id: 4, roles: ["broker"], machine: "h1" }] }).errors).toEqual([]);
+  });
+
+  it("refuses a node with no machine or an unknown one, and a machine in a lab of another runtime", () => {
+    expect(
+      findings({
+        nodes: [
+          { id: 1, roles: ["broker", "controller"] },
+          { ...nodes[1], machine: "h9" },
+        ],
+      }).errors,
+    ).toEqual([
+      "kraftlab:nodes[0].machine: node 1 names no machine; with kraftlab:runtime: ssh give it one of h1, h2, h3",
+      "kraftlab:nodes[1].machine: h9 is not in kraftlab:machines (h1, h2, h3); declare it there or name another",
+    ]);
+    expect(validateLab(parseLabConfig({ nodes })).errors).toContain(
+      "kraftlab:nodes[0].machine: a node runs on a machine only with kraftlab:runtime: ssh, and a lab runs all its nodes on one runtime; set kraftlab:runtime: ssh and give every node a machine, or remove it",
+    );
+    expect(validateLab(parseLabConfig({ runtime: "ssh", nodes })).errors[0]).toMatch(
+      /^kraftlab:machines: none declared, and kraftlab:runtime: ssh runs every node on one; declare them/,
+    );
+  });
+
+  it("refuses a machine without a key, two names for one address, and what an SSH lab cannot do yet", () => {
+    const noKey = { ...machines, h3: { address: "10.0.0.11", ssh: { user: "kafka" } } };
+    expect(findings({ machines: noKey }).errors).toEqual([
+      "kraftlab:machines.h3.ssh: no key to log in with; set ssh.privateKey to a key file of this machine, or ssh.agent: true to use your ssh-agent",
+      "kraftlab:machines.h3.address: 10.0.0.11 is also machine h1's; one machine, one name",
+    ]);
+    expect(findings({ monitoring: {} }).errors).toContain(
+      "kraftlab:monitoring: not available yet with kraftlab:runtime: ssh (the exporter and its rules would have to go to every machine); remove it for an SSH lab",
+    );
+    expect(findings({ security: { listeners: { internal: "SSL" } } }).errors).toContain(
+      "kraftlab:security.listeners.internal: SSL (mTLS) is not available yet with kraftlab:runtime: ssh (kraftlab's own client would need a node keystore on this machine); use SASL_SSL",
+    );
+  });
+
+  it("refuses two nodes of one machine on one port", () => {
+    const same = [...nodes, { id: 4, roles: ["broker"], machine: "h1", ports: { external: 9092 } }];
+    expect(findings({ nodes: same }).errors).toEqual([
+      "kraftlab:nodes[3] (node 4) external port: 9092 is also the nodes[0] (node 1) external port; set kraftlab:nodes[3].ports.external or change kraftlab:ports so that every listener has its own port",
+    ]);
+  });
+
+  it("takes a key file's path, never the key itself, and a host key as known_hosts holds it", () => {
+    const parse = (ssh: Record<string, unknown>) => () => parseLabConfig({ runtime: "ssh", machines: { h1: { address: "10.0.0.11", ssh } }, nodes });
+    expect(parse({ user: "kafka", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn…" })).toThrow(/a path to the key file, not the key itself/);
+    expect(parse({ user: "kafka", privateKey: "/k", hostKey: "10.0.0.11 ssh-ed25519 AAAA" })).toThrow(
+      /a public key as known_hosts holds it, such as ssh-ed25519/,
+    );
   });
 });

@@ -57,7 +57,7 @@ export function listeningPorts(procNetTcp: string, address: string): Set<number>
     const fields = line.trim().split(/\s+/);
     if (fields.length < 4 || fields[3] !== "0A") continue; // 0A: LISTEN
     const [hex] = fields[1].split(":");
-    const local = hex.length === 8 ? ipv4(hex) : /^0+$/.test(hex) ? "0.0.0.0" : /^0{20}FFFF0{4}/i.test(hex) ? ipv4(hex.slice(24)) : "";
+    const local = hex.length === 8 ? ipv4(hex) : /^0+$/.test(hex) ? "0.0.0.0" : /^0{16}FFFF0000/i.test(hex) ? ipv4(hex.slice(24)) : "";
     if (local === "0.0.0.0" || local === address) ports.add(hexPort(fields[1]));
   }
   return ports;
