@@ -11,7 +11,6 @@ import {
   directoryProblems,
   ephemeralPortRange,
   monitoringProblems,
-  nodesOnDisk,
   preflightProblems,
   releaseVersionMapping,
   removalProblems,
@@ -21,6 +20,7 @@ import {
 import { propertyProblems } from "./components/propertiesCheck";
 import { chooseQuorum } from "./components/quorum/plan";
 import { recordedQuorum } from "./components/quorum/record";
+import { nodesOnDisk } from "./components/runtime/localChecks";
 import { dockerPlacement, processPlacement, reachableEngine, sshPlacement } from "./components/runtime/place";
 import { operatorFilePath } from "./components/security/labSecurity";
 import { planCluster } from "./components/topology";

@@ -125,7 +125,7 @@ describe("KafkaCluster", () => {
       [2, "kraftlab-unit-node-2", undefined],
       [3, "kraftlab-unit-node-3", undefined],
     ]);
-    expect(cluster.runtime).toEqual({ kind: "docker", dockerHost: "unix:///d.sock" });
+    expect(cluster.runtime).toMatchObject({ kind: "docker", dockerHost: "unix:///d.sock", network: "kraftlab-unit" });
     const byName = (name: string) => created.find((r) => r.name === name)?.inputs as Record<string, unknown>;
     expect(byName("kafka-runtime")).toMatchObject({
       kind: "docker",

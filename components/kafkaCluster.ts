@@ -14,7 +14,7 @@ import type { QuorumMode } from "./quorum/schema";
 import type { QuorumStatus } from "./quorum/status";
 import { renderClientProperties } from "./render";
 import type { Placement } from "./runtime/place";
-import type { SshMachine } from "./runtime/spec";
+import type { RuntimeSpec } from "./runtime/spec";
 import { effectiveAcls } from "./security/access";
 import { createLabSecurity } from "./security/labSecurity";
 import { isSasl, PLAINTEXT_LISTENERS } from "./security/listeners";
@@ -82,8 +82,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
   public readonly quorum: pulumi.Output<QuorumInfo>;
   /** Finalized feature levels (kafka-features describe), by name. */
   public readonly features: pulumi.Output<Record<string, string>>;
-  /** Where the nodes run: `docker -H <dockerHost>` reaches their containers. */
-  public readonly runtime: { kind: "process" | "docker" | "ssh"; dockerHost?: string; machines?: Record<string, SshMachine> };
+  /** Where the nodes run, as the runtime is given it (no secret): on Docker, `docker -H <dockerHost>` reaches their containers. */
+  public readonly runtime: RuntimeSpec;
   /** With `rebalance`: the partitions the last rebalance moved (topic, partition, from, to). */
   public readonly rebalanced?: pulumi.Output<Move[]>;
   /** With security: the CA certificate (PEM) path, each user's client file, and their passwords (secret). */
@@ -277,12 +277,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
     this.clientProperties = clientFile.path;
     this.quorum = processes.quorumStatus.apply((status) => ({ mode: plan.quorum.mode, voters: [], observers: [], ...status }));
     this.features = processes.finalized.apply((finalized) => finalized ?? {});
-    this.runtime = {
-      kind: runtime.kind,
-      ...(runtime.kind === "docker" && { dockerHost: runtime.dockerHost }),
-      // How each machine is reached (no key material: a key file's path, the host key): what `npm run status` dials.
-      ...(runtime.kind === "ssh" && { machines: runtime.machines }),
-    };
+    // Over SSH, how each machine is reached (no key material: a key file's path, the host key): what `npm run status` dials.
+    this.runtime = runtime;
     this.nodes = pulumi.all([processes.running, processes.versions]).apply(([running, versions]) =>
       plan.nodes.map((node) => ({
         id: node.id,

@@ -4,7 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { portHolder } from "./portHolder";
-import { directoryProblems, hostBindProblems } from "./preflight";
+import { directoryProblems } from "./preflight";
+import { hostBindProblems } from "./thisMachine";
 
 describe("hostBindProblems", () => {
   it("accepts an address of this machine and names kraftlab:host for one that is not (by a bind, sending nothing)", async () => {

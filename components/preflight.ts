@@ -1,34 +1,30 @@
-// Checks of the machine, run by the program before any resource is touched: a Kafka distribution,
-// Java 17+, and free ports (ports held by this lab's own running nodes are fine).
+// Checks of where the lab will run, by the program before any resource is touched: a Kafka distribution
+// and Java 17+ here, what the runtime finds where the nodes run (the host, the engine, the machines), free
+// ports (those of this lab's own running nodes are fine), and what the running cluster can take.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
-import { getProperties } from "properties-file";
 import { clientFor } from "./client/connect";
 import { readDrained } from "./cluster/drained";
 import { claimProblem, inspectDirectory, labMoveProblem } from "./cluster/ownership";
 import { readRecord } from "./cluster/supervisor";
+import { recordedPid, runsWith } from "./daemon";
 import { grafanaConfigFile } from "./monitoring/grafana";
 import type { MonitoringTools } from "./monitoring/monitoring";
 import type { MonitoringPlan } from "./monitoring/plan";
 import { prometheusArgs } from "./monitoring/prometheus";
 import { serverPidFile } from "./monitoring/server";
-import { type LeavingNode, quorumChangeRefusals, removalRefusals, unknownDrains } from "./ops/removal";
+import { quorumChangeRefusals, removalRefusals, unknownDrains } from "./ops/removal";
 import { portHolder } from "./portHolder";
 import { controllerIds, shrinkRefusals } from "./quorum/plan";
-import { recordedPid, runsWith } from "./runtime/daemon";
-import { engine } from "./runtime/docker";
-import { describeRuntime, recordedRuntime, runtimeChangeProblem } from "./runtime/handlers";
-import { hasImage } from "./runtime/image";
 import type { Placement } from "./runtime/place";
-import type { Runtime } from "./runtime/runtime";
+import { describeRuntime, recordedRuntime, runtimeChangeProblem } from "./runtime/record";
+import type { LabCheck, BusyPort as RuntimeBusyPort } from "./runtime/runtime";
 import { runtimeFor } from "./runtime/select";
-import { machineLabDir, type RuntimeSpec, type SshSpec } from "./runtime/spec";
-import { run, shq } from "./runtime/ssh/connection";
-import { javaMajor, listeningPorts, type MachineFacts, machineDirProblem, machineFacts } from "./runtime/ssh/machines";
-import type { ClusterPlan, NodePlan, PortKind } from "./topology";
-import { type BusyPort, busyPortProblems } from "./validate";
+import type { RuntimeSpec } from "./runtime/spec";
+import { javaMajor, portIsFree } from "./thisMachine";
+import type { ClusterPlan, PortKind } from "./topology";
+import { busyPortProblems } from "./validate";
 import { downgradeRefusal, parseVersionMapping, type VersionMapping } from "./versions/plan";
 
 export function kafkaHomeProblems(kafkaHome: string): string[] {
@@ -51,55 +47,27 @@ export function javaProblems(): string[] {
   return [];
 }
 
+/** What the runtime is asked of where the lab will run. */
+const labCheck = (plan: ClusterPlan, placement: Placement, stack: string): LabCheck => {
+  const dir = inspectDirectory(plan.labDir).kind;
+  return { host: plan.host, labDir: plan.labDir, stack, isNew: dir === "absent" || dir === "empty", nodes: plan.nodes, placement: placement.resource };
+};
+
 /**
- * Whether `host` is an address of this machine, by binding it (port 0): nothing is sent anywhere.
- * Kafka binds and advertises it, so an address of another machine could never start a node.
+ * Ports of the lab's nodes that do not run, held by something else: here, with what holds each (a
+ * node of another lab, a process), or on a node's machine.
  */
-export function hostBindProblems(host: string): Promise<string[]> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", (err: NodeJS.ErrnoException) => {
-      const why =
-        err.code === "EADDRNOTAVAIL"
-          ? "is not an address of this machine"
-          : err.code === "ENOTFOUND" || err.code === "EAI_AGAIN"
-            ? "is not a name this machine can resolve"
-            : `cannot be bound (${err.code ?? err.message})`;
-      resolve([`kraftlab:host: ${host} ${why}; every node binds and advertises kraftlab:host, so set it to an address of this machine, e.g. 127.0.0.1`]);
-    });
-    server.listen({ host, port: 0, exclusive: true }, () => server.close(() => resolve([])));
-  });
-}
-
-export function portIsFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-/** Whether this lab's own node runs, as its runtime says (its ports are then its own). */
-async function ownNodeRuns(rt: Runtime, node: NodePlan): Promise<boolean> {
-  const record = await readRecord(rt, node);
-  return record !== undefined && record.ref !== "" && (await rt.runs(node, record.ref));
-}
-
-/** The ports a node holds on this machine: all of them as a process; in a container, only those published. */
-const hostPorts = (placement: Placement, node: NodePlan) =>
-  (Object.entries(node.ports) as [PortKind, number][]).filter(([kind]) => placement.spec.kind === "process" || kind === "external" || kind === "metrics");
-
-/** Ports of nodes that are not running, and that something else already holds. */
-export async function busyPorts(plan: ClusterPlan, placement: Placement): Promise<BusyPort[]> {
-  const busy: BusyPort[] = [];
-  const rt = runtimeFor(placement.spec);
-  for (const node of plan.nodes) {
-    if (await ownNodeRuns(rt, node)) continue;
-    for (const [kind, port] of hostPorts(placement, node)) {
-      if (!(await portIsFree(plan.host, port))) busy.push({ nodeId: node.id, kind, port, holder: portHolder(port) });
-    }
-  }
-  return busy;
+function busyPortMessages(busy: RuntimeBusyPort[], lab: { labDir: string; stack: string }): string[] {
+  const here = busy.filter((b) => !b.machine).map((b) => ({ ...b, kind: b.kind as PortKind, holder: portHolder(b.port) }));
+  const there = busy.flatMap(({ nodeId, kind, port, machine }) =>
+    machine
+      ? [
+          `node ${nodeId} ${kind} port ${port} is already in use on machine ${machine.name} (${machine.address}); stop what listens there (ss -ltnp on it), ` +
+            `or set kraftlab:nodes[].ports.${kind} (or kraftlab:ports) to a free port`,
+        ]
+      : [],
+  );
+  return [...busyPortProblems(here, lab), ...there];
 }
 
 /** The kernel's ephemeral port range (Linux), or undefined where it cannot be read. */
@@ -113,50 +81,13 @@ export function ephemeralPortRange(): [number, number] | undefined {
 }
 
 /**
- * The nodes of the lab where they run, with their roles: on this machine, or on the machines of an
- * SSH lab (each machine's `<baseDir>/<stack>/node-<id>/server.properties`).
- */
-async function labNodes(plan: ClusterPlan, runtime: RuntimeSpec): Promise<LeavingNode[]> {
-  if (runtime.kind !== "ssh") return nodesOnDisk(plan.labDir);
-  const used = new Set(plan.nodes.map((n) => n.machine));
-  const found = await Promise.all(
-    Object.values(runtime.machines).map(async (m) => {
-      // A declared machine no node names may be gone: it holds no node then, as far as this check goes.
-      const listing = await run(
-        m,
-        `for f in ${shq(machineLabDir(m, runtime.lab))}/node-*/server.properties; do [ -f "$f" ] && echo "$f $(grep '^process.roles=' "$f")"; done; exit 0`,
-        "listing the lab's nodes",
-      ).catch((err: Error) => {
-        if (used.has(m.name)) throw err;
-        return "";
-      });
-      return [...listing.matchAll(/\/node-(\d+)\/server\.properties process\.roles=(\S*)/g)].map((m) => ({ id: Number(m[1]), roles: m[2].split(",") }));
-    }),
-  );
-  return found.flat();
-}
-
-/** The nodes of this lab on disk (`<labDir>/node-<id>` with a server.properties), with their roles. */
-export function nodesOnDisk(labDir: string): LeavingNode[] {
-  if (!fs.existsSync(labDir)) return [];
-  return fs
-    .readdirSync(labDir)
-    .map((entry) => ({ entry, id: Number(/^node-(\d+)$/.exec(entry)?.[1] ?? NaN) }))
-    .filter(({ entry, id }) => !Number.isNaN(id) && fs.existsSync(path.join(labDir, entry, "server.properties")))
-    .map(({ entry, id }) => {
-      const props = getProperties(fs.readFileSync(path.join(labDir, entry, "server.properties"), "utf8"));
-      return { id, roles: (props["process.roles"] ?? "").split(",") };
-    });
-}
-
-/**
  * Membership changes the running lab cannot take: a node whose roles change, a new controller, a
  * drain of a node that never was, and a node leaving the config that may not leave the cluster (a
  * controller, or a broker with replicas and no drain). The cluster is asked where the replicas are;
  * if it cannot be reached the nodes' supervisor checks again before it stops anything.
  */
 export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, kafkaHome: string, drain: number[], commandConfig?: string): Promise<string[]> {
-  const onDisk = await labNodes(plan, runtime);
+  const onDisk = await runtimeFor(runtime).nodesOnDisk(plan.labDir);
   const leaving = onDisk.filter(({ id }) => !plan.nodes.some((n) => n.id === id));
   const refused = [
     ...quorumChangeRefusals(onDisk, plan.nodes, plan.quorum.mode),
@@ -220,104 +151,19 @@ export function releaseVersionMapping(kafkaHome: string): VersionMapping {
 
 /** Every machine-level problem with this plan, each naming its fix. */
 export async function preflightProblems(plan: ClusterPlan, placement: Placement, kafkaHome: string, stack: string): Promise<string[]> {
+  const rt = runtimeFor(placement.spec);
+  const lab = labCheck(plan, placement, stack);
+  const where = await rt.problems(lab);
+  // Ports where the lab cannot run (a host not this machine's, a machine that does not answer) all read as busy: not asked then.
+  const busy = where.length === 0 ? busyPortMessages(await rt.busyPorts(lab), { labDir: plan.labDir, stack }) : [];
   // This machine runs the Kafka tools and the cluster client: a distribution and Java here, whatever the runtime.
-  if (placement.spec.kind === "ssh") return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...(await machineProblems(plan, placement.spec, stack))];
-  const host = await hostBindProblems(plan.host);
-  // Ports on a host that cannot be bound would all read as busy: the host is the one problem then.
-  const busy = host.length === 0 ? busyPortProblems(await busyPorts(plan, placement), { labDir: plan.labDir, stack }) : [];
-  const docker = [...(await imageProblems(placement)), ...(await leftoverProblems(plan, placement))];
-  return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...docker, ...host, ...busy];
-}
-
-/**
- * A new lab (its directory absent or empty) whose containers or volumes are already on the engine: a
- * lab of the same stack name whose directory went without `destroy`. Its volumes hold data: refused,
- * with nothing removed, rather than taken over.
- */
-async function leftoverProblems(plan: ClusterPlan, placement: Placement): Promise<string[]> {
-  const spec = placement.spec;
-  const state = inspectDirectory(plan.labDir).kind;
-  if (spec.kind !== "docker" || (state !== "absent" && state !== "empty")) return [];
-  const docker = engine(spec.dockerHost);
-  const filters = { label: [`org.kraftlab.lab=${spec.lab}`] };
-  const left = [
-    ...(await docker.listContainers({ all: true, filters })).map((c) => `container ${c.Names[0]?.replace(/^\//, "")}`).sort(),
-    ...((await docker.listVolumes({ filters })).Volumes ?? []).map((v) => `volume ${v.Name}`).sort(),
-  ];
-  if (left.length === 0) return [];
-  return [
-    `kraftlab:runtime: the engine ${spec.dockerHost} holds ${left.join(", ")} of a lab of stack ${spec.lab} whose lab directory ${plan.labDir} is gone; ` +
-      `kraftlab does not take them over: run \`npm run down\` if this stack made them, else remove them (docker -H ${spec.dockerHost} rm -f, volume rm) or use another stack name`,
-  ];
+  return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...where, ...busy];
 }
 
 /** A lab that exists on one runtime, configured for another: refused, with the way to move it. */
 export function runtimeChangeProblems(labDir: string, wanted: RuntimeSpec["kind"]): string[] {
   const recorded = fs.existsSync(labDir) ? recordedRuntime(labDir) : undefined;
   return recorded && recorded.kind !== wanted ? [runtimeChangeProblem(describeRuntime(recorded.kind, recorded.dockerHost), describeRuntime(wanted))] : [];
-}
-
-/**
- * Each machine of an SSH lab: it answers with the configured host key and takes the key, has Java
- * 17+ and a base directory to write, its lab directory is none of another's, and the ports of nodes
- * not yet running there are free. One message per machine that does not answer.
- */
-async function machineProblems(plan: ClusterPlan, spec: SshSpec, stack: string): Promise<string[]> {
-  const rt = runtimeFor(spec);
-  const used = Object.values(spec.machines).filter((m) => plan.nodes.some((n) => n.machine === m.name));
-  const perMachine = await Promise.all(
-    used.map(async (m): Promise<string[]> => {
-      let facts: MachineFacts;
-      try {
-        facts = await machineFacts(m, spec.lab);
-      } catch (err) {
-        return [(err as Error).message];
-      }
-      const problems: string[] = [];
-      const key = `kraftlab:machines.${m.name}`;
-      const major = javaMajor(facts.java);
-      if (major < 17) {
-        const found = major > 0 ? `Java ${major}` : "no Java";
-        problems.push(
-          `${key}: ${found} on ${m.address} (${m.javaHome ? `${m.javaHome}/bin/java` : "java on the login PATH"}: ${facts.java.split("\n")[0] || "nothing"}); ` +
-            `Kafka 4 needs Java 17+: install it there (apt-get install -y openjdk-17-jre-headless), or set ${key}.javaHome to one`,
-        );
-      }
-      if (!facts.writable) problems.push(`${key}.baseDir: ${m.user} cannot write ${m.baseDir} on ${m.address}; set ${key}.baseDir to a directory it may write`);
-      const dir = machineDirProblem(m, spec.lab, stack, facts.labDir);
-      if (dir) problems.push(dir);
-      const listening = listeningPorts(facts.sockets, m.address);
-      for (const node of plan.nodes.filter((n) => n.machine === m.name)) {
-        const taken = (Object.entries(node.ports) as [PortKind, number][]).filter(([, port]) => listening.has(port));
-        if (taken.length === 0 || (await ownNodeRuns(rt, node))) continue;
-        for (const [kind, port] of taken) {
-          problems.push(
-            `node ${node.id} ${kind} port ${port} is already in use on machine ${m.name} (${m.address}); stop what listens there (ss -ltnp on it), ` +
-              `or set kraftlab:nodes[].ports.${kind} (or kraftlab:ports) to a free port`,
-          );
-        }
-      }
-      return problems;
-    }),
-  );
-  return perMachine.flat();
-}
-
-/** kraftlab's image can be built (or is there), or the user's image is on the engine: no registry is ever asked. */
-async function imageProblems(placement: Placement): Promise<string[]> {
-  const docker = placement.resource.docker;
-  if (!docker || (await hasImage(engine(docker.dockerHost), docker.image))) return [];
-  if (!docker.build) {
-    return [
-      `kraftlab:runtime.image: ${docker.image} is not on the engine ${docker.dockerHost} and no registry is used; load it there (docker load), or leave runtime.image unset for kraftlab's own`,
-    ];
-  }
-  if (!fs.existsSync(docker.build.rootfs)) {
-    return [
-      `kraftlab:runtime: kraftlab's image needs the JRE root filesystem ${docker.build.rootfs}; run \`npm run up\` (a Docker lab prepares it the first time) or \`bash setup/docker/prepare.sh\`, as root (it builds it with debootstrap)`,
-    ];
-  }
-  return [];
 }
 
 /**

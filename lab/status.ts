@@ -1,17 +1,14 @@
 // Gathers what `npm run status` shows: the stack's outputs, then the cluster itself (partitions and
 // quorum through the cluster client as the lab's admin, the certificate each node serves, the version in
 // each node's log). Changes nothing; components/status.ts decides what it means.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tls from "node:tls";
 import { clientFor } from "../components/client/connect";
 import type { NodeInfo } from "../components/kafkaCluster";
 import { quorumState } from "../components/ops/clusterState";
-import { readLogEnd } from "../components/runtime/daemon";
-import { engine, inspectContainer } from "../components/runtime/docker";
-import type { NodeRef } from "../components/runtime/runtime";
+import type { NodeRef, Runtime } from "../components/runtime/runtime";
 import { runtimeFor } from "../components/runtime/select";
-import type { SshMachine } from "../components/runtime/spec";
+import type { RuntimeSpec } from "../components/runtime/spec";
 import { type LabStatus, labStatus, type NodeFacts, renderStatus } from "../components/status";
 
 /** The stack outputs status reads (see index.ts). */
@@ -21,7 +18,7 @@ export interface StatusOutputs {
   clientProperties: string;
   nodes: NodeInfo[];
   /** Absent on stacks made before the runtime seam: processes. */
-  runtime?: { kind: "process" | "docker" | "ssh"; dockerHost?: string; machines?: Record<string, SshMachine> };
+  runtime?: RuntimeSpec | { kind: "docker"; dockerHost: string };
   caCertificate?: string;
   prometheusUrl?: string;
   prometheusConsoles?: string;
@@ -29,38 +26,35 @@ export interface StatusOutputs {
   grafana?: string;
 }
 
-const processAlive = (pid: number) => {
-  try {
-    return pid > 0 && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("kafka.Kafka");
-  } catch {
-    return false;
-  }
-};
-
 /** A node of the outputs as its runtime names it: its files where topology.ts puts them. */
 function nodeRef(node: NodeInfo): NodeRef & { logFile: string } {
   const dir = path.dirname(node.dataDir);
   const files = { configFile: path.join(dir, "server.properties"), pidFile: path.join(dir, "kafka.pid"), logFile: node.logFile };
-  return { id: node.id, dir, dataDir: node.dataDir, ...files, machine: node.machine };
+  return { id: node.id, dir, dataDir: node.dataDir, ...files, container: node.container, machine: node.machine };
+}
+
+/**
+ * The runtime the outputs name. Stacks made before the runtime seam ran processes; those made before
+ * the outputs held the whole runtime name only Docker's engine, all that telling a container's state takes.
+ */
+function statusRuntime(outputs: StatusOutputs): RuntimeSpec {
+  const spec = outputs.runtime;
+  if (!spec || spec.kind === "process") return { kind: "process", kafkaHome: outputs.kafkaHome };
+  if (spec.kind === "docker" && !("image" in spec)) {
+    return { kind: "docker", dockerHost: spec.dockerHost, image: "", network: "", subnet: "", lab: "", publishHost: "", mounts: [], user: "" };
+  }
+  return spec as RuntimeSpec;
 }
 
 /**
  * Whether the node runs, and where, in words ("pid 4242", "pid 4242 on h1", "container
- * kraftlab-dev-node-1"); and the end of its log, read where it runs.
+ * kraftlab-dev-node-1"), as its runtime says; and the end of its log, read where it runs.
  */
-async function whereNodeRuns(outputs: StatusOutputs, node: NodeInfo): Promise<{ alive: boolean; where: string; log: string }> {
-  if (node.container && outputs.runtime?.dockerHost) {
-    const info = await inspectContainer(engine(outputs.runtime.dockerHost, 5_000), node.container).catch(() => undefined);
-    return { alive: info?.State.Running === true, where: `container ${node.container}`, log: readLogEnd(node.logFile) };
-  }
-  const pid = node.pid ?? 0;
-  if (node.machine && outputs.runtime?.machines) {
-    const rt = runtimeFor({ kind: "ssh", lab: "", machines: outputs.runtime.machines, kafkaHome: outputs.kafkaHome, distribution: "" });
-    const ref = nodeRef(node);
-    const [alive, log] = await Promise.all([rt.runs(ref, String(pid)).catch(() => false), rt.log(ref).catch(() => "")]);
-    return { alive, where: pid > 0 ? `pid ${pid} on ${node.machine}` : "-", log };
-  }
-  return { alive: processAlive(pid), where: pid > 0 ? `pid ${pid}` : "-", log: readLogEnd(node.logFile) };
+async function whereNodeRuns(rt: Runtime, node: NodeInfo): Promise<{ alive: boolean; where: string; log: string }> {
+  const ref = nodeRef(node);
+  const [running, log] = await Promise.all([rt.running(ref).catch(() => undefined), rt.log(ref).catch(() => "")]);
+  const where = node.container ? `container ${node.container}` : running ? `pid ${running}${node.machine ? ` on ${node.machine}` : ""}` : "-";
+  return { alive: running !== undefined, where, log };
 }
 
 /** The Kafka version the node logged when it started last. */
@@ -101,10 +95,11 @@ export async function gatherStatus(outputs: StatusOutputs, renewBeforeDays: numb
   });
   const host = outputs.bootstrapServers.split(",")[0].replace(/:\d+$/, "");
   const [all, q] = await Promise.all([client.partitions().catch(() => undefined), client.quorum().then(quorumState, () => undefined)]);
+  const rt = runtimeFor(statusRuntime(outputs));
   const nodes = await Promise.all(
     outputs.nodes.map(async (node): Promise<NodeFacts> => {
       const ports = [node.ports.external, node.ports.internal, node.ports.controller].filter((p): p is number => p !== undefined);
-      const { alive: up, where, log } = await whereNodeRuns(outputs, node);
+      const { alive: up, where, log } = await whereNodeRuns(rt, node);
       // A container publishes only EXTERNAL.
       const served = node.container ? ports.filter((p) => p === node.ports.external) : ports;
       return {

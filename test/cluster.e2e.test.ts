@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { portIsFree } from "../components/preflight";
+import { portIsFree } from "../components/thisMachine";
 import { defaultKafkaHome } from "../lab/toolchain";
 import { createTopic, kafkaTool, type LabOutputs, labProcesses, produceAndConsume, quorumStatus, runKafkaTool, TestLab, toolJvmsDuring } from "./lab";
 

@@ -3,8 +3,8 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
+import { writeWithMode } from "../files";
 import { generatedOnce, type Handler, readBack, same } from "../provider/handler";
-import { writeWithMode } from "../runtime/localFiles";
 import type { NodeRef } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";

@@ -1,6 +1,5 @@
 // `kafka-storage format`, run once per node and never again: a formatted directory is only ever
 // checked, and one formatted for another cluster or node stops the run with its data untouched.
-import { volumeName } from "../runtime/containerSpec";
 import type { NodeRef, Runtime, StorageMeta } from "../runtime/runtime";
 
 /** Why this formatted directory cannot be used by (clusterId, nodeId), or undefined if it can. */
@@ -26,7 +25,7 @@ export async function ensureFormatted(runtime: Runtime, node: NodeRef, clusterId
     throw new Error(`node ${node.id}: ${(err as Error).message}`);
   }
   if (!meta) return "formatted";
-  const mismatch = metaMismatch(meta, { clusterId, nodeId: node.id, dataDir: node.container ? `volume ${volumeName(node)}` : node.dataDir });
+  const mismatch = metaMismatch(meta, { clusterId, nodeId: node.id, dataDir: runtime.storageName(node) });
   if (mismatch) throw new Error(mismatch);
   return "already formatted";
 }

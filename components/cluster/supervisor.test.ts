@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ClusterClient, QuorumDescription } from "../client/cluster";
-import { putFile, readIfExists } from "../runtime/localFiles";
+import { putFile, readIfExists } from "../files";
 import type { NodeRef, NodeRun, Runtime } from "../runtime/runtime";
 import { converge, type NodeProcessesInputs } from "./supervisor";
 
@@ -70,6 +70,21 @@ class FakeLab implements Runtime {
   }
   async runs(node: NodeRef, ref: string) {
     return this.refs.get(node.id) === ref;
+  }
+  async running(node: NodeRef) {
+    return this.refs.get(node.id);
+  }
+  storageName(node: NodeRef) {
+    return node.dataDir;
+  }
+  async problems() {
+    return [];
+  }
+  async busyPorts() {
+    return [];
+  }
+  async nodesOnDisk() {
+    return [];
   }
   async stop(node: NodeRef) {
     if (!this.refs.has(node.id)) return "not running" as const;

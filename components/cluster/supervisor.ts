@@ -6,7 +6,9 @@ import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { ClusterClient } from "../client/cluster";
 import { type Admin, clientFor } from "../client/connect";
+import { putFile, readIfExists } from "../files";
 import { fingerprint } from "../fingerprint";
+import { fatalCause, lastLines } from "../kafkaLog";
 import { quorumState, quorumStatus } from "../ops/clusterState";
 import {
   brokerStopProblems,
@@ -28,8 +30,6 @@ import { addController, removeController, upgradeFeature, waitCaughtUp } from ".
 import { controllerIds, type FormatContext, formatFlags, shrinkRefusals, voterChanges, votersToCheck } from "../quorum/plan";
 import type { QuorumMode } from "../quorum/schema";
 import type { QuorumStatus } from "../quorum/status";
-import { fatalCause, lastLines } from "../runtime/daemon";
-import { putFile, readIfExists } from "../runtime/localFiles";
 import type { NodeRef, NodeRun, Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime, updateRuntime } from "../runtime/spec";

@@ -7,8 +7,8 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import pWaitFor from "p-wait-for";
+import { isAlive, logTail, recordedPid, runsWith, spawnDaemon, stopDaemon } from "../daemon";
 import { type Handler, same } from "../provider/handler";
-import { isAlive, logTail, recordedPid, runsWith, spawnDaemon, stopDaemon } from "../runtime/daemon";
 
 export interface ServerInputs {
   /** What it is, for messages. */

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { nodesOnDisk } from "../preflight";
+import { nodesOnDisk } from "../runtime/localChecks";
 import { quorumChangeRefusals, removalRefusals, unknownDrains } from "./removal";
 
 const p = (topic: string, partition: number, replicas: number[]) => ({ topic, partition, leader: replicas[0], replicas, isr: replicas });

@@ -6,9 +6,12 @@ import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import Docker from "dockerode";
 import { getProperties } from "properties-file";
+import { readLogEnd, stopWithDeadline } from "../daemon";
+import { putFile, readIfExists } from "../files";
+import { hostBindProblems } from "../thisMachine";
 import { nodeContainer, storageContainer, toolExec, volumeName, voterContainers } from "./containerSpec";
-import { readLogEnd, stopWithDeadline } from "./daemon";
-import { putFile, readIfExists } from "./localFiles";
+import { imageProblems, leftoverProblems } from "./dockerChecks";
+import { localBusyPorts, nodesOnDisk } from "./localChecks";
 import type { NodeRef, Runtime } from "./runtime";
 import { type DockerSpec, labLabels } from "./spec";
 import { metaOf } from "./storageMeta";
@@ -108,6 +111,11 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
       const info = await inspectContainer(docker, name(node));
       return info?.Id === ref && info.State.Running;
     },
+    async running(node) {
+      const info = await inspectContainer(docker, name(node));
+      return info?.State.Running ? info.Id : undefined;
+    },
+    storageName: (node) => `volume ${volumeName(node)}`,
     stop(node, timeoutMs, voters) {
       const container = docker.getContainer(name(node));
       const voterNames = voterContainers(spec, voters);
@@ -139,5 +147,11 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
       if (!host) throw new Error(`${tool} ${args[0] ?? ""} failed: no container of lab ${spec.lab} is running to run it in`);
       return execTool(host.Id, tool, args, timeoutMs);
     },
+    // EXTERNAL and the metrics are published on kraftlab:host, which must be this machine's.
+    problems: async (lab) => [...(await hostBindProblems(lab.host)), ...(await imageProblems(docker, lab)), ...(await leftoverProblems(docker, spec, lab))],
+    busyPorts(lab) {
+      return localBusyPorts(this, lab, ["external", "metrics"]);
+    },
+    nodesOnDisk: async (labDir) => nodesOnDisk(labDir),
   };
 }

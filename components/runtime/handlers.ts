@@ -1,11 +1,9 @@
 // The lab's runtime as a resource: with Docker, the image and the lab's network. Every node waits for
 // it, so a refused runtime change stops the `up` (and preview) before anything is touched.
-import * as fs from "node:fs";
-import * as fsp from "node:fs/promises";
-import * as path from "node:path";
 import { type Handler, readBack, same } from "../provider/handler";
 import { engine, unlessMissing } from "./docker";
 import { ensureImage, hasImage, type ImageBuild } from "./image";
+import { describeRuntime, record, runtimeChangeProblem } from "./record";
 import { labLabels, machineKafkaHome, machineLabDir, type RuntimeSpec, type SshMachine } from "./spec";
 import { exec, shq } from "./ssh/connection";
 import { claimMachine, ensureDistribution, type MachineClaim, releaseMachine } from "./ssh/machines";
@@ -36,11 +34,6 @@ export interface LabRuntimeInputs {
 
 /** Every machine the lab ever claimed, by name: destroy leaves each as it was (a machine that left the config too). */
 type Claims = Record<string, MachineClaim & { machine: SshMachine }>;
-
-/** Why a lab that exists cannot move to another runtime, and what to do instead. */
-export const runtimeChangeProblem = (from: string, to: string) =>
-  `kraftlab:runtime: this lab runs on ${from}; moving a running lab to ${to} is not done in place (its data would stay behind). ` +
-  `Run \`npm run down\` first and \`npm run up\` again on ${to}, or bring up ${to} as a new stack (KRAFTLAB_STACK=<name>)`;
 
 async function ensureDocker(inputs: LabRuntimeInputs): Promise<void> {
   const d = inputs.docker;
@@ -93,24 +86,6 @@ async function machinesMissing(inputs: LabRuntimeInputs): Promise<boolean> {
   return present.includes(false);
 }
 
-const RECORD = "runtime.json";
-
-/** What the lab in `labDir` runs on, as its runtime recorded it; a lab without the record (older) runs processes. */
-export function recordedRuntime(labDir: string): { kind: LabRuntimeInputs["kind"]; dockerHost?: string } | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(labDir, RECORD), "utf8"));
-  } catch {
-    return fs.readdirSync(labDir).some((f) => /^node-\d+$/.test(f)) ? { kind: "process" } : undefined;
-  }
-}
-
-async function record(inputs: LabRuntimeInputs): Promise<void> {
-  await fsp.mkdir(inputs.labDir, { recursive: true });
-  await fsp.writeFile(path.join(inputs.labDir, RECORD), `${JSON.stringify({ kind: inputs.kind, dockerHost: inputs.docker?.dockerHost })}\n`);
-}
-
-export const describeRuntime = (kind: LabRuntimeInputs["kind"], dockerHost?: string) =>
-  kind === "docker" ? `Docker (${dockerHost ?? "an engine"})` : kind === "ssh" ? "machines over SSH" : "local processes";
 const describe = (inputs: LabRuntimeInputs) => describeRuntime(inputs.kind, inputs.docker?.dockerHost);
 
 export const labRuntime: Handler = {

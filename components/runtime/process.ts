@@ -1,9 +1,11 @@
 // The process runtime: each node a local JVM started from the Kafka distribution at `kafkaHome`,
 // detached so it outlives `pulumi up` (see daemon.ts); tools run from the same distribution.
 import * as fsp from "node:fs/promises";
+import { isAlive, readLogEnd, recordedPid, runsWith, startDaemon, stopDaemon } from "../daemon";
+import { putFile, readIfExists } from "../files";
 import { kafkaTool } from "../provider/kafkaTool";
-import { isAlive, readLogEnd, recordedPid, runsWith, startDaemon, stopDaemon } from "./daemon";
-import { putFile, readIfExists } from "./localFiles";
+import { hostBindProblems } from "../thisMachine";
+import { localBusyPorts, nodesOnDisk } from "./localChecks";
 import type { NodeRef, Runtime } from "./runtime";
 import type { ProcessSpec } from "./spec";
 import { readMeta } from "./storageMeta";
@@ -24,6 +26,8 @@ export function processRuntime(spec: ProcessSpec): Runtime {
     },
     // While it starts, the command line changes as the scripts exec java: our own child counts by pid.
     runs: async (node, ref) => runsWith(Number(ref), node.configFile) || (Number(ref) === pidOf(node) && isAlive(Number(ref))),
+    running: async (node) => (runsWith(pidOf(node), node.configFile) ? String(pidOf(node)) : undefined),
+    storageName: (node) => node.dataDir,
     stop: (node, timeoutMs, voters) => stopDaemon(pidOf(node), node.configFile, timeoutMs, voters),
     log: async (node) => readLogEnd(node.logFile),
     put: (_node, file, data, mode) => putFile(file, data, mode),
@@ -33,5 +37,10 @@ export function processRuntime(spec: ProcessSpec): Runtime {
       await fsp.rm(node.dir, { recursive: true, force: true });
     },
     tool: (name, args, timeoutMs) => kafkaTool(spec.kafkaHome, name, args, timeoutMs),
+    problems: (lab) => hostBindProblems(lab.host),
+    busyPorts(lab) {
+      return localBusyPorts(this, lab);
+    },
+    nodesOnDisk: async (labDir) => nodesOnDisk(labDir),
   };
 }

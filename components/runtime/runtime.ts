@@ -1,6 +1,7 @@
 // The one interface every node effect goes through: place, format, start, stop, observe and remove a
 // node, write and read its files where it runs, and run a Kafka tool against the cluster. The supervisor and the storage check
 // decide; a Runtime only carries out, so the decisions run the same on processes, containers or fakes.
+import type { LabRuntimeInputs } from "./handlers";
 import type { RuntimeSpec } from "./spec";
 
 /** One node as a runtime runs it: what the supervisor hands a runtime to start. */
@@ -46,6 +47,30 @@ export type Voter = { id: number; host: string; port: number };
 /** What identifies a node and its files, for every effect but a start. */
 export type NodeRef = Pick<NodeRun, "id" | "dir" | "dataDir" | "configFile" | "pidFile" | "container" | "machine">;
 
+/** What the program checks where a lab will run, before anything is touched. */
+export interface LabCheck {
+  /** kraftlab:host: where the nodes' listeners bind (processes) or their ports are published (Docker). */
+  host: string;
+  labDir: string;
+  /** `<project>/<stack>`, as lab markers name it. */
+  stack: string;
+  /** Whether the lab is new (its directory absent or empty): a Docker engine holding its volumes then holds another's. */
+  isNew: boolean;
+  /** The nodes, each with the ports it listens on. */
+  nodes: (NodeRef & { ports: Partial<Record<string, number>> })[];
+  /** What the LabRuntime resource is given: the image build (Docker), the machines the nodes name (SSH). */
+  placement: LabRuntimeInputs;
+}
+
+/** A port of a node that something else holds where the node would listen: here, or on its machine. */
+export interface BusyPort {
+  nodeId: number;
+  kind: string;
+  port: number;
+  /** With the SSH runtime: the machine, and its address. */
+  machine?: { name: string; address: string };
+}
+
 export interface Runtime {
   readonly kind: RuntimeSpec["kind"];
   /**
@@ -60,6 +85,10 @@ export interface Runtime {
   start(node: NodeRun): Promise<{ ref: string }>;
   /** Whether `ref` still runs as this node. */
   runs(node: NodeRef, ref: string): Promise<boolean>;
+  /** What runs as this node now (a pid, a container id), whatever started it; undefined when nothing does. */
+  running(node: NodeRef): Promise<string | undefined>;
+  /** Where the node's data lives, in words: its directory (on its machine), or its volume. */
+  storageName(node: NodeRef): string;
   /** Controlled shutdown of whatever runs as this node, killed after `timeoutMs` or soon after its quorum is gone. */
   stop(node: NodeRef, timeoutMs: number, voters: Voter[]): Promise<StopOutcome>;
   /** The end of the node's log, read where the node runs ("" before its first start). */
@@ -75,4 +104,14 @@ export interface Runtime {
   remove(node: NodeRef): Promise<void>;
   /** Runs bin/<tool>.sh of Kafka where it reaches the INTERNAL listeners; its stdout. */
   tool(name: string, args: string[], timeoutMs?: number): Promise<string>;
+  /**
+   * What stops a lab there before anything is touched, each naming its key and fix: a host that is not
+   * this machine's (processes); no image, or another lab's leftovers (Docker); a machine that does
+   * not answer, has no Java or cannot take the lab (SSH).
+   */
+  problems(lab: LabCheck): Promise<string[]>;
+  /** Ports of the lab's nodes that do not run, held by something else where they would listen. */
+  busyPorts(lab: LabCheck): Promise<BusyPort[]>;
+  /** The nodes a lab has where they run (a server.properties), with the roles they were given. */
+  nodesOnDisk(labDir: string): Promise<{ id: number; roles: string[] }[]>;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { javaMajor, listeningPorts, machineDirProblem } from "./machines";
+import { javaMajor } from "../../thisMachine";
+import { listeningPorts, machineDirProblem } from "./machines";
 
 // /proc/net/tcp and tcp6 as Linux writes them (header, then one socket a line).
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode

@@ -8,9 +8,6 @@ import { LAB_MARKER, machineKafkaHome, machineLabDir, type SshMachine } from "..
 import { exec, run, shq } from "./connection";
 import { DISTRIBUTION_PARTS } from "./distribution";
 
-/** The major version `java -version` prints, or 0. */
-export const javaMajor = (versionOutput: string) => Number(/version "(?:1\.)?(\d+)/.exec(versionOutput)?.[1] ?? 0);
-
 /** What the machine says of itself in one round trip: its Java, whether the base directory can be written, its lab directory, its listening sockets. */
 export interface MachineFacts {
   java: string;

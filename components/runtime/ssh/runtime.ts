@@ -3,11 +3,12 @@
 // node's files and data stay on its machine; the Kafka tools run here, against the nodes' listeners.
 import { createHash } from "node:crypto";
 import { getProperties } from "properties-file";
+import { quorumAlive, stopWithDeadline } from "../../daemon";
 import { kafkaTool } from "../../provider/kafkaTool";
-import { quorumAlive, stopWithDeadline } from "../daemon";
 import type { NodeRef, NodeRun, Runtime } from "../runtime";
 import { machineKafkaHome, type SshMachine, type SshSpec } from "../spec";
 import { metaOf } from "../storageMeta";
+import { machineBusyPorts, machineNodes, machineProblems } from "./checks";
 import { exec, run, shq } from "./connection";
 
 /** How much of a log's end is read (as on this machine, see daemon.ts). */
@@ -61,6 +62,11 @@ export function sshRuntime(spec: SshSpec): Runtime {
       return { ref: pid.trim() };
     },
     runs: (node, ref) => runs(node, ref),
+    async running(node) {
+      const pid = await recordedPid(node);
+      return (await runs(node, pid)) ? pid : undefined;
+    },
+    storageName: (node) => `${node.machine}:${node.dataDir}`,
     async stop(node, timeoutMs, voters) {
       const m = machineOf(node);
       const pid = await recordedPid(node);
@@ -100,5 +106,10 @@ export function sshRuntime(spec: SshSpec): Runtime {
     },
     // The tools run here, with the release this machine has, against the nodes' listeners.
     tool: (name, args, timeoutMs) => kafkaTool(spec.kafkaHome, name, args, timeoutMs),
+    problems: (lab) => machineProblems(spec, lab),
+    busyPorts(lab) {
+      return machineBusyPorts(this, spec, lab);
+    },
+    nodesOnDisk: () => machineNodes(spec),
   };
 }

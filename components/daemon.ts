@@ -6,6 +6,7 @@ import * as fsp from "node:fs/promises";
 import * as net from "node:net";
 import * as path from "node:path";
 import pWaitFor from "p-wait-for";
+import { lastLines } from "./kafkaLog";
 
 export interface DaemonSpec {
   kafkaHome: string;
@@ -180,9 +181,6 @@ export function pidsWith(configFile: string): number[] {
 /** The last `lines` lines of a log file, for error messages. */
 export const logTail = (logFile: string, lines = 30): string => lastLines(readLogEnd(logFile), lines);
 
-/** The last `lines` lines of a log's text, without stack frames, each cut to 400 characters. */
-export const lastLines = (log: string, lines = 30): string => (log ? withoutFrames(log).slice(-lines).join("\n") : "(no log yet)");
-
 /** How much of a log's end is read: what a node printed while it started and stopped. */
 const LOG_END_BYTES = 256 * 1024;
 
@@ -200,25 +198,4 @@ export function readLogEnd(logFile: string): string {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
-}
-
-/** A log's lines without Java stack frames (the exception's own line and its causes stay), each at most 400 characters. */
-const withoutFrames = (log: string) =>
-  log
-    .trimEnd()
-    .split("\n")
-    .filter((line) => !/^\s+(at |\.\.\. \d+ more)/.test(line))
-    .map((line) => (line.length > 400 ? `${line.slice(0, 400)}…` : line));
-
-/**
- * Why a Kafka node stopped, from its log: its last ERROR or FATAL line and the exceptions under it
- * (`Exiting Kafka due to fatal exception: java.lang.ClassNotFoundException: …`); undefined without one.
- */
-export function fatalCause(log: string): string | undefined {
-  const lines = withoutFrames(log);
-  const at = lines.map((line) => /^\[[^\]]+\] (ERROR|FATAL) /.test(line)).lastIndexOf(true);
-  if (at < 0) return undefined;
-  const message = lines[at].replace(/^\[[^\]]+\] (ERROR|FATAL) /, "").replace(/ \([\w.$]+\)$/, "");
-  const exceptions = lines.slice(at + 1).filter((line) => /^(Caused by: )?[\w.$]+(Exception|Error)\b/.test(line));
-  return [message, ...exceptions].join(": ");
 }
