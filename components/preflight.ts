@@ -153,9 +153,8 @@ export function releaseVersionMapping(kafkaHome: string): VersionMapping {
 export async function preflightProblems(plan: ClusterPlan, placement: Placement, kafkaHome: string, stack: string): Promise<string[]> {
   const rt = runtimeFor(placement.spec);
   const lab = labCheck(plan, placement, stack);
-  const where = await rt.problems(lab);
-  // Ports where the lab cannot run (a host not this machine's, a machine that does not answer) all read as busy: not asked then.
-  const busy = where.length === 0 ? busyPortMessages(await rt.busyPorts(lab), { labDir: plan.labDir, stack }) : [];
+  const [where, ports] = await Promise.all([rt.problems(lab), rt.busyPorts(lab)]);
+  const busy = busyPortMessages(ports, { labDir: plan.labDir, stack });
   // This machine runs the Kafka tools and the cluster client: a distribution and Java here, whatever the runtime.
   return [...kafkaHomeProblems(kafkaHome), ...javaProblems(), ...where, ...busy];
 }

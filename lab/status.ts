@@ -53,7 +53,9 @@ function statusRuntime(outputs: StatusOutputs): RuntimeSpec {
 async function whereNodeRuns(rt: Runtime, node: NodeInfo): Promise<{ alive: boolean; where: string; log: string }> {
   const ref = nodeRef(node);
   const [running, log] = await Promise.all([rt.running(ref).catch(() => undefined), rt.log(ref).catch(() => "")]);
-  const where = node.container ? `container ${node.container}` : running ? `pid ${running}${node.machine ? ` on ${node.machine}` : ""}` : "-";
+  // The pid the outputs know, running or not: a node down shows which process went.
+  const pid = running ?? (node.pid ? String(node.pid) : undefined);
+  const where = node.container ? `container ${node.container}` : pid ? `pid ${pid}${node.machine ? ` on ${node.machine}` : ""}` : "-";
   return { alive: running !== undefined, where, log };
 }
 

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { getProperties } from "properties-file";
-import { portIsFree } from "../thisMachine";
+import { hostBindProblems, portIsFree } from "../thisMachine";
 import type { BusyPort, LabCheck, Runtime } from "./runtime";
 
 /** The nodes of this lab on disk (`<labDir>/node-<id>` with a server.properties), with their roles. */
@@ -25,6 +25,8 @@ export function nodesOnDisk(labDir: string): { id: number; roles: string[] }[] {
  */
 export async function localBusyPorts(rt: Runtime, lab: LabCheck, kinds?: string[]): Promise<BusyPort[]> {
   const busy: BusyPort[] = [];
+  // On a host that cannot be bound every port would read as busy: the host is the one problem then (hostBindProblems).
+  if ((await hostBindProblems(lab.host)).length > 0) return busy;
   for (const node of lab.nodes) {
     if ((await rt.running(node)) !== undefined) continue; // its ports are its own
     for (const [kind, port] of Object.entries(node.ports)) {

@@ -36,11 +36,13 @@ export async function machineProblems(spec: SshSpec, lab: LabCheck): Promise<str
   return perMachine.flat();
 }
 
-/** Ports of nodes that do not run, held by something on their machine (its /proc/net/tcp). */
+/** Ports of nodes that do not run, held by something on their machine (its /proc/net/tcp); a machine that does not answer is machineProblems' to say. */
 export async function machineBusyPorts(rt: Runtime, spec: SshSpec, lab: LabCheck): Promise<BusyPort[]> {
   const busy = await Promise.all(
     usedMachines(lab).map(async (m) => {
-      const listening = listeningPorts((await machineFacts(m, spec.lab)).sockets, m.address);
+      const facts = await machineFacts(m, spec.lab).catch(() => undefined);
+      if (!facts) return [];
+      const listening = listeningPorts(facts.sockets, m.address);
       const found: BusyPort[] = [];
       for (const node of lab.nodes.filter((n) => n.machine === m.name)) {
         const taken = Object.entries(node.ports).filter((entry): entry is [string, number] => entry[1] !== undefined && listening.has(entry[1]));
