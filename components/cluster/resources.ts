@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type Inputs, shim } from "../provider/shim";
 import type { QuorumStatus } from "../quorum/status";
-import type { LabRuntimeInputs } from "../runtime/handlers";
+import type { LabRuntimeInputs } from "../runtime/spec";
 import type { LabDirectoryInputs, LabFileInputs, NodeFilesInputs } from "./handlers";
 import type { NodeProcessesInputs } from "./supervisor";
 

@@ -2,35 +2,11 @@
 // it, so a refused runtime change stops the `up` (and preview) before anything is touched.
 import { type Handler, readBack, same } from "../provider/handler";
 import { engine, unlessMissing } from "./docker";
-import { ensureImage, hasImage, type ImageBuild } from "./image";
+import { ensureImage, hasImage } from "./image";
 import { describeRuntime, record, runtimeChangeProblem } from "./record";
-import { labLabels, machineKafkaHome, machineLabDir, type RuntimeSpec, type SshMachine } from "./spec";
+import { type LabRuntimeInputs, labLabels, machineKafkaHome, machineLabDir, type SshMachine } from "./spec";
 import { exec, shq } from "./ssh/connection";
 import { claimMachine, ensureDistribution, type MachineClaim, releaseMachine } from "./ssh/machines";
-
-export interface LabRuntimeInputs {
-  kind: RuntimeSpec["kind"];
-  /** The lab directory, where `runtime.json` tells the program what the lab runs on (see recordedRuntime). */
-  labDir: string;
-  docker?: {
-    dockerHost: string;
-    network: string;
-    subnet: string;
-    lab: string;
-    /** The image the nodes run: kraftlab's (built from `build` when missing) or the user's. */
-    image: string;
-    build?: ImageBuild;
-  };
-  ssh?: {
-    lab: string;
-    /** `<project>/<stack>`, written in each machine's marker. */
-    stack: string;
-    /** The machines the nodes run on. */
-    machines: Record<string, SshMachine>;
-    kafkaHome: string;
-    distribution: string;
-  };
-}
 
 /** Every machine the lab ever claimed, by name: destroy leaves each as it was (a machine that left the config too). */
 type Claims = Record<string, MachineClaim & { machine: SshMachine }>;

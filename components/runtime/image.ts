@@ -7,15 +7,7 @@ import * as path from "node:path";
 import type Docker from "dockerode";
 import { fingerprint } from "../fingerprint";
 import { unlessMissing } from "./docker";
-
-/** What kraftlab's image is built from. */
-export interface ImageBuild {
-  /** The Kafka distribution (bin/, libs/, config/) copied to /opt/kafka. */
-  kafkaHome: string;
-  /** The JRE root filesystem tar of setup/docker/rootfs.sh, and its stamp beside it. */
-  rootfs: string;
-  dockerfile: string;
-}
+import type { ImageBuild } from "./spec";
 
 const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
 

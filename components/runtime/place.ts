@@ -4,10 +4,9 @@ import * as path from "node:path";
 import { fingerprint } from "../fingerprint";
 import type { ClusterPlan } from "../topology";
 import { engine } from "./docker";
-import type { LabRuntimeInputs } from "./handlers";
-import { type ImageBuild, imageTags } from "./image";
+import { imageTags } from "./image";
 import type { DockerConfig } from "./schema";
-import type { DockerSpec, RuntimeSpec, SshMachine, SshSpec } from "./spec";
+import type { DockerSpec, ImageBuild, LabRuntimeInputs, RuntimeSpec, SshMachine, SshSpec } from "./spec";
 import { distributionHash } from "./ssh/distribution";
 import type { MachineConfig } from "./ssh/schema";
 

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import type { LabRuntimeInputs } from "./handlers";
+import type { LabRuntimeInputs } from "./spec";
 
 const RECORD = "runtime.json";
 

@@ -1,8 +1,7 @@
 // The one interface every node effect goes through: place, format, start, stop, observe and remove a
 // node, write and read its files where it runs, and run a Kafka tool against the cluster. The supervisor and the storage check
 // decide; a Runtime only carries out, so the decisions run the same on processes, containers or fakes.
-import type { LabRuntimeInputs } from "./handlers";
-import type { RuntimeSpec } from "./spec";
+import type { LabRuntimeInputs, RuntimeSpec } from "./spec";
 
 /** One node as a runtime runs it: what the supervisor hands a runtime to start. */
 export interface NodeRun {

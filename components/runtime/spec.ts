@@ -83,3 +83,37 @@ export const NODE_LABEL = "org.kraftlab.node";
  */
 export const updateRuntime = (olds: RuntimeSpec, news: RuntimeSpec): RuntimeSpec =>
   olds.kind === "ssh" && news.kind === "ssh" ? { ...news, machines: { ...olds.machines, ...news.machines } } : news;
+
+/** What kraftlab's image is built from. */
+export interface ImageBuild {
+  /** The Kafka distribution (bin/, libs/, config/) copied to /opt/kafka. */
+  kafkaHome: string;
+  /** The JRE root filesystem tar of setup/docker/rootfs.sh, and its stamp beside it. */
+  rootfs: string;
+  dockerfile: string;
+}
+
+/** The lab's runtime as a resource is given it: with Docker, the image and the network; over SSH, the machines the nodes name. */
+export interface LabRuntimeInputs {
+  kind: RuntimeSpec["kind"];
+  /** The lab directory, where `runtime.json` tells the program what the lab runs on (see recordedRuntime). */
+  labDir: string;
+  docker?: {
+    dockerHost: string;
+    network: string;
+    subnet: string;
+    lab: string;
+    /** The image the nodes run: kraftlab's (built from `build` when missing) or the user's. */
+    image: string;
+    build?: ImageBuild;
+  };
+  ssh?: {
+    lab: string;
+    /** `<project>/<stack>`, written in each machine's marker. */
+    stack: string;
+    /** The machines the nodes run on. */
+    machines: Record<string, SshMachine>;
+    kafkaHome: string;
+    distribution: string;
+  };
+}
