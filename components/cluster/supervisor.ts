@@ -503,8 +503,9 @@ export async function converge(rt: Runtime, client: ClusterClient, olds: Previou
   if (tls) {
     // A node about to start needs its files (on a new lab, the whole material at once); files already
     // there are replaced by rotateTls, in an order the running nodes can follow.
-    if (!(await readIfExists(tls.caFile))) await putFile(tls.caFile, Buffer.from(trustBundles(undefined, tls).final, "utf8"), 0o644);
-    const bundle = (await readIfExists(tls.caFile)) as Buffer;
+    const held = await readIfExists(tls.caFile);
+    const bundle = held ?? Buffer.from(trustBundles(undefined, tls).final, "utf8");
+    if (!held) await putFile(tls.caFile, bundle, 0o644);
     for (const node of [...toStart, ...restartAll]) {
       if (!(await rt.read(node, trustFileOf(tls, node)))) await rt.put(node, trustFileOf(tls, node), bundle, 0o644);
       if (!(await rt.read(node, tls.keystores[String(node.id)].file))) await writeKeystore(rt, node, tls);

@@ -6,16 +6,32 @@ import { javaMajor } from "../../thisMachine";
 import type { BusyPort, LabCheck, Runtime } from "../runtime";
 import { machineLabDir, type SshMachine, type SshSpec } from "../spec";
 import { run, shq } from "./connection";
-import { listeningPorts, machineDirProblem, machineFacts } from "./machines";
+import { listeningPorts, type MachineFacts, machineDirProblem, machineFacts } from "./machines";
 
 /** The machines the lab's nodes name (the others are not checked, nor touched). */
 const usedMachines = (lab: LabCheck): SshMachine[] => Object.values(lab.placement.ssh?.machines ?? {});
 
+/** What each machine says of itself, asked once for both checks; the error of one that does not answer. */
+type Facts = (m: SshMachine) => Promise<MachineFacts | Error>;
+
+/** A memo of machineFacts by machine, for one runtime's checks. */
+export function factsOnce(spec: SshSpec): Facts {
+  const asked = new Map<string, Promise<MachineFacts | Error>>();
+  return (m) => {
+    let facts = asked.get(m.name);
+    if (!facts) {
+      facts = machineFacts(m, spec.lab).catch((err: Error) => err);
+      asked.set(m.name, facts);
+    }
+    return facts;
+  };
+}
+
 /** A machine that does not answer is its one problem; otherwise each of its own, key first. */
-export async function machineProblems(spec: SshSpec, lab: LabCheck): Promise<string[]> {
+export async function machineProblems(spec: SshSpec, lab: LabCheck, factsOf: Facts): Promise<string[]> {
   const perMachine = await Promise.all(
     usedMachines(lab).map(async (m): Promise<string[]> => {
-      const facts = await machineFacts(m, spec.lab).catch((err: Error) => err);
+      const facts = await factsOf(m);
       if (facts instanceof Error) return [facts.message];
       const problems: string[] = [];
       const key = `kraftlab:machines.${m.name}`;
@@ -37,11 +53,11 @@ export async function machineProblems(spec: SshSpec, lab: LabCheck): Promise<str
 }
 
 /** Ports of nodes that do not run, held by something on their machine (its /proc/net/tcp); a machine that does not answer is machineProblems' to say. */
-export async function machineBusyPorts(rt: Runtime, spec: SshSpec, lab: LabCheck): Promise<BusyPort[]> {
+export async function machineBusyPorts(rt: Runtime, lab: LabCheck, factsOf: Facts): Promise<BusyPort[]> {
   const busy = await Promise.all(
     usedMachines(lab).map(async (m) => {
-      const facts = await machineFacts(m, spec.lab).catch(() => undefined);
-      if (!facts) return [];
+      const facts = await factsOf(m);
+      if (facts instanceof Error) return [];
       const listening = listeningPorts(facts.sockets, m.address);
       const found: BusyPort[] = [];
       for (const node of lab.nodes.filter((n) => n.machine === m.name)) {

@@ -8,7 +8,7 @@ import { kafkaTool } from "../../provider/kafkaTool";
 import type { NodeRef, NodeRun, Runtime } from "../runtime";
 import { machineKafkaHome, type SshMachine, type SshSpec } from "../spec";
 import { metaOf } from "../storageMeta";
-import { machineBusyPorts, machineNodes, machineProblems } from "./checks";
+import { factsOnce, machineBusyPorts, machineNodes, machineProblems } from "./checks";
 import { exec, run, shq } from "./connection";
 
 /** How much of a log's end is read (as on this machine, see daemon.ts). */
@@ -28,6 +28,8 @@ export function sshRuntime(spec: SshSpec): Runtime {
     if (!m) throw new Error(`node ${node.id}: its machine ${node.machine ?? "(none)"} is not in kraftlab:machines; give it one with nodes[].machine`);
     return m;
   };
+  // The checks of one preflight (its problems, its ports) share one look at each machine.
+  const factsOf = factsOnce(spec);
   const kafkaHome = (m: SshMachine) => machineKafkaHome(m, spec.distribution);
   const script = (m: SshMachine, tool: string) => shq(`${kafkaHome(m)}/bin/${tool}.sh`);
   const runs = async (node: NodeRef, pid: string) => pid !== "" && (await exec(machineOf(node), runsTest(pid, node.configFile))).code === 0;
@@ -106,9 +108,9 @@ export function sshRuntime(spec: SshSpec): Runtime {
     },
     // The tools run here, with the release this machine has, against the nodes' listeners.
     tool: (name, args, timeoutMs) => kafkaTool(spec.kafkaHome, name, args, timeoutMs),
-    problems: (lab) => machineProblems(spec, lab),
+    problems: (lab) => machineProblems(spec, lab, factsOf),
     busyPorts(lab) {
-      return machineBusyPorts(this, spec, lab);
+      return machineBusyPorts(this, lab, factsOf);
     },
     nodesOnDisk: () => machineNodes(spec),
   };
