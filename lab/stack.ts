@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
+import { kraftlabKeys, labConfigSchema } from "../components/config";
 import kraftlab from "../index";
 import "./bail";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "./toolchain";
@@ -57,4 +58,11 @@ export async function keepingStackSettings<T>(stackName: string, work: () => Pro
       fs.writeFileSync(file, written);
     }
   }
+}
+
+/** The stack's kraftlab config, or undefined when it does not parse (the program then says why). */
+export async function configOf(stack: Stack) {
+  const all = Object.fromEntries(Object.entries(await stack.getAllConfig()).map(([key, { value }]) => [key, value]));
+  const config = labConfigSchema.safeParse(kraftlabKeys(all));
+  return config.success ? config.data : undefined;
 }

@@ -27,7 +27,7 @@ export interface StatusOutputs {
 }
 
 /** A node of the outputs as its runtime names it: its files where topology.ts puts them. */
-function nodeRef(node: NodeInfo): NodeRef & { logFile: string } {
+export function nodeRef(node: NodeInfo): NodeRef & { logFile: string } {
   const dir = path.dirname(node.dataDir);
   const files = { configFile: path.join(dir, "server.properties"), pidFile: path.join(dir, "kafka.pid"), logFile: node.logFile };
   return { id: node.id, dir, dataDir: node.dataDir, ...files, container: node.container, machine: node.machine };
@@ -37,7 +37,7 @@ function nodeRef(node: NodeInfo): NodeRef & { logFile: string } {
  * The runtime the outputs name. Stacks made before the runtime seam ran processes; those made before
  * the outputs held the whole runtime name only Docker's engine, all that telling a container's state takes.
  */
-function statusRuntime(outputs: StatusOutputs): RuntimeSpec {
+export function statusRuntime(outputs: StatusOutputs): RuntimeSpec {
   const spec = outputs.runtime;
   if (!spec || spec.kind === "process") return { kind: "process", kafkaHome: outputs.kafkaHome };
   if (spec.kind === "docker" && !("image" in spec)) {

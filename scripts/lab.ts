@@ -3,23 +3,15 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { CommandError, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
-import { kraftlabKeys, labConfigSchema } from "../components/config";
 import { ensureEngine } from "../lab/engine";
 import { clearInterruptedRun } from "../lab/interrupted";
-import { keepingStackSettings, openStack } from "../lab/stack";
+import { configOf, keepingStackSettings, openStack } from "../lab/stack";
 import { gatherStatus, type StatusOutputs, statusText } from "../lab/status";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
 
 const stackName = process.env.KRAFTLAB_STACK ?? "dev";
 
 const valuesOf = (outputs: OutputMap) => Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value])) as StatusOutputs;
-
-/** The stack's kraftlab config, or undefined when it does not parse (the program then says why). */
-async function configOf(stack: Stack) {
-  const all = Object.fromEntries(Object.entries(await stack.getAllConfig()).map(([key, { value }]) => [key, value]));
-  const config = labConfigSchema.safeParse(kraftlabKeys(all));
-  return config.success ? config.data : undefined;
-}
 
 /** The status table of the lab (see lab/status.ts), asked of the running cluster. */
 async function status(stack: Stack, outputs: StatusOutputs): Promise<string> {

@@ -98,10 +98,10 @@ kafka_version=$(sed -nE 's|.*<kafka.version>([^<]+)</kafka.version>.*|\1|p' "$ro
 kafka_home=$(bash "$root/setup/kafka/layout.sh" "$kafka_version")
 [ $quiet = 1 ] || say "kafka $kafka_version in $kafka_home"
 
-# --- The cluster client (setup/admin): compiled once against that Kafka's libs --------------------
-# In admin/<key>/, the key as components/client/build.ts computes it (the source, build.sh and the
+# --- The cluster client and the drills' load (setup/admin): compiled once against that Kafka's libs --------------------
+# In admin/<key>/, the key as components/client/build.ts computes it (the sources, build.sh and the
 # kafka-clients jar); build.sh finds a compiler (javac, Debian's JDK, or ecj from Maven Central).
-admin_key=$( { cat "$root/setup/admin/KraftlabAdmin.java" "$root/setup/admin/build.sh"; printf %s "$(basename "$(ls "$kafka_home"/libs/kafka-clients-*.jar | head -n1)")"; } | sha256sum | cut -c1-16)
+admin_key=$( { cat $(LC_ALL=C ls "$root"/setup/admin/*.java) "$root/setup/admin/build.sh"; printf %s "$(basename "$(ls "$kafka_home"/libs/kafka-clients-*.jar | head -n1)")"; } | sha256sum | cut -c1-16)
 build_admin() { bash "$root/setup/admin/build.sh" "$kafka_home" "$cache/admin/$admin_key"; }
 [ -d "$cache/admin/$admin_key" ] || run_step "cluster client (javac against Kafka $kafka_version)" build_admin
 

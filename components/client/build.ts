@@ -1,4 +1,4 @@
-// The compiled cluster client helper for a Kafka distribution: built once by setup/admin/build.sh
+// The compiled helpers for a Kafka distribution (the cluster client, the drills' load): built once by setup/admin/build.sh
 // (javac against that distribution's libs/) into the cache, keyed by the source and the kafka-clients
 // jar it was compiled against, and reused by every process after.
 
@@ -18,13 +18,18 @@ export function adminClasses(kafkaHome: string): string {
   const known = built.get(kafkaHome);
   if (known) return known;
   const clients = fs.readdirSync(path.join(kafkaHome, "libs")).find((jar) => /^kafka-clients-.*\.jar$/.test(jar)) ?? "none";
-  const hash = createHash("sha256")
-    .update(fs.readFileSync(path.join(SOURCE_DIR, "KraftlabAdmin.java")))
-    .update(fs.readFileSync(path.join(SOURCE_DIR, "build.sh")))
-    .update(clients)
-    .digest("hex")
-    .slice(0, 16);
-  const dir = path.join(cacheDir(), "admin", hash);
+  // The sources in name order, as the setup hashes them (scripts/setup.sh).
+  const hash = createHash("sha256");
+  for (const file of [
+    ...fs
+      .readdirSync(SOURCE_DIR)
+      .filter((f) => f.endsWith(".java"))
+      .sort(),
+    "build.sh",
+  ])
+    hash.update(fs.readFileSync(path.join(SOURCE_DIR, file)));
+  const key = hash.update(clients).digest("hex").slice(0, 16);
+  const dir = path.join(cacheDir(), "admin", key);
   if (!fs.existsSync(dir)) {
     const out = spawnSync("bash", [path.join(SOURCE_DIR, "build.sh"), kafkaHome, dir], { encoding: "utf8" });
     if (out.status !== 0) throw new Error(`building the cluster client failed: ${(out.stderr || out.error?.message || "").trim().split("\n").pop()}`);

@@ -95,6 +95,8 @@ export interface ClusterClient {
   updateFeatures(levels: Record<string, number>): Promise<void>;
   /** The registered brokers, fenced ones included, and the active controller. */
   brokers(): Promise<{ controllerId: number; brokers: BrokerInfo[] }>;
+  /** The active controller as the node asked knows it, -1 when it knows none (asked of controllers, their own view). */
+  activeController(): Promise<number>;
   unregisterBroker(id: number): Promise<void>;
   describeConfigs(resources: ConfigResource[]): Promise<Record<string, ConfigValue>[]>;
   alterConfigs(resource: ConfigResource, set: Record<string, string>, remove: string[]): Promise<void>;

@@ -23,6 +23,8 @@ export interface Admin {
   kafkaHome?: string;
   /** For messages; INTERNAL when absent. */
   listener?: string;
+  /** `bootstrapServers` are the controllers' (a drill asks them whether the quorum has a leader). */
+  controllers?: boolean;
 }
 
 /** `ip name` lines for the lab's running node containers on its network. */
@@ -92,6 +94,7 @@ function connect(admin: Admin): ClusterClient {
         bootstrapServers: admin.bootstrapServers,
         commandConfig: admin.commandConfig,
         listener: admin.listener ?? "INTERNAL",
+        controllers: admin.controllers,
         hostsFile,
       });
       closers.push(started.close);
@@ -112,7 +115,7 @@ function connect(admin: Admin): ClusterClient {
 
 /** This process's client for `admin`. */
 export function clientFor(admin: Admin): ClusterClient {
-  const key = JSON.stringify([admin.bootstrapServers, admin.commandConfig, admin.kafkaHome, admin.runtime.kind]);
+  const key = JSON.stringify([admin.bootstrapServers, admin.commandConfig, admin.kafkaHome, admin.runtime.kind, admin.controllers]);
   let client = clients.get(key);
   if (!client) {
     client = connect(admin);

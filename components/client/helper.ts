@@ -16,6 +16,8 @@ export interface Connection {
   /** The compiled helper (classes directory). */
   classes: string;
   bootstrapServers: string;
+  /** `bootstrapServers` are controllers (bootstrap.controllers): for what only they know, e.g. the quorum's leader. */
+  controllers?: boolean;
   /** Client settings (security, credentials); absent on a PLAINTEXT listener. */
   commandConfig?: string;
   /** The listener's name, for messages: INTERNAL or EXTERNAL. */
@@ -49,8 +51,8 @@ export function clientError(conn: Pick<Connection, "listener" | "bootstrapServer
 
 type Pending = { op: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 
-/** Java options for a small, quick-starting client. */
-const JVM_OPTIONS = ["-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dsun.net.inetaddr.ttl=0", "-Dnetworkaddress.cache.negative.ttl=0"];
+/** Java options for a small, quick-starting client (beside its heap). */
+const JVM_OPTIONS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dsun.net.inetaddr.ttl=0", "-Dnetworkaddress.cache.negative.ttl=0"];
 
 /** How many helpers this process started: the tests count them. */
 export let helpersStarted = 0;
@@ -61,27 +63,32 @@ export let helpersStarted = 0;
  */
 const READ_TIMEOUT_MS = 10_000;
 
+/** The java command that runs `main`, one of the compiled helpers, on the distribution's libs/. */
+export function javaLaunch(conn: Pick<Connection, "kafkaHome" | "classes" | "hostsFile">, main: string, args: string[], load = false) {
+  return {
+    command: process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, "bin", "java") : "java",
+    args: [
+      // A load runs long and is measured: a bigger heap, and the full JIT.
+      ...(load ? ["-Xmx256m", ...JVM_OPTIONS.filter((o) => !o.startsWith("-XX:TieredStopAtLevel"))] : ["-Xmx128m", ...JVM_OPTIONS]),
+      ...(conn.hostsFile ? [`-Djdk.net.hosts.file=${conn.hostsFile}`] : []),
+      // The setup's class-data archive of the distribution fits a class path that starts with its libs/.
+      ...(fs.existsSync(path.join(conn.kafkaHome, "kafka.jsa")) ? [`-XX:SharedArchiveFile=${path.join(conn.kafkaHome, "kafka.jsa")}`, "-Xshare:auto"] : []),
+      `-Dlog4j2.configurationFile=${path.join(conn.kafkaHome, "config", "tools-log4j2.yaml")}`,
+      "-cp",
+      `${path.join(conn.kafkaHome, "libs", "*")}${path.delimiter}${conn.classes}`,
+      main,
+      ...args,
+    ],
+  };
+}
+
 export function startClient(conn: Connection, defaultTimeoutMs = 30_000): ClusterClient & { close(): Promise<void> } {
-  const args = [
-    ...JVM_OPTIONS,
-    ...(conn.hostsFile ? [`-Djdk.net.hosts.file=${conn.hostsFile}`] : []),
-    // The setup's class-data archive of the distribution fits a class path that starts with its libs/.
-    ...(fs.existsSync(path.join(conn.kafkaHome, "kafka.jsa")) ? [`-XX:SharedArchiveFile=${path.join(conn.kafkaHome, "kafka.jsa")}`, "-Xshare:auto"] : []),
-    `-Dlog4j2.configurationFile=${path.join(conn.kafkaHome, "config", "tools-log4j2.yaml")}`,
-    "-cp",
-    `${path.join(conn.kafkaHome, "libs", "*")}${path.delimiter}${conn.classes}`,
-    "KraftlabAdmin",
-    "--bootstrap-server",
+  const { command, args } = javaLaunch(conn, "KraftlabAdmin", [
+    conn.controllers ? "--bootstrap-controller" : "--bootstrap-server",
     conn.bootstrapServers,
     ...(conn.commandConfig ? ["--command-config", conn.commandConfig] : []),
-  ];
-  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
-    process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, "bin", "java") : "java",
-    args,
-    {
-      stdio: ["pipe", "pipe", "pipe"],
-    },
-  );
+  ]);
+  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
   helpersStarted++;
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -140,6 +147,8 @@ export function startClient(conn: Connection, defaultTimeoutMs = 30_000): Cluste
     features: () => call("features", {}, READ_TIMEOUT_MS),
     updateFeatures: (levels) => call("updateFeatures", { updates: levels }),
     brokers: () => call("brokers", {}, READ_TIMEOUT_MS),
+    // Polled by drills about every 100 ms: an answer held up is no answer.
+    activeController: () => call("activeController", {}, 2_000),
     unregisterBroker: (nodeId) => call("unregisterBroker", { nodeId }),
     describeConfigs: (resources) => call("describeConfigs", { resources }, READ_TIMEOUT_MS),
     alterConfigs: (resource, set, remove) => call("alterConfigs", { resource, set, delete: remove }),

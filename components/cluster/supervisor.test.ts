@@ -24,6 +24,7 @@ class FakeLab implements Runtime {
   /** With the SSH shape: each machine's files, by machine and path. */
   readonly remote = new Map<string, { data: Buffer; mode: number }>();
   constructor(readonly kind: Shape) {}
+  readonly faults = { kill: unused, freeze: unused, thaw: unused, isolation: { unavailable: "a fake" }, wipe: unused };
   private next = 100;
   private readonly refs = new Map<number, string>();
   /** Nodes that die while starting. */
@@ -152,6 +153,7 @@ class FakeLab implements Runtime {
     electPreferred: async () => {
       this.events.push("elect preferred leaders");
     },
+    activeController: unused,
     unregisterBroker: unused,
     describeConfigs: async (resources) =>
       resources.map(() => ({

@@ -48,7 +48,7 @@ export function nodeContainer(spec: DockerSpec, node: NodeRun): Docker.Container
       RestartPolicy: { Name: "no" },
       LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "2" } },
     },
-    NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: [nodeHostName(node.id), node.container ?? ""] } } },
+    NetworkingConfig: { EndpointsConfig: { [spec.network]: nodeEndpoint(node) } },
   };
 }
 
@@ -96,3 +96,8 @@ export function toolExec(spec: DockerSpec, name: string, args: string[]): Docker
 
 /** The voters' containers, to tell whether a majority of the quorum still runs. */
 export const voterContainers = (spec: DockerSpec, voters: { id: number }[]) => voters.map((v) => containerName(spec.lab, v.id));
+
+/** The node's endpoint on the lab network: the names the other nodes and the listeners use for it. */
+export function nodeEndpoint(node: Pick<NodeRun, "id" | "container">): { Aliases: string[] } {
+  return { Aliases: [nodeHostName(node.id), node.container ?? ""] };
+}

@@ -9,7 +9,7 @@ import { getProperties } from "properties-file";
 import { readLogEnd, stopWithDeadline } from "../daemon";
 import { putFile, readIfExists } from "../files";
 import { hostBindProblems } from "../thisMachine";
-import { nodeContainer, storageContainer, toolExec, volumeName, voterContainers } from "./containerSpec";
+import { nodeContainer, nodeEndpoint, storageContainer, toolExec, volumeName, voterContainers } from "./containerSpec";
 import { imageProblems, leftoverProblems } from "./dockerChecks";
 import { localBusyPorts, nodesOnDisk } from "./localChecks";
 import type { NodeRef, Runtime } from "./runtime";
@@ -88,8 +88,23 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
       clearTimeout(timer);
     }
   };
+  const network = docker.getNetwork(spec.network);
   return {
     kind: "docker",
+    faults: {
+      kill: async (node) => void (await unlessMissing(docker.getContainer(name(node)).kill({ signal: "SIGKILL" }))),
+      freeze: async (node) => void (await docker.getContainer(name(node)).pause()),
+      thaw: async (node) => void (await docker.getContainer(name(node)).unpause()),
+      isolation: {
+        cut: async (node) => void (await network.disconnect({ Container: name(node), Force: true })),
+        // Back under the same names: the others dial it by them (its address may change).
+        mend: async (node) => void (await network.connect({ Container: name(node), EndpointConfig: nodeEndpoint(node) })),
+      },
+      async wipe(node) {
+        await unlessMissing(docker.getContainer(name(node)).remove({ force: true }));
+        await unlessMissing(docker.getVolume(volumeName(node)).remove());
+      },
+    },
     async format(node, clusterId, flags) {
       await volume(node);
       // One container: what formatted storage holds, or storage formatted now (see storageContainer).

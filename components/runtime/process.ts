@@ -10,10 +10,26 @@ import type { NodeRef, Runtime } from "./runtime";
 import type { ProcessSpec } from "./spec";
 import { readMeta } from "./storageMeta";
 
+/** The node's own process (its JVM: the start script execs java), signalled; nothing when it does not run. */
+function signal(node: NodeRef, sig: NodeJS.Signals): void {
+  const pid = recordedPid(node.pidFile);
+  if (runsWith(pid, node.configFile)) process.kill(pid, sig);
+}
+
 export function processRuntime(spec: ProcessSpec): Runtime {
   const pidOf = (node: NodeRef) => recordedPid(node.pidFile);
   return {
     kind: "process",
+    faults: {
+      kill: async (node) => signal(node, "SIGKILL"),
+      freeze: async (node) => signal(node, "SIGSTOP"),
+      thaw: async (node) => signal(node, "SIGCONT"),
+      isolation: {
+        unavailable:
+          "nodes that are processes share this machine's network, so one cannot be cut off the others; run the lab on Docker (kraftlab:runtime: docker) or on machines over SSH",
+      },
+      wipe: (node) => fsp.rm(node.dataDir, { recursive: true, force: true }),
+    },
     async format(node, clusterId, flags) {
       const meta = readMeta(node.dataDir);
       if (!meta) await kafkaTool(spec.kafkaHome, "kafka-storage", ["format", "--config", node.configFile, "--cluster-id", clusterId, ...flags]);

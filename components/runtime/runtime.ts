@@ -70,8 +70,22 @@ export interface BusyPort {
   machine?: { name: string; address: string };
 }
 
+/** What a failure drill does to a node where it runs. */
+export interface Faults {
+  /** SIGKILL of the node: no controlled shutdown. */
+  kill(node: NodeRef): Promise<void>;
+  /** Stops the node's process in its tracks (SIGSTOP, a paused container), and lets it go on. */
+  freeze(node: NodeRef): Promise<void>;
+  thaw(node: NodeRef): Promise<void>;
+  /** Cuts the node off the others' network and mends it; or why this runtime cannot. */
+  isolation: { cut(node: NodeRef): Promise<void>; mend(node: NodeRef): Promise<void> } | { unavailable: string };
+  /** Removes the storage of a node that does not run (its files stay): the next `up` formats it again. */
+  wipe(node: NodeRef): Promise<void>;
+}
+
 export interface Runtime {
   readonly kind: RuntimeSpec["kind"];
+  readonly faults: Faults;
   /**
    * `kafka-storage format` of the node's storage (with `flags`, e.g. --initial-controllers) unless it
    * is formatted: formatted storage is never touched. What it held before: the caller refuses another

@@ -4,6 +4,8 @@
 //   java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
 //        -XX:SharedArchiveFile=<kafkaHome>/kafka.jsa -Xshare:auto \
 //        -cp '<kafkaHome>/libs/*:<classes>' KraftlabAdmin --bootstrap-server HOST:PORT[,...] [--command-config FILE]
+// (or --bootstrap-controller HOST:PORT[,...]: the controllers themselves, for what only they know
+// while the brokers forward to a controller that is gone, e.g. whether the quorum has a leader.)
 // (libs/ first: the setup's AppCDS archive of Kafka's classes applies only to a class path that begins
 // with the one it was dumped with; a JVM it does not fit ignores it.)
 //
@@ -189,18 +191,22 @@ public class KraftlabAdmin {
         quietLogging();
 
         String bootstrap = null;
+        String bootstrapKey = AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG;
         String commandConfig = null;
+        String usage = "Usage: KraftlabAdmin (--bootstrap-server | --bootstrap-controller) HOST:PORT[,...] [--command-config FILE]";
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if ((arg.equals("--bootstrap-server") || arg.equals("--command-config")) && i + 1 < args.length) {
-                if (arg.equals("--bootstrap-server")) bootstrap = args[++i];
-                else commandConfig = args[++i];
+            if (arg.startsWith("--bootstrap-") && i + 1 < args.length) {
+                if (arg.equals("--bootstrap-controller")) bootstrapKey = AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG;
+                else if (!arg.equals("--bootstrap-server")) die(2, "unexpected argument '" + arg + "'. " + usage);
+                bootstrap = args[++i];
+            } else if (arg.equals("--command-config") && i + 1 < args.length) {
+                commandConfig = args[++i];
             } else {
-                die(2, "unexpected argument '" + arg + "'. Usage: KraftlabAdmin --bootstrap-server HOST:PORT[,...] [--command-config FILE]");
+                die(2, "unexpected argument '" + arg + "'. " + usage);
             }
         }
-        if (bootstrap == null || bootstrap.isBlank())
-            die(2, "--bootstrap-server is required. Usage: KraftlabAdmin --bootstrap-server HOST:PORT[,...] [--command-config FILE]");
+        if (bootstrap == null || bootstrap.isBlank()) die(2, "--bootstrap-server or --bootstrap-controller is required. " + usage);
 
         Properties props = new Properties();
         if (commandConfig != null) {
@@ -210,7 +216,7 @@ public class KraftlabAdmin {
                 die(1, "cannot read the client properties " + commandConfig + ": " + e);
             }
         }
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(bootstrapKey, bootstrap);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "kraftlab");
 
         KraftlabAdmin helper = new KraftlabAdmin(props, protocol);
@@ -461,6 +467,7 @@ public class KraftlabAdmin {
             case "features": return features(c);
             case "updateFeatures": return updateFeatures(c);
             case "brokers": return brokers(c);
+            case "activeController": return activeController(c);
             case "unregisterBroker": return unregisterBroker(c);
             case "describeConfigs": return describeConfigs(c);
             case "alterConfigs": return alterConfigs(c);
@@ -735,6 +742,27 @@ public class KraftlabAdmin {
             b.put("fenced", n.isFenced());
         }
         return o;
+    }
+
+    // The active controller as the node asked knows it (-1: none known). Asked of the controllers
+    // (--bootstrap-controller), each answers for itself: no request is routed to a leader that is gone.
+    // An Admin on controllers does not find them again once every one was gone (a full restart): a
+    // call that failed starts the next on a new one.
+    JsonNode activeController(Call c) throws Exception {
+        Admin asked = admin;
+        try {
+            Node controller = c.get(asked.describeCluster(new DescribeClusterOptions().timeoutMs(c.ms())).controller());
+            return JSON.numberNode(controller == null || controller.isEmpty() ? -1 : controller.id());
+        } catch (Exception e) {
+            renew(asked);
+            throw e;
+        }
+    }
+
+    synchronized void renew(Admin stale) {
+        if (admin != stale) return;
+        admin = null;
+        stale.close(Duration.ZERO);
     }
 
     JsonNode unregisterBroker(Call c) throws Exception {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# build.sh KAFKA_HOME OUT_DIR: compiles KraftlabAdmin.java (beside this script) into OUT_DIR, against
+# build.sh KAFKA_HOME OUT_DIR: compiles the *.java beside this script (the cluster client, the drills' load) into OUT_DIR, against
 # KAFKA_HOME/libs/*, for Java 17. Silent on success; on failure the compiler's errors (if any) and one
 # line saying what failed, exit status non-zero.
 # Compiler: javac; without it, the JDK from Debian when we may (root with apt-get), else Eclipse's
@@ -11,7 +11,8 @@ fail() { printf 'kraftlab admin build: ERROR: %s\n' "$*" >&2; exit 1; }
 
 [ $# = 2 ] || { echo "usage: $0 KAFKA_HOME OUT_DIR" >&2; exit 2; }
 kafka_home=$1 out=${2%/}
-src="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/KraftlabAdmin.java"
+src_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+src=("$src_dir"/*.java)
 # Eclipse's compiler, when javac is missing: 3.42.0 runs on Java 17 (its classes are Java 17's).
 ecj_version=3.42.0
 
@@ -38,8 +39,8 @@ if ! command -v "$javac" >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
 fi
 
 if command -v "$javac" >/dev/null 2>&1; then
-  "$javac" --release 17 -encoding UTF-8 -nowarn -cp "$classpath" -d "$tmp/classes" "$src" ||
-    fail "javac could not compile $src against $kafka_home/libs"
+  "$javac" --release 17 -encoding UTF-8 -nowarn -cp "$classpath" -d "$tmp/classes" "${src[@]}" ||
+    fail "javac could not compile ${src[*]} against $kafka_home/libs"
 else
   command -v mvn >/dev/null 2>&1 ||
     fail "javac is missing and Maven (mvn) too, so Eclipse's compiler cannot be fetched; install a JDK (apt-get install -y openjdk-17-jdk-headless) or Maven"
@@ -47,8 +48,8 @@ else
     -Dartifact="org.eclipse.jdt:ecj:$ecj_version" -DoutputDirectory="$tmp/ecj" >"$tmp/mvn.log" 2>&1 ||
     { tail -n 20 "$tmp/mvn.log" >&2; fail "fetching org.eclipse.jdt:ecj:$ecj_version from Maven Central failed (above: the end of Maven's output)"; }
   "$java" -jar "$tmp/ecj/ecj-$ecj_version.jar" --release 17 -encoding UTF-8 -nowarn \
-    -cp "$classpath" -d "$tmp/classes" "$src" ||
-    fail "ecj could not compile $src against $kafka_home/libs"
+    -cp "$classpath" -d "$tmp/classes" "${src[@]}" ||
+    fail "ecj could not compile ${src[*]} against $kafka_home/libs"
 fi
 
 # Into place: an old OUT_DIR moves aside first, so OUT_DIR is never half-written.

@@ -45,8 +45,23 @@ export function sshRuntime(spec: SshSpec): Runtime {
     const [first, ...lines] = out.split("\n");
     return first === "formatted" ? metaOf(getProperties(lines.join("\n"))) : undefined;
   };
+  /** Signals the node's process on its machine, when it runs as this node. */
+  const signal = async (node: NodeRef, name: string) => {
+    const pid = await recordedPid(node);
+    if (await runs(node, pid)) await run(machineOf(node), `kill -${name} ${shq(pid)}`, `signalling node ${node.id}`);
+  };
   return {
     kind: "ssh",
+    faults: {
+      kill: (node) => signal(node, "KILL"),
+      freeze: (node) => signal(node, "STOP"),
+      thaw: (node) => signal(node, "CONT"),
+      isolation: {
+        unavailable:
+          "cutting a machine off the network would cut kraftlab's own SSH connection to it, and mending it needs a way in that kraftlab does not have; take its link down from the machine's console",
+      },
+      wipe: (node) => run(machineOf(node), `rm -rf ${shq(node.dataDir)}`, `removing the data of node ${node.id}`).then(() => undefined),
+    },
     format: (node, clusterId, flags) => storage(node, { clusterId, flags }),
     meta: (node) => storage(node),
     async start(node: NodeRun) {

@@ -1,0 +1,84 @@
+// What a drill should measure, from the lab's own settings: how long the quorum has no leader and how
+// long the struck node still leads partitions. Pure; the settings come from the cluster's describeConfigs.
+import type { Scenario } from "./scenarios";
+
+/** The settings that drive failover, in ms, with Kafka's defaults where the cluster did not say. */
+export interface FailoverSettings {
+  /** controller.quorum.fetch.timeout.ms: a follower that heard nothing from the leader for this long starts an election. */
+  fetchTimeoutMs: number;
+  /** controller.quorum.election.timeout.ms: an election that did not end retries after a random time in [this, twice this]. */
+  electionTimeoutMs: number;
+  /** broker.session.timeout.ms: a broker whose heartbeats stopped for this long is fenced, its leaderships move. */
+  sessionTimeoutMs: number;
+  /** broker.heartbeat.interval.ms. */
+  heartbeatMs: number;
+}
+
+export const SETTING_KEYS: Record<keyof FailoverSettings, string> = {
+  fetchTimeoutMs: "controller.quorum.fetch.timeout.ms",
+  electionTimeoutMs: "controller.quorum.election.timeout.ms",
+  sessionTimeoutMs: "broker.session.timeout.ms",
+  heartbeatMs: "broker.heartbeat.interval.ms",
+};
+
+export const KAFKA_DEFAULTS: FailoverSettings = { fetchTimeoutMs: 2_000, electionTimeoutMs: 1_000, sessionTimeoutMs: 9_000, heartbeatMs: 2_000 };
+
+/** The settings from a broker's describeConfigs values (key → value), Kafka's defaults for what is missing. */
+export function failoverSettings(values: Record<string, string | null | undefined>): FailoverSettings {
+  const entries = Object.entries(SETTING_KEYS).map(([field, key]) => {
+    const value = Number(values[key]);
+    return [field, Number.isFinite(value) && values[key] !== null && values[key] !== "" ? value : KAFKA_DEFAULTS[field as keyof FailoverSettings]];
+  });
+  return Object.fromEntries(entries) as unknown as FailoverSettings;
+}
+
+/** An expected range in ms, and the settings it follows from, in words. */
+export interface Expectation {
+  range: [number, number];
+  because: string;
+}
+
+export interface Expected {
+  leaderless?: Expectation;
+  victimLeads?: Expectation;
+}
+
+/** Slack for what the settings do not bound: the controller's periodic fencing check, the polls' interval. */
+const SLACK_MS = 1_500;
+
+/**
+ * What the drill should see. An active controller lost: followers wait `fetch` ms, then elect (a
+ * split vote retries within [election, 2×election]). A broker lost: it leads until fenced, `session`
+ * ms after its last heartbeat (sent every `heartbeat` ms); after a controller change the new
+ * controller starts every broker's session afresh. A graceful stop hands leadership over first.
+ */
+export function expectedFor(scenario: Scenario, victimRoles: string[], s: FailoverSettings, opts: { freezeMs: number; leader: boolean }): Expected {
+  const broker = victimRoles.includes("broker");
+  const election: Expectation = {
+    range: [s.fetchTimeoutMs, s.fetchTimeoutMs + 2 * s.electionTimeoutMs],
+    because: `${SETTING_KEYS.fetchTimeoutMs} ${s.fetchTimeoutMs}, then an election (${SETTING_KEYS.electionTimeoutMs} ${s.electionTimeoutMs} if the vote splits)`,
+  };
+  const fenced: Expectation = {
+    range: [s.sessionTimeoutMs - s.heartbeatMs, s.sessionTimeoutMs + SLACK_MS],
+    because: `${SETTING_KEYS.sessionTimeoutMs} ${s.sessionTimeoutMs} after its last heartbeat (every ${s.heartbeatMs} ms)`,
+  };
+  const fencedAfterElection: Expectation = {
+    range: [election.range[0] + s.sessionTimeoutMs - s.heartbeatMs, election.range[1] + s.sessionTimeoutMs + SLACK_MS],
+    because: `the election, then ${SETTING_KEYS.sessionTimeoutMs} ${s.sessionTimeoutMs} counted afresh by the new controller`,
+  };
+  const none: Expectation = { range: [0, 0], because: "the leader keeps its quorum" };
+  switch (scenario) {
+    case "kill-controller":
+    case "isolate-controller":
+      return { leaderless: election, ...(broker && { victimLeads: fencedAfterElection }) };
+    case "kill-broker":
+      return { leaderless: opts.leader ? election : none, victimLeads: opts.leader ? fencedAfterElection : fenced };
+    case "freeze-voter":
+      // A broker frozen for less than its session is never fenced: it leads again once resumed.
+      return { leaderless: none, ...(broker && opts.freezeMs > fenced.range[1] && { victimLeads: fenced }) };
+    case "wipe-broker":
+      return { victimLeads: { range: [0, SLACK_MS + 500], because: "a controlled shutdown hands its leaderships over before it stops" } };
+    case "restart-all":
+      return {};
+  }
+}

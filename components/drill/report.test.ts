@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { KAFKA_DEFAULTS } from "./expected";
+import type { Measures } from "./measure";
+import { type DrillReport, drillFailed, duration, reportMarkdown, reportRows, reportText } from "./report";
+
+const measures = (over: Partial<Measures> = {}): Measures => ({
+  leaderlessMs: 2_210,
+  victimLeadsMs: 11_030,
+  fullyReplicatedMs: 25_440,
+  longestAckGapMs: 10_980,
+  longestPartitionGap: { ms: 11_250, partition: 4 },
+  latency: {
+    before: { count: 900, p50: 10, p99: 357, max: 404 },
+    during: { count: 5_000, p50: 104, p99: 10_870, max: 11_180 },
+    after: { count: 900, p50: 4, p99: 364, max: 401 },
+  },
+  sent: 7_862,
+  acked: 7_862,
+  consumed: 7_862,
+  lost: [],
+  duplicated: [],
+  errors: [],
+  complete: true,
+  ...over,
+});
+
+const report = (runs: Measures[]): DrillReport => ({
+  scenario: "kill-controller",
+  lab: "dev",
+  runtime: "processes",
+  victims: [{ id: 2, roles: ["broker", "controller"] }],
+  settings: KAFKA_DEFAULTS,
+  notes: [],
+  runs: runs.map((m) => ({
+    measures: m,
+    expected: { leaderless: { range: [2_000, 4_000], because: "the fetch timeout" }, victimLeads: { range: [9_000, 14_500], because: "fenced" } },
+    up: ["node 2: not running: started again", "1 updated"],
+    chart: "kill-controller-run1.svg",
+  })),
+});
+
+describe("duration", () => {
+  it("ms below a second, seconds above", () => {
+    expect([duration(840), duration(2_310), duration(undefined)]).toEqual(["840 ms", "2.31 s", "—"]);
+  });
+});
+
+describe("reportRows", () => {
+  it("puts each figure beside what the settings lead to expect", () => {
+    const rows = reportRows(report([measures()]));
+    expect(rows[0]).toEqual({ figure: "quorum without a leader", measured: "2.21 s", expected: "2.00 s – 4.00 s (the fetch timeout)", verdict: "ok" });
+    expect(rows[1]).toMatchObject({ figure: "node 2 still leads partitions", measured: "11.03 s", verdict: "ok" });
+    expect(rows.find((r) => r.figure.startsWith("lost"))).toMatchObject({ measured: "0 · 0 · 0", verdict: "ok" });
+    expect(rows.at(-1)?.measured).toBe("`up`: node 2: not running: started again; 1 updated");
+  });
+
+  it("says outside when a run fell outside, and the spread of several runs", () => {
+    const rows = reportRows(report([measures(), measures({ leaderlessMs: 5_000 }), measures({ leaderlessMs: 3_000 })]));
+    expect(rows[0]).toMatchObject({ measured: "2.21 s / 3.00 s / 5.00 s", verdict: "outside" });
+  });
+
+  it("fails a drill that lost or duplicated a record", () => {
+    const failed = report([measures({ lost: [17] })]);
+    expect(drillFailed(failed)).toBe(true);
+    expect(reportRows(failed).find((r) => r.figure.startsWith("lost"))).toMatchObject({ measured: "1 · 0 · 0", verdict: "FAILED" });
+  });
+});
+
+describe("reportText and reportMarkdown", () => {
+  it("a table with the scenario, the node struck, and the settings", () => {
+    const text = reportText(report([measures()]));
+    expect(text).toMatch(/^drill kill-controller on lab dev \(processes\): SIGKILL of the active controller: node 2 \(broker \+ controller\)\n/);
+    expect(text).toContain("node 2 is a combined node: the fault strikes a voter and a broker at once");
+    expect(text).toContain("broker.session.timeout.ms=9000");
+    expect(text).toMatch(/\n {2}quorum without a leader +2\.21 s +ok +2\.00 s – 4\.00 s \(the fetch timeout\)\n/);
+  });
+
+  it("Markdown: the same rows, and the run's chart", () => {
+    const md = reportMarkdown(report([measures()]));
+    expect(md).toContain("| quorum without a leader | 2.21 s | 2.00 s – 4.00 s (the fetch timeout) | ok |");
+    expect(md).toContain("![run 1: acks per second and ack latency](kill-controller-run1.svg)");
+  });
+});

@@ -1,0 +1,169 @@
+// A drill's report: each figure beside the value the lab's settings lead to expect, over one run or
+// the spread of several (min, median, max), as a terminal table and as Markdown. Pure.
+import type { Expectation, Expected, FailoverSettings } from "./expected";
+import { SETTING_KEYS } from "./expected";
+import type { Latency, Measures } from "./measure";
+import { SCENARIO_TEXT, type Scenario } from "./scenarios";
+
+/** One run of a drill: what it measured, what was expected, and what recovering took. */
+export interface DrillRun {
+  measures: Measures;
+  expected: Expected;
+  /** The `up` that brought the struck node back, when one was needed: what it said it did. */
+  up?: string[];
+  /** The recording's chart, a file name beside the report. */
+  chart?: string;
+}
+
+export interface DrillReport {
+  scenario: Scenario;
+  lab: string;
+  runtime: string;
+  victims: { id: number; roles: string[] }[];
+  settings: FailoverSettings;
+  /** What the reader should know of how it was measured. */
+  notes: string[];
+  runs: DrillRun[];
+}
+
+/** A duration for people: `840 ms`, `2.31 s`; `—` when not measured. */
+export function duration(ms: number | undefined): string {
+  if (ms === undefined) return "—";
+  return ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(2)} s`;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** One value, or the spread `min / median / max` of several; `—` for a run that did not measure it. */
+function spread(values: (number | undefined)[], show: (v: number) => string): string {
+  if (values.length === 1 || values.some((v) => v === undefined)) return values.map((v) => (v === undefined ? "—" : show(v))).join(", ");
+  const known = values as number[];
+  return `${show(Math.min(...known))} / ${show(median(known))} / ${show(Math.max(...known))}`;
+}
+
+export interface Row {
+  figure: string;
+  measured: string;
+  expected: string;
+  /** `ok`, `outside` (a run fell outside the expected range), or "" when nothing is expected. */
+  verdict: string;
+}
+
+function timed(figure: string, values: (number | undefined)[], expectation: Expectation | undefined): Row {
+  if (!expectation) return { figure, measured: spread(values, duration), expected: "", verdict: "" };
+  const [low, high] = expectation.range;
+  const outside = values.some((v) => v === undefined || v < low || v > high);
+  const range = low === high ? duration(low) : `${duration(low)} – ${duration(high)}`;
+  return { figure, measured: spread(values, duration), expected: `${range} (${expectation.because})`, verdict: outside ? "outside" : "ok" };
+}
+
+const latencyText = (l: Latency[]) =>
+  `${spread(
+    l.map((x) => x.p50),
+    duration,
+  )} · ${spread(
+    l.map((x) => x.p99),
+    duration,
+  )} · ${spread(
+    l.map((x) => x.max),
+    duration,
+  )}`;
+
+export function reportRows(report: DrillReport): Row[] {
+  const m = report.runs.map((r) => r.measures);
+  const count = (pick: (x: Measures) => number) => spread(m.map(pick), String);
+  const victim = report.victims.length === 1 ? `node ${report.victims[0].id} still leads` : "the stopped nodes still lead";
+  const lost = m.some((x) => x.lost.length > 0 || x.duplicated.length > 0 || x.errors.length > 0);
+  return [
+    timed(
+      "quorum without a leader",
+      m.map((x) => x.leaderlessMs),
+      report.runs[0].expected.leaderless,
+    ),
+    timed(
+      `${victim} partitions`,
+      m.map((x) => x.victimLeadsMs),
+      report.runs[0].expected.victimLeads,
+    ),
+    timed(
+      "until every partition is fully replicated",
+      m.map((x) => x.fullyReplicatedMs),
+      undefined,
+    ),
+    timed(
+      "longest gap between acks (all partitions)",
+      m.map((x) => x.longestAckGapMs),
+      undefined,
+    ),
+    {
+      figure: "longest gap between acks (one partition)",
+      measured: spread(
+        m.map((x) => x.longestPartitionGap.ms),
+        duration,
+      ),
+      expected: "",
+      verdict: "",
+    },
+    { figure: "ack latency p50 · p99 · max, before", measured: latencyText(m.map((x) => x.latency.before)), expected: "", verdict: "" },
+    { figure: "… during (fault to fully replicated)", measured: latencyText(m.map((x) => x.latency.during)), expected: "", verdict: "" },
+    { figure: "… after", measured: latencyText(m.map((x) => x.latency.after)), expected: "", verdict: "" },
+    {
+      figure: "records sent · acked · consumed",
+      measured: `${count((x) => x.sent)} · ${count((x) => x.acked)} · ${count((x) => x.consumed)}`,
+      expected: "",
+      verdict: "",
+    },
+    {
+      figure: "lost · duplicated · failed sends",
+      measured: `${count((x) => x.lost.length)} · ${count((x) => x.duplicated.length)} · ${count((x) => x.errors.length)}`,
+      expected: "0 · 0 · 0",
+      verdict: lost ? "FAILED" : "ok",
+    },
+    {
+      figure: "recovery",
+      measured: report.runs.some((r) => r.up) ? `\`up\`: ${report.runs.find((r) => r.up)?.up?.join("; ") || "nothing to do"}` : "by itself, no `up`",
+      expected: "",
+      verdict: "",
+    },
+  ];
+}
+
+/** Whether the drill failed: a record lost or duplicated, or a send given up. */
+export const drillFailed = (report: DrillReport) =>
+  report.runs.some((r) => r.measures.lost.length > 0 || r.measures.duplicated.length > 0 || r.measures.errors.length > 0);
+
+function heading(report: DrillReport): string[] {
+  const victims = report.victims.map((v) => `node ${v.id} (${v.roles.join(" + ")})`).join(", ");
+  const combined = report.victims.some((v) => v.roles.length > 1) && report.scenario !== "restart-all";
+  const runs = report.runs.length > 1 ? `, ${report.runs.length} runs (min / median / max)` : "";
+  return [
+    `drill ${report.scenario} on lab ${report.lab} (${report.runtime}${runs}): ${SCENARIO_TEXT[report.scenario]}: ${victims}`,
+    ...(combined ? [`node ${report.victims[0].id} is a combined node: the fault strikes a voter and a broker at once`] : []),
+    ...report.notes,
+    `settings: ${Object.entries(SETTING_KEYS)
+      .map(([field, key]) => `${key}=${report.settings[field as keyof FailoverSettings]}`)
+      .join(", ")}`,
+  ];
+}
+
+/** The report as a terminal table. */
+export function reportText(report: DrillReport): string {
+  const rows = reportRows(report);
+  const width = (pick: (r: Row) => string) => Math.max(...rows.map((r) => pick(r).length));
+  const [f, m] = [width((r) => r.figure), width((r) => r.measured)];
+  const lines = rows.map((r) => `  ${r.figure.padEnd(f)}  ${r.measured.padEnd(m)}  ${r.verdict ? `${r.verdict.padEnd(7)} ` : ""}${r.expected}`.trimEnd());
+  return `${[...heading(report), "", ...lines].join("\n")}\n`;
+}
+
+/** The report as Markdown: the same table, then each run's chart. */
+export function reportMarkdown(report: DrillReport): string {
+  const cell = (s: string) => s.replace(/\|/g, "\\|");
+  const rows = reportRows(report).map((r) => `| ${cell(r.figure)} | ${cell(r.measured)} | ${cell(r.expected)} | ${r.verdict} |`);
+  const charts = report.runs.flatMap((r, i) => (r.chart ? [`![run ${i + 1}: acks per second and ack latency](${r.chart})`] : []));
+  const [title, ...notes] = heading(report);
+  return `${[`# ${title}`, "", ...notes.map((n) => `${n}  `), "", "| figure | measured | expected | |", "|---|---|---|---|", ...rows, "", ...charts].join("\n")}\n`;
+}
