@@ -153,7 +153,7 @@ const whole = (q: QuorumSample | undefined, l: LeadershipSample | undefined) => 
 
 type RunResult = DrillRun & { victims: number[]; settings: FailoverSettings };
 
-async function oneRun(lab: DrillLab, opts: DrillOptions, rt: Runtime, clients: Clients, run: number): Promise<RunResult> {
+async function oneRun(lab: DrillLab, opts: DrillOptions, rt: Runtime, clients: Clients, run: number, say: (line: string) => void): Promise<RunResult> {
   const { outputs } = lab;
   const facts = await factsOf(lab, rt, clients);
   const refused = drillRefusals(opts.scenario, facts);
@@ -200,7 +200,10 @@ async function oneRun(lab: DrillLab, opts: DrillOptions, rt: Runtime, clients: C
     }
   });
   const marks: Mark[] = [];
-  const mark = (label: string) => marks.push({ at: Date.now(), label });
+  const mark = (label: string) => {
+    marks.push({ at: Date.now(), label });
+    say(`kraftlab: ${label}`);
+  };
   let up: string[] | undefined;
   const recoverWithUp = async () => {
     mark("up");
@@ -291,7 +294,7 @@ async function oneRun(lab: DrillLab, opts: DrillOptions, rt: Runtime, clients: C
   };
   const measures = measure(recording);
   const victimRoles = outputs.nodes.find((n) => n.id === victims[0])?.roles ?? [];
-  const expected = expectedFor(opts.scenario, victimRoles, settings, { freezeMs: opts.holdMs, leader: victims[0] === facts.leaderId });
+  const expected = expectedFor(opts.scenario, victimRoles, settings, { holdMs: opts.holdMs, leader: victims[0] === facts.leaderId });
   const chart = `${path.basename(reportBase(opts))}-run${run}.svg`;
   const healed = measures.fullyReplicatedMs === undefined ? [] : [{ at: faultAt + measures.fullyReplicatedMs, label: "fully replicated" }];
   const spec = timelineSpec(`${opts.scenario} on lab ${lab.name}, run ${run}`, loaded.acks, startedAt, recording.endAt, [...marks, ...healed]);
@@ -321,7 +324,7 @@ export async function runDrill(lab: DrillLab, opts: DrillOptions, say: (line: st
     const runs: RunResult[] = [];
     for (let i = 1; i <= opts.runs; i++) {
       say(`kraftlab: drill ${opts.scenario}, run ${i} of ${opts.runs}`);
-      runs.push(await oneRun(lab, opts, rt, clients, i));
+      runs.push(await oneRun(lab, opts, rt, clients, i, say));
     }
     await clients.brokers.deleteTopic(DRILL_TOPIC);
     const victims = runs[0].victims.map((id) => ({ id, roles: lab.outputs.nodes.find((n) => n.id === id)?.roles ?? [] }));

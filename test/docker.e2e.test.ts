@@ -1,7 +1,7 @@
 // The lab's "Option Docker" on a real engine (the user's, or kraftlab's private dockerd started for the
 // file): a secure, monitored 3-node lab in containers, clients and Prometheus on the host, the day-2
 // steps on Docker (topics and ACLs through the containers' tools, a 4th broker, a leaf rotation under
-// load, a drain, refusals), and a destroy that leaves nothing of the lab.
+// load, failure drills, a drain, refusals), and a destroy that leaves nothing of the lab.
 import * as fs from "node:fs";
 import * as net from "node:net";
 import type Docker from "dockerode";
@@ -211,6 +211,31 @@ describe("a secure lab on Docker", () => {
     ({ outputs } = await lab.up());
     expect((await docker.getContainer(`kraftlab-${LAB}-node-2`).inspect()).State.Running).toBe(true);
     expect((await consume(outputs.bootstrapServers, TOPIC, 200, outputs.clientProperties)).length).toBe(200);
+  });
+
+  it("drills isolate-controller: the active controller cut off the lab network, then back; the quorum asked of the others over SASL_SSL", async () => {
+    const ran = await lab.drill(["isolate-controller", "--hold", "4", "--before", "1", "--after", "1"]);
+    expect(ran.code, ran.stderr).toBe(0);
+    const victim = Number(/the active controller cut off the others, then reconnected: node (\d)/.exec(ran.stdout)?.[1]);
+    expect(ran.stdout).not.toContain("asked through the brokers");
+    expect(ran.stdout).toMatch(/\n {2}quorum without a leader +\d+\.\d+ s +(ok|outside) /);
+    expect(ran.stdout).toMatch(/\n {2}lost · duplicated · failed sends +0 · 0 · 0 +ok/);
+    expect(ran.stdout).toMatch(/recovery +by itself, no `up`/);
+    const networks = (await docker.getContainer(`kraftlab-${LAB}-node-${victim}`).inspect()).NetworkSettings.Networks;
+    expect(Object.keys(networks)).toEqual([`kraftlab-${LAB}`]);
+    expect(networks[`kraftlab-${LAB}`].Aliases).toContain(`node-${victim}`);
+  });
+
+  it("drills wipe-broker: node 4 stopped and its volume removed; up makes a new one, formatted with the cluster's id", async () => {
+    // (The engine says when a volume was made; dockerode's type leaves it out.)
+    const created = async () => ((await docker.getVolume(`kraftlab-${LAB}-node-4-data`).inspect()) as { CreatedAt?: string }).CreatedAt;
+    const before = await created();
+    const ran = await lab.drill(["wipe-broker", "--before", "1", "--after", "1"]);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain("a broker stopped, its data removed, then repaired by `up`: node 4 (broker)");
+    expect(ran.stdout).toMatch(/\n {2}lost · duplicated · failed sends +0 · 0 · 0 +ok/);
+    expect(await created()).not.toBe(before);
+    expect((await lab.status()).stdout).toMatch(new RegExp(`^lab ${lab.stack.name}: healthy`));
   });
 
   it("drains the 4th broker: its replicas move, then its container and volume go", async () => {

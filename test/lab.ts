@@ -75,8 +75,21 @@ export class TestLab {
 
   /** `npm run status` on this stack: its exit code and what it printed. */
   status(): Promise<Ran> {
-    const env = { KRAFTLAB_STACK: this.stack.name, PULUMI_BACKEND_URL: `file://${path.join(this.root, "state")}` };
-    return run(process.execPath, ["lab/entry.js", "scripts/lab", "status"], { env, timeout: 180_000 });
+    return run(process.execPath, ["lab/entry.js", "scripts/lab", "status"], { env: this.scriptEnv(), timeout: 180_000 });
+  }
+
+  /** `npm run drill -- <args>` on this stack, its report under the lab's own directory: its exit code and what it printed. */
+  drill(args: string[]): Promise<Ran> {
+    return run(process.execPath, this.drillArgs(args), { env: this.scriptEnv(), timeout: 300_000 });
+  }
+
+  /** The arguments and environment of `npm run drill` on this stack, for a test that starts it itself. */
+  drillArgs(args: string[]): string[] {
+    return ["lab/entry.js", "scripts/drill", ...args, "--out", path.join(this.root, "drills")];
+  }
+
+  scriptEnv(): Record<string, string> {
+    return { KRAFTLAB_STACK: this.stack.name, PULUMI_BACKEND_URL: `file://${path.join(this.root, "state")}` };
   }
 
   /** The plain CLI on this stack (`env` on top of kraftlab's, e.g. another passphrase); never throws. */

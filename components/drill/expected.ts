@@ -45,6 +45,8 @@ export interface Expected {
 
 /** Slack for what the settings do not bound: the controller's periodic fencing check, the polls' interval. */
 const SLACK_MS = 1_500;
+/** What the polls add to a measure: their interval, and an answer's own time. */
+const POLL_SLACK_MS = 500;
 
 /**
  * What the drill should see. An active controller lost: followers wait `fetch` ms, then elect (a
@@ -52,10 +54,10 @@ const SLACK_MS = 1_500;
  * ms after its last heartbeat (sent every `heartbeat` ms); after a controller change the new
  * controller starts every broker's session afresh. A graceful stop hands leadership over first.
  */
-export function expectedFor(scenario: Scenario, victimRoles: string[], s: FailoverSettings, opts: { freezeMs: number; leader: boolean }): Expected {
+export function expectedFor(scenario: Scenario, victimRoles: string[], s: FailoverSettings, opts: { holdMs: number; leader: boolean }): Expected {
   const broker = victimRoles.includes("broker");
   const election: Expectation = {
-    range: [s.fetchTimeoutMs, s.fetchTimeoutMs + 2 * s.electionTimeoutMs],
+    range: [s.fetchTimeoutMs, s.fetchTimeoutMs + 2 * s.electionTimeoutMs + POLL_SLACK_MS],
     because: `${SETTING_KEYS.fetchTimeoutMs} ${s.fetchTimeoutMs}, then an election (${SETTING_KEYS.electionTimeoutMs} ${s.electionTimeoutMs} if the vote splits)`,
   };
   const fenced: Expectation = {
@@ -69,13 +71,15 @@ export function expectedFor(scenario: Scenario, victimRoles: string[], s: Failov
   const none: Expectation = { range: [0, 0], because: "the leader keeps its quorum" };
   switch (scenario) {
     case "kill-controller":
-    case "isolate-controller":
       return { leaderless: election, ...(broker && { victimLeads: fencedAfterElection }) };
+    case "isolate-controller":
+      // Cut off for less than that, a broker is never fenced: it leads again once back.
+      return { leaderless: election, ...(broker && opts.holdMs > fencedAfterElection.range[1] && { victimLeads: fencedAfterElection }) };
     case "kill-broker":
       return { leaderless: opts.leader ? election : none, victimLeads: opts.leader ? fencedAfterElection : fenced };
     case "freeze-voter":
       // A broker frozen for less than its session is never fenced: it leads again once resumed.
-      return { leaderless: none, ...(broker && opts.freezeMs > fenced.range[1] && { victimLeads: fenced }) };
+      return { leaderless: none, ...(broker && opts.holdMs > fenced.range[1] && { victimLeads: fenced }) };
     case "wipe-broker":
       return { victimLeads: { range: [0, SLACK_MS + 500], because: "a controlled shutdown hands its leaderships over before it stops" } };
     case "restart-all":

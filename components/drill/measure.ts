@@ -118,7 +118,9 @@ export function measure(r: DrillRecording): Measures {
   const gone = (id: number) => r.victimsGone && r.victims.includes(id);
   const leaderlessMs = longestStretch(r.quorum, r.faultAt, (s) => s.leaderId < 0 || gone(s.leaderId));
   const answered = r.leadership.filter((s) => s.at >= r.faultAt);
-  const led = answered.find((s) => s.ledByVictim === 0);
+  // A node that led nothing before the fault (a dedicated controller) leads nothing after it either.
+  const ledBefore = r.leadership.filter((s) => s.at < r.faultAt && s.ledByVictim !== undefined).at(-1)?.ledByVictim;
+  const led = ledBefore === 0 ? { at: r.faultAt } : answered.find((s) => s.ledByVictim === 0);
   // Fully replicated: the first answer after the last one that was not (or did not come).
   let lastImpaired = -1;
   answered.forEach((s, i) => {

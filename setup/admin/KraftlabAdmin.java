@@ -216,6 +216,9 @@ public class KraftlabAdmin {
                 die(1, "cannot read the client properties " + commandConfig + ": " + e);
             }
         }
+        // The command line says where to connect: a client file's own bootstrap (servers or controllers) gives way.
+        props.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        props.remove(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG);
         props.put(bootstrapKey, bootstrap);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "kraftlab");
 
