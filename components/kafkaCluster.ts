@@ -65,6 +65,9 @@ export interface QuorumInfo extends Omit<QuorumStatus, "leaderId"> {
   leaderId?: number;
 }
 
+/** How many labs this process's programs registered: a run of kraftlab's program that registered none is failed (lab/bail.ts). */
+export const labsRegistered = { count: 0 };
+
 /**
  * A Kafka cluster in KRaft mode: one cluster id, and one process per node, formatted once and
  * started as a daemon that outlives `pulumi up`. Nodes with an unchanged config are never touched;
@@ -101,6 +104,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kraftlab:index:KafkaCluster", name, {}, opts);
+    labsRegistered.count++;
     const { plan } = args;
     const runtime = args.runtime.spec;
     const lab = pulumi.getStack();

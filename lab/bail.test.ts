@@ -7,6 +7,11 @@ describe("runVerdict", () => {
     expect(runVerdict({ sdkFailed: false, programReturned: true, errorsReported: false })).toBe("success");
   });
 
+  it("fails a run of kraftlab's program that returned having registered no lab: the engine would delete the lab", () => {
+    expect(runVerdict({ sdkFailed: false, programReturned: true, errorsReported: false, noLab: true })).toBe("error");
+    expect(runVerdict({ sdkFailed: false, programReturned: true, errorsReported: false, noLab: false })).toBe("success");
+  });
+
   it("bails on an error already reported, and passes the SDK's other errors on", () => {
     expect(runVerdict({ sdkFailed: true, programReturned: false, errorsReported: true })).toBe("bail");
     expect(runVerdict({ sdkFailed: true, programReturned: false, errorsReported: false })).toBe("error");

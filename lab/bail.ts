@@ -6,11 +6,14 @@
 //   already reported), and so does this.
 // - What the program did decides, not log state: the SDK judges a run from its log and swallows any
 //   error it takes for gRPC's (a `code` of 1 or 14), and an engine told that a program succeeded
-//   deletes every resource it did not register. A program that did not return fails its run.
+//   deletes every resource it did not register. A program that did not return fails its run, and so
+//   does a run of kraftlab's program that registered no lab (`destroy` runs no program: it still works).
 import { AsyncLocalStorage } from "node:async_hooks";
 import type * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
 import * as langproto from "@pulumi/pulumi/proto/language_pb";
+import { labsRegistered } from "../components/kafkaCluster";
+import kraftlab from "../index";
 
 type Program = () => Promise<unknown>;
 
@@ -22,13 +25,13 @@ const { LanguageServer } = require("@pulumi/pulumi/automation/server") as {
 };
 
 /** How a run is answered: the SDK's error, "bail" (an error already reported), or the SDK's success. */
-export function runVerdict(run: { sdkFailed: boolean; programReturned: boolean; errorsReported: boolean }): "error" | "bail" | "success" {
+export function runVerdict(run: { sdkFailed: boolean; programReturned: boolean; errorsReported: boolean; noLab?: boolean }): "error" | "bail" | "success" {
   if (run.sdkFailed) return run.errorsReported ? "bail" : "error";
-  return run.programReturned ? "success" : "error";
+  return run.programReturned && !run.noLab ? "success" : "error";
 }
 
-/** Whether the program of the run under way returned. */
-const outcomes = new AsyncLocalStorage<{ returned: boolean }>();
+/** Whether the program of the run under way returned, and whether it is kraftlab's that registered no lab. */
+const outcomes = new AsyncLocalStorage<{ returned: boolean; noLab: boolean }>();
 const guarded = new WeakSet<object>();
 
 const run = LanguageServer.prototype.run;
@@ -36,14 +39,18 @@ LanguageServer.prototype.run = function (call, callback) {
   if (!guarded.has(this)) {
     const program = this.program;
     this.program = async () => {
+      const before = labsRegistered.count;
       const result = await program();
       const outcome = outcomes.getStore();
-      if (outcome) outcome.returned = true;
+      if (outcome) {
+        outcome.returned = true;
+        outcome.noLab = program === kraftlab && labsRegistered.count === before;
+      }
       return result;
     };
     guarded.add(this);
   }
-  const outcome = { returned: false };
+  const outcome = { returned: false, noLab: false };
   let answered = false;
   return outcomes.run(outcome, () =>
     run.call(this, call, (err, response) => {
@@ -51,7 +58,12 @@ LanguageServer.prototype.run = function (call, callback) {
       if (answered) return;
       answered = true;
       // Called inside the run's own log context: hasErrors() counts what this run reported.
-      const verdict = runVerdict({ sdkFailed: err !== null && err !== undefined, programReturned: outcome.returned, errorsReported: pulumi.log.hasErrors() });
+      const verdict = runVerdict({
+        sdkFailed: err !== null && err !== undefined,
+        programReturned: outcome.returned,
+        errorsReported: pulumi.log.hasErrors(),
+        noLab: outcome.noLab,
+      });
       if (verdict === "bail") {
         const bail = new langproto.RunResponse();
         bail.setBail(true);
@@ -59,7 +71,11 @@ LanguageServer.prototype.run = function (call, callback) {
       }
       if (verdict === "error" && !err) {
         const failed = new langproto.RunResponse();
-        failed.setError("kraftlab: the program did not run to its end, so the run fails and nothing is deleted; see the errors above");
+        failed.setError(
+          outcome.noLab
+            ? "kraftlab: the program registered no lab, so the run fails and nothing is deleted (`npm run down` removes a lab)"
+            : "kraftlab: the program did not run to its end, so the run fails and nothing is deleted; see the errors above",
+        );
         return callback(new Error(failed.getError()), failed);
       }
       return callback(err, response);

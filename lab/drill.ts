@@ -151,7 +151,7 @@ async function factsOf(lab: DrillLab, rt: Runtime, clients: Clients): Promise<Dr
 /** Whether every partition is fully replicated, the quorum has a leader, and every node runs. */
 const whole = (q: QuorumSample | undefined, l: LeadershipSample | undefined) => q !== undefined && q.leaderId >= 0 && l?.underReplicated === 0;
 
-type RunResult = DrillRun & { victims: number[]; settings: FailoverSettings };
+type RunResult = DrillRun & { settings: FailoverSettings };
 
 async function oneRun(lab: DrillLab, opts: DrillOptions, rt: Runtime, clients: Clients, run: number, say: (line: string) => void): Promise<RunResult> {
   const { outputs } = lab;
@@ -270,6 +270,7 @@ async function oneRun(lab: DrillLab, opts: DrillOptions, rt: Runtime, clients: C
     }
     // Whole again: every partition fully replicated and a quorum leader (bounded), then the after window.
     await pWaitFor(() => whole(quorum.last(), leadership.last()), { interval: 100, timeout: 120_000 }).catch(() => undefined);
+    mark("whole again");
     await sleep(opts.afterMs);
   } finally {
     await Promise.all([quorum.stop(), leadership.stop()]);
@@ -283,6 +284,7 @@ async function oneRun(lab: DrillLab, opts: DrillOptions, rt: Runtime, clients: C
     startedAt,
     measuredFrom,
     faultAt,
+    wholeAt: marks.find((m) => m.label === "whole again")?.at ?? Date.now(),
     endAt: Date.now(),
     quorum: quorum.samples,
     leadership: leadership.samples,
@@ -296,12 +298,12 @@ async function oneRun(lab: DrillLab, opts: DrillOptions, rt: Runtime, clients: C
   const victimRoles = outputs.nodes.find((n) => n.id === victims[0])?.roles ?? [];
   const expected = expectedFor(opts.scenario, victimRoles, settings, { holdMs: opts.holdMs, leader: victims[0] === facts.leaderId });
   const chart = `${path.basename(reportBase(opts))}-run${run}.svg`;
-  const healed = measures.fullyReplicatedMs === undefined ? [] : [{ at: faultAt + measures.fullyReplicatedMs, label: "fully replicated" }];
-  const spec = timelineSpec(`${opts.scenario} on lab ${lab.name}, run ${run}`, loaded.acks, startedAt, recording.endAt, [...marks, ...healed]);
+  const spec = timelineSpec(`${opts.scenario} on lab ${lab.name}, run ${run}`, loaded.acks, startedAt, recording.endAt, marks);
   fs.writeFileSync(path.join(opts.outDir, chart), await renderSvg(spec));
   // The raw recording beside it, for a second look at any figure.
   fs.writeFileSync(path.join(opts.outDir, chart.replace(/\.svg$/, ".json")), JSON.stringify({ marks, ...recording }));
-  return { measures, expected, up, chart, victims, settings };
+  const struck = victims.map((id) => ({ id, roles: outputs.nodes.find((n) => n.id === id)?.roles ?? [] }));
+  return { measures, expected, up, chart, struck, settings };
 }
 
 let stamp: string | undefined;
@@ -327,15 +329,13 @@ export async function runDrill(lab: DrillLab, opts: DrillOptions, say: (line: st
       runs.push(await oneRun(lab, opts, rt, clients, i, say));
     }
     await clients.brokers.deleteTopic(DRILL_TOPIC);
-    const victims = runs[0].victims.map((id) => ({ id, roles: lab.outputs.nodes.find((n) => n.id === id)?.roles ?? [] }));
     const report: DrillReport = {
       scenario: opts.scenario,
       lab: lab.name,
       runtime: rt.kind === "process" ? "processes" : rt.kind === "docker" ? "Docker" : "SSH",
-      victims,
       settings: runs[0].settings,
       notes: "unavailable" in lab.controllerAccess ? [lab.controllerAccess.unavailable] : [],
-      runs: runs.map(({ measures, expected, up, chart }) => ({ measures, expected, up, chart })),
+      runs: runs.map(({ settings: _, ...run }) => run),
     };
     return { report, file: `${reportBase(opts)}.md` };
   } finally {

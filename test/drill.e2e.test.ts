@@ -63,7 +63,7 @@ describe("failure drills on processes", () => {
   it("kill-controller: the quorum without a leader for a time asked of the surviving controllers", async () => {
     const out = expectSound(await lab.drill(["kill-controller", ...QUICK]), "kill-controller");
     expect(out).toContain("is a combined node: the fault strikes a voter and a broker at once");
-    expect(out).toMatch(/\n {2}quorum without a leader +\d+\.\d+ s +(ok|outside) +2\.00 s – 4\.50 s \(controller\.quorum\.fetch\.timeout\.ms 2000/);
+    expect(out).toMatch(/\n {2}quorum without a leader +\d+\.\d+ s +(ok|outside) +2\.00 s – 5\.50 s \(controller\.quorum\.fetch\.timeout\.ms 2000/);
   });
 
   it("freeze-voter: a follower stopped and resumed recovers by itself, the same process", async () => {

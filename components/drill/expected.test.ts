@@ -14,13 +14,13 @@ describe("expectedFor", () => {
   const s = KAFKA_DEFAULTS;
   it("an active controller killed: the fetch timeout, then an election", () => {
     const e = expectedFor("kill-controller", ["controller"], s, { holdMs: 0, leader: true });
-    expect(e.leaderless?.range).toEqual([2_000, 4_500]);
+    expect(e.leaderless?.range).toEqual([2_000, 5_500]);
     expect(e.leaderless?.because).toContain("controller.quorum.fetch.timeout.ms 2000");
     expect(e.victimLeads).toBeUndefined(); // a dedicated controller leads no partition
   });
 
   it("a combined active controller: its partitions move once the new controller fences it", () => {
-    expect(expectedFor("kill-controller", ["broker", "controller"], s, { holdMs: 0, leader: true }).victimLeads?.range).toEqual([9_000, 15_000]);
+    expect(expectedFor("kill-controller", ["broker", "controller"], s, { holdMs: 0, leader: true }).victimLeads?.range).toEqual([9_000, 16_000]);
   });
 
   it("a broker killed: fenced a session after its last heartbeat; the quorum keeps its leader", () => {
@@ -36,10 +36,10 @@ describe("expectedFor", () => {
 
   it("a combined controller cut off for less than a session after the election leads again once back", () => {
     expect(expectedFor("isolate-controller", ["broker", "controller"], s, { holdMs: 4_000, leader: true })).toMatchObject({
-      leaderless: { range: [2_000, 4_500] },
+      leaderless: { range: [2_000, 5_500] },
     });
     expect(expectedFor("isolate-controller", ["broker", "controller"], s, { holdMs: 4_000, leader: true }).victimLeads).toBeUndefined();
-    expect(expectedFor("isolate-controller", ["broker", "controller"], s, { holdMs: 20_000, leader: true }).victimLeads?.range).toEqual([9_000, 15_000]);
+    expect(expectedFor("isolate-controller", ["broker", "controller"], s, { holdMs: 20_000, leader: true }).victimLeads?.range).toEqual([9_000, 16_000]);
   });
 
   it("a graceful stop hands leadership over at once", () => {

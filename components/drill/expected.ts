@@ -8,6 +8,8 @@ export interface FailoverSettings {
   fetchTimeoutMs: number;
   /** controller.quorum.election.timeout.ms: an election that did not end retries after a random time in [this, twice this]. */
   electionTimeoutMs: number;
+  /** controller.quorum.election.backoff.max.ms: the longest wait before a voter whose (pre-)vote failed tries again. */
+  electionBackoffMs: number;
   /** broker.session.timeout.ms: a broker whose heartbeats stopped for this long is fenced, its leaderships move. */
   sessionTimeoutMs: number;
   /** broker.heartbeat.interval.ms. */
@@ -17,11 +19,18 @@ export interface FailoverSettings {
 export const SETTING_KEYS: Record<keyof FailoverSettings, string> = {
   fetchTimeoutMs: "controller.quorum.fetch.timeout.ms",
   electionTimeoutMs: "controller.quorum.election.timeout.ms",
+  electionBackoffMs: "controller.quorum.election.backoff.max.ms",
   sessionTimeoutMs: "broker.session.timeout.ms",
   heartbeatMs: "broker.heartbeat.interval.ms",
 };
 
-export const KAFKA_DEFAULTS: FailoverSettings = { fetchTimeoutMs: 2_000, electionTimeoutMs: 1_000, sessionTimeoutMs: 9_000, heartbeatMs: 2_000 };
+export const KAFKA_DEFAULTS: FailoverSettings = {
+  fetchTimeoutMs: 2_000,
+  electionTimeoutMs: 1_000,
+  electionBackoffMs: 1_000,
+  sessionTimeoutMs: 9_000,
+  heartbeatMs: 2_000,
+};
 
 /** The settings from a broker's describeConfigs values (key → value), Kafka's defaults for what is missing. */
 export function failoverSettings(values: Record<string, string | null | undefined>): FailoverSettings {
@@ -50,15 +59,18 @@ const POLL_SLACK_MS = 500;
 
 /**
  * What the drill should see. An active controller lost: followers wait `fetch` ms, then elect (a
- * split vote retries within [election, 2×election]). A broker lost: it leads until fenced, `session`
+ * pre-vote refused by a voter that still heard the leader recently retries after a backoff, a split
+ * vote within [election, 2×election]). A broker lost: it leads until fenced, `session`
  * ms after its last heartbeat (sent every `heartbeat` ms); after a controller change the new
  * controller starts every broker's session afresh. A graceful stop hands leadership over first.
  */
 export function expectedFor(scenario: Scenario, victimRoles: string[], s: FailoverSettings, opts: { holdMs: number; leader: boolean }): Expected {
   const broker = victimRoles.includes("broker");
   const election: Expectation = {
-    range: [s.fetchTimeoutMs, s.fetchTimeoutMs + 2 * s.electionTimeoutMs + POLL_SLACK_MS],
-    because: `${SETTING_KEYS.fetchTimeoutMs} ${s.fetchTimeoutMs}, then an election (${SETTING_KEYS.electionTimeoutMs} ${s.electionTimeoutMs} if the vote splits)`,
+    range: [s.fetchTimeoutMs, s.fetchTimeoutMs + 2 * s.electionTimeoutMs + s.electionBackoffMs + POLL_SLACK_MS],
+    because:
+      `${SETTING_KEYS.fetchTimeoutMs} ${s.fetchTimeoutMs}, then an election; a refused (pre-)vote retries within ` +
+      `${SETTING_KEYS.electionBackoffMs} ${s.electionBackoffMs}, a split one within 2 × ${SETTING_KEYS.electionTimeoutMs} ${s.electionTimeoutMs}`,
   };
   const fenced: Expectation = {
     range: [s.sessionTimeoutMs - s.heartbeatMs, s.sessionTimeoutMs + SLACK_MS],

@@ -53,6 +53,7 @@ describe("measure", () => {
     startedAt: 0,
     measuredFrom: 0,
     faultAt: 10_000,
+    wholeAt: 25_000,
     endAt: 30_000,
     quorum: [
       { at: 9_900, leaderId: 3 },

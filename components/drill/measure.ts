@@ -32,6 +32,8 @@ export interface DrillRecording {
   /** Where the latencies before the fault start: past the load's warm-up. */
   measuredFrom: number;
   faultAt: number;
+  /** When the drill saw the lab whole again (its recovery done, a quorum leader, every partition fully replicated). */
+  wholeAt: number;
   endAt: number;
   quorum: QuorumSample[];
   leadership: LeadershipSample[];
@@ -127,7 +129,6 @@ export function measure(r: DrillRecording): Measures {
     if (s.underReplicated !== 0) lastImpaired = i;
   });
   const healed = lastImpaired === -1 ? r.faultAt : answered[lastImpaired + 1]?.at;
-  const healedAt = healed ?? r.endAt;
   const ackAt = (a: Ack) => a.sentAt + a.latencyMs;
   const byPartition = new Map<number, number[]>();
   for (const a of r.acks) {
@@ -144,7 +145,7 @@ export function measure(r: DrillRecording): Measures {
   // records in flight at the fault included.
   const phase = (keep: (a: Ack) => boolean) => latencyOf(r.acks.filter(keep).map((a) => a.latencyMs));
   const before = (a: Ack) => a.sentAt >= r.measuredFrom && ackAt(a) < r.faultAt;
-  const after = (a: Ack) => a.sentAt >= healedAt;
+  const after = (a: Ack) => a.sentAt >= r.wholeAt;
   const seen = new Map<number, number>();
   for (const seq of r.consumed) seen.set(seq, (seen.get(seq) ?? 0) + 1);
   return {

@@ -28,7 +28,6 @@ const report = (runs: Measures[]): DrillReport => ({
   scenario: "kill-controller",
   lab: "dev",
   runtime: "processes",
-  victims: [{ id: 2, roles: ["broker", "controller"] }],
   settings: KAFKA_DEFAULTS,
   notes: [],
   runs: runs.map((m) => ({
@@ -36,6 +35,7 @@ const report = (runs: Measures[]): DrillReport => ({
     expected: { leaderless: { range: [2_000, 4_000], because: "the fetch timeout" }, victimLeads: { range: [9_000, 14_500], because: "fenced" } },
     up: ["node 2: not running: started again", "1 updated"],
     chart: "kill-controller-run1.svg",
+    struck: [{ id: 2, roles: ["broker", "controller"] }],
   })),
 });
 
@@ -57,6 +57,13 @@ describe("reportRows", () => {
   it("says outside when a run fell outside, and the spread of several runs", () => {
     const rows = reportRows(report([measures(), measures({ leaderlessMs: 5_000 }), measures({ leaderlessMs: 3_000 })]));
     expect(rows[0]).toMatchObject({ measured: "2.21 s / 3.00 s / 5.00 s", verdict: "outside" });
+  });
+
+  it("names the node struck in each run when they differ", () => {
+    const moved = report([measures(), measures()]);
+    moved.runs[1].struck = [{ id: 3, roles: ["broker", "controller"] }];
+    expect(reportRows(moved)[1].figure).toBe("the struck node still leads partitions");
+    expect(reportText(moved)).toContain("node 2 (broker + controller), then node 3 (broker + controller)");
   });
 
   it("fails a drill that lost or duplicated a record", () => {

@@ -13,13 +13,14 @@ export interface DrillRun {
   up?: string[];
   /** The recording's chart, a file name beside the report. */
   chart?: string;
+  /** The nodes it struck (each run picks afresh: the leader may have moved). */
+  struck: { id: number; roles: string[] }[];
 }
 
 export interface DrillReport {
   scenario: Scenario;
   lab: string;
   runtime: string;
-  victims: { id: number; roles: string[] }[];
   settings: FailoverSettings;
   /** What the reader should know of how it was measured. */
   notes: string[];
@@ -76,7 +77,9 @@ const latencyText = (l: Latency[]) =>
 export function reportRows(report: DrillReport): Row[] {
   const m = report.runs.map((r) => r.measures);
   const count = (pick: (x: Measures) => number) => spread(m.map(pick), String);
-  const victim = report.victims.length === 1 ? `node ${report.victims[0].id} still leads` : "the stopped nodes still lead";
+  const ids = new Set(report.runs.map((r) => r.struck.map((n) => n.id).join(",")));
+  const single = report.runs.every((r) => r.struck.length === 1);
+  const victim = !single ? "the stopped nodes still lead" : ids.size === 1 ? `node ${[...ids][0]} still leads` : "the struck node still leads";
   const lost = m.some((x) => x.lost.length > 0 || x.duplicated.length > 0 || x.errors.length > 0);
   return [
     timed(
@@ -109,7 +112,7 @@ export function reportRows(report: DrillReport): Row[] {
       verdict: "",
     },
     { figure: "ack latency p50 · p99 · max, before", measured: latencyText(m.map((x) => x.latency.before)), expected: "", verdict: "" },
-    { figure: "… during (fault to fully replicated)", measured: latencyText(m.map((x) => x.latency.during)), expected: "", verdict: "" },
+    { figure: "… during (fault to whole again)", measured: latencyText(m.map((x) => x.latency.during)), expected: "", verdict: "" },
     { figure: "… after", measured: latencyText(m.map((x) => x.latency.after)), expected: "", verdict: "" },
     {
       figure: "records sent · acked · consumed",
@@ -137,12 +140,14 @@ export const drillFailed = (report: DrillReport) =>
   report.runs.some((r) => r.measures.lost.length > 0 || r.measures.duplicated.length > 0 || r.measures.errors.length > 0);
 
 function heading(report: DrillReport): string[] {
-  const victims = report.victims.map((v) => `node ${v.id} (${v.roles.join(" + ")})`).join(", ");
-  const combined = report.victims.some((v) => v.roles.length > 1) && report.scenario !== "restart-all";
+  const named = (struck: DrillRun["struck"]) => struck.map((v) => `node ${v.id} (${v.roles.join(" + ")})`).join(", ");
+  const each = [...new Set(report.runs.map((r) => named(r.struck)))];
+  const victims = each.join(", then ");
+  const combined = report.scenario !== "restart-all" ? report.runs.flatMap((r) => r.struck).find((v) => v.roles.length > 1) : undefined;
   const runs = report.runs.length > 1 ? `, ${report.runs.length} runs (min / median / max)` : "";
   return [
     `drill ${report.scenario} on lab ${report.lab} (${report.runtime}${runs}): ${SCENARIO_TEXT[report.scenario]}: ${victims}`,
-    ...(combined ? [`node ${report.victims[0].id} is a combined node: the fault strikes a voter and a broker at once`] : []),
+    ...(combined ? [`node ${combined.id} is a combined node: the fault strikes a voter and a broker at once`] : []),
     ...report.notes,
     `settings: ${Object.entries(SETTING_KEYS)
       .map(([field, key]) => `${key}=${report.settings[field as keyof FailoverSettings]}`)
