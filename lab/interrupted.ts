@@ -6,6 +6,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type ProcessSeen, processSeen } from "../components/processSeen";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "./toolchain";
 
 /** A lock file's content, as the Pulumi CLI writes it. */
@@ -13,12 +15,6 @@ export interface Lock {
   pid: number;
   hostname: string;
   timestamp: string;
-}
-
-/** What runs as a pid now: its command's name and when it started (ms since the epoch). */
-export interface ProcessSeen {
-  command: string;
-  startedAt: number;
 }
 
 /**
@@ -34,22 +30,6 @@ export function staleLock(lock: Lock, hostname: string, seen: ProcessSeen | unde
   // A CLI that started after the lock was taken is another one with the same pid.
   if (seen.startedAt > taken + 1_000) return `${by}: the pid is now another pulumi's`;
   return undefined;
-}
-
-/** The process that runs as `pid` now (Linux /proc), if any. */
-function processSeen(pid: number): ProcessSeen | undefined {
-  try {
-    // Fields after the command: the state (3), …, the start in clock ticks after boot (22), 100 a second on Linux.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (fields[0] === "Z") return undefined; // a CLI killed, not yet reaped: gone all the same
-    const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
-    const ticks = Number(fields[19]);
-    const bootTime = Number(/^btime (\d+)$/m.exec(fs.readFileSync("/proc/stat", "utf8"))?.[1]);
-    return { command: path.basename(argv0), startedAt: bootTime * 1000 + ticks * 10 };
-  } catch {
-    return undefined;
-  }
 }
 
 /** Removes the locks of `project`/`stack` in a file backend at `stateDir` whose CLI is gone; returns what it said. */
@@ -82,15 +62,49 @@ export function pendingLines(pending: PendingOperation[]): string[] {
   });
 }
 
+/** The state directory of the stack's file backend, if it has one. */
+function stateDirOf(stack: string): string | undefined {
+  const backend = { ...process.env, ...pulumiEnv(undefined, stack) }.PULUMI_BACKEND_URL;
+  return backend?.startsWith("file://") ? backend.slice("file://".length) : undefined;
+}
+
+/**
+ * Waits (up to `waitMs`) while a Pulumi CLI of this machine that still runs holds the stack's lock: a
+ * run whose `npm run up` was killed goes on to its end, and this run must not start beside it.
+ */
+export async function waitForLiveRun(stack: string, say: (line: string) => void, waitMs = 30 * 60_000): Promise<void> {
+  const stateDir = stateDirOf(stack);
+  if (!stateDir) return;
+  const dir = path.join(stateDir, ".pulumi", "locks", "organization", "kraftlab", stack);
+  const deadline = Date.now() + waitMs;
+  let said = false;
+  while (fs.existsSync(dir) && Date.now() < deadline) {
+    const live = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .flatMap((f) => {
+        try {
+          return [JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as Lock];
+        } catch {
+          return []; // gone meanwhile
+        }
+      })
+      .filter((lock) => lock.hostname === os.hostname() && !staleLock(lock, lock.hostname, processSeen(lock.pid)));
+    if (live.length === 0) return;
+    if (!said) say(`kraftlab: a run of stack ${stack} is still under way (pid ${live[0].pid}, locked at ${live[0].timestamp}); waiting for it to end`);
+    said = true;
+    await sleep(1_000);
+  }
+}
+
 /**
  * Clears what an interrupted run left on `stack`: its stale lock, then its pending operations (only
  * when no live CLI holds the stack). Returns what it did, as lines to print.
  */
 export function clearInterruptedRun(stack: string): string[] {
   const env = { ...process.env, ...pulumiEnv(undefined, stack) };
-  const backend = env.PULUMI_BACKEND_URL;
-  if (!backend?.startsWith("file://")) return [];
-  const stateDir = backend.slice("file://".length);
+  const stateDir = stateDirOf(stack);
+  if (!stateDir) return [];
   const said = clearStaleLocks(stateDir, "kraftlab", stack);
   const lockDir = path.join(stateDir, ".pulumi", "locks", "organization", "kraftlab", stack);
   if (fs.existsSync(lockDir) && fs.readdirSync(lockDir).some((f) => f.endsWith(".json"))) return said; // a live run: the CLI says so

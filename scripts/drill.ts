@@ -11,7 +11,7 @@ import { drillFailed, reportMarkdown, reportText } from "../components/drill/rep
 import { SCENARIOS, type Scenario } from "../components/drill/scenarios";
 import { operatorFilePath } from "../components/security/labSecurity";
 import { controllerAccessOf, DrillRefused, runDrill, undoOnInterrupt } from "../lab/drill";
-import { clearInterruptedRun } from "../lab/interrupted";
+import { clearInterruptedRun, waitForLiveRun } from "../lab/interrupted";
 import { configOf, keepingStackSettings, openStack } from "../lab/stack";
 import type { StatusOutputs } from "../lab/status";
 import { PROJECT_DIR } from "../lab/toolchain";
@@ -53,6 +53,7 @@ async function main(): Promise<number> {
     outputs,
     controllerAccess: controllerAccessOf(config?.security?.listeners, config?.security ? operatorFilePath(certsDir) : undefined),
     async up() {
+      await waitForLiveRun(stackName, (line) => console.error(line));
       for (const line of clearInterruptedRun(stackName)) console.error(line);
       let said = "";
       const result = await stack.up({ color: "never", onOutput: (text) => (said += text) });

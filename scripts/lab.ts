@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { CommandError, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
 import { ensureEngine } from "../lab/engine";
-import { clearInterruptedRun } from "../lab/interrupted";
+import { clearInterruptedRun, waitForLiveRun } from "../lab/interrupted";
 import { configOf, keepingStackSettings, openStack } from "../lab/stack";
 import { gatherStatus, type StatusOutputs, statusText } from "../lab/status";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
@@ -27,6 +27,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
   switch (command) {
     case "up": {
       const stack = await openStack({ stackName });
+      await waitForLiveRun(stackName, (line) => console.error(line));
       for (const line of clearInterruptedRun(stackName)) console.error(line);
       if ((await configOf(stack))?.runtime.kind === "docker") {
         // The first Docker lab of the machine installs the engine and builds the image's root filesystem.
@@ -54,6 +55,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
     }
     case "down": {
       const stack = await openStack({ stackName });
+      await waitForLiveRun(stackName, (line) => console.error(line));
       for (const line of clearInterruptedRun(stackName)) console.error(line);
       await stack.destroy(streams);
       return 0;

@@ -29,7 +29,7 @@ describe("failure drills on processes", () => {
     const file = /\nreport: (\S+)\n/.exec(ran.stdout)?.[1] as string;
     expect(path.basename(file)).toMatch(new RegExp(`-${scenario}\\.md$`));
     const chart = /\]\((\S+\.svg)\)/.exec(fs.readFileSync(file, "utf8"))?.[1] as string;
-    expect(fs.readFileSync(path.join(path.dirname(file), chart), "utf8")).toMatch(/^<svg [^]*acked records \/ s[^]*ack latency \(ms\)/);
+    expect(fs.readFileSync(path.join(path.dirname(file), chart), "utf8")).toMatch(/^<svg [\s\S]*acked records \/ s[\s\S]*ack latency \(ms\)/);
     return ran.stdout;
   }
 

@@ -37,6 +37,7 @@ import { brokerTlsListeners, type ListenerProtocols } from "../security/listener
 import { downgradeRefusal, featureUpgrades, mappingRelease, mixedVersionRefusal, parseVersionMapping } from "../versions/plan";
 import type { FeaturesConfig } from "../versions/schema";
 import { recordDrained } from "./drained";
+import { withLease } from "./lease";
 import { previewLines } from "./preview";
 import { nodeAction, type RunningRecord, reconfiguration, restartOrder, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
 import { ensureFormatted } from "./storage";
@@ -565,9 +566,14 @@ async function tlsPending(nodes: NodeRun[], records: (RunningRecord | undefined)
   });
 }
 
+/** The lab's lease (lease.ts), in its lab directory. */
+const leaseOf = (inputs: Pick<NodeProcessesInputs, "labDir" | "nodes">) =>
+  path.join(inputs.labDir ?? path.dirname(inputs.nodes[0]?.dir ?? "."), "converge.lease");
+
 export const nodeProcesses: Handler = {
   async create(inputs: NodeProcessesInputs) {
-    return { id: "nodes", outs: await converge(runtimeFor(inputs.runtime), clientFor(inputs.admin), undefined, inputs) };
+    const outs = await withLease(leaseOf(inputs), () => converge(runtimeFor(inputs.runtime), clientFor(inputs.admin), undefined, inputs));
+    return { id: "nodes", outs };
   },
   async diff(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
     const rt = runtimeFor(news.runtime);
@@ -594,11 +600,12 @@ export const nodeProcesses: Handler = {
     return { changes: removed || pending || moved || unread };
   },
   async update(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
-    return { outs: await converge(runtimeFor(updateRuntime(stateRuntime(olds), news.runtime)), clientFor(news.admin), olds, news) };
+    const rt = runtimeFor(updateRuntime(stateRuntime(olds), news.runtime));
+    return { outs: await withLease(leaseOf(news), () => converge(rt, clientFor(news.admin), olds, news)) };
   },
   async delete(_id, olds: NodeProcessesOutputs) {
     const rt = runtimeFor(stateRuntime(olds));
-    await Promise.all(olds.nodes.map((n) => stopNode(rt, n, olds)));
+    await withLease(leaseOf(olds), () => Promise.all(olds.nodes.map((n) => stopNode(rt, n, olds))));
   },
   async read(id, olds: NodeProcessesOutputs) {
     // A node that no longer runs reads back with "", so the next `up` starts it again.
