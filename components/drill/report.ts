@@ -128,7 +128,9 @@ export function reportRows(report: DrillReport): Row[] {
     },
     {
       figure: "recovery",
-      measured: report.runs.some((r) => r.up) ? `\`up\`: ${report.runs.find((r) => r.up)?.up?.join("; ") || "nothing to do"}` : "by itself, no `up`",
+      measured: report.runs.some((r) => r.up)
+        ? `\`up\`${report.runs.length > 1 ? " after each run (run 1's)" : ""}: ${report.runs.find((r) => r.up)?.up?.join("; ") || "nothing to do"}`
+        : "by itself, no `up`",
       expected: "",
       verdict: "",
     },
