@@ -1,5 +1,6 @@
 // Day-2 operations on a running lab under a continuous idempotent producer: a dynamic config, a rolling restart, a 4th
-// broker with a rebalance, a refused and then a drained removal, and drift. Nothing may be lost.
+// broker with a rebalance, a refused and then a drained removal, and drift. Nothing may be lost. The roll and the
+// drain go through an `npm run up` killed mid-way (with its CLI and provider) and the next one.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +16,7 @@ describe("day-2 operations under load", () => {
   let lab: TestLab;
   let outputs: LabOutputs;
   const pids = (o: LabOutputs) => Object.fromEntries(o.nodes.map((n) => [n.id, n.pid]));
+  const directoryId = (id: number) => /^directory\.id=(.*)$/m.exec(fs.readFileSync(path.join(lab.labDir, `node-${id}`, "data", "meta.properties"), "utf8"))?.[1];
   const describeTopics = (bootstrap: string) => kafkaTool("kafka-topics", ["--bootstrap-server", bootstrap, "--describe"]);
   const replicasOn = async (bootstrap: string, id: number) =>
     (await describeTopics(bootstrap)).split("\n").filter((l) => new RegExp(`Replicas: ([\\d,]*,)?${id}(,|\\s)`).test(l)).length;
@@ -39,16 +41,21 @@ describe("day-2 operations under load", () => {
     expect(described).toMatch(/log\.retention\.ms=3600000/);
   });
 
-  it("restarts every node one at a time for a read-only config change (the dynamic one removed in place), losing nothing", async () => {
+  it("restarts every node one at a time for a read-only config change (the dynamic one removed in place), losing nothing, through an `npm run up` killed mid-roll", async () => {
     await lab.configure({ properties: { "queued.max.requests": 600 } });
+    const directories = [1, 2, 3].map(directoryId);
     const {
       result: { result, report },
       tools,
     } = await toolJvmsDuring(
-      () => underTheLoad(() => lab.up()),
+      // Killed with its CLI and provider after one node rolled; the next `npm run up` clears what it left and rolls on.
+      () => underTheLoad(() => lab.upInterruptedAt(/restarting node \d \(2 of 3\)/)),
       /Verifiable|GetOffsetShell|ConsoleConsumer/, // the load checker's clients
     );
     expectNothingLost(report);
+    expect(result.resumed.stderr).toMatch(/kraftlab: cleared the lock of stack e2e-day2 left by an interrupted run \(pid \d+, locked at \S+: no longer runs\)/);
+    expect(result.resumed.stderr).toContain("kraftlab: NodeProcesses kafka-nodes was being updated when the run stopped; this run takes it from where it is");
+    expect([1, 2, 3].map(directoryId)).toEqual(directories); // no node formatted again
     expect(tools).toEqual([]); // the gates ask through the cluster client
     for (const node of result.outputs.nodes) expect(node.pid).not.toBe(pids(outputs)[node.id]);
     const described = await brokerConfigs(2);
@@ -82,10 +89,11 @@ describe("day-2 operations under load", () => {
     expect(pids(same)).toEqual(pids(outputs));
   });
 
-  it("drains, stops and unregisters a broker that leaves, removing its data", async () => {
+  it("drains, stops and unregisters a broker that leaves, removing its data, through an `npm run up` killed mid-drain", async () => {
     await lab.configure({ nodes: combined, drainBrokers: [4] });
-    const { result, report } = await underTheLoad(() => lab.up());
+    const { result, report } = await underTheLoad(() => lab.upInterruptedAt(/draining broker 4/));
     expectNothingLost(report);
+    expect(result.resumed.stderr).toContain("was being updated when the run stopped; this run takes it from where it is");
     const after = result.outputs;
     expect(after.nodes.map((n) => n.id)).toEqual([1, 2, 3]);
     for (const id of [1, 2, 3]) expect(pids(after)[id]).toBe(pids(outputs)[id]);

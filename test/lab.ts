@@ -1,6 +1,6 @@
 // End-to-end harness: a real stack through the Automation API and the real CLI, in its own state
 // backend, lab directory and ports, with real Kafka tools; cleanup leaves nothing even on failure.
-import { execFile, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -64,6 +64,31 @@ export class TestLab {
     const result = await this.stack.up({ color: "never" });
     const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value])) as LabOutputs;
     return { outputs, changes: result.summary.resourceChanges ?? {} };
+  }
+
+  /**
+   * `npm run up` on this stack SIGKILLed with its Pulumi CLI (its process group) once what it printed
+   * matches `at`, then the next `npm run up`, which must clear what the first left and converge: what
+   * the second printed, and the stack's outputs after it.
+   */
+  async upInterruptedAt(at: RegExp): Promise<{ resumed: Ran; outputs: LabOutputs }> {
+    const args = ["lab/entry.js", "scripts/lab", "up"];
+    const child = spawn(process.execPath, args, { cwd: PROJECT_DIR, env: { ...process.env, ...this.scriptEnv() }, detached: true });
+    let seen = "";
+    await new Promise<void>((resolve, reject) => {
+      const look = (chunk: Buffer) => {
+        seen += chunk;
+        if (at.test(seen)) resolve();
+      };
+      child.stdout.on("data", look);
+      child.stderr.on("data", look);
+      child.on("exit", () => reject(new Error(`npm run up ended before it printed ${at}:\n${seen}`)));
+    });
+    process.kill(-(child.pid as number), "SIGKILL");
+    const resumed = await run(process.execPath, args, { env: this.scriptEnv(), timeout: 1_200_000 });
+    if (resumed.code !== 0) throw new Error(`the npm run up after the killed one failed:\n${resumed.stdout}\n${resumed.stderr}`);
+    const outputs = Object.fromEntries(Object.entries(await this.stack.outputs()).map(([k, v]) => [k, v.value])) as LabOutputs;
+    return { resumed, outputs };
   }
 
   /** `pulumi stack export` as a user runs it (the Automation API's exportStack adds --show-secrets). */
