@@ -66,9 +66,9 @@ describe("a dynamic quorum, grown, shrunk and repaired by up, under load", () =>
     expect(defaults).toMatch(/min\.insync\.replicas=2 .*DYNAMIC_DEFAULT_BROKER_CONFIG/);
   });
 
-  it("adds two controllers: five voters, no other node restarted", async () => {
+  it("adds two controllers through an `npm run up` killed as it adds the first: five voters, no other node restarted", async () => {
     await lab.configure({ nodes: [...combined, controller(4), controller(5)] });
-    const { result, report } = await underTheLoad(() => lab.up());
+    const { result, report } = await underTheLoad(() => lab.upInterruptedAt(/adding controller 4 to the quorum/));
     expectNothingLost(report);
     const after = result.outputs;
     for (const id of [1, 2, 3]) expect(pids(after)[id]).toBe(pids(outputs)[id]);

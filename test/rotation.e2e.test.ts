@@ -31,13 +31,17 @@ describe("certificate rotation under load", () => {
   const security = (extra: Record<string, unknown>) => ({ users: { admin: {} }, ...extra });
   const servedBy = () => Object.fromEntries(outputs.nodes.map((n) => [n.id, served(n.ports.external as number, outputs.caCertificate as string)]));
   const pid = (o: LabOutputs, id: number) => o.nodes.find((n) => n.id === id)?.pid;
-  /** `up` with `config` while a SASL_SSL producer runs; every acked record must come back once, in order. */
-  async function upUnderLoad(config: Record<string, unknown>): Promise<LabOutputs> {
+  /**
+   * `up` with `config` while a SASL_SSL producer runs; every acked record must come back once, in order.
+   * With `interruptAt`, through an `npm run up` SIGKILLed once it says that, and the next one.
+   */
+  async function upUnderLoad(config: Record<string, unknown>, interruptAt?: RegExp): Promise<LabOutputs> {
     await lab.configure(config);
     const load = { bootstrap: outputs.bootstrapServers, topic: TOPIC, clientConfig: outputs.clientProperties };
-    const { result, report } = await underLoad(load, () => lab.up());
+    const up = async () => (interruptAt ? await lab.upInterruptedAt(interruptAt) : await lab.up()).outputs;
+    const { result, report } = await underLoad(load, up);
     expectNothingLost(report);
-    return result.outputs;
+    return result;
   }
 
   beforeAll(async () => {
@@ -57,7 +61,7 @@ describe("certificate rotation under load", () => {
     for (const id of [1, 2, 3, 4]) expect(now[id].serial, `node ${id}`).not.toBe(before[id].serial);
   });
 
-  it("rotates the CA in phases: old + new trusted, certificates reissued, old dropped; nothing is lost", async () => {
+  it("rotates the CA in phases: old + new trusted, certificates reissued, old dropped, through an `npm run up` killed in phase 2; nothing is lost", async () => {
     const caFile = outputs.caCertificate as string;
     const oldIssuer = servedBy()[1].issuer;
     // Phase 1 only: every node and client trusts both CAs; nodes still serve certificates of the old one.
@@ -65,8 +69,9 @@ describe("certificate rotation under load", () => {
     expect(certificatesIn(caFile)).toBe(2);
     for (const cert of Object.values(servedBy())) expect(cert.issuer).toBe(oldIssuer);
 
-    // Phases 2 and 3, with clients that took the two-CA bundle (a new producer reads it).
-    outputs = await upUnderLoad({ security: security({ certificateRotation: 1, caGeneration: 1 }) });
+    // Phases 2 and 3, with clients that took the two-CA bundle (a new producer reads it), through an
+    // `npm run up` killed with its CLI and provider in phase 2, and the next one.
+    outputs = await upUnderLoad({ security: security({ certificateRotation: 1, caGeneration: 1 }) }, /CA rotation, phase 2 of 3/);
     expect(certificatesIn(caFile)).toBe(1);
     for (const cert of Object.values(servedBy())) expect(cert.issuer).toBe("issuer=CN = kraftlab e2e-rotation CA 1, O = kraftlab");
     expect(outputs.nodes.every((n) => (n.pid ?? 0) > 0)).toBe(true);
