@@ -320,6 +320,9 @@ function reportBase(opts: DrillOptions): string {
 export async function runDrill(lab: DrillLab, opts: DrillOptions, say: (line: string) => void): Promise<{ report: DrillReport; file: string }> {
   const rt = runtimeFor(statusRuntime(lab.outputs));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-drill-"));
+  // (Also when Ctrl-C ends the process mid-drill.)
+  const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
+  process.once("exit", removeDir);
   fs.mkdirSync(opts.outDir, { recursive: true });
   try {
     const clients = clientsOf(lab, dir);
@@ -339,7 +342,8 @@ export async function runDrill(lab: DrillLab, opts: DrillOptions, say: (line: st
     };
     return { report, file: `${reportBase(opts)}.md` };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    process.off("exit", removeDir);
+    removeDir();
   }
 }
 

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { processSeen } from "../processSeen";
 import { holderGone, withLease } from "./lease";
 
@@ -22,6 +22,7 @@ describe("withLease", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-lease-"));
   const file = path.join(dir, "converge.lease");
   afterEach(() => fs.rmSync(file, { force: true }));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("holds the lease while it works, and lets it go after", async () => {
     const seen = await withLease(file, async () => JSON.parse(fs.readFileSync(file, "utf8")).pid);
