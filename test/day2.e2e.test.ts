@@ -16,7 +16,8 @@ describe("day-2 operations under load", () => {
   let lab: TestLab;
   let outputs: LabOutputs;
   const pids = (o: LabOutputs) => Object.fromEntries(o.nodes.map((n) => [n.id, n.pid]));
-  const directoryId = (id: number) => /^directory\.id=(.*)$/m.exec(fs.readFileSync(path.join(lab.labDir, `node-${id}`, "data", "meta.properties"), "utf8"))?.[1];
+  const directoryId = (id: number) =>
+    /^directory\.id=(.*)$/m.exec(fs.readFileSync(path.join(lab.labDir, `node-${id}`, "data", "meta.properties"), "utf8"))?.[1];
   const describeTopics = (bootstrap: string) => kafkaTool("kafka-topics", ["--bootstrap-server", bootstrap, "--describe"]);
   const replicasOn = async (bootstrap: string, id: number) =>
     (await describeTopics(bootstrap)).split("\n").filter((l) => new RegExp(`Replicas: ([\\d,]*,)?${id}(,|\\s)`).test(l)).length;
