@@ -1,10 +1,9 @@
 // Plain `pulumi` in the project directory, as a user types it: config, up, stack output, destroy.
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import pWaitFor from "p-wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
 import { labProcesses, produceAndConsume } from "./lab";
@@ -30,19 +29,6 @@ describe("the plain Pulumi CLI", () => {
     fs.rmSync(path.join(PROJECT_DIR, `Pulumi.${STACK}.yaml`), { force: true });
   });
 
-  /** kraftlab's provider hosts and cluster clients whose parent is gone. */
-  const orphans = () =>
-    fs
-      .readdirSync("/proc")
-      .filter((entry) => /^\d+$/.test(entry))
-      .filter((pid) => {
-        try {
-          const ppid = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1];
-          return ppid === "1" && /lab\/providerHost|KraftlabAdmin/.test(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"));
-        } catch {
-          return false;
-        }
-      });
   const refusedUp = () =>
     pulumi("up", "--yes", "--color", "never").then(
       () => expect.unreachable("up should fail"),
@@ -127,33 +113,6 @@ describe("the plain Pulumi CLI", () => {
     expect(failed).toMatch(/kraftlab:NodeProcesses \(kafka-nodes\):\n(.*\n)*\s+kraftlab: restarting node 1 \(1 of 1\) \(\d+ s\)\n/);
     await pulumi("config", "rm", "--path", "kraftlab:properties");
     await pulumi("up", "--yes", "--color", "never");
-
-    // `npm run up` killed mid-roll with its CLI and provider: the next one clears the lock and the
-    // pending operation they left, says so, and converges.
-    await pulumi("config", "set", "--path", 'kraftlab:properties["queued.max.requests"]', "600");
-    const npmUp = ["lab/entry.js", "scripts/lab", "up"];
-    const npmEnv = { ...env, KRAFTLAB_STACK: STACK };
-    const killed = spawn(process.execPath, npmUp, { cwd: PROJECT_DIR, env: npmEnv, detached: true });
-    let seen = "";
-    await new Promise<void>((resolve, reject) => {
-      const look = (chunk: Buffer) => {
-        seen += chunk;
-        if (/kraftlab: restarting node 1/.test(seen)) resolve();
-      };
-      killed.stdout.on("data", look);
-      killed.stderr.on("data", look);
-      killed.on("exit", () => reject(new Error(`npm run up ended before its roll:\n${seen}`)));
-    });
-    process.kill(-(killed.pid as number), "SIGKILL");
-    // The provider host (the CLI starts it in a process group of its own) and its cluster client go with it.
-    await pWaitFor(() => orphans().length === 0, { interval: 250, timeout: 15_000 });
-    const resumed = await run(process.execPath, npmUp, { cwd: PROJECT_DIR, env: npmEnv });
-    expect(resumed.stderr).toMatch(/kraftlab: cleared the lock of stack e2e-cli left by an interrupted run \(pid \d+, locked at \S+: no longer runs\)/);
-    expect(resumed.stderr).toContain("kraftlab: NodeProcesses kafka-nodes was being updated when the run stopped; this run takes it from where it is");
-    expect(resumed.stdout).toMatch(/lab e2e-cli: healthy/);
-    // One node process (the cluster client of the status that npm run up ended with may still be closing).
-    const nodes = labProcesses(labDir).filter((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("kafka.Kafka"));
-    expect(nodes).toHaveLength(1);
 
     await pulumi("destroy", "--yes");
     expect(labProcesses(labDir)).toEqual([]);

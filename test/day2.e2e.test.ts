@@ -1,10 +1,15 @@
 // Day-2 operations on a running lab under a continuous idempotent producer: a dynamic config, a rolling restart, a 4th
 // broker with a rebalance, a refused and then a drained removal, and drift. Nothing may be lost. The roll and the
-// drain go through an `npm run up` killed mid-way (with its CLI and provider) and the next one.
+// drain go through an `npm run up` killed mid-way (with its CLI and provider) and the next one. Before the drain,
+// failure drills (`npm run drill`) on the lab of 3 combined nodes and a broker: refusals, kill-controller,
+// freeze-voter (also interrupted by Ctrl-C) and wipe-broker, each with its report and chart and nothing lost.
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { getProperties } from "properties-file";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTopic, kafkaTool, type LabOutputs, TestLab, toolJvmsDuring } from "./lab";
+import { PROJECT_DIR } from "../lab/toolchain";
+import { createTopic, kafkaTool, type LabOutputs, type Ran, TestLab, toolJvmsDuring } from "./lab";
 import { expectNothingLost, underLoad } from "./underLoad";
 
 const PORT = 18092;
@@ -25,6 +30,23 @@ describe("day-2 operations under load", () => {
     kafkaTool("kafka-configs", ["--bootstrap-server", outputs.bootstrapServers, "--describe", "--entity-type", "brokers", "--entity-name", String(id)]);
   /** Runs `action` while the producer runs; returns its result and the load report. */
   const underTheLoad = <T>(action: () => Promise<T>) => underLoad({ bootstrap: outputs.bootstrapServers, topic: TOPIC }, action);
+
+  const pidOf = (id: number) => Number(fs.readFileSync(path.join(lab.labDir, `node-${id}`, "kafka.pid"), "utf8"));
+  const meta = (id: number) => getProperties(fs.readFileSync(path.join(lab.labDir, `node-${id}`, "data", "meta.properties"), "utf8"));
+  /** Short windows around a drill's fault: its own 2 s warm-up comes first. */
+  const QUICK = ["--before", "1", "--after", "1"];
+
+  /** A drill that ran to its end: nothing lost, duplicated or refused, its report and chart written. */
+  function expectSound(ran: Ran, scenario: string): string {
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/\n {2}lost · duplicated · failed sends +0 · 0 · 0 +ok/);
+    expect(ran.stdout).toMatch(/\n {2}records sent · acked · consumed +(\d+) · \1 · \1\n/);
+    const file = /\nreport: (\S+)\n/.exec(ran.stdout)?.[1] as string;
+    expect(path.basename(file)).toMatch(new RegExp(`-${scenario}\\.md$`));
+    const chart = /\]\((\S+\.svg)\)/.exec(fs.readFileSync(file, "utf8"))?.[1] as string;
+    expect(fs.readFileSync(path.join(path.dirname(file), chart), "utf8")).toMatch(/^<svg [\s\S]*acked records \/ s[\s\S]*ack latency \(ms\)/);
+    return ran.stdout;
+  }
 
   beforeAll(async () => {
     lab = await TestLab.create("day2", { nodes: combined, ports: { external: PORT, internal: PORT + 1, controller: PORT + 2 }, rebalance: true });
@@ -88,6 +110,75 @@ describe("day-2 operations under load", () => {
     await lab.configure({ nodes: [...combined, broker4] });
     const { outputs: same } = await lab.up();
     expect(pids(same)).toEqual(pids(outputs));
+  });
+
+  // Failure drills on this lab of 3 combined nodes and a broker, each through `npm run drill` under its load.
+  it("refuses a drill processes cannot do, and an unknown scenario, touching nothing", async () => {
+    const isolate = await lab.drill(["isolate-controller"]);
+    expect(isolate.code).toBe(2);
+    expect(isolate.stderr).toMatch(
+      /kraftlab: drill refused: isolate-controller: nodes that are processes share this machine's network, .*kraftlab:runtime: docker/,
+    );
+    const unknown = await lab.drill(["kill-everything"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("usage: npm run drill -- <kill-controller|kill-broker|freeze-voter|isolate-controller|wipe-broker|restart-all>");
+    for (const node of outputs.nodes) expect(pidOf(node.id)).toBe(node.pid);
+  });
+
+  it("drill kill-controller: the leader (a combined node) killed; the quorum without a leader for a time asked of the surviving controllers, its partitions led elsewhere once it is fenced, up starts it again", async () => {
+    const before = Object.fromEntries(outputs.nodes.map((n) => [n.id, n.pid]));
+    const out = expectSound(await lab.drill(["kill-controller", ...QUICK]), "kill-controller");
+    const victim = Number(/SIGKILL of the active controller: node (\d)/.exec(out)?.[1]);
+    expect(out).toMatch(new RegExp(`\\n {2}node ${victim} still leads partitions +\\d+\\.\\d+ s +(ok|outside) +\\d`));
+    expect(out).toMatch(new RegExp(`recovery +\`up\`: node ${victim}: not running: started again`));
+    expect(pidOf(victim)).not.toBe(before[victim]);
+    expect(out).toContain("is a combined node: the fault strikes a voter and a broker at once");
+    expect(out).toMatch(/\n {2}quorum without a leader +\d+\.\d+ s +(ok|outside) +2\.00 s – 5\.50 s \(controller\.quorum\.fetch\.timeout\.ms 2000/);
+  });
+
+  it("drill freeze-voter: a follower stopped and resumed recovers by itself, the same process", async () => {
+    const before = [1, 2, 3, 4].map(pidOf);
+    const out = expectSound(await lab.drill(["freeze-voter", "--hold", "3", ...QUICK]), "freeze-voter");
+    expect(out).toMatch(/SIGSTOP of a follower voter, resumed after a while: node \d/);
+    expect(out).toMatch(/\n {2}quorum without a leader +0 ms +ok/);
+    expect(out).toMatch(/recovery +by itself, no `up`/);
+    expect([1, 2, 3, 4].map(pidOf)).toEqual(before);
+  });
+
+  it("drill freeze-voter interrupted by Ctrl-C resumes the node it froze", async () => {
+    const child = spawn(process.execPath, lab.drillArgs(["freeze-voter", "--hold", "60", ...QUICK]), {
+      cwd: PROJECT_DIR,
+      env: { ...process.env, ...lab.scriptEnv() },
+    });
+    let said = "";
+    const frozen = await new Promise<number>((resolve, reject) => {
+      child.stderr.on("data", (chunk: Buffer) => {
+        said += chunk;
+        const match = /kraftlab: node (\d) frozen/.exec(said);
+        if (match) resolve(Number(match[1]));
+      });
+      child.on("exit", () => reject(new Error(`the drill ended before it froze a node:\n${said}`)));
+    });
+    const state = () => fs.readFileSync(`/proc/${pidOf(frozen)}/stat`, "utf8").split(") ")[1][0];
+    expect(state()).toBe("T");
+    const code = await new Promise<number | null>((resolve) => {
+      child.on("exit", (c) => resolve(c));
+      child.kill("SIGINT");
+    });
+    expect(code).toBe(130);
+    expect(said).toContain(`kraftlab: drill interrupted (SIGINT); put back: node ${frozen} resumed, the load`);
+    expect(state()).not.toBe("T");
+  });
+
+  it("drill wipe-broker: the broker-only node's data removed, formatted again with the cluster's id by up, its replicas fetched again", async () => {
+    const [clusterBefore, directoryBefore] = [meta(4)["cluster.id"], meta(4)["directory.id"]];
+    const out = expectSound(await lab.drill(["wipe-broker", ...QUICK]), "wipe-broker");
+    expect(out).toContain("a broker stopped, its data removed, then repaired by `up`: node 4 (broker)");
+    expect(out).toMatch(/\n {2}until every partition is fully replicated +\d+(\.\d+ s| ms)/);
+    expect(meta(4)["cluster.id"]).toBe(clusterBefore);
+    expect(meta(4)["directory.id"]).not.toBe(directoryBefore);
+    expect((await lab.status()).stdout).toMatch(new RegExp(`^lab ${lab.stack.name}: healthy`));
+    outputs = await lab.outputs();
   });
 
   it("drains, stops and unregisters a broker that leaves, removing its data, through an `npm run up` killed mid-drain", async () => {

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
+import pWaitFor from "p-wait-for";
 import type { NodeInfo, QuorumInfo } from "../components/kafkaCluster";
 import { openStack } from "../lab/stack";
 import { defaultKafkaHome, PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
@@ -85,10 +86,16 @@ export class TestLab {
       child.on("exit", () => reject(new Error(`npm run up ended before it printed ${at}:\n${seen}`)));
     });
     process.kill(-(child.pid as number), "SIGKILL");
+    // The provider host (the CLI starts it in a process group of its own) and its cluster client go with it.
+    await pWaitFor(() => orphans().length === 0, { interval: 250, timeout: 15_000 });
     const resumed = await run(process.execPath, args, { env: this.scriptEnv(), timeout: 1_200_000 });
     if (resumed.code !== 0) throw new Error(`the npm run up after the killed one failed:\n${resumed.stdout}\n${resumed.stderr}`);
-    const outputs = Object.fromEntries(Object.entries(await this.stack.outputs()).map(([k, v]) => [k, v.value])) as LabOutputs;
-    return { resumed, outputs };
+    return { resumed, outputs: await this.outputs() };
+  }
+
+  /** The stack's outputs now. */
+  async outputs(): Promise<LabOutputs> {
+    return Object.fromEntries(Object.entries(await this.stack.outputs()).map(([k, v]) => [k, v.value])) as LabOutputs;
   }
 
   /** `pulumi stack export` as a user runs it (the Automation API's exportStack adds --show-secrets). */
@@ -138,6 +145,21 @@ export class TestLab {
       fs.rmSync(path.join(this.stack.workspace.workDir, `Pulumi.${this.stack.name}.yaml`), { force: true });
     }
   }
+}
+
+/** kraftlab's provider hosts and cluster clients whose parent is gone. */
+export function orphans(): string[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const ppid = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1];
+        return ppid === "1" && /lab\/providerHost|KraftlabAdmin/.test(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** Pids of processes whose command line mentions `dir`. */
