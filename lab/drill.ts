@@ -148,12 +148,19 @@ async function factsOf(lab: DrillLab, rt: Runtime, clients: Clients): Promise<Dr
   };
 }
 
-/** Whether every partition is fully replicated, the quorum has a leader, and every node runs. */
+/** Whether the quorum has a leader and every partition is fully replicated. */
 const whole = (q: QuorumSample | undefined, l: LeadershipSample | undefined) => q !== undefined && q.leaderId >= 0 && l?.underReplicated === 0;
 
 type RunResult = DrillRun & { settings: FailoverSettings };
 
-async function oneRun(lab: DrillLab, opts: DrillOptions, rt: Runtime, clients: Clients, run: number, say: (line: string) => void): Promise<RunResult> {
+async function oneRun(
+  lab: DrillLab,
+  opts: DrillOptions,
+  rt: Runtime,
+  clients: Clients,
+  run: { n: number; base: string },
+  say: (line: string) => void,
+): Promise<RunResult> {
   const { outputs } = lab;
   const facts = await factsOf(lab, rt, clients);
   const refused = drillRefusals(opts.scenario, facts);
@@ -297,8 +304,8 @@ async function oneRun(lab: DrillLab, opts: DrillOptions, rt: Runtime, clients: C
   const measures = measure(recording);
   const victimRoles = outputs.nodes.find((n) => n.id === victims[0])?.roles ?? [];
   const expected = expectedFor(opts.scenario, victimRoles, settings, { holdMs: opts.holdMs, leader: victims[0] === facts.leaderId });
-  const chart = `${path.basename(reportBase(opts))}-run${run}.svg`;
-  const spec = timelineSpec(`${opts.scenario} on lab ${lab.name}, run ${run}`, loaded.acks, startedAt, recording.endAt, marks);
+  const chart = `${path.basename(run.base)}-run${run.n}.svg`;
+  const spec = timelineSpec(`${opts.scenario} on lab ${lab.name}, run ${run.n}`, loaded.acks, startedAt, recording.endAt, marks);
   fs.writeFileSync(path.join(opts.outDir, chart), await renderSvg(spec));
   // The raw recording beside it, for a second look at any figure.
   fs.writeFileSync(path.join(opts.outDir, chart.replace(/\.svg$/, ".json")), JSON.stringify({ marks, ...recording }));
@@ -306,10 +313,9 @@ async function oneRun(lab: DrillLab, opts: DrillOptions, rt: Runtime, clients: C
   return { measures, expected, up, chart, struck, settings };
 }
 
-let stamp: string | undefined;
 /** The report's path without extension: one per drill, named by its start. */
-function reportBase(opts: DrillOptions): string {
-  stamp ??= new Date()
+function reportBase(opts: DrillOptions, startedAt: Date): string {
+  const stamp = startedAt
     .toISOString()
     .replace(/[:.]/g, "-")
     .replace(/-\d{3}Z$/, "Z");
@@ -319,6 +325,7 @@ function reportBase(opts: DrillOptions): string {
 /** Runs the drill `opts.runs` times on the lab; the report, also written as Markdown beside its charts. */
 export async function runDrill(lab: DrillLab, opts: DrillOptions, say: (line: string) => void): Promise<{ report: DrillReport; file: string }> {
   const rt = runtimeFor(statusRuntime(lab.outputs));
+  const base = reportBase(opts, new Date());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-drill-"));
   // (Also when Ctrl-C ends the process mid-drill.)
   const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
@@ -329,7 +336,7 @@ export async function runDrill(lab: DrillLab, opts: DrillOptions, say: (line: st
     const runs: RunResult[] = [];
     for (let i = 1; i <= opts.runs; i++) {
       say(`kraftlab: drill ${opts.scenario}, run ${i} of ${opts.runs}`);
-      runs.push(await oneRun(lab, opts, rt, clients, i, say));
+      runs.push(await oneRun(lab, opts, rt, clients, { n: i, base }, say));
     }
     await clients.brokers.deleteTopic(DRILL_TOPIC);
     const report: DrillReport = {
@@ -340,7 +347,7 @@ export async function runDrill(lab: DrillLab, opts: DrillOptions, say: (line: st
       notes: "unavailable" in lab.controllerAccess ? [lab.controllerAccess.unavailable] : [],
       runs: runs.map(({ settings: _, ...run }) => run),
     };
-    return { report, file: `${reportBase(opts)}.md` };
+    return { report, file: `${base}.md` };
   } finally {
     process.off("exit", removeDir);
     removeDir();

@@ -32,13 +32,29 @@ export function staleLock(lock: Lock, hostname: string, seen: ProcessSeen | unde
   return undefined;
 }
 
-/** Removes the locks of `project`/`stack` in a file backend at `stateDir` whose CLI is gone; returns what it said. */
-export function clearStaleLocks(stateDir: string, project: string, stack: string): string[] {
-  const dir = path.join(stateDir, ".pulumi", "locks", "organization", project, stack);
+/** Where the file backend at `stateDir` keeps the locks of kraftlab's stack `stack`. */
+const lockDirOf = (stateDir: string, stack: string) => path.join(stateDir, ".pulumi", "locks", "organization", "kraftlab", stack);
+
+/** The locks in `dir`, each with its file (one removed meanwhile is left out). */
+function readLocks(dir: string): { file: string; lock: Lock }[] {
   if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .flatMap((file) => {
+      try {
+        return [{ file, lock: JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Lock }];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** Removes the locks of `stack` in a file backend at `stateDir` whose CLI is gone; returns what it said. */
+function clearStaleLocks(stateDir: string, stack: string): string[] {
+  const dir = lockDirOf(stateDir, stack);
   const said: string[] = [];
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json"))) {
-    const lock = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Lock;
+  for (const { file, lock } of readLocks(dir)) {
     const stale = staleLock(lock, os.hostname(), processSeen(lock.pid));
     if (!stale) continue;
     fs.rmSync(path.join(dir, file));
@@ -72,23 +88,12 @@ function stateDirOf(stack: string): string | undefined {
  * Waits (up to `waitMs`) while a Pulumi CLI of this machine that still runs holds the stack's lock: a
  * run whose `npm run up` was killed goes on to its end, and this run must not start beside it.
  */
-export async function waitForLiveRun(stack: string, say: (line: string) => void, waitMs = 30 * 60_000): Promise<void> {
-  const stateDir = stateDirOf(stack);
-  if (!stateDir) return;
-  const dir = path.join(stateDir, ".pulumi", "locks", "organization", "kraftlab", stack);
+async function waitForLiveRun(stateDir: string, stack: string, say: (line: string) => void, waitMs = 30 * 60_000): Promise<void> {
   const deadline = Date.now() + waitMs;
   let said = false;
-  while (fs.existsSync(dir) && Date.now() < deadline) {
-    const live = fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith(".json"))
-      .flatMap((f) => {
-        try {
-          return [JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as Lock];
-        } catch {
-          return []; // gone meanwhile
-        }
-      })
+  while (Date.now() < deadline) {
+    const live = readLocks(lockDirOf(stateDir, stack))
+      .map(({ lock }) => lock)
       .filter((lock) => lock.hostname === os.hostname() && !staleLock(lock, lock.hostname, processSeen(lock.pid)));
     if (live.length === 0) return;
     if (!said) say(`kraftlab: a run of stack ${stack} is still under way (pid ${live[0].pid}, locked at ${live[0].timestamp}); waiting for it to end`);
@@ -101,13 +106,10 @@ export async function waitForLiveRun(stack: string, say: (line: string) => void,
  * Clears what an interrupted run left on `stack`: its stale lock, then its pending operations (only
  * when no live CLI holds the stack). Returns what it did, as lines to print.
  */
-export function clearInterruptedRun(stack: string): string[] {
+function clearInterruptedRun(stateDir: string, stack: string): string[] {
   const env = { ...process.env, ...pulumiEnv(undefined, stack) };
-  const stateDir = stateDirOf(stack);
-  if (!stateDir) return [];
-  const said = clearStaleLocks(stateDir, "kraftlab", stack);
-  const lockDir = path.join(stateDir, ".pulumi", "locks", "organization", "kraftlab", stack);
-  if (fs.existsSync(lockDir) && fs.readdirSync(lockDir).some((f) => f.endsWith(".json"))) return said; // a live run: the CLI says so
+  const said = clearStaleLocks(stateDir, stack);
+  if (readLocks(lockDirOf(stateDir, stack)).length > 0) return said; // a live run: the CLI says so
   // The state's own file says whether anything is pending, without a CLI run (kept fast for a no-op up).
   const stateFile = path.join(stateDir, ".pulumi", "stacks", "kraftlab", `${stack}.json`);
   if (!fs.existsSync(stateFile) || !fs.readFileSync(stateFile, "utf8").includes('"pending_operations"')) return said;
@@ -122,4 +124,15 @@ export function clearInterruptedRun(stack: string): string[] {
   const imported = pulumi(["stack", "import"], JSON.stringify(state));
   if (imported.status !== 0) throw new Error(`kraftlab: could not clear the pending operations of stack ${stack}: ${imported.stderr.trim()}`);
   return [...said, ...pendingLines(pending)];
+}
+
+/**
+ * Before a run of `stack`: waits for a run of this machine still under way, then clears what an
+ * interrupted one left, saying each thing it did.
+ */
+export async function settleInterruptedRun(stack: string, say: (line: string) => void): Promise<void> {
+  const stateDir = stateDirOf(stack);
+  if (!stateDir) return;
+  await waitForLiveRun(stateDir, stack, say);
+  for (const line of clearInterruptedRun(stateDir, stack)) say(line);
 }

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type OutputMap, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
 import { kraftlabKeys, labConfigSchema } from "../components/config";
 import kraftlab from "../index";
@@ -66,3 +66,6 @@ export async function configOf(stack: Stack) {
   const config = labConfigSchema.safeParse(kraftlabKeys(all));
   return config.success ? config.data : undefined;
 }
+
+/** A stack's outputs as plain values. */
+export const outputValues = <T>(outputs: OutputMap) => Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value])) as T;

@@ -5,21 +5,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import type { OutputMap } from "@pulumi/pulumi/automation";
 import { closeClients } from "../components/client/connect";
 import { drillFailed, reportMarkdown, reportText } from "../components/drill/report";
 import { SCENARIOS, type Scenario } from "../components/drill/scenarios";
 import { operatorFilePath } from "../components/security/labSecurity";
 import { controllerAccessOf, DrillRefused, runDrill, undoOnInterrupt } from "../lab/drill";
-import { clearInterruptedRun, waitForLiveRun } from "../lab/interrupted";
-import { configOf, keepingStackSettings, openStack } from "../lab/stack";
+import { settleInterruptedRun } from "../lab/interrupted";
+import { configOf, keepingStackSettings, openStack, outputValues } from "../lab/stack";
 import type { StatusOutputs } from "../lab/status";
 import { PROJECT_DIR } from "../lab/toolchain";
 
 const stackName = process.env.KRAFTLAB_STACK ?? "dev";
 const USAGE = `usage: npm run drill -- <${SCENARIOS.join("|")}> [--runs N] [--hold SECONDS] [--before SECONDS] [--after SECONDS] [--rate RECORDS_PER_S] [--out DIR]`;
-
-const valuesOf = (outputs: OutputMap) => Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value])) as StatusOutputs;
 
 /** A positive number of an option, or an error naming it. */
 function positive(name: string, value: string | undefined, fallback: number): number {
@@ -44,7 +41,7 @@ async function main(): Promise<number> {
   const scenario = positionals[0] as Scenario;
   if (positionals.length !== 1 || !SCENARIOS.includes(scenario)) throw new DrillRefused(USAGE);
   const stack = await openStack({ stackName });
-  const outputs = valuesOf(await stack.outputs());
+  const outputs = outputValues<StatusOutputs>(await stack.outputs());
   if (!outputs.nodes) throw new DrillRefused(`lab "${stackName}" is not up (its stack has no outputs); run \`npm run up\` first`);
   const config = await configOf(stack);
   const certsDir = path.resolve(PROJECT_DIR, config?.certsDir ?? path.join("certs", stackName));
@@ -53,8 +50,7 @@ async function main(): Promise<number> {
     outputs,
     controllerAccess: controllerAccessOf(config?.security?.listeners, config?.security ? operatorFilePath(certsDir) : undefined),
     async up() {
-      await waitForLiveRun(stackName, (line) => console.error(line));
-      for (const line of clearInterruptedRun(stackName)) console.error(line);
+      await settleInterruptedRun(stackName, (line) => console.error(line));
       let said = "";
       const result = await stack.up({ color: "never", onOutput: (text) => (said += text) });
       // Each line once: the CLI repeats a resource's lines in its summary.

@@ -2,16 +2,14 @@
 // (default dev), with the project's own Pulumi CLI in an offline-safe environment.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { CommandError, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
+import { CommandError, type Stack } from "@pulumi/pulumi/automation";
 import { ensureEngine } from "../lab/engine";
-import { clearInterruptedRun, waitForLiveRun } from "../lab/interrupted";
-import { configOf, keepingStackSettings, openStack } from "../lab/stack";
+import { settleInterruptedRun } from "../lab/interrupted";
+import { configOf, keepingStackSettings, openStack, outputValues } from "../lab/stack";
 import { gatherStatus, type StatusOutputs, statusText } from "../lab/status";
 import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
 
 const stackName = process.env.KRAFTLAB_STACK ?? "dev";
-
-const valuesOf = (outputs: OutputMap) => Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value])) as StatusOutputs;
 
 /** The status table of the lab (see lab/status.ts), asked of the running cluster. */
 async function status(stack: Stack, outputs: StatusOutputs): Promise<string> {
@@ -27,15 +25,14 @@ async function main(command: string | undefined, args: string[]): Promise<number
   switch (command) {
     case "up": {
       const stack = await openStack({ stackName });
-      await waitForLiveRun(stackName, (line) => console.error(line));
-      for (const line of clearInterruptedRun(stackName)) console.error(line);
+      await settleInterruptedRun(stackName, (line) => console.error(line));
       if ((await configOf(stack))?.runtime.kind === "docker") {
         // The first Docker lab of the machine installs the engine and builds the image's root filesystem.
         spawnSync("bash", [path.join(PROJECT_DIR, "setup", "docker", "prepare.sh"), "--quiet"], { stdio: "inherit" });
         await ensureEngine();
       }
       const result = await stack.up(streams);
-      const outputs = valuesOf(result.outputs);
+      const outputs = outputValues<StatusOutputs>(result.outputs);
       print(`\n${await status(stack, outputs)}`);
       print(
         `Try:\n  ${outputs.kafkaHome}/bin/kafka-topics.sh --bootstrap-server ${outputs.bootstrapServers} --command-config ${outputs.clientProperties} --list\n`,
@@ -44,7 +41,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
     }
     case "status": {
       const stack = await openStack({ stackName });
-      const outputs = valuesOf(await stack.outputs());
+      const outputs = outputValues<StatusOutputs>(await stack.outputs());
       if (!outputs.nodes) {
         console.error(`kraftlab: lab "${stackName}" is not up (its stack has no outputs); run \`npm run up\``);
         return 1;
@@ -55,8 +52,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
     }
     case "down": {
       const stack = await openStack({ stackName });
-      await waitForLiveRun(stackName, (line) => console.error(line));
-      for (const line of clearInterruptedRun(stackName)) console.error(line);
+      await settleInterruptedRun(stackName, (line) => console.error(line));
       await stack.destroy(streams);
       return 0;
     }

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import pWaitFor from "p-wait-for";
 import type { NodeInfo, QuorumInfo } from "../components/kafkaCluster";
-import { openStack } from "../lab/stack";
+import { openStack, outputValues } from "../lab/stack";
 import { defaultKafkaHome, PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
 
 /** The stack outputs of index.ts, resolved. */
@@ -63,7 +63,7 @@ export class TestLab {
 
   async up(): Promise<{ outputs: LabOutputs; changes: Record<string, number> }> {
     const result = await this.stack.up({ color: "never" });
-    const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value])) as LabOutputs;
+    const outputs = outputValues<LabOutputs>(result.outputs);
     return { outputs, changes: result.summary.resourceChanges ?? {} };
   }
 
@@ -95,7 +95,7 @@ export class TestLab {
 
   /** The stack's outputs now. */
   async outputs(): Promise<LabOutputs> {
-    return Object.fromEntries(Object.entries(await this.stack.outputs()).map(([k, v]) => [k, v.value])) as LabOutputs;
+    return outputValues<LabOutputs>(await this.stack.outputs());
   }
 
   /** `pulumi stack export` as a user runs it (the Automation API's exportStack adds --show-secrets). */

@@ -35,8 +35,12 @@ const readHolder = (file: string): LeaseHolder | undefined => {
   }
 };
 
-/** Runs `work` holding the lease `file`: waits (up to `waitMs`) for a live holder, takes over from one gone. */
-export async function withLease<T>(file: string, work: () => Promise<T>, waitMs = 30 * 60_000): Promise<T> {
+/**
+ * Runs `work` holding the lease `file`: waits (up to `waitMs`) for a live holder, takes over from one
+ * gone. Without a file (no lab directory known: no nodes), there is nothing to hold.
+ */
+export async function withLease<T>(file: string | undefined, work: () => Promise<T>, waitMs = 30 * 60_000): Promise<T> {
+  if (!file) return work();
   const me: LeaseHolder = { pid: process.pid, startedAt: processSeen(process.pid)?.startedAt ?? Date.now(), hostname: os.hostname() };
   const deadline = Date.now() + waitMs;
   let waiting = false;

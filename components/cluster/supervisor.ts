@@ -566,9 +566,11 @@ async function tlsPending(nodes: NodeRun[], records: (RunningRecord | undefined)
   });
 }
 
-/** The lab's lease (lease.ts), in its lab directory. */
-const leaseOf = (inputs: Pick<NodeProcessesInputs, "labDir" | "nodes">) =>
-  path.join(inputs.labDir ?? path.dirname(inputs.nodes[0]?.dir ?? "."), "converge.lease");
+/** The lab's lease (lease.ts), in its lab directory (a state from before `labDir`: the nodes' parent). */
+const leaseOf = (inputs: Pick<NodeProcessesInputs, "labDir" | "nodes">) => {
+  const labDir = inputs.labDir ?? (inputs.nodes[0] && path.dirname(inputs.nodes[0].dir));
+  return labDir && path.join(labDir, "converge.lease");
+};
 
 export const nodeProcesses: Handler = {
   async create(inputs: NodeProcessesInputs) {
