@@ -4,28 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { stackIdentity } from "./components/cluster/resources";
-import { ConfigError, kraftlabKeys, parseLabConfig } from "./components/config";
-import { KafkaCluster } from "./components/kafkaCluster";
-import { planMonitoring } from "./components/monitoring/plan";
-import {
-  directoryProblems,
-  ephemeralPortRange,
-  monitoringProblems,
-  preflightProblems,
-  releaseVersionMapping,
-  removalProblems,
-  runtimeChangeProblems,
-  versionProblems,
-} from "./components/preflight";
-import { propertyProblems } from "./components/propertiesCheck";
-import { chooseQuorum } from "./components/quorum/plan";
-import { recordedQuorum } from "./components/quorum/record";
-import { nodesOnDisk } from "./components/runtime/localChecks";
-import { dockerPlacement, processPlacement, reachableEngine, sshPlacement } from "./components/runtime/place";
-import { operatorFilePath } from "./components/security/labSecurity";
-import { planCluster } from "./components/topology";
-import { ephemeralPortWarnings, noEngineProblem, validateLab } from "./components/validate";
-import { featureProblems } from "./components/versions/plan";
+import { PROJECT_DIR } from "./components/host/projectDir";
 import {
   cacheDir,
   defaultExporterJar,
@@ -36,8 +15,29 @@ import {
   jreRootfs,
   kafkaVersion,
   layoutKafka,
-  PROJECT_DIR,
-} from "./lab/toolchain";
+} from "./components/host/tools";
+import { KafkaCluster } from "./components/kafkaCluster";
+import { ConfigError, kraftlabKeys, parseLabConfig } from "./components/model/config";
+import { planCluster } from "./components/model/topology";
+import { ephemeralPortWarnings, noEngineProblem, validateLab } from "./components/model/validate";
+import { planMonitoring } from "./components/monitoring/plan";
+import {
+  directoryProblems,
+  ephemeralPortRange,
+  monitoringProblems,
+  preflightProblems,
+  releaseVersionMapping,
+  removalProblems,
+  runtimeChangeProblems,
+  versionProblems,
+} from "./components/preflight/checks";
+import { propertyProblems } from "./components/preflight/properties";
+import { chooseQuorum } from "./components/quorum/plan";
+import { nodesOnDisk } from "./components/runtime/localChecks";
+import { dockerPlacement, processPlacement, reachableEngine, sshPlacement } from "./components/runtime/place";
+import { operatorFilePath } from "./components/security/labSecurity";
+import { recordedQuorum } from "./components/store/quorumRecord";
+import { featureProblems } from "./components/versions/plan";
 
 export default async function kraftlab() {
   const config = parseLabConfig(kraftlabKeys(pulumi.runtime.allConfig()));

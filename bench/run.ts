@@ -7,12 +7,13 @@ import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type Docker from "dockerode";
 import { clientFor, closeClients } from "../components/client/connect";
-import { engine } from "../components/runtime/docker";
-import { ensureImage, imageTags } from "../components/runtime/image";
+import { PROJECT_DIR } from "../components/host/projectDir";
+import { defaultKafkaHome, jreRootfs, kafkaVersion } from "../components/host/tools";
+import { ensureImage, imageTags } from "../components/runtime/docker/image";
+import { engine } from "../components/runtime/docker/runtime";
 import type { ImageBuild } from "../components/runtime/spec";
 import { ensureEngine, stopPrivateEngine } from "../lab/engine";
 import { openStack } from "../lab/stack";
-import { defaultKafkaHome, jreRootfs, kafkaVersion, PROJECT_DIR } from "../lab/toolchain";
 import { LoadRun } from "../test/load";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

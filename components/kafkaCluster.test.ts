@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import pWaitFor from "p-wait-for";
 import { beforeAll, describe, expect, it } from "vitest";
-import { launchHash } from "./cluster/rollout";
-import type { LabConfig } from "./config";
+import { launchHash } from "./converge/rollout";
 import { KafkaCluster } from "./kafkaCluster";
-import { withoutBootstrap } from "./launch";
+import type { LabConfig } from "./model/config";
+import { withoutBootstrap } from "./model/launch";
+import { planCluster } from "./model/topology";
 import { dockerPlacement, processPlacement } from "./runtime/place";
 import { COMBINED_3, labConfig } from "./testing";
-import { planCluster } from "./topology";
 
 interface Recorded {
   type: string;

@@ -1,26 +1,26 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterId, LabDirectory, LabFile, LabRuntime, NodeFiles, NodeProcesses } from "./cluster/resources";
-import type { LabConfig } from "./config";
-import { type LaunchOptions, nodeLaunch } from "./launch";
+import type { LabConfig } from "./model/config";
+import { type LaunchOptions, nodeLaunch } from "./model/launch";
+import { renderClientProperties } from "./model/render";
+import type { ClusterPlan, NodePorts } from "./model/topology";
 import { exporterRules } from "./monitoring/exporter";
 import { Monitoring, type MonitoringTools } from "./monitoring/monitoring";
 import { planMonitoring } from "./monitoring/plan";
 import type { Move } from "./ops/reassign";
 import { ClusterDefaults, Rebalance } from "./ops/resources";
-import { quorumRecord, quorumRecordFile } from "./quorum/record";
+import type { QuorumStatus } from "./quorum/outputs";
 import { QuorumBootstrap } from "./quorum/resources";
 import type { QuorumMode } from "./quorum/schema";
-import type { QuorumStatus } from "./quorum/status";
-import { renderClientProperties } from "./render";
 import type { Placement } from "./runtime/place";
 import type { RuntimeSpec } from "./runtime/spec";
 import { effectiveAcls } from "./security/access";
 import { createLabSecurity } from "./security/labSecurity";
 import { isSasl, PLAINTEXT_LISTENERS } from "./security/listeners";
 import { ClusterAccess } from "./security/resources";
+import { quorumRecord, quorumRecordFile } from "./store/quorumRecord";
 import { Topic } from "./topics/resource";
-import type { ClusterPlan, NodePorts } from "./topology";
 
 export interface KafkaClusterArgs {
   /** The validated `kraftlab:*` configuration (see config.ts). */

@@ -1,6 +1,6 @@
 // Builders shared by the unit tests.
 
-import { type LabConfig, parseLabConfig } from "./config";
+import { type LabConfig, parseLabConfig } from "./model/config";
 import type { NodeRun } from "./runtime/runtime";
 
 /** A parsed config: `nodes` as "roles" strings by id, e.g. { 1: "broker,controller" }. */

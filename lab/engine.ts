@@ -2,8 +2,9 @@
 // socket), else kraftlab's own private dockerd (setup/docker/engine.sh), started on demand.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { PROJECT_DIR } from "../components/host/projectDir";
+import { dockerEngines } from "../components/host/tools";
 import { reachableEngine } from "../components/runtime/place";
-import { dockerEngines, PROJECT_DIR } from "./toolchain";
 
 const ENGINE_SCRIPT = path.join(PROJECT_DIR, "setup", "docker", "engine.sh");
 

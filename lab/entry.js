@@ -30,10 +30,20 @@ function fingerprint() {
   return hash.digest("hex").slice(0, 16);
 }
 
+/**
+ * Modules that Pulumi state names by a path they no longer have: the serialized shims of resources
+ * made by earlier releases load them (components/provider/shim.ts), so each path keeps answering.
+ */
+const MOVED = {
+  "components/process/handlers": "components/registry",
+  "components/provider/registry": "components/registry",
+};
+
 const buildDir = () => path.join(PROJECT_DIR, "node_modules", ".cache", "kraftlab", fingerprint());
 
-/** Loads `module` (a path from the project directory, without extension): built when the build is current. */
-function load(module) {
+/** Loads `name` (a path from the project directory, without extension): built when the build is current. */
+function load(name) {
+  const module = MOVED[name] ?? name;
   const built = path.join(buildDir(), `${module}.js`);
   if (fs.existsSync(built)) return require(built);
   const source = path.join(PROJECT_DIR, `${module}.ts`);

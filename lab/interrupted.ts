@@ -7,8 +7,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type ProcessSeen, processSeen } from "../components/processSeen";
-import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "./toolchain";
+import { type ProcessSeen, processSeen } from "../components/host/processSeen";
+import { PROJECT_DIR } from "../components/host/projectDir";
+import { pulumiEnv, pulumiRoot } from "./toolchain";
 
 /** A lock file's content, as the Pulumi CLI writes it. */
 export interface Lock {

@@ -5,10 +5,11 @@ import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { LocalWorkspace, type OutputMap, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
-import { kraftlabKeys, labConfigSchema } from "../components/config";
+import { kraftlabKeys, labConfigSchema } from "../components/model/config";
 import kraftlab from "../index";
 import "./bail";
-import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "./toolchain";
+import { PROJECT_DIR } from "../components/host/projectDir";
+import { pulumiEnv, pulumiRoot } from "./toolchain";
 
 export interface OpenStackOptions {
   stackName: string;

@@ -7,13 +7,13 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { closeClients } from "../components/client/connect";
 import { drillFailed, reportMarkdown, reportText } from "../components/drill/report";
+import { controllerAccessOf, DrillRefused, runDrill, undoOnInterrupt } from "../components/drill/run";
 import { SCENARIOS, type Scenario } from "../components/drill/scenarios";
+import { PROJECT_DIR } from "../components/host/projectDir";
 import { operatorFilePath } from "../components/security/labSecurity";
-import { controllerAccessOf, DrillRefused, runDrill, undoOnInterrupt } from "../lab/drill";
+import type { StatusOutputs } from "../components/status/gather";
 import { settleInterruptedRun } from "../lab/interrupted";
 import { configOf, keepingStackSettings, openStack, outputValues } from "../lab/stack";
-import type { StatusOutputs } from "../lab/status";
-import { PROJECT_DIR } from "../lab/toolchain";
 
 const stackName = process.env.KRAFTLAB_STACK ?? "dev";
 const USAGE = `usage: npm run drill -- <${SCENARIOS.join("|")}> [--runs N] [--hold SECONDS] [--before SECONDS] [--after SECONDS] [--rate RECORDS_PER_S] [--out DIR]`;

@@ -3,11 +3,12 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { CommandError, type Stack } from "@pulumi/pulumi/automation";
+import { PROJECT_DIR } from "../components/host/projectDir";
+import { gatherStatus, type StatusOutputs, statusText } from "../components/status/gather";
 import { ensureEngine } from "../lab/engine";
 import { settleInterruptedRun } from "../lab/interrupted";
 import { configOf, keepingStackSettings, openStack, outputValues } from "../lab/stack";
-import { gatherStatus, type StatusOutputs, statusText } from "../lab/status";
-import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
+import { pulumiEnv, pulumiRoot } from "../lab/toolchain";
 
 const stackName = process.env.KRAFTLAB_STACK ?? "dev";
 

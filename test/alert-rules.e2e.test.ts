@@ -8,8 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { defaultPrometheus } from "../components/host/tools";
 import { alertRules, renderRuleFiles } from "../components/monitoring/alerts";
-import { defaultPrometheus } from "../lab/toolchain";
 
 const FOR_SECONDS = 30;
 const DAY = 86_400;

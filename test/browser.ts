@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { PROJECT_DIR } from "../lab/toolchain";
+import { PROJECT_DIR } from "../components/host/projectDir";
 
 /** Chromium from setup/browser/chromium.sh (which installs Debian's as root when there is none), or why there is none. */
 export function findChromium(): { path: string } | { problem: string } {

@@ -5,7 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
+import { PROJECT_DIR } from "../components/host/projectDir";
+import { pulumiEnv, pulumiRoot } from "../lab/toolchain";
 import { labProcesses, produceAndConsume } from "./lab";
 
 const run = promisify(execFile);

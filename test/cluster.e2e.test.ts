@@ -2,8 +2,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { portIsFree } from "../components/thisMachine";
-import { defaultKafkaHome } from "../lab/toolchain";
+import { portIsFree } from "../components/host/thisMachine";
+import { defaultKafkaHome } from "../components/host/tools";
 import { createTopic, kafkaTool, type LabOutputs, labProcesses, produceAndConsume, quorumStatus, runKafkaTool, TestLab, toolJvmsDuring } from "./lab";
 
 const MESSAGES = 1000;

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { getProperties } from "properties-file";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_DIR } from "../lab/toolchain";
+import { PROJECT_DIR } from "../components/host/projectDir";
 import { createTopic, kafkaTool, type LabOutputs, type Ran, TestLab, toolJvmsDuring } from "./lab";
 import { expectNothingLost, underLoad } from "./underLoad";
 

@@ -6,9 +6,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import pWaitFor from "p-wait-for";
+import { PROJECT_DIR } from "../components/host/projectDir";
+import { defaultKafkaHome } from "../components/host/tools";
 import type { NodeInfo, QuorumInfo } from "../components/kafkaCluster";
 import { openStack, outputValues } from "../lab/stack";
-import { defaultKafkaHome, PROJECT_DIR, pulumiEnv, pulumiRoot } from "../lab/toolchain";
+import { pulumiEnv, pulumiRoot } from "../lab/toolchain";
 
 /** The stack outputs of index.ts, resolved. */
 export interface LabOutputs {

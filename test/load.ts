@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import pWaitFor from "p-wait-for";
-import { defaultKafkaHome } from "../lab/toolchain";
+import { defaultKafkaHome } from "../components/host/tools";
 
 export interface LoadOptions {
   /** Brokers on 127.0.0.1. */

@@ -4,9 +4,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cacheDir } from "../components/host/tools";
 import { createCa } from "../components/security/pki";
 import { passphraseFile } from "../lab/secrets";
-import { cacheDir } from "../lab/toolchain";
 import { consume, createTopic, kafkaTool, type LabOutputs, labProcesses, produce, runKafkaTool, TestLab, toolJvmsDuring } from "./lab";
 
 const PORT = 26092;

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_DIR } from "../lab/toolchain";
+import { PROJECT_DIR } from "../components/host/projectDir";
 import { makeHosts, type TestHosts } from "./hosts";
 import { consume, createTopic, type LabOutputs, produce, TestLab } from "./lab";
 import { expectNothingLost, underLoad } from "./underLoad";

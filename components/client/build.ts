@@ -6,8 +6,8 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cacheDir } from "../../lab/toolchain";
-import { PROJECT_DIR } from "../projectDir";
+import { PROJECT_DIR } from "../host/projectDir";
+import { cacheDir } from "../host/tools";
 
 const SOURCE_DIR = path.join(PROJECT_DIR, "setup", "admin");
 

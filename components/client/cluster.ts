@@ -1,7 +1,7 @@
 // The one way kraftlab asks and changes a running cluster: a typed client, handed to whatever needs it
 // (the roller, gates, ops, security, topics, quorum, versions), so each can be tested on a fake. Its
 // real implementation is a long-lived helper on Kafka's own Admin client (helper.ts).
-import type { AclConfig } from "../config";
+import type { AclConfig } from "../model/config";
 
 /** One partition: leader (-1 when none), replicas and in-sync replicas, and its topic's min.insync.replicas. */
 export interface PartitionInfo {

@@ -3,10 +3,10 @@
 // program and the status command call clientFor at their edge and hand the client in.
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { defaultKafkaHome } from "../../lab/toolchain";
-import { engine } from "../runtime/docker";
+import { defaultKafkaHome } from "../host/tools";
+import { nodeHostName } from "../model/topology";
+import { engine } from "../runtime/docker/runtime";
 import { NODE_LABEL, type RuntimeSpec } from "../runtime/spec";
-import { nodeHostName } from "../topology";
 import { adminClasses } from "./build";
 import type { ClusterClient } from "./cluster";
 import { startClient } from "./helper";

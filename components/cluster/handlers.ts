@@ -3,12 +3,12 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
-import { writeWithMode } from "../files";
+import { writeWithMode } from "../host/files";
 import { generatedOnce, type Handler, readBack, same } from "../provider/handler";
 import type { NodeRef } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
-import { claimDirectory, claimProblem, inspectDirectory, LAB_MARKER, labMoveProblem, mayRemove } from "./ownership";
+import { claimDirectory, claimProblem, inspectDirectory, LAB_MARKER, labMoveProblem, mayRemove } from "../store/ownership";
 
 /** A node's directory and its server.properties; the supervisor formats its storage before it first starts. */
 export interface NodeFilesInputs {

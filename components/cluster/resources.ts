@@ -1,11 +1,11 @@
 // The cluster's own Pulumi resources: the lab's directories and files, its runtime, the cluster id, each
 // node's files and the running nodes. Dynamic resources, reaching their code through the shim.
 import * as pulumi from "@pulumi/pulumi";
+import type { NodeProcessesInputs } from "../converge/converge";
 import { type Inputs, shim } from "../provider/shim";
-import type { QuorumStatus } from "../quorum/status";
+import type { QuorumStatus } from "../quorum/outputs";
 import type { LabRuntimeInputs } from "../runtime/spec";
 import type { LabDirectoryInputs, LabFileInputs, NodeFilesInputs } from "./handlers";
-import type { NodeProcessesInputs } from "./supervisor";
 
 /** The stack as a marker names it: `<project>/<stack>`. */
 export const stackIdentity = () => `${pulumi.getProject()}/${pulumi.getStack()}`;

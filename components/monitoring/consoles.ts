@@ -4,7 +4,7 @@
 // overview linking them. They use kraftlab's console library, templates/consoles/kraftlab.lib.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../projectDir";
+import { PROJECT_DIR } from "../host/projectDir";
 import type { Dashboard, Panel, Unit } from "./dashboards";
 
 /** Under Prometheus' directory: --web.console.templates and --web.console.libraries. */

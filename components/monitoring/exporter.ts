@@ -2,8 +2,8 @@
 // name every metric the dashboards and alerts query.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../projectDir";
-import type { NodePlan } from "../topology";
+import { PROJECT_DIR } from "../host/projectDir";
+import type { NodePlan } from "../model/topology";
 import type { MonitoringPlan } from "./plan";
 
 const RULES_TEMPLATE = path.join(PROJECT_DIR, "templates", "jmx-exporter.yml");

@@ -1,7 +1,7 @@
 // Pure plan of a lab's monitoring: where its files go, and what Prometheus scrapes (one target per
 // node, from the topology).
 import * as path from "node:path";
-import type { ClusterPlan } from "../topology";
+import type { ClusterPlan } from "../model/topology";
 import type { MonitoringConfig } from "./schema";
 
 /** One node's exporter, as Prometheus scrapes it. */

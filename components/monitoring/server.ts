@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import pWaitFor from "p-wait-for";
-import { isAlive, logTail, recordedPid, runsWith, spawnDaemon, stopDaemon } from "../daemon";
+import { isAlive, logTail, recordedPid, runsWith, spawnDaemon, stopDaemon } from "../host/daemon";
 import { type Handler, same } from "../provider/handler";
 
 export interface ServerInputs {

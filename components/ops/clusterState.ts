@@ -1,7 +1,7 @@
 // What the cluster client's answers mean for the rest of kraftlab: partitions, the quorum's replicas
 // with their lag, voters and observers. Pure.
 import type { PartitionInfo, QuorumDescription, QuorumReplica } from "../client/cluster";
-import type { QuorumStatus } from "../quorum/status";
+import type { QuorumStatus } from "../quorum/outputs";
 
 /** One partition: leader (-1 when none), replicas and ISR (the gates also read its min.insync.replicas). */
 export type PartitionState = Omit<PartitionInfo, "minIsr">;

@@ -2,17 +2,39 @@
 // the shim into state, and the shim loads the handler registry inside the dynamic provider process
 // through lab/entry.js (the setup's JavaScript build of the checkout, else its TypeScript), so the
 // real code is never serialized and can import what it needs. The path state holds is the same for
-// every build: the entry finds the current one.
+// every build: the entry finds the current one, and maps the paths older states hold (lab/entry.js).
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { PROJECT_DIR } from "../projectDir";
-import type { HandlerKind } from "./registry";
+import { PROJECT_DIR } from "../host/projectDir";
 
 const ENTRY = path.join(PROJECT_DIR, "lab", "entry.js");
 
+/**
+ * Every kind of dynamic resource, by the name its serialized shim holds: state keeps these names, so
+ * a kind is never renamed. components/registry.ts gives each its handler.
+ */
+export const HANDLER_KINDS = [
+  "clusterId",
+  "labDirectory",
+  "labFile",
+  "nodeFiles",
+  "nodeProcesses",
+  "labRuntime",
+  "monitoringServer",
+  "password",
+  "certificateAuthority",
+  "nodeCertificate",
+  "clusterAccess",
+  "clusterDefaults",
+  "rebalance",
+  "quorumBootstrap",
+  "topic",
+] as const;
+export type HandlerKind = (typeof HANDLER_KINDS)[number];
+
 export function shim(kind: HandlerKind): pulumi.dynamic.ResourceProvider {
   // `require` and the entry's path are all the serialized closure holds.
-  const load = () => require(ENTRY).load("components/provider/registry").handlers[kind];
+  const load = () => require(ENTRY).load("components/registry").handlers[kind];
   return {
     create: (inputs) => load().create(inputs),
     diff: (id, olds, news) => load().diff(id, olds, news),

@@ -2,10 +2,10 @@
 // cluster client it is handed.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ClusterClient } from "../client/cluster";
+import { LISTENER } from "../model/topology";
 import { caughtUp, quorumState } from "../ops/clusterState";
 import { FETCH_TIMEOUT_MS, waitUntil } from "../ops/gates";
 import { progress } from "../provider/progress";
-import { LISTENER } from "../topology";
 import type { Voter } from "./plan";
 
 /** Finalizes one feature at `level`, by name: never a release version, which would move kraft.version too. */

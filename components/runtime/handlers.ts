@@ -1,9 +1,9 @@
 // The lab's runtime as a resource: with Docker, the image and the lab's network. Every node waits for
 // it, so a refused runtime change stops the `up` (and preview) before anything is touched.
 import { type Handler, readBack, same } from "../provider/handler";
-import { engine, unlessMissing } from "./docker";
-import { ensureImage, hasImage } from "./image";
-import { describeRuntime, record, runtimeChangeProblem } from "./record";
+import { describeRuntime, record, runtimeChangeProblem } from "../store/runtimeRecord";
+import { ensureImage, hasImage } from "./docker/image";
+import { engine, unlessMissing } from "./docker/runtime";
 import { type LabRuntimeInputs, labLabels, machineKafkaHome, machineLabDir, type SshMachine } from "./spec";
 import { exec, shq } from "./ssh/connection";
 import { claimMachine, ensureDistribution, type MachineClaim, releaseMachine } from "./ssh/machines";

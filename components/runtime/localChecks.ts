@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { getProperties } from "properties-file";
-import { hostBindProblems, portIsFree } from "../thisMachine";
+import { hostBindProblems, portIsFree } from "../host/thisMachine";
 import type { BusyPort, LabCheck, Runtime } from "./runtime";
 
 /** The nodes of this lab on disk (`<labDir>/node-<id>` with a server.properties), with their roles. */

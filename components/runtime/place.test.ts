@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runtimeChangeProblems } from "../preflight";
+import { planCluster } from "../model/topology";
+import { runtimeChangeProblems } from "../preflight/checks";
 import { COMBINED_3, labConfig } from "../testing";
-import { planCluster } from "../topology";
 import { defaultSubnet, dockerPlacement } from "./place";
 
 describe("dockerPlacement", () => {

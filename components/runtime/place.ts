@@ -1,10 +1,10 @@
 // The program's side of the runtime seam: from the config and the machine, the RuntimeSpec the
 // providers run the nodes with and the LabRuntime resource's inputs. Built once, at the program edge.
 import * as path from "node:path";
-import { fingerprint } from "../fingerprint";
-import type { ClusterPlan } from "../topology";
-import { engine } from "./docker";
-import { imageTags } from "./image";
+import { fingerprint } from "../model/fingerprint";
+import type { ClusterPlan } from "../model/topology";
+import { imageTags } from "./docker/image";
+import { engine } from "./docker/runtime";
 import type { DockerConfig } from "./schema";
 import type { DockerSpec, ImageBuild, LabRuntimeInputs, RuntimeSpec, SshMachine, SshSpec } from "./spec";
 import { distributionHash } from "./ssh/distribution";

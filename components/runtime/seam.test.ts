@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_DIR } from "../projectDir";
+import { PROJECT_DIR } from "../host/projectDir";
 
 const importsOf = (file: string) =>
   [...fs.readFileSync(path.join(PROJECT_DIR, file), "utf8").matchAll(/^import [^;]*? from "([^"]+)";$/gm)].map((m) =>
@@ -18,12 +18,12 @@ const sources = (dir: string): string[] =>
     return e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") ? [file] : [];
   });
 
-/** What a user of the seam may import of components/runtime: the interface, the spec, the selector, the program's placement, the lab's runtime record. */
-const SEAM = ["runtime", "spec", "select", "place", "record"].map((f) => `components/runtime/${f}`);
+/** What a user of the seam may import of components/runtime: the interface, the spec, the selector, the program's placement. */
+const SEAM = ["runtime", "spec", "select", "place"].map((f) => `components/runtime/${f}`);
 
 describe("the runtime seam", () => {
   it("is all the roller, preflight, status and monitoring know of a runtime", () => {
-    const users = ["components/cluster/supervisor.ts", "components/preflight.ts", "lab/status.ts", ...sources("components/monitoring")];
+    const users = ["components/converge/converge.ts", "components/preflight/checks.ts", "components/status/gather.ts", ...sources("components/monitoring")];
     const reaching = users.flatMap((file) =>
       importsOf(file)
         .filter((target) => target.startsWith("components/runtime/") && !SEAM.includes(target))

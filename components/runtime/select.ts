@@ -1,6 +1,6 @@
 // The Runtime of a spec, inside the dynamic provider (and the program's own checks).
-import { dockerRuntime } from "./docker";
-import { processRuntime } from "./process";
+import { dockerRuntime } from "./docker/runtime";
+import { processRuntime } from "./process/runtime";
 import type { Runtime } from "./runtime";
 import type { RuntimeSpec } from "./spec";
 import { sshRuntime } from "./ssh/runtime";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AclConfig } from "../config";
+import type { AclConfig } from "../model/config";
 import { aclChanges, aclOf, effectiveAcls, quotaChanges, scramChanges } from "./access";
 
 const denyAliceWrite: AclConfig = {

@@ -1,7 +1,7 @@
 // ACLs, quotas and SCRAM credentials: what to change to get from one declared set to another.
 // Pure: handlers.ts applies the changes through the cluster client.
 import type { Acl, ScramUpsert } from "../client/cluster";
-import type { AclConfig, SecurityConfig } from "../config";
+import type { AclConfig, SecurityConfig } from "../model/config";
 
 export type Quotas = SecurityConfig["quotas"];
 

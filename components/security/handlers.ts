@@ -1,7 +1,7 @@
 // What the security resources do, inside the dynamic provider process (see provider/shim.ts).
 import { randomInt } from "node:crypto";
 import { clientFor } from "../client/connect";
-import type { AclConfig } from "../config";
+import type { AclConfig } from "../model/config";
 import { type Handler, readBack, same } from "../provider/handler";
 import type { RuntimeSpec } from "../runtime/spec";
 import { aclChanges, aclOf, type Quotas, quotaChanges, scramChanges } from "./access";

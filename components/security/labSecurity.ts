@@ -3,10 +3,10 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LabDirectory, LabFile } from "../cluster/resources";
-import type { TlsMaterial } from "../cluster/rollout";
-import type { SecurityConfig } from "../config";
-import { renderClientProperties, renderOperatorProperties } from "../render";
-import { type ClusterPlan, type NodePlan, nodeHostName } from "../topology";
+import type { TlsMaterial } from "../converge/rollout";
+import type { SecurityConfig } from "../model/config";
+import { renderClientProperties, renderOperatorProperties } from "../model/render";
+import { type ClusterPlan, type NodePlan, nodeHostName } from "../model/topology";
 import type { SecuritySecrets } from "./listeners";
 import { describeCertificate } from "./pki";
 import { CertificateAuthority, NodeCertificate, Password } from "./resources";

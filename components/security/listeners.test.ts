@@ -1,8 +1,8 @@
 import { getProperties } from "properties-file";
 import { describe, expect, it } from "vitest";
-import { renderClientProperties, renderServerProperties } from "../render";
+import { renderClientProperties, renderServerProperties } from "../model/render";
+import { planCluster } from "../model/topology";
 import { COMBINED_3, labConfig } from "../testing";
-import { planCluster } from "../topology";
 import {
   brokerTlsListeners,
   clientSecurityProperties,

@@ -2,7 +2,7 @@
 // its host key and takes the key, has Java 17+ and a base directory to write, its lab directory is
 // none of another's, and the nodes' ports are free there.
 
-import { javaMajor } from "../../thisMachine";
+import { javaMajor } from "../../host/thisMachine";
 import type { BusyPort, LabCheck, Runtime } from "../runtime";
 import { machineLabDir, type SshMachine, type SshSpec } from "../spec";
 import { run, shq } from "./connection";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { javaMajor } from "../../thisMachine";
+import { javaMajor } from "../../host/thisMachine";
 import { listeningPorts, machineDirProblem } from "./machines";
 
 // /proc/net/tcp and tcp6 as Linux writes them (header, then one socket a line).

@@ -3,8 +3,8 @@
 // node's files and data stay on its machine; the Kafka tools run here, against the nodes' listeners.
 import { createHash } from "node:crypto";
 import { getProperties } from "properties-file";
-import { quorumAlive, stopWithDeadline } from "../../daemon";
-import { kafkaTool } from "../../provider/kafkaTool";
+import { quorumAlive, stopWithDeadline } from "../../host/daemon";
+import { kafkaTool } from "../kafkaTool";
 import type { NodeRef, NodeRun, Runtime } from "../runtime";
 import { machineKafkaHome, type SshMachine, type SshSpec } from "../spec";
 import { metaOf } from "../storageMeta";
