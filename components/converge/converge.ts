@@ -20,10 +20,10 @@ import {
   quorumUnprotectable,
   readyProblems,
   unprotectable,
-  waitUntil,
 } from "../ops/gates";
 import { drainPlan, reassign } from "../ops/reassign";
 import { removalRefusals } from "../ops/removal";
+import { waitUntil } from "../ops/wait";
 import { type Handler, same } from "../provider/handler";
 import { plan, progress } from "../provider/progress";
 import { addController, removeController, upgradeFeature, waitCaughtUp } from "../quorum/admin";

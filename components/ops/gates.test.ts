@@ -10,7 +10,6 @@ import {
   quorumUnprotectable,
   readyProblems,
   unprotectable,
-  waitUntil,
 } from "./gates";
 
 const p = (partition: number, replicas: number[], isr: number[], minIsr = 2, leader = isr[0] ?? -1): PartitionInfo => ({
@@ -115,28 +114,5 @@ describe("metadataLagProblems", () => {
 
   it("is content once every node reached it", () => {
     expect(metadataLagProblems(q({ 1: 121, 2: 120, 3: 120 }, { 4: 125 }), 120)).toEqual([]);
-  });
-});
-
-describe("waitUntil", () => {
-  it("polls until nothing is left, with no warning however many times it asks", async () => {
-    const warnings: string[] = [];
-    const onWarning = (w: Error) => warnings.push(w.name);
-    process.on("warning", onWarning);
-    try {
-      let asked = 0;
-      await waitUntil("in a test", 10_000, async () => (++asked < 14 ? ["more"] : []));
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(asked).toBe(14);
-      expect(warnings).toEqual([]);
-    } finally {
-      process.off("warning", onWarning);
-    }
-  }, 15_000);
-
-  it("says what it still waited for when time is up", async () => {
-    await expect(waitUntil("before restarting node 2", 300, async () => ["1 under-replicated partition(s) (orders-0)"])).rejects.toThrow(
-      "before restarting node 2: still waiting after 0 s for 1 under-replicated partition(s) (orders-0)",
-    );
   });
 });

@@ -4,7 +4,7 @@
 import type { Assignment, ClusterClient } from "../client/cluster";
 import { progress } from "../provider/progress";
 import type { PartitionState } from "./clusterState";
-import { waitUntil } from "./gates";
+import { waitUntil } from "./wait";
 
 export type { Assignment };
 /** A partition that moved, as reported in the stack outputs. */

@@ -4,7 +4,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ClusterClient } from "../client/cluster";
 import { LISTENER } from "../model/topology";
 import { caughtUp, quorumState } from "../ops/clusterState";
-import { FETCH_TIMEOUT_MS, waitUntil } from "../ops/gates";
+import { FETCH_TIMEOUT_MS } from "../ops/gates";
+import { waitUntil } from "../ops/wait";
 import { progress } from "../provider/progress";
 import type { Voter } from "./plan";
 

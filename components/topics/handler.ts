@@ -2,7 +2,7 @@
 // Kafka topic brought to its declared shape through the cluster client on the INTERNAL listeners.
 import type { ClusterClient } from "../client/cluster";
 import { type Admin, clientFor } from "../client/connect";
-import { waitUntil } from "../ops/gates";
+import { waitUntil } from "../ops/wait";
 import { type Handler, same } from "../provider/handler";
 import { observedConfigs, topicChanges } from "./plan";
 import type { TopicSpec } from "./schema";
