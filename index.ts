@@ -17,9 +17,10 @@ import {
   layoutKafka,
 } from "./components/host/tools";
 import { KafkaCluster } from "./components/kafkaCluster";
-import { ConfigError, kraftlabKeys, parseLabConfig } from "./components/model/config";
-import { planCluster } from "./components/model/topology";
+import { ConfigError, kraftlabKeys, type LabConfig, parseLabConfig } from "./components/model/config";
+import { type ClusterPlan, planCluster } from "./components/model/topology";
 import { ephemeralPortWarnings, noEngineProblem, validateLab } from "./components/model/validate";
+import type { MonitoringTools } from "./components/monitoring/monitoring";
 import { planMonitoring } from "./components/monitoring/plan";
 import {
   directoryProblems,
@@ -34,9 +35,9 @@ import {
 import { propertyProblems } from "./components/preflight/properties";
 import { chooseQuorum } from "./components/quorum/plan";
 import { nodesOnDisk } from "./components/runtime/localChecks";
-import { dockerPlacement, processPlacement, reachableEngine, sshPlacement } from "./components/runtime/place";
+import { dockerPlacement, type Placement, processPlacement, reachableEngine, sshPlacement } from "./components/runtime/place";
 import { operatorFilePath } from "./components/security/labSecurity";
-import { recordedQuorum } from "./components/store/quorumRecord";
+import { recordedQuorum } from "./components/store/labStore";
 import { featureProblems } from "./components/versions/plan";
 
 export default async function kraftlab() {
@@ -58,7 +59,6 @@ export default async function kraftlab() {
   const quorum = chooseQuorum(config.quorum, recordedQuorum(labDir), nodesOnDisk(labDir).length > 0);
   if ("problem" in quorum) throw new ConfigError([quorum.problem]);
   const plan = planCluster(config, labDir, lab, quorum);
-  const operatorFile = config.security ? operatorFilePath(certsDir) : undefined;
   const monitoringTools = config.monitoring && {
     exporterJar: path.resolve(PROJECT_DIR, config.monitoring.exporterJar ?? defaultExporterJar()),
     prometheus: config.monitoring.prometheus ? path.resolve(PROJECT_DIR, config.monitoring.prometheus) : defaultPrometheus(),
@@ -83,28 +83,7 @@ export default async function kraftlab() {
       build,
     });
   }
-  const dirs = [{ key: "kraftlab:labDir", dir: labDir }, ...(config.security ? [{ key: "kraftlab:certsDir", dir: certsDir }] : [])];
-  const dirProblems = directoryProblems(dirs, stack);
-  // A lab moving to another runtime is refused first: the other runtime's checks (ports) would misread it.
-  const moved = dirProblems.length === 0 ? runtimeChangeProblems(labDir, runtime.kind) : [];
-  const machine = moved.length > 0 ? moved : await preflightProblems(plan, placement, kafkaHome, stack);
-  // A lab of this stack in another checkout shows through its nodes' ports and its Prometheus': said once.
-  const problems = [
-    ...new Set([
-      ...dirProblems,
-      ...machine,
-      // Kafka itself reads the extra properties, so it must be there first.
-      ...(machine.length === 0 ? await propertyProblems(config, kafkaHome, cacheDir()) : []),
-      ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools, { labDir, stack }) : []),
-      // The nodes on disk are this lab's only in a directory it may claim.
-      // (Machines that do not answer cannot be asked which nodes they hold.)
-      ...(dirProblems.length === 0 && (placement.spec.kind !== "ssh" || machine.length === 0)
-        ? await removalProblems(plan, placement.spec, kafkaHome, config.drainBrokers, operatorFile)
-        : []),
-      ...(dirProblems.length === 0 && machine.length === 0 ? await versionProblems(plan, placement.spec, kafkaHome, version, operatorFile) : []),
-      ...(config.features && config.features !== "auto" ? featureProblems(config.features, releaseVersionMapping(kafkaHome), version) : []),
-    ]),
-  ];
+  const problems = await labProblems({ config, plan, placement, labDir, certsDir, kafkaHome, version, stack, monitoringTools });
   if (problems.length > 0) throw new ConfigError(problems);
 
   const cluster = new KafkaCluster("kafka", { config, plan, runtime: placement, labDir, kafkaHome, kafkaVersion: version, certsDir, monitoringTools });
@@ -130,4 +109,53 @@ export default async function kraftlab() {
       userPasswords: cluster.userPasswords,
     }),
   };
+}
+
+/** What the checks before an `up` read of the lab it is to make. */
+interface PlannedLab {
+  config: LabConfig;
+  plan: ClusterPlan;
+  placement: Placement;
+  labDir: string;
+  certsDir: string;
+  kafkaHome: string;
+  /** The release the nodes are to run. */
+  version: string;
+  /** `<project>/<stack>`, as the lab directories' markers name it. */
+  stack: string;
+  monitoringTools?: MonitoringTools;
+}
+
+/**
+ * Every problem that stops the lab before anything is touched, each said once: its directories, a
+ * change of runtime, the machine (or machines, or engine), Kafka's reading of the extra properties, the
+ * monitoring's binaries and ports, nodes leaving with replicas, the release and the features.
+ */
+async function labProblems(lab: PlannedLab): Promise<string[]> {
+  const { config, plan, placement, labDir, certsDir, kafkaHome, version, stack, monitoringTools } = lab;
+  const runtime = config.runtime;
+  const operatorFile = config.security ? operatorFilePath(certsDir) : undefined;
+  const dirs = [{ key: "kraftlab:labDir", dir: labDir }, ...(config.security ? [{ key: "kraftlab:certsDir", dir: certsDir }] : [])];
+  const dirProblems = directoryProblems(dirs, stack);
+  // A lab moving to another runtime is refused first: the other runtime's checks (ports) would misread it.
+  const moved = dirProblems.length === 0 ? runtimeChangeProblems(labDir, runtime.kind) : [];
+  const machine = moved.length > 0 ? moved : await preflightProblems(plan, placement, kafkaHome, stack);
+  // A lab of this stack in another checkout shows through its nodes' ports and its Prometheus': said once.
+  const problems = [
+    ...new Set([
+      ...dirProblems,
+      ...machine,
+      // Kafka itself reads the extra properties, so it must be there first.
+      ...(machine.length === 0 ? await propertyProblems(config, kafkaHome, cacheDir()) : []),
+      ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools, { labDir, stack }) : []),
+      // The nodes on disk are this lab's only in a directory it may claim.
+      // (Machines that do not answer cannot be asked which nodes they hold.)
+      ...(dirProblems.length === 0 && (placement.spec.kind !== "ssh" || machine.length === 0)
+        ? await removalProblems(plan, placement.spec, kafkaHome, config.drainBrokers, operatorFile)
+        : []),
+      ...(dirProblems.length === 0 && machine.length === 0 ? await versionProblems(plan, placement.spec, kafkaHome, version, operatorFile) : []),
+      ...(config.features && config.features !== "auto" ? featureProblems(config.features, releaseVersionMapping(kafkaHome), version) : []),
+    ]),
+  ];
+  return problems;
 }

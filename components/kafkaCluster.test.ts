@@ -7,6 +7,7 @@ import type { LabConfig } from "./model/config";
 import { withoutBootstrap } from "./model/launch";
 import { planCluster } from "./model/topology";
 import { dockerPlacement, processPlacement } from "./runtime/place";
+import { createCa } from "./security/pki";
 import { COMBINED_3, labConfig } from "./testing";
 
 interface Recorded {
@@ -17,17 +18,22 @@ interface Recorded {
 const created: Recorded[] = [];
 
 beforeAll(async () => {
+  // A secure lab reads when its certificates expire: the CA's and the nodes' must be real ones.
+  const ca = createCa({ commonName: "unit CA", validityDays: 10 });
+  const outputs: Record<string, Record<string, unknown>> = {
+    ClusterId: { clusterId: "MOCKCLUSTERID000000000" },
+    QuorumBootstrap: { initialControllers: "1@127.0.0.1:9094:MOCKDIR" },
+    NodeProcesses: { running: { 1: "4241", 2: "4242", 3: "4243" } },
+    Password: { value: "generated-password" },
+    CertificateAuthority: { certPem: ca.certPem, keyPem: ca.keyPem, previousCertPems: [] },
+    NodeCertificate: { certPem: ca.certPem, keystore: "KEYSTORE" },
+  };
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
         created.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const outs = args.type.endsWith("ClusterId")
-          ? { clusterId: "MOCKCLUSTERID000000000" }
-          : args.type.endsWith("QuorumBootstrap")
-            ? { ...args.inputs, initialControllers: "1@127.0.0.1:9094:MOCKDIR" }
-            : args.type.endsWith("NodeProcesses")
-              ? { ...args.inputs, running: { 1: "4241", 2: "4242", 3: "4243" } }
-              : args.inputs;
+        const kind = args.type.split(":").pop() as string;
+        const outs = kind === "ClusterId" ? outputs.ClusterId : { ...args.inputs, ...outputs[kind] };
         return { id: `${args.name}-id`, state: outs };
       },
       call: (args) => args.inputs,
@@ -159,5 +165,54 @@ describe("KafkaCluster", () => {
     expect(Object.keys(grafana.files as object)).toContain("provisioning/datasources/kraftlab.yaml");
     expect(created.some((r) => r.name.endsWith("grafana-admin-password"))).toBe(false);
     expect(cluster.grafanaNote).toMatch(/GF_PATHS_PROVISIONING=\/labs\/unit\/monitoring\/grafana\/provisioning grafana server/);
+  });
+
+  it("on a secure lab: the nodes' passwords masked, the admin's client file, and SCRAM users, ACLs and quotas set once the nodes run", async () => {
+    created.length = 0;
+    const security = {
+      mechanism: "SCRAM-SHA-512",
+      users: { admin: {}, alice: { password: "alice-secret" } },
+      acls: [{ principal: "User:alice", operation: "Read", resourceName: "orders" }],
+      quotas: { alice: { producerByteRate: 1024 } },
+    };
+    const cluster = new KafkaCluster("kafka", { ...args(labConfig(COMBINED_3, { security }), "/labs/unit", "/opt/kafka"), certsDir: "/certs/unit" });
+    expect(await resolve(cluster.clientProperties)).toBe("/certs/unit/admin.properties");
+    expect(cluster.caCertificate).toBe("/certs/unit/ca.pem");
+    expect(await resolve(cluster.userPasswords as pulumi.Output<Record<string, string>>)).toEqual({ admin: "generated-password", alice: "alice-secret" });
+    // The access registers once the nodes have (dependsOn).
+    await pWaitFor(() => created.some((r) => r.name === "kafka-access"), { interval: 20, timeout: 1_000 });
+    const byName = (name: string) => created.find((r) => r.name === name)?.inputs as Record<string, unknown>;
+    expect(created.some((r) => r.name === "kafka-client-properties")).toBe(false);
+    // What a preview shows of a node's config: its passwords masked.
+    expect(byName("kafka-node-1").properties).toMatchObject({
+      "listener.name.external.sasl.enabled.mechanisms": "SCRAM-SHA-512",
+      "listener.name.internal.plain.sasl.jaas.config": "[secret]",
+    });
+    expect(byName("kafka-nodes").admin).toMatchObject({ commandConfig: "/certs/unit/operator.properties" });
+    expect(byName("kafka-access")).toMatchObject({
+      commandConfig: "/certs/unit/operator.properties",
+      bootstrapServers: "127.0.0.1:9093,127.0.0.1:9193,127.0.0.1:9293",
+      quotas: { alice: { producerByteRate: 1024 } },
+      scramMechanism: "SCRAM-SHA-512",
+      // The users' passwords go to the resource as a secret.
+      scramUsers: { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: { admin: "generated-password", alice: "alice-secret" } },
+    });
+    expect(byName("kafka-access").acls).toContainEqual(expect.objectContaining({ principal: "User:alice", operation: "Read", resourceName: "orders" }));
+  });
+
+  it("with PLAIN on the EXTERNAL listener, sets no SCRAM user", async () => {
+    created.length = 0;
+    const config = labConfig(COMBINED_3, { security: { users: { admin: {} } } });
+    new KafkaCluster("plain", { ...args(config, "/labs/unit", "/opt/kafka"), certsDir: "/certs/unit" });
+    await pWaitFor(() => created.some((r) => r.name === "plain-access"), { interval: 20, timeout: 1_000 });
+    const access = created.find((r) => r.name === "plain-access")?.inputs;
+    expect(access?.scramMechanism).toBeUndefined();
+    expect(access?.scramUsers).toEqual({});
+  });
+
+  it("refuses security without certsDir, and monitoring without its tools", () => {
+    const lab = (rest: Record<string, unknown>) => args(labConfig(COMBINED_3, rest), "/labs/unit", "/opt/kafka");
+    expect(() => new KafkaCluster("no-certs", lab({ security: { users: { admin: {} } } }))).toThrow("KafkaCluster: certsDir is required with security");
+    expect(() => new KafkaCluster("no-tools", lab({ monitoring: {} }))).toThrow("KafkaCluster: monitoringTools is required with monitoring");
   });
 });

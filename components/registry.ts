@@ -1,7 +1,7 @@
 // Every dynamic resource's handlers by kind: the one module that knows every feature, loaded by the
 // shim (provider/shim.ts) inside the dynamic provider process. Each feature exports its own handlers.
 import { clusterHandlers } from "./cluster/handlers";
-import { nodeProcesses } from "./converge/converge";
+import { nodeProcesses } from "./converge/handler";
 import { monitoringServer } from "./monitoring/server";
 import { opsHandlers } from "./ops/handlers";
 import type { Handler } from "./provider/handler";

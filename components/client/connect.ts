@@ -1,12 +1,12 @@
 // The cluster client of a process: one per connection, started on first use and shared by everything
 // the process does (an `up`'s dynamic provider, the program's checks, `npm run status`). Handlers, the
-// program and the status command call clientFor at their edge and hand the client in.
+// program and the status command call clientFor at their edge and hand the client in. Where the nodes
+// advertise names this machine cannot resolve (containers), their runtime gives their addresses.
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { defaultKafkaHome } from "../host/tools";
-import { nodeHostName } from "../model/topology";
-import { engine } from "../runtime/docker/runtime";
-import { NODE_LABEL, type RuntimeSpec } from "../runtime/spec";
+import type { NodeAddress, NodeAddresses } from "../runtime/runtime";
+import type { RuntimeSpec } from "../runtime/spec";
 import { adminClasses } from "./build";
 import type { ClusterClient } from "./cluster";
 import { startClient } from "./helper";
@@ -27,27 +27,35 @@ export interface Admin {
   controllers?: boolean;
 }
 
-/** `ip name` lines for the lab's running node containers on its network. */
-export function hostsFileText(containers: { labels: Record<string, string>; ip?: string }[]): string {
-  return containers
-    .filter((c) => c.ip && c.labels[NODE_LABEL])
-    .map((c) => `${c.ip} ${nodeHostName(Number(c.labels[NODE_LABEL]))}\n`)
-    .join("");
-}
+/** `address name` lines, one for each node. */
+export const hostsFileText = (nodes: NodeAddress[]): string => nodes.map((n) => `${n.address} ${n.name}\n`).join("");
 
-/** Rewrites the hosts file from the engine: a node's container gets a new address each time it starts. */
-function dockerResolver(spec: Extract<RuntimeSpec, { kind: "docker" }>, file: string): () => Promise<void> {
-  const docker = engine(spec.dockerHost, 10_000);
+/** Rewrites the hosts file from the runtime's answer, when it changed: a node's container gets a new address each time it starts. */
+function hostsFileWriter(addresses: NodeAddresses, file: string): () => Promise<void> {
   let last = "";
   return async () => {
-    const list = await docker.listContainers({ filters: { label: [`org.kraftlab.lab=${spec.lab}`, NODE_LABEL], network: [spec.network] } });
-    const text = hostsFileText(list.map((c) => ({ labels: c.Labels, ip: c.NetworkSettings.Networks[spec.network]?.IPAddress })));
+    const text = hostsFileText(await addresses());
     if (text === last) return;
     await fsp.mkdir(path.dirname(file), { recursive: true });
     await fsp.writeFile(`${file}.tmp`, text);
     await fsp.rename(`${file}.tmp`, file);
     last = text;
   };
+}
+
+/** Where a client whose maker hands it no addresses asks for them: set by runtime/select.ts, which makes the runtimes. */
+let runtimeAddresses: ((spec: RuntimeSpec) => NodeAddresses | undefined) | undefined;
+
+/** How the clients of this process find the nodes' addresses of a runtime when their makers hand them none. */
+export function askRuntimesForAddresses(find: (spec: RuntimeSpec) => NodeAddresses | undefined): void {
+  runtimeAddresses = find;
+}
+
+/** The nodes' addresses of a lab whose names this machine cannot resolve: handed in, else its runtime's. */
+function addressesOf(spec: RuntimeSpec, handed: NodeAddresses | undefined): NodeAddresses {
+  const addresses = handed ?? runtimeAddresses?.(spec);
+  if (!addresses) throw new Error(`the cluster client of a ${spec.kind} lab needs the nodes' addresses: hand clientFor the runtime's nodeAddresses`);
+  return addresses;
 }
 
 /** Runs `work` at most once every `everyMs`, one run at a time: concurrent callers wait for the same run. */
@@ -77,14 +85,13 @@ function distribution(admin: Admin): string {
 
 /**
  * The client of `admin`, whose helper starts on its first call (an `up` that asks nothing starts no
- * JVM); on Docker each call first brings the hosts file up to date (at most once a second).
+ * JVM); on Docker each call first brings the hosts file up to date from `addresses` (at most once a second).
  */
-function connect(admin: Admin): ClusterClient {
+function connect(admin: Admin, addresses?: NodeAddresses): ClusterClient {
   const kafkaHome = distribution(admin);
-  const docker = admin.runtime.kind === "docker" ? admin.runtime : undefined;
-  // In the lab directory (the first mount), removed with it.
-  const hostsFile = docker && path.join(docker.mounts[0].path, "client-hosts");
-  const resolve = docker && hostsFile ? atMostEvery(1_000, dockerResolver(docker, hostsFile)) : undefined;
+  // On Docker the listeners advertise the containers' names: a hosts file in the lab directory (the first mount), removed with it.
+  const hostsFile = admin.runtime.kind === "docker" ? path.join(admin.runtime.mounts[0].path, "client-hosts") : undefined;
+  const resolve = hostsFile ? atMostEvery(1_000, hostsFileWriter(addressesOf(admin.runtime, addresses), hostsFile)) : undefined;
   let started: ReturnType<typeof startClient> | undefined;
   const client = () => {
     if (!started) {
@@ -113,12 +120,15 @@ function connect(admin: Admin): ClusterClient {
   });
 }
 
-/** This process's client for `admin`. */
-export function clientFor(admin: Admin): ClusterClient {
+/**
+ * This process's client for `admin`. `addresses` are its runtime's nodeAddresses, for a lab whose
+ * node names this machine cannot resolve (Docker); without them the client asks the runtime of `admin`.
+ */
+export function clientFor(admin: Admin, addresses?: NodeAddresses): ClusterClient {
   const key = JSON.stringify([admin.bootstrapServers, admin.commandConfig, admin.kafkaHome, admin.runtime.kind, admin.controllers]);
   let client = clients.get(key);
   if (!client) {
-    client = connect(admin);
+    client = connect(admin, addresses);
     clients.set(key, client);
   }
   return client;

@@ -40,14 +40,13 @@ describe("clientError", () => {
 });
 
 describe("hostsFileText", () => {
-  it("maps each running node container's address to its node name, nothing else", () => {
+  it("gives each node's address and name a line", () => {
     expect(
       hostsFileText([
-        { labels: { "org.kraftlab.node": "1" }, ip: "172.30.5.2" },
-        { labels: { "org.kraftlab.node": "2" }, ip: "" },
-        { labels: {}, ip: "172.30.5.9" },
+        { name: "node-1", address: "172.30.5.2" },
+        { name: "node-3", address: "172.30.5.4" },
       ]),
-    ).toBe("172.30.5.2 node-1\n");
+    ).toBe("172.30.5.2 node-1\n172.30.5.4 node-3\n");
   });
 });
 

@@ -8,7 +8,9 @@ import { generatedOnce, type Handler, readBack, same } from "../provider/handler
 import type { NodeRef } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
-import { claimDirectory, claimProblem, inspectDirectory, LAB_MARKER, labMoveProblem, mayRemove } from "../store/ownership";
+import { claimDirectory, inspectDirectory, mayRemove } from "../store/labStore";
+import { LAB_MARKER } from "../store/layout";
+import { claimProblem, labMoveProblem } from "../store/problems";
 
 /** A node's directory and its server.properties; the supervisor formats its storage before it first starts. */
 export interface NodeFilesInputs {

@@ -1,7 +1,7 @@
 // The cluster's own Pulumi resources: the lab's directories and files, its runtime, the cluster id, each
 // node's files and the running nodes. Dynamic resources, reaching their code through the shim.
 import * as pulumi from "@pulumi/pulumi";
-import type { NodeProcessesInputs } from "../converge/converge";
+import type { NodeProcessesInputs } from "../converge/inputs";
 import { type Inputs, shim } from "../provider/shim";
 import type { QuorumStatus } from "../quorum/outputs";
 import type { LabRuntimeInputs } from "../runtime/spec";

@@ -1,13 +1,14 @@
 // Pure decisions of a rollout: what each node needs so that it runs its desired config and TLS
-// material, the trust bundles of a CA rotation, and in which order nodes restart. supervisor.ts
-// carries them out.
+// material, the trust bundles of a CA rotation, and in which order nodes restart. converge.ts and the
+// modules of its steps carry them out.
 import { fingerprint } from "../model/fingerprint";
 import type { NodeRun } from "../runtime/runtime";
+import type { StartRecord } from "../store/layout";
 
 /** The fingerprint of a node's launch: its server.properties, heap, and what it runs (JVM options, release, image). */
 export const launchHash = (serverProperties: string, heap: string, launched: string) => fingerprint([serverProperties, heap, launched].join("\0"));
 
-/** The lab's TLS files, which the supervisor writes itself so that a CA rotation goes in phases. */
+/** The lab's TLS files, which converging writes itself so that a CA rotation goes in phases. */
 export interface TlsMaterial {
   /** The PEM bundle of trusted CAs, read by nodes (ssl.truststore.location) and clients. */
   caFile: string;
@@ -24,19 +25,8 @@ export interface TlsMaterial {
   keystores: Record<string, { file: string; trustFile?: string; content: string }>;
 }
 
-/** What a node was started with (`<node dir>/running.json`), and whether it still runs. */
-export interface RunningRecord {
-  /** What runs: a pid, or a container id (see Runtime.start). */
-  ref: string;
-  configHash: string;
-  /** The Kafka release it was started with ("" in records from before kraftlab recorded it). */
-  version?: string;
-  /** staticHash and tunables it runs with (absent in records from before kraftlab reconfigured nodes in place). */
-  staticHash?: string;
-  tunables?: Record<string, string>;
-  /** Fingerprints of the keystore and trust bundle it loaded; "" without TLS. */
-  keystoreHash: string;
-  trustHash: string;
+/** What a node was started with (its record in the store), and whether it still runs. */
+export interface RunningRecord extends StartRecord {
   alive: boolean;
 }
 

@@ -1,6 +1,5 @@
 // What a drill should measure, from the lab's own settings: how long the quorum has no leader and how
 // long the struck node still leads partitions. Pure; the settings come from the cluster's describeConfigs.
-import type { Scenario } from "./scenarios";
 
 /** The settings that drive failover, in ms, with Kafka's defaults where the cluster did not say. */
 export interface FailoverSettings {
@@ -52,49 +51,53 @@ export interface Expected {
   victimLeads?: Expectation;
 }
 
+/** The expectations a drill's table entry picks from, for one lab's settings. */
+export interface Expectations {
+  /** An active controller lost: the followers elect another. */
+  election: Expectation;
+  /** A broker lost: it leads until fenced. */
+  fenced: Expectation;
+  /** A broker lost with the active controller: fenced once the new controller's count of its session ends. */
+  fencedAfterElection: Expectation;
+  /** Nothing to wait for: the leader keeps its quorum. */
+  none: Expectation;
+  /** A graceful stop: the node hands its leaderships over first. */
+  handedOver: Expectation;
+}
+
 /** Slack for what the settings do not bound: the controller's periodic fencing check, the polls' interval. */
 const SLACK_MS = 1_500;
 /** What the polls add to a measure: their interval, and an answer's own time. */
 const POLL_SLACK_MS = 500;
 
 /**
- * What the drill should see. An active controller lost: followers wait `fetch` ms, then elect (a
- * pre-vote refused by a voter that still heard the leader recently retries after a backoff, a split
- * vote within [election, 2×election]). A broker lost: it leads until fenced, `session`
- * ms after its last heartbeat (sent every `heartbeat` ms); after a controller change the new
- * controller starts every broker's session afresh. A graceful stop hands leadership over first.
+ * What the lab's settings lead to expect. An active controller lost: followers wait `fetch` ms, then
+ * elect (a pre-vote refused by a voter that still heard the leader recently retries after a backoff, a
+ * split vote within [election, 2×election]). A broker lost: it leads until fenced, `session` ms after
+ * its last heartbeat (sent every `heartbeat` ms); after a controller change the new controller starts
+ * every broker's session afresh. A graceful stop hands leadership over first.
  */
-export function expectedFor(scenario: Scenario, victimRoles: string[], s: FailoverSettings, opts: { holdMs: number; leader: boolean }): Expected {
-  const broker = victimRoles.includes("broker");
+export function expectationsOf(s: FailoverSettings): Expectations {
   const election: Expectation = {
     range: [s.fetchTimeoutMs, s.fetchTimeoutMs + 2 * s.electionTimeoutMs + s.electionBackoffMs + POLL_SLACK_MS],
     because:
       `${SETTING_KEYS.fetchTimeoutMs} ${s.fetchTimeoutMs}, then an election; a refused (pre-)vote retries within ` +
       `${SETTING_KEYS.electionBackoffMs} ${s.electionBackoffMs}, a split one within 2 × ${SETTING_KEYS.electionTimeoutMs} ${s.electionTimeoutMs}`,
   };
-  const fenced: Expectation = {
-    range: [s.sessionTimeoutMs - s.heartbeatMs, s.sessionTimeoutMs + SLACK_MS],
-    because: `${SETTING_KEYS.sessionTimeoutMs} ${s.sessionTimeoutMs} after its last heartbeat (every ${s.heartbeatMs} ms)`,
+  return {
+    election,
+    fenced: {
+      range: [s.sessionTimeoutMs - s.heartbeatMs, s.sessionTimeoutMs + SLACK_MS],
+      because: `${SETTING_KEYS.sessionTimeoutMs} ${s.sessionTimeoutMs} after its last heartbeat (every ${s.heartbeatMs} ms)`,
+    },
+    fencedAfterElection: {
+      range: [election.range[0] + s.sessionTimeoutMs - s.heartbeatMs, election.range[1] + s.sessionTimeoutMs + SLACK_MS],
+      because: `the election, then ${SETTING_KEYS.sessionTimeoutMs} ${s.sessionTimeoutMs} counted afresh by the new controller`,
+    },
+    none: { range: [0, 0], because: "the leader keeps its quorum" },
+    handedOver: { range: [0, SLACK_MS + 500], because: "a controlled shutdown hands its leaderships over before it stops" },
   };
-  const fencedAfterElection: Expectation = {
-    range: [election.range[0] + s.sessionTimeoutMs - s.heartbeatMs, election.range[1] + s.sessionTimeoutMs + SLACK_MS],
-    because: `the election, then ${SETTING_KEYS.sessionTimeoutMs} ${s.sessionTimeoutMs} counted afresh by the new controller`,
-  };
-  const none: Expectation = { range: [0, 0], because: "the leader keeps its quorum" };
-  switch (scenario) {
-    case "kill-controller":
-      return { leaderless: election, ...(broker && { victimLeads: fencedAfterElection }) };
-    case "isolate-controller":
-      // Cut off for less than that, a broker is never fenced: it leads again once back.
-      return { leaderless: election, ...(broker && opts.holdMs > fencedAfterElection.range[1] && { victimLeads: fencedAfterElection }) };
-    case "kill-broker":
-      return { leaderless: opts.leader ? election : none, victimLeads: opts.leader ? fencedAfterElection : fenced };
-    case "freeze-voter":
-      // A broker frozen for less than its session is never fenced: it leads again once resumed.
-      return { leaderless: none, ...(broker && opts.holdMs > fenced.range[1] && { victimLeads: fenced }) };
-    case "wipe-broker":
-      return { victimLeads: { range: [0, SLACK_MS + 500], because: "a controlled shutdown hands its leaderships over before it stops" } };
-    case "restart-all":
-      return {};
-  }
 }
+
+/** Whether a fault held for `holdMs` lasts past the end of `expectation`: a shorter one never gets there. */
+export const outlasts = (holdMs: number, expectation: Expectation) => holdMs > expectation.range[1];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { KAFKA_DEFAULTS } from "./expected";
 import type { Measures } from "./measure";
-import { type DrillReport, drillFailed, duration, reportMarkdown, reportRows, reportText } from "./report";
+import { type DrillReport, drillFailed, duration, reportMarkdown, reportRows, reportText, TABLE_WIDTH, wrap } from "./report";
+import { expectedFor } from "./scenarios";
 
 const measures = (over: Partial<Measures> = {}): Measures => ({
   leaderlessMs: 2_210,
@@ -86,5 +87,45 @@ describe("reportText and reportMarkdown", () => {
     const md = reportMarkdown(report([measures()]));
     expect(md).toContain("| quorum without a leader | 2.21 s | 2.00 s – 4.00 s (the fetch timeout) | ok |");
     expect(md).toContain("![run 1: acks per second and ack latency](kill-controller-run1.svg)");
+  });
+});
+
+describe("reportText's width", () => {
+  /** A drill as it runs: the settings' reasons in full, and what a long `up` said. */
+  const real = (runs: Measures[]): DrillReport => {
+    const r = report(runs);
+    for (const run of r.runs) {
+      run.expected = expectedFor("kill-controller", ["broker", "controller"], KAFKA_DEFAULTS, { holdMs: 0, leader: true });
+      run.up = Array.from({ length: 12 }, (_, i) => `node ${i + 1}: server.properties changed: restarted, its replicas in sync again`);
+    }
+    return r;
+  };
+  /** The lines after the heading: the table, and the rows written under it. */
+  const table = (text: string) => text.split("\n\n").slice(1).join("\n").split("\n");
+
+  it("keeps every line of the table within TABLE_WIDTH, the rows that would be wider written whole under it", () => {
+    for (const runs of [[measures()], [measures(), measures({ leaderlessMs: undefined }), measures({ lost: [3] })]]) {
+      const lines = table(reportText(real(runs)));
+      expect(lines.length).toBeGreaterThan(11);
+      for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(TABLE_WIDTH);
+    }
+    const text = reportText(real([measures()]));
+    expect(text).toMatch(/\n {2}quorum without a leader +2\.21 s +ok +2\.00 s – 5\.50 s \(controller\.quorum\.fetch\.timeout\.ms 2000/);
+    expect(text).toMatch(/\n {2}recovery +`up`: node 1: server\.properties changed/);
+    expect(text).toMatch(/\n {2}lost · duplicated · failed sends +0 · 0 · 0 +ok +0 · 0 · 0\n/);
+    expect(text).toMatch(/\n {2}records sent · acked · consumed +7862 · 7862 · 7862\n/);
+  });
+
+  it("aligns the table's columns on the cells that stay in it", () => {
+    const lines = table(reportText(real([measures()])));
+    const starts = lines.filter((l) => /^ {2}(until|longest|records|lost)/.test(l)).map((l) => l.search(/\d/));
+    expect(new Set(starts).size).toBe(1);
+  });
+});
+
+describe("wrap", () => {
+  it("breaks at spaces, indents what follows, keeps double spaces and cuts a word longer than a line", () => {
+    expect(wrap("ab  cd ef gh", 9, "  ", "    ")).toEqual(["  ab  cd", "    ef gh"]);
+    expect(wrap("abcdefghijkl", 8, "- ", "  ")).toEqual(["- abcdef", "  ghijkl"]);
   });
 });

@@ -3,7 +3,7 @@
 import type { Expectation, Expected, FailoverSettings } from "./expected";
 import { SETTING_KEYS } from "./expected";
 import type { Latency, Measures } from "./measure";
-import { SCENARIO_TEXT, type Scenario } from "./scenarios";
+import { DRILLS, type Scenario } from "./scenarios";
 
 /** One run of a drill: what it measured, what was expected, and what recovering took. */
 export interface DrillRun {
@@ -148,7 +148,7 @@ function heading(report: DrillReport): string[] {
   const combined = report.scenario !== "restart-all" ? report.runs.flatMap((r) => r.struck).find((v) => v.roles.length > 1) : undefined;
   const runs = report.runs.length > 1 ? `, ${report.runs.length} runs (min / median / max)` : "";
   return [
-    `drill ${report.scenario} on lab ${report.lab} (${report.runtime}${runs}): ${SCENARIO_TEXT[report.scenario]}: ${victims}`,
+    `drill ${report.scenario} on lab ${report.lab} (${report.runtime}${runs}): ${DRILLS[report.scenario].text}: ${victims}`,
     ...(combined ? [`node ${combined.id} is a combined node: the fault strikes a voter and a broker at once`] : []),
     ...report.notes,
     `settings: ${Object.entries(SETTING_KEYS)
@@ -157,13 +157,59 @@ function heading(report: DrillReport): string[] {
   ];
 }
 
-/** The report as a terminal table. */
+/** The widest line of the terminal table. */
+export const TABLE_WIDTH = 120;
+
+/** `text` in lines of at most `width`, broken at spaces (a longer word is cut): the first begins with `first`, the others with `rest`. */
+export function wrap(text: string, width: number, first: string, rest: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let fresh = true;
+  for (let word of text.split(" ")) {
+    if (!fresh && line.length + 1 + word.length > width) {
+      lines.push(line.trimEnd());
+      [line, fresh] = [rest, true];
+    }
+    if (fresh && word === "") continue;
+    for (let room = Math.max(1, width - line.length); fresh && word.length > room; room = Math.max(1, width - line.length)) {
+      lines.push(line + word.slice(0, room));
+      [line, word] = [rest, word.slice(room)];
+    }
+    line += fresh ? word : ` ${word}`;
+    fresh = false;
+  }
+  return [...lines, line.trimEnd()];
+}
+
+/** A row as a line of the table, its columns `widths` wide (the measured one only where a verdict or an expectation follows). */
+function tableLine(r: Row, widths: { figure: number; measured: number }): string {
+  const measured = r.verdict || r.expected ? r.measured.padEnd(widths.measured) : r.measured;
+  return `  ${r.figure.padEnd(widths.figure)}  ${measured}  ${r.verdict ? `${r.verdict.padEnd(7)} ` : ""}${r.expected}`.trimEnd();
+}
+
+const widthsOf = (rows: Row[]) => ({
+  figure: Math.max(0, ...rows.map((r) => r.figure.length)),
+  measured: Math.max(0, ...rows.filter((r) => r.verdict || r.expected).map((r) => r.measured.length)),
+});
+
+/**
+ * The report as a terminal table, no line wider than TABLE_WIDTH: a row that would be wider (a long
+ * recovery, an expectation's reasons) is left out of the table, widest first, and written whole under
+ * it, wrapped.
+ */
 export function reportText(report: DrillReport): string {
   const rows = reportRows(report);
-  const width = (pick: (r: Row) => string) => Math.max(...rows.map((r) => pick(r).length));
-  const [f, m] = [width((r) => r.figure), width((r) => r.measured)];
-  const lines = rows.map((r) => `  ${r.figure.padEnd(f)}  ${r.measured.padEnd(m)}  ${r.verdict ? `${r.verdict.padEnd(7)} ` : ""}${r.expected}`.trimEnd());
-  return `${[...heading(report), "", ...lines].join("\n")}\n`;
+  let table = rows;
+  for (let w = widthsOf(table); table.some((r) => tableLine(r, w).length > TABLE_WIDTH); w = widthsOf(table)) {
+    const width = (r: Row) => tableLine(r, w).length;
+    const widest = table.reduce((a, b) => (width(b) > width(a) ? b : a));
+    table = table.filter((r) => r !== widest);
+  }
+  const below = rows
+    .filter((r) => !table.includes(r))
+    .flatMap((r) => wrap([r.figure, r.measured, r.verdict, r.expected].filter(Boolean).join("  "), TABLE_WIDTH, "  ", "      "));
+  const widths = widthsOf(table);
+  return `${[...heading(report), "", ...table.map((r) => tableLine(r, widths)), ...(below.length > 0 ? ["", ...below] : [])].join("\n")}\n`;
 }
 
 /** The report as Markdown: the same table, then each run's chart. */

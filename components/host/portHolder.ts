@@ -2,7 +2,7 @@
 // (nginx …)" rather than "another process". Read only when a port is already found busy.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readMarker } from "../store/ownership";
+import { readMarker } from "../store/labStore";
 
 export interface PortHolder {
   pid: number;

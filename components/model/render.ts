@@ -1,16 +1,13 @@
 // Renders the files Kafka reads from templates/ and the plan (topology.ts). The only place that
 // decides the text of server.properties and client.properties.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import Handlebars from "handlebars";
 import { escapeKey } from "properties-file/escape";
-import { PROJECT_DIR } from "../host/projectDir";
+import { templateText } from "../host/templates";
 import { clientSecurityProperties, operatorProperties, type SecuritySecrets, serverSecurityProperties } from "../security/listeners";
 import { type ClusterPlan, LISTENER, type ListenerKind, type NodePlan } from "./topology";
 
-const TEMPLATES = path.join(PROJECT_DIR, "templates");
 // noEscape: the output is a .properties file, not HTML; values are escaped for .properties below (propertyValue).
-const compile = (name: string) => Handlebars.compile(fs.readFileSync(path.join(TEMPLATES, name), "utf8"), { noEscape: true, strict: true });
+const compile = (name: string) => Handlebars.compile(templateText(name), { noEscape: true, strict: true });
 const serverTemplate = compile("server.properties.hbs");
 const clientTemplate = compile("client.properties.hbs");
 

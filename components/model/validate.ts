@@ -4,7 +4,7 @@ import * as net from "node:net";
 import type { PortHolder } from "../host/portHolder";
 import { effectiveAcls } from "../security/access";
 import { isSasl } from "../security/listeners";
-import { labMoveProblem } from "../store/ownership";
+import { labMoveProblem } from "../store/problems";
 import { validateTopics } from "../topics/plan";
 import type { LabConfig, SecurityConfig } from "./config";
 import { MANAGED_PREFIX, MANAGED_PROPERTIES } from "./render";

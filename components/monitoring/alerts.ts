@@ -3,8 +3,7 @@
 // (it must return none). Certificate expiry is published as a metric through recording rules.
 import { stringify } from "yaml";
 import type { CertificateExpiry } from "../security/labSecurity";
-import type { MonitoringPlan } from "./plan";
-import { RULES_DIR } from "./prometheus";
+import { type MonitoringPlan, RULES_DIR } from "./plan";
 
 export interface AlertRule {
   alert: string;

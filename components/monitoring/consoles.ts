@@ -2,16 +2,10 @@
 // renders itself under /consoles/, one per dashboard of dashboards.ts with the same queries (a stat
 // panel's values rendered by Prometheus, a graph drawn in the browser by prom_console.js), and an
 // overview linking them. They use kraftlab's console library, templates/consoles/kraftlab.lib.
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { PROJECT_DIR } from "../host/projectDir";
+import { templateText } from "../host/templates";
 import type { Dashboard, Panel, Unit } from "./dashboards";
+import { CONSOLE_LIBRARIES_DIR, CONSOLES_DIR } from "./plan";
 
-/** Under Prometheus' directory: --web.console.templates and --web.console.libraries. */
-export const CONSOLES_DIR = "consoles";
-export const CONSOLE_LIBRARIES_DIR = "console_libraries";
-
-const LIBRARY = path.join(PROJECT_DIR, "templates", "consoles", "kraftlab.lib");
 const OVERVIEW = "index.html";
 
 /** Where a person starts: the overview console. */
@@ -182,7 +176,7 @@ export function renderOverview(boards: Dashboard[], lab: string): string {
 /** Every file of the consoles, by path under Prometheus' directory. */
 export function consoleFiles(boards: Dashboard[], lab: string): Record<string, string> {
   return {
-    [`${CONSOLE_LIBRARIES_DIR}/kraftlab.lib`]: fs.readFileSync(LIBRARY, "utf8"),
+    [`${CONSOLE_LIBRARIES_DIR}/kraftlab.lib`]: templateText("consoles/kraftlab.lib"),
     [`${CONSOLES_DIR}/${OVERVIEW}`]: renderOverview(boards, lab),
     ...Object.fromEntries(boards.map((b) => [`${CONSOLES_DIR}/${consolePage(b)}`, renderConsole(b, boards, lab)])),
   };

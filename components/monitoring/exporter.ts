@@ -1,15 +1,11 @@
 // The JMX exporter agent on a node: the JVM option that loads it, and its rules (templates/), which
 // name every metric the dashboards and alerts query.
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { PROJECT_DIR } from "../host/projectDir";
+import { templateText } from "../host/templates";
 import type { NodePlan } from "../model/topology";
 import type { MonitoringPlan } from "./plan";
 
-const RULES_TEMPLATE = path.join(PROJECT_DIR, "templates", "jmx-exporter.yml");
-
 /** The agent's rules file, as every node's agent reads it (it reloads the file when it changes). */
-export const exporterRules = () => fs.readFileSync(RULES_TEMPLATE, "utf8");
+export const exporterRules = () => templateText("jmx-exporter.yml");
 
 /** The agent's JVM option: it serves /metrics on the node's metrics port, where its listeners bind (the lab's host, or its container). */
 export function exporterAgentOption(

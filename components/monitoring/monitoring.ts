@@ -16,6 +16,7 @@ import { MonitoringServer } from "./resources";
 export interface MonitoringTools {
   /** jmx_prometheus_javaagent-<version>.jar */
   exporterJar: string;
+  /** A Prometheus server binary. */
   prometheus: string;
   /** A Grafana server; without one, only the provisioning is written. */
   grafana?: string;

@@ -23,6 +23,11 @@ export interface MonitoringPlan extends MonitoringConfig {
   grafanaUrl: string;
 }
 
+/** Under Prometheus' directory: the rule files (alerts.ts), and --web.console.templates and --web.console.libraries (consoles.ts). */
+export const RULES_DIR = "rules";
+export const CONSOLES_DIR = "consoles";
+export const CONSOLE_LIBRARIES_DIR = "console_libraries";
+
 export function planMonitoring(plan: ClusterPlan, monitoring: MonitoringConfig): MonitoringPlan {
   const dir = path.join(plan.labDir, "monitoring");
   return {

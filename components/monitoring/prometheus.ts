@@ -3,11 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { CONSOLE_LIBRARIES_DIR, CONSOLES_DIR } from "./consoles";
-import type { MonitoringPlan } from "./plan";
-
-/** Rule files, under the Prometheus directory. */
-export const RULES_DIR = "rules";
+import { CONSOLE_LIBRARIES_DIR, CONSOLES_DIR, type MonitoringPlan, RULES_DIR } from "./plan";
 
 export function renderPrometheusConfig(plan: MonitoringPlan, lab: string): string {
   const interval = `${plan.scrapeIntervalSeconds}s`;

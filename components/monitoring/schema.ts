@@ -4,26 +4,27 @@ import { z } from "zod";
 
 const port = z.number().int().min(1).max(65535);
 
+/** `kraftlab:monitoring`: `{}` for every default, e.g. `{ prometheusPort: 19090 }`; absent (the default), no monitoring. */
 export const monitoringSchema = z
   .strictObject({
-    /** Prometheus listens on kraftlab:host at this port. */
+    /** Prometheus listens on kraftlab:host at this port; default 9090. */
     prometheusPort: port.default(9090),
-    /** Grafana listens on kraftlab:host at this port, when it runs. */
+    /** Grafana listens on kraftlab:host at this port, when it runs; default 3000. */
     grafanaPort: port.default(3000),
-    /** How often Prometheus scrapes every node's exporter. */
+    /** How often, in seconds (1 to 60), Prometheus scrapes every node's exporter and evaluates its rules; default 5. */
     scrapeIntervalSeconds: z.number().int().min(1).max(60).default(5),
-    /** How long Prometheus keeps samples: a lab needs hours, not weeks. */
+    /** How long Prometheus keeps samples, e.g. `12h` or `2d`; default `1d`: a lab needs hours, not weeks. */
     retention: z
       .string()
       .regex(/^[0-9]+[mhdw]$/, "expected a duration such as 12h or 2d")
       .default("1d"),
-    /** How long a broken condition lasts before its alert fires. */
+    /** How long, in seconds, a broken condition lasts before its alert fires; default 30. */
     alertForSeconds: z.number().int().min(0).default(30),
-    /** A Prometheus binary; defaults to the one `npm run setup` unpacks, else `prometheus` on PATH. */
+    /** A Prometheus binary (relative to the project); default the one `npm run setup` unpacks, else `prometheus` on PATH. */
     prometheus: z.string().min(1).optional(),
-    /** A Grafana server binary (`grafana` or `grafana-server`); defaults to one on PATH. Without one, only the provisioning is written. */
+    /** A Grafana server binary (`grafana` or `grafana-server`, relative to the project); default one on PATH. Without one, only the provisioning is written. */
     grafana: z.string().min(1).optional(),
-    /** The JMX exporter agent jar; defaults to the one `npm run setup` fetches. */
+    /** The JMX exporter agent jar (`jmx_prometheus_javaagent-<version>.jar`, relative to the project); default the one `npm run setup` fetches. */
     exporterJar: z.string().min(1).optional(),
   })
   .optional();

@@ -5,7 +5,6 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { clientFor } from "../client/connect";
-import { readRecord } from "../converge/converge";
 import { recordedPid, runsWith } from "../host/daemon";
 import { portHolder } from "../host/portHolder";
 import { javaMajor, portIsFree } from "../host/thisMachine";
@@ -22,9 +21,8 @@ import type { Placement } from "../runtime/place";
 import type { LabCheck, BusyPort as RuntimeBusyPort } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import type { RuntimeSpec } from "../runtime/spec";
-import { readDrained } from "../store/drained";
-import { claimProblem, inspectDirectory, labMoveProblem } from "../store/ownership";
-import { describeRuntime, recordedRuntime, runtimeChangeProblem } from "../store/runtimeRecord";
+import { inspectDirectory, readDrained, readRunningRecord, recordedRuntime } from "../store/labStore";
+import { claimProblem, describeRuntime, labMoveProblem, runtimeChangeProblem } from "../store/problems";
 import { downgradeRefusal, parseVersionMapping, type VersionMapping } from "../versions/plan";
 
 export function kafkaHomeProblems(kafkaHome: string): string[] {
@@ -125,7 +123,7 @@ const programAdmin = (plan: ClusterPlan, runtime: RuntimeSpec, kafkaHome: string
 export async function versionProblems(plan: ClusterPlan, runtime: RuntimeSpec, kafkaHome: string, target: string, commandConfig?: string): Promise<string[]> {
   // Only a lab some of whose nodes were started with another release is asked (a no-op up asks nothing).
   const rt = runtimeFor(runtime);
-  const records = await Promise.all(plan.nodes.map((n) => readRecord(rt, n)));
+  const records = await Promise.all(plan.nodes.map((n) => readRunningRecord(rt, n)));
   if (records.every((record) => !record || record.version === target)) return [];
   const finalized = await clientFor(programAdmin(plan, runtime, kafkaHome, commandConfig))
     .features()

@@ -6,4 +6,9 @@ import { z } from "zod";
 export const QUORUM_MODES = ["dynamic", "static"] as const;
 export type QuorumMode = (typeof QUORUM_MODES)[number];
 
+/**
+ * `kraftlab:quorum`: `dynamic` (KIP-853: formatted with `--initial-controllers`, controllers join and
+ * leave with `up`) or `static` (`controller.quorum.voters`). Unset: what the lab runs, `dynamic` for a
+ * new lab. Static to dynamic is a migration; back to static is refused.
+ */
 export const quorumSchema = z.enum(QUORUM_MODES).optional();

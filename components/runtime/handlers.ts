@@ -1,9 +1,10 @@
 // The lab's runtime as a resource: with Docker, the image and the lab's network. Every node waits for
 // it, so a refused runtime change stops the `up` (and preview) before anything is touched.
 import { type Handler, readBack, same } from "../provider/handler";
-import { describeRuntime, record, runtimeChangeProblem } from "../store/runtimeRecord";
+import { recordRuntime } from "../store/labStore";
+import { describeRuntime, runtimeChangeProblem } from "../store/problems";
+import { engine, unlessMissing } from "./docker/engine";
 import { ensureImage, hasImage } from "./docker/image";
-import { engine, unlessMissing } from "./docker/runtime";
 import { type LabRuntimeInputs, labLabels, machineKafkaHome, machineLabDir, type SshMachine } from "./spec";
 import { exec, shq } from "./ssh/connection";
 import { claimMachine, ensureDistribution, type MachineClaim, releaseMachine } from "./ssh/machines";
@@ -68,7 +69,7 @@ export const labRuntime: Handler = {
   async create(inputs: LabRuntimeInputs) {
     await ensureDocker(inputs);
     const claims = await ensureMachines(inputs);
-    await record(inputs);
+    await recordRuntime(inputs.labDir, { kind: inputs.kind, dockerHost: inputs.docker?.dockerHost });
     return { id: inputs.kind, outs: { ...inputs, ...(inputs.ssh && { claims }) } };
   },
   async diff(_id, olds: LabRuntimeInputs, news: LabRuntimeInputs) {
@@ -83,7 +84,7 @@ export const labRuntime: Handler = {
   async update(_id, olds: LabRuntimeInputs & { claims?: Claims }, news: LabRuntimeInputs) {
     await ensureDocker(news);
     const claims = await ensureMachines(news, olds.claims);
-    await record(news);
+    await recordRuntime(news.labDir, { kind: news.kind, dockerHost: news.docker?.dockerHost });
     return { outs: { ...news, ...(news.ssh && { claims }) } };
   },
   async delete(_id, olds: LabRuntimeInputs & { claims?: Claims }) {

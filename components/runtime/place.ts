@@ -3,8 +3,8 @@
 import * as path from "node:path";
 import { fingerprint } from "../model/fingerprint";
 import type { ClusterPlan } from "../model/topology";
+import { engine } from "./docker/engine";
 import { imageTags } from "./docker/image";
-import { engine } from "./docker/runtime";
 import type { DockerConfig } from "./schema";
 import type { DockerSpec, ImageBuild, LabRuntimeInputs, RuntimeSpec, SshMachine, SshSpec } from "./spec";
 import { distributionHash } from "./ssh/distribution";

@@ -70,6 +70,15 @@ export interface BusyPort {
   machine?: { name: string; address: string };
 }
 
+/** A node's host name, as the listeners advertise it, and the address it has now. */
+export interface NodeAddress {
+  name: string;
+  address: string;
+}
+
+/** The running nodes' addresses, asked afresh on each call (a container gets a new one each time it starts). */
+export type NodeAddresses = () => Promise<NodeAddress[]>;
+
 /** What a failure drill does to a node where it runs. */
 export interface Faults {
   /** SIGKILL of the node: no controlled shutdown. */
@@ -127,4 +136,9 @@ export interface Runtime {
   busyPorts(lab: LabCheck): Promise<BusyPort[]>;
   /** The nodes a lab has where they run (a server.properties), with the roles they were given. */
   nodesOnDisk(labDir: string): Promise<{ id: number; roles: string[] }[]>;
+  /**
+   * Where this machine cannot resolve the names the nodes advertise (containers on the lab's own
+   * network, Docker): their addresses, for the cluster client's hosts file. Absent where it can.
+   */
+  readonly nodeAddresses?: NodeAddresses;
 }

@@ -33,9 +33,11 @@ export function subnetProblem(cidr: string): string | undefined {
   return undefined;
 }
 
+/** `kraftlab:runtime` as an object, for Docker: e.g. `{ kind: docker, subnet: 172.30.7.0/24 }`. */
 const dockerSchema = z.strictObject({
+  /** `docker`. */
   kind: z.literal("docker"),
-  /** The image every node runs; default: kraftlab's own, built locally from the setup's Kafka (no registry). */
+  /** The image every node runs, loaded on the engine (never pulled), e.g. `apache/kafka:4.3.1`; default kraftlab's own, built locally from the setup's Kafka. */
   image: z
     .string()
     .regex(
@@ -49,7 +51,7 @@ const dockerSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "letters, digits, '_', '.' and '-' only")
     .optional(),
-  /** The network's subnet (IPv4 CIDR), used only by the lab's containers. */
+  /** The network's subnet (IPv4 CIDR, private, used only by the lab's containers), e.g. `172.30.7.0/24`; default one of 172.30.0.0/24 … 172.30.255.0/24 by the stack's name. */
   subnet: z
     .cidrv4("an IPv4 subnet in CIDR notation, such as 172.30.0.0/24")
     .superRefine((cidr, ctx) => {
@@ -67,6 +69,10 @@ const dockerSchema = z.strictObject({
 export type DockerConfig = z.infer<typeof dockerSchema>;
 export type RuntimeConfig = { kind: "process" } | DockerConfig | { kind: "ssh" };
 
+/**
+ * `kraftlab:runtime`: `process` (the default), `docker`, `ssh`, or an object `{ kind, … }` (Docker's
+ * with the keys above). Parsed to `{ kind, … }` either way.
+ */
 export const runtimeSchema = z
   .union([z.enum(["process", "docker", "ssh"]), z.strictObject({ kind: z.enum(["process", "ssh"]) }), dockerSchema])
   .default("process")

@@ -10,16 +10,20 @@ export function topicNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** One topic of `kraftlab:topics`, e.g. `{ partitions: 3, configs: { retention.ms: 3600000 } }`. */
 const topicSchema = z.strictObject({
-  /** Can grow (keyed records then map to other partitions) but never shrink: Kafka cannot remove one. */
+  /** How many partitions; default 1. Can grow (keyed records then map to other partitions) but never shrink: Kafka cannot remove one. */
   partitions: z.number().int().min(1).default(1),
   /** Unset: the cluster's default.replication.factor (kraftlab:replication.factor). Fixed once created. */
   replicationFactor: z.number().int().min(1).optional(),
-  /** Topic-level configs (retention.ms, cleanup.policy, …), written as given; Kafka rejects unknown keys. */
+  /** Topic-level configs (retention.ms, cleanup.policy, …), written as given; Kafka rejects unknown keys. Default none. */
   configs: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).default({}),
 });
 
-/** Topic name → its declared shape. A topic that leaves this map is deleted only with `allowTopicDeletion`. */
+/**
+ * `kraftlab:topics`: topic name → its declared shape, e.g. `{ orders: { partitions: 3 } }`; default none.
+ * A topic that leaves this map is deleted only with `allowTopicDeletion`.
+ */
 export const topicsSchema = z
   .record(z.string(), topicSchema)
   .superRefine((topics, ctx) => {

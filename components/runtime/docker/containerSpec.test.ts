@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { NodeRun } from "../runtime";
 import type { DockerSpec } from "../spec";
-import { nodeContainer, storageContainer, toolExec } from "./containerSpec";
+import { containerAddresses, nodeContainer, storageContainer, toolExec } from "./containerSpec";
 
 const spec: DockerSpec = {
   kind: "docker",
@@ -100,5 +100,22 @@ describe("toolExec", () => {
       Env: ["KAFKA_HEAP_OPTS=-Xmx256m", "KAFKA_OPTS="],
       User: "1000:1000",
     });
+  });
+});
+
+describe("containerAddresses", () => {
+  it("names each node container with an address on the lab's network after its node, nothing else", () => {
+    const on = (network: string, ip: string) => ({ Networks: { [network]: { IPAddress: ip } } });
+    expect(
+      containerAddresses(
+        [
+          { Labels: { "org.kraftlab.node": "1" }, NetworkSettings: on("kraftlab-dev", "172.30.5.2") },
+          { Labels: { "org.kraftlab.node": "2" }, NetworkSettings: on("kraftlab-dev", "") },
+          { Labels: { "org.kraftlab.node": "3" }, NetworkSettings: on("bridge", "172.17.0.3") },
+          { Labels: {}, NetworkSettings: on("kraftlab-dev", "172.30.5.9") },
+        ],
+        "kraftlab-dev",
+      ),
+    ).toEqual([{ name: "node-1", address: "172.30.5.2" }]);
   });
 });

@@ -1,8 +1,9 @@
 // What the Docker runtime asks the engine for, as pure functions of the spec and the node: the node's
-// container, its volume, the one-off containers that read and format its storage, a tool's exec.
+// container, its volume, the one-off containers that read and format its storage, a tool's exec; and
+// how it reads the nodes' addresses from the engine's list of containers.
 import type Docker from "dockerode";
 import { containerName, nodeHostName } from "../../model/topology";
-import type { NodeRef, NodeRun } from "../runtime";
+import type { NodeAddress, NodeRef, NodeRun } from "../runtime";
 import { type DockerSpec, IMAGE_KAFKA_HOME, labLabels, NODE_LABEL } from "../spec";
 
 export const volumeName = (node: Pick<NodeRun, "container" | "id">) => `${node.container}-data`;
@@ -100,4 +101,16 @@ export const voterContainers = (spec: DockerSpec, voters: { id: number }[]) => v
 /** The node's endpoint on the lab network: the names the other nodes and the listeners use for it. */
 export function nodeEndpoint(node: Pick<NodeRun, "id" | "container">): { Aliases: string[] } {
   return { Aliases: [nodeHostName(node.id), node.container ?? ""] };
+}
+
+/** The host name and address on the lab's network of each listed container that runs a node and has one there. */
+export function containerAddresses(
+  containers: { Labels: Record<string, string>; NetworkSettings: { Networks: Record<string, { IPAddress?: string } | undefined> } }[],
+  network: string,
+): NodeAddress[] {
+  return containers.flatMap((c) => {
+    const address = c.NetworkSettings.Networks[network]?.IPAddress;
+    const id = c.Labels[NODE_LABEL];
+    return address && id ? [{ name: nodeHostName(Number(id)), address }] : [];
+  });
 }

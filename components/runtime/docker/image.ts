@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type Docker from "dockerode";
 import { fingerprint } from "../../model/fingerprint";
 import type { ImageBuild } from "../spec";
-import { unlessMissing } from "./runtime";
+import { unlessMissing } from "./engine";
 
 const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
 

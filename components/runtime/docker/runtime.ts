@@ -4,33 +4,24 @@
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { getProperties } from "properties-file";
 import { readLogEnd, stopWithDeadline } from "../../host/daemon";
 import { putFile, readIfExists } from "../../host/files";
 import { hostBindProblems } from "../../host/thisMachine";
 import { localBusyPorts, nodesOnDisk } from "../localChecks";
 import type { NodeRef, Runtime } from "../runtime";
-import { type DockerSpec, labLabels } from "../spec";
+import { type DockerSpec, labLabels, NODE_LABEL } from "../spec";
 import { metaOf } from "../storageMeta";
 import { imageProblems, leftoverProblems } from "./checks";
-import { nodeContainer, nodeEndpoint, storageContainer, toolExec, volumeName, voterContainers } from "./containerSpec";
+import { containerAddresses, nodeContainer, nodeEndpoint, storageContainer, toolExec, volumeName, voterContainers } from "./containerSpec";
+import { engine, unlessMissing } from "./engine";
 
-/** A client of the engine at `dockerHost` (`unix:///…`); `timeoutMs` bounds each request. */
-export const engine = (dockerHost: string, timeoutMs?: number) => new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, ""), timeout: timeoutMs });
-
-/** What `request` answers, or undefined when the engine has no such object (404); any other failure stands. */
-export async function unlessMissing<T>(request: Promise<T>): Promise<T | undefined> {
-  try {
-    return await request;
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
-    throw err;
-  }
-}
+/** The engine's client, for what inspects a lab's containers beside the runtime (the Docker e2e test). */
+export { engine } from "./engine";
 
 /** The container's state, or undefined when there is none of that name. */
-export const inspectContainer = (docker: Docker, name: string) => unlessMissing(docker.getContainer(name).inspect());
+const inspectContainer = (docker: Docker, name: string) => unlessMissing(docker.getContainer(name).inspect());
 
 /** stdout and stderr of an attached, multiplexed stream, once it ends. */
 function collect(docker: Docker, stream: NodeJS.ReadableStream): Promise<{ stdout: string; stderr: string }> {
@@ -89,6 +80,8 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
     }
   };
   const network = docker.getNetwork(spec.network);
+  // Asked before each request of the cluster client: an engine that does not answer fails it in seconds.
+  const lookups = engine(spec.dockerHost, 10_000);
   return {
     kind: "docker",
     faults: {
@@ -168,5 +161,10 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
       return localBusyPorts(this, lab, ["external", "metrics"]);
     },
     nodesOnDisk: async (labDir) => nodesOnDisk(labDir),
+    nodeAddresses: async () =>
+      containerAddresses(
+        await lookups.listContainers({ filters: { label: [`org.kraftlab.lab=${spec.lab}`, NODE_LABEL], network: [spec.network] } }),
+        spec.network,
+      ),
   };
 }

@@ -4,7 +4,8 @@
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { LAB_MARKER, machineKafkaHome, machineLabDir, type SshMachine } from "../spec";
+import { LAB_MARKER, markerText, parseMarker } from "../../store/layout";
+import { machineKafkaHome, machineLabDir, type SshMachine } from "../spec";
 import { exec, run, shq } from "./connection";
 import { DISTRIBUTION_PARTS } from "./distribution";
 
@@ -60,23 +61,13 @@ export function listeningPorts(procNetTcp: string, address: string): Set<number>
   return ports;
 }
 
-/** What a marker on the machine says, or undefined. */
-function markerOf(text: string): { stack: string; token: string } | undefined {
-  try {
-    const parsed = JSON.parse(text) as { stack?: unknown; token?: unknown };
-    return typeof parsed.stack === "string" && typeof parsed.token === "string" ? { stack: parsed.stack, token: parsed.token } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Why the stack may not use the machine's lab directory (`labDir` of machineFacts), or undefined. `token`: the stack's, once it claimed it. */
 export function machineDirProblem(m: SshMachine, lab: string, stack: string, labDir: string, token?: string): string | undefined {
   const dir = `${m.name}:${machineLabDir(m, lab)}`;
   const fix = `set kraftlab:machines.${m.name}.baseDir to another directory, or remove ${machineLabDir(m, lab)} there`;
   if (labDir === "absent") return undefined;
   if (labDir === "foreign") return `kraftlab:machines.${m.name}.baseDir: ${dir} holds files that are no kraftlab lab's; ${fix}`;
-  const marker = markerOf(labDir);
+  const marker = parseMarker(labDir);
   if (marker && marker.stack !== stack) return `kraftlab:machines.${m.name}.baseDir: ${dir} belongs to kraftlab stack ${marker.stack}; ${fix}`;
   if (token !== undefined && marker?.token !== token) {
     return `kraftlab:machines.${m.name}.baseDir: ${dir} holds a lab of stack ${stack} that this stack's state does not know (a stack removed without destroy); ${fix}`;
@@ -94,16 +85,12 @@ export interface MachineClaim {
 export async function claimMachine(m: SshMachine, lab: string, stack: string, claim?: MachineClaim): Promise<MachineClaim> {
   const facts = await machineFacts(m, lab);
   // A token in state that the machine holds: nothing to claim. Otherwise only an absent or empty directory.
-  if (claim && markerOf(facts.labDir)?.token === claim.token) return claim;
+  if (claim && parseMarker(facts.labDir)?.token === claim.token) return claim;
   const problem = machineDirProblem(m, lab, stack, facts.labDir, facts.labDir === "absent" ? undefined : "");
   if (problem) throw new Error(problem);
-  const marker = {
-    note: `This directory belongs to kraftlab stack ${stack}; \`pulumi destroy\` of that stack removes it.`,
-    stack,
-    token: randomBytes(12).toString("hex"),
-  };
+  const marker = { stack, token: randomBytes(12).toString("hex") };
   const dir = shq(machineLabDir(m, lab));
-  await run(m, `mkdir -p ${dir} && cat > ${dir}/${LAB_MARKER}`, "claiming the lab directory", { stdin: Buffer.from(`${JSON.stringify(marker, null, 2)}\n`) });
+  await run(m, `mkdir -p ${dir} && cat > ${dir}/${LAB_MARKER}`, "claiming the lab directory", { stdin: Buffer.from(markerText(marker)) });
   return { token: marker.token, madeBaseDir: claim?.madeBaseDir ?? !facts.baseExists };
 }
 
@@ -127,7 +114,7 @@ export async function ensureDistribution(m: SshMachine, kafkaHome: string, distr
 export async function releaseMachine(m: SshMachine, lab: string, claim: MachineClaim): Promise<void> {
   const dir = machineLabDir(m, lab);
   const facts = await machineFacts(m, lab);
-  if (markerOf(facts.labDir)?.token === claim.token) await run(m, `rm -rf ${shq(dir)}`, "removing the lab directory");
+  if (parseMarker(facts.labDir)?.token === claim.token) await run(m, `rm -rf ${shq(dir)}`, "removing the lab directory");
   const base = shq(m.baseDir);
   // The releases stay while another lab's directory (with its marker) is there.
   await run(

@@ -1,57 +1,20 @@
-// Which directories a stack may claim, write into and remove. A stack claims a directory only if it
-// is absent or empty, and marks it with a token kept in its state; destroy removes a directory only
-// when its marker holds that token. Anything else (another cluster's data, a stack removed without
-// destroy, a directory of the user's) is never written into or removed.
-import { randomBytes } from "node:crypto";
-import * as fs from "node:fs";
+// What the lab directory's records decide, and the words of each refusal: which directory a stack may
+// claim, why a lab cannot move (to another directory, or another runtime), when a lease's holder is
+// gone. Pure, so the config's own checks (model/validate.ts) use them before anything is touched.
 import * as path from "node:path";
-
-import { LAB_MARKER } from "../runtime/spec";
-
-export { LAB_MARKER };
-
-/** What a marker says: the stack that made the directory, and the token in that stack's state. */
-export interface Marker {
-  stack: string;
-  token: string;
-}
+import type { ProcessSeen } from "../host/processSeen";
+import type { LeaseHolder, Marker, RuntimeRecord } from "./layout";
 
 /** What is at a directory path, as far as claiming it goes. */
 export type DirectoryState =
   | { kind: "absent" }
   | { kind: "empty" }
-  /** Marked by a kraftlab stack; `marker` is undefined for the plain-text marker of older versions. */
+  /** Marked by a kraftlab stack; `marker` is undefined for the plain-text marker an earlier release wrote. */
   | { kind: "marked"; marker?: Marker }
   | { kind: "foreign"; entries: string[] }
   | { kind: "not a directory" }
   /** An ancestor is a file, so the directory cannot be made. */
   | { kind: "below a file"; file: string };
-
-export function readMarker(dir: string): Marker | undefined {
-  try {
-    const parsed = JSON.parse(fs.readFileSync(path.join(dir, LAB_MARKER), "utf8")) as Partial<Marker>;
-    return typeof parsed.stack === "string" && typeof parsed.token === "string" ? { stack: parsed.stack, token: parsed.token } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function inspectDirectory(dir: string): DirectoryState {
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.statSync(dir);
-  } catch {
-    for (let up = path.dirname(dir); up !== path.dirname(up); up = path.dirname(up)) {
-      if (fs.existsSync(up)) return fs.statSync(up).isDirectory() ? { kind: "absent" } : { kind: "below a file", file: up };
-    }
-    return { kind: "absent" };
-  }
-  if (!stat.isDirectory()) return { kind: "not a directory" };
-  const entries = fs.readdirSync(dir);
-  if (entries.length === 0) return { kind: "empty" };
-  if (entries.includes(LAB_MARKER)) return { kind: "marked", marker: readMarker(dir) };
-  return { kind: "foreign", entries: entries.sort() };
-}
 
 /**
  * Why `stack` may not use `dir` (the value of config key `key`), or undefined if it may. `inState`
@@ -83,24 +46,6 @@ export function claimProblem(key: string, dir: string, state: DirectoryState, st
   }
 }
 
-/** Makes `dir` (absent or empty) this stack's: creates it and writes a marker with a new token. */
-export function claimDirectory(dir: string, stack: string): Marker {
-  const marker = { stack, token: randomBytes(12).toString("hex") };
-  fs.mkdirSync(dir, { recursive: true });
-  const note = `This directory belongs to kraftlab stack ${stack}; \`pulumi destroy\` of that stack removes it.`;
-  fs.writeFileSync(path.join(dir, LAB_MARKER), `${JSON.stringify({ note, ...marker }, null, 2)}\n`);
-  return marker;
-}
-
-/**
- * Whether the stack whose state holds `token` may remove `dir`: only when the directory still holds
- * that stack's marker. A state without a token (made by an older kraftlab) owns a directory with any marker.
- */
-export function mayRemove(dir: string, token: string | undefined): boolean {
-  if (!fs.existsSync(path.join(dir, LAB_MARKER))) return false;
-  return token === undefined || readMarker(dir)?.token === token;
-}
-
 /** The checkout a lab directory is the default of (`<checkout>/.lab/<stack>`), if it is one. */
 const checkoutOf = (dir: string) => (path.basename(path.dirname(dir)) === ".lab" ? path.dirname(path.dirname(dir)) : undefined);
 
@@ -121,4 +66,25 @@ export function labMoveProblem(key: string, from: string, to: string): string {
     `${key}: this lab lives in ${from}; moving it to ${to} would leave its nodes' data (or certificates) behind: ` +
     `set ${key} back to ${from}, or run \`pulumi destroy\` first and then \`pulumi up\` with the new directory`
   );
+}
+
+/** A runtime in words: the kind a runtime record names, with its engine. */
+export const describeRuntime = (kind: RuntimeRecord["kind"], dockerHost?: string) =>
+  kind === "docker" ? `Docker (${dockerHost ?? "an engine"})` : kind === "ssh" ? "machines over SSH" : "local processes";
+
+/** Why a lab that exists cannot move to another runtime, and what to do instead. */
+export const runtimeChangeProblem = (from: string, to: string) =>
+  `kraftlab:runtime: this lab runs on ${from}; moving a running lab to ${to} is not done in place (its data would stay behind). ` +
+  `Run \`npm run down\` first and \`npm run up\` again on ${to}, or bring up ${to} as a new stack (KRAFTLAB_STACK=<name>)`;
+
+/**
+ * Why a lease's holder is gone, so the lease may be taken over; undefined while it may still act (it
+ * runs, or it is of another host, which this one cannot see).
+ */
+export function holderGone(holder: LeaseHolder, hostname: string, seen: ProcessSeen | undefined): string | undefined {
+  if (holder.hostname !== hostname) return undefined;
+  if (!seen) return `pid ${holder.pid} no longer runs`;
+  // (A pid used again: the process that runs as it now started at another time.)
+  if (Math.abs(seen.startedAt - holder.startedAt) > 1_000) return `pid ${holder.pid} now runs another process`;
+  return undefined;
 }

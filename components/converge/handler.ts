@@ -1,0 +1,65 @@
+// The running nodes as a Pulumi resource (NodeProcesses): its handler makes the lab's Runtime and
+// ClusterClient and hands them to converge, holding the lab's lease while it starts, rolls or stops
+// nodes; its diff says, node by node, what an `up` will do. The kind name "nodeProcesses" and the
+// property names of its inputs and outputs (inputs.ts) live in Pulumi state.
+import * as path from "node:path";
+import { clientFor } from "../client/connect";
+import { type Handler, same } from "../provider/handler";
+import { plan } from "../provider/progress";
+import { runtimeFor } from "../runtime/select";
+import { stateRuntime, updateRuntime } from "../runtime/spec";
+import { withLease } from "../store/labStore";
+import { converge } from "./converge";
+import type { NodeProcessesInputs, NodeProcessesOutputs } from "./inputs";
+import { stopNode } from "./lifecycle";
+import { previewLines } from "./preview";
+import { readOnlyKeys } from "./roll";
+import { nodeAction } from "./rollout";
+import { readRunning, runningOf } from "./running";
+import { tlsPending } from "./tls";
+
+/** The lab directory whose lease converging holds (a state written by an earlier release names none: the nodes' parent). */
+const labDirOf = (inputs: Pick<NodeProcessesInputs, "labDir" | "nodes">) => inputs.labDir ?? (inputs.nodes[0] && path.dirname(inputs.nodes[0].dir));
+
+export const nodeProcesses: Handler = {
+  async create(inputs: NodeProcessesInputs) {
+    const outs = await withLease(labDirOf(inputs), () => converge(runtimeFor(inputs.runtime), clientFor(inputs.admin), undefined, inputs));
+    return { id: "nodes", outs };
+  },
+  async diff(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
+    const rt = runtimeFor(news.runtime);
+    // One read of each node's record (a process check, or an engine request) serves every question below.
+    const records = await Promise.all(news.nodes.map((n) => readRunning(rt, n)));
+    const removed = olds.nodes.some((old) => !news.nodes.some((n) => n.id === old.id));
+    const tls = await tlsPending(news.nodes, records, news.tls);
+    const pending = news.nodes.some((n, i) => nodeAction(n, records[i]) !== "keep") || tls;
+    // A state written by an earlier release has no `running` (it kept pids): an update (that restarts nothing) records it.
+    const moved = olds.running === undefined || news.nodes.some((n, i) => (olds.running[String(n.id)] ?? "") !== (records[i]?.alive ? records[i].ref : ""));
+    // A state without the quorum outputs (an earlier release's): an update (that restarts nothing) reads them.
+    const unread = olds.quorumStatus === undefined;
+    const readOnly = await readOnlyKeys(() => clientFor(news.admin), news, records);
+    const lines = previewLines({
+      olds: { nodes: olds.nodes, kafkaVersion: olds.kafkaVersion, protocolsChanged: !same(olds.protocols, news.protocols) },
+      nodes: news.nodes,
+      kafkaVersion: news.kafkaVersion,
+      quorumMode: news.quorum.mode,
+      records,
+      tlsPending: tls,
+      readOnly,
+    });
+    for (const line of lines) plan(line);
+    return { changes: removed || pending || moved || unread };
+  },
+  async update(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
+    const rt = runtimeFor(updateRuntime(stateRuntime(olds), news.runtime));
+    return { outs: await withLease(labDirOf(news), () => converge(rt, clientFor(news.admin), olds, news)) };
+  },
+  async delete(_id, olds: NodeProcessesOutputs) {
+    const rt = runtimeFor(stateRuntime(olds));
+    await withLease(labDirOf(olds), () => Promise.all(olds.nodes.map((n) => stopNode(rt, n, olds))));
+  },
+  async read(id, olds: NodeProcessesOutputs) {
+    // A node that no longer runs reads back with "", so the next `up` starts it again.
+    return { id, props: { ...olds, running: (await runningOf(runtimeFor(stateRuntime(olds)), olds.nodes)).running } };
+  },
+};

@@ -1,0 +1,16 @@
+// A Docker engine as kraftlab talks to it: a client of its Engine API (dockerode, no docker CLI), and
+// the reading of an answer that may name no such object. Everything that reaches an engine starts here.
+import Docker from "dockerode";
+
+/** A client of the engine at `dockerHost` (`unix:///…`); `timeoutMs` bounds each request. */
+export const engine = (dockerHost: string, timeoutMs?: number) => new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, ""), timeout: timeoutMs });
+
+/** What `request` answers, or undefined when the engine has no such object (404); any other failure stands. */
+export async function unlessMissing<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    throw err;
+  }
+}
