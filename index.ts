@@ -16,12 +16,12 @@ import {
   kafkaVersion,
   layoutKafka,
 } from "./components/host/tools";
-import { KafkaCluster } from "./components/kafkaCluster";
+import { KafkaCluster } from "./components/kafkaCluster/kafkaCluster";
 import { ConfigError, kraftlabKeys, type LabConfig, parseLabConfig } from "./components/model/config";
+import { planMonitoring } from "./components/model/monitoringPlan";
 import { type ClusterPlan, planCluster } from "./components/model/topology";
 import { ephemeralPortWarnings, noEngineProblem, validateLab } from "./components/model/validate";
 import type { MonitoringTools } from "./components/monitoring/monitoring";
-import { planMonitoring } from "./components/monitoring/plan";
 import {
   directoryProblems,
   ephemeralPortRange,

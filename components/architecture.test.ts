@@ -1,7 +1,8 @@
 // The house's import rules, checked on the import graph of every source file of components/, lab/,
-// scripts/ and index.ts: no circle; the reconcilers, the model and the client reach a runtime only
-// through its interface; a runtime implementation stays below the features that use it; the pure
-// decisions do no I/O, wait for nothing and log nothing.
+// scripts/ and index.ts: its floors (each part imports only the floors below its own); no circle; the
+// reconcilers, the model and the client reach a runtime only through its interface; a runtime
+// implementation stays below the features that use it; the pure decisions do no I/O, wait for nothing
+// and log nothing.
 import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
@@ -98,11 +99,8 @@ const either =
     tests.some((t) => t(file));
 const RUNTIME = "components/runtime";
 
-/**
- * A runtime implementation: the process, Docker and SSH runtimes. A runtime's config schema
- * (ssh/schema.ts, `kraftlab:machines`) is the config's grammar, which the model reads, not an implementation.
- */
-const implementation = (file: string) => /^components\/runtime\/(process|docker|ssh)\//.test(file) && !file.endsWith("/schema.ts");
+/** A runtime implementation: the process, Docker and SSH runtimes. */
+const implementation = (file: string) => /^components\/runtime\/(process|docker|ssh)\//.test(file);
 /** What makes a Runtime out of a spec: an implementation, or the selector that imports them all. */
 const makesRuntimes = either(implementation, (file) => file === `${RUNTIME}/select.ts`);
 
@@ -115,20 +113,48 @@ const SEAM = new Set(["runtime.ts", "spec.ts", "select.ts", "place.ts", "kafkaTo
 
 /** Decisions: each a function of its inputs, with no file, process, wait or progress line of its own. */
 const PURE = [
+  "components/store/layout.ts",
+  "components/store/problems.ts",
   "components/quorum/plan.ts",
   "components/versions/plan.ts",
-  "components/topics/plan.ts",
   "components/ops/gates.ts",
   "components/ops/clusterState.ts",
   "components/ops/removal.ts",
-  "components/security/listeners.ts",
   "components/security/access.ts",
-  "components/monitoring/plan.ts",
   "components/status/view.ts",
   "components/converge/rollout.ts",
   "components/converge/preview.ts",
 ];
 const EFFECTS = new Set(["node:fs", "node:fs/promises", "node:child_process", "p-wait-for", "components/provider/progress.ts"]);
+
+/**
+ * The floors of the house, from the ground up: a part (a folder, or a file of its own) imports only
+ * from its own part and the floors below. Where a newcomer reads from, and where a change goes: README,
+ * "The house".
+ */
+const FLOORS = [
+  ["components/host"], // this machine: daemons, files, ports, the tools the setup installed
+  ["components/model", "components/provider"], // the config and the plan, pure; the dynamic-provider kit
+  ["components/store"], // the lab directory's records
+  ["components/runtime"], // the one interface every node effect goes through, and its implementations
+  ["components/client"], // the cluster client
+  ["components/cluster"], // the lab's own resources (directories, files, ids, runtime) and its client
+  ["components/quorum"],
+  ["components/versions"],
+  ["components/ops"], // gates, reassignment, cluster-wide operations
+  ["components/topics", "components/converge"], // topics as code; the reconcilers of the running nodes
+  ["components/security"],
+  ["components/monitoring"],
+  ["components/kafkaCluster", "components/registry.ts", "components/testing.ts"], // the component; every handler by kind
+  ["components/preflight", "components/status"], // the checks before anything is touched; `npm run status`
+  ["index.ts", "components/drill"], // the program; failure drills
+  ["lab"], // the commands' plumbing: the Pulumi CLI, its hosts, the stack
+  ["scripts"], // the commands
+];
+
+const partOf = (file: string) =>
+  FLOORS.flat().find((part) => file === part || file.startsWith(`${part}/`)) ?? path.posix.dirname(file);
+const floorOf = (part: string) => FLOORS.findIndex((floor) => floor.includes(part));
 
 const graph = importGraph();
 
@@ -143,6 +169,18 @@ describe("the import graph", () => {
       (target) => target.startsWith("components/") || target.startsWith("lab/") || target.startsWith("scripts/"),
     ).filter((edge) => !fs.existsSync(path.join(PROJECT_DIR, edge.split(" → ")[1])));
     expect(unresolved).toEqual([]);
+  });
+
+  it("stands on its floors: each part imports only its own and the floors below", () => {
+    expect([...graph.keys()].filter((file) => floorOf(partOf(file)) < 0)).toEqual([]);
+    const up = reaching(
+      () => true,
+      (target) => graph.has(target),
+    ).filter((edge) => {
+      const [from, to] = edge.split(" → ").map(partOf);
+      return from !== to && floorOf(to) >= floorOf(from);
+    });
+    expect(up).toEqual([]);
   });
 
   it("has no circle", () => {

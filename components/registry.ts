@@ -1,6 +1,7 @@
 // Every dynamic resource's handlers by kind: the one module that knows every feature, loaded by the
 // shim (provider/shim.ts) inside the dynamic provider process. Each feature exports its own handlers.
 import { clusterHandlers } from "./cluster/handlers";
+import { labRuntime } from "./cluster/runtimeHandler";
 import { nodeProcesses } from "./converge/handler";
 import { monitoringServer } from "./monitoring/server";
 import { opsHandlers } from "./ops/handlers";
@@ -8,7 +9,6 @@ import type { Handler } from "./provider/handler";
 import { quiet } from "./provider/quiet";
 import type { HandlerKind } from "./provider/shim";
 import { quorumHandlers } from "./quorum/handlers";
-import { labRuntime } from "./runtime/handlers";
 import { securityHandlers } from "./security/handlers";
 import { topicHandlers } from "./topics/handler";
 

@@ -12,7 +12,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
 import * as langproto from "@pulumi/pulumi/proto/language_pb";
-import { labsRegistered } from "../components/kafkaCluster";
+import { labsRegistered } from "../components/kafkaCluster/kafkaCluster";
 import kraftlab from "../index";
 
 type Program = () => Promise<unknown>;

@@ -8,7 +8,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import pWaitFor from "p-wait-for";
 import { PROJECT_DIR } from "../components/host/projectDir";
 import { defaultKafkaHome } from "../components/host/tools";
-import type { NodeInfo, QuorumInfo } from "../components/kafkaCluster";
+import type { NodeInfo, QuorumInfo } from "../components/kafkaCluster/kafkaCluster";
 import { openStack, outputValues } from "../lab/stack";
 import { pulumiEnv, pulumiRoot } from "../lab/toolchain";
 

@@ -43,19 +43,10 @@ function hostsFileWriter(addresses: NodeAddresses, file: string): () => Promise<
   };
 }
 
-/** Where a client whose maker hands it no addresses asks for them: set by runtime/select.ts, which makes the runtimes. */
-let runtimeAddresses: ((spec: RuntimeSpec) => NodeAddresses | undefined) | undefined;
-
-/** How the clients of this process find the nodes' addresses of a runtime when their makers hand them none. */
-export function askRuntimesForAddresses(find: (spec: RuntimeSpec) => NodeAddresses | undefined): void {
-  runtimeAddresses = find;
-}
-
-/** The nodes' addresses of a lab whose names this machine cannot resolve: handed in, else its runtime's. */
+/** The nodes' addresses of a lab whose names this machine cannot resolve, as its maker handed them. */
 function addressesOf(spec: RuntimeSpec, handed: NodeAddresses | undefined): NodeAddresses {
-  const addresses = handed ?? runtimeAddresses?.(spec);
-  if (!addresses) throw new Error(`the cluster client of a ${spec.kind} lab needs the nodes' addresses: hand clientFor the runtime's nodeAddresses`);
-  return addresses;
+  if (!handed) throw new Error(`the cluster client of a ${spec.kind} lab needs the nodes' addresses: make it with cluster/client.ts labClient`);
+  return handed;
 }
 
 /** Runs `work` at most once every `everyMs`, one run at a time: concurrent callers wait for the same run. */
@@ -121,8 +112,8 @@ function connect(admin: Admin, addresses?: NodeAddresses): ClusterClient {
 }
 
 /**
- * This process's client for `admin`. `addresses` are its runtime's nodeAddresses, for a lab whose
- * node names this machine cannot resolve (Docker); without them the client asks the runtime of `admin`.
+ * This process's client for `admin`. `addresses` are its runtime's nodeAddresses, needed for a lab
+ * whose node names this machine cannot resolve (Docker): cluster/client.ts labClient hands them in.
  */
 export function clientFor(admin: Admin, addresses?: NodeAddresses): ClusterClient {
   const key = JSON.stringify([admin.bootstrapServers, admin.commandConfig, admin.kafkaHome, admin.runtime.kind, admin.controllers]);

@@ -2,15 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { clusterHandlers as handlers, kafkaUuid } from "./handlers";
-
-describe("kafkaUuid", () => {
-  it("makes Kafka-style ids: 22 URL-safe base64 characters, never starting with '-'", () => {
-    const ids = Array.from({ length: 500 }, kafkaUuid);
-    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
-    expect(new Set(ids).size).toBe(ids.length);
-  });
-});
+import { clusterHandlers as handlers } from "./handlers";
 
 describe("nodeFiles.diff", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-node-files-"));

@@ -1,16 +1,16 @@
 // What the cluster's own dynamic resources do: this module runs inside Pulumi's dynamic
 // provider process (loaded through the shim, provider/shim.ts), never in the program, so it imports no Pulumi runtime.
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import { writeWithMode } from "../host/files";
-import { generatedOnce, type Handler, readBack, same } from "../provider/handler";
+import { labMoveProblem } from "../model/validate";
+import { generatedOnce, type Handler, kafkaUuid, readBack, same } from "../provider/handler";
 import type { NodeRef } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import { type RuntimeSpec, stateRuntime } from "../runtime/spec";
 import { claimDirectory, inspectDirectory, mayRemove } from "../store/labStore";
 import { LAB_MARKER } from "../store/layout";
-import { claimProblem, labMoveProblem } from "../store/problems";
+import { claimProblem } from "../store/problems";
 
 /** A node's directory and its server.properties; the supervisor formats its storage before it first starts. */
 export interface NodeFilesInputs {
@@ -63,15 +63,6 @@ const nodeFiles: Handler = {
   },
   read: readBack,
 };
-
-/** A Kafka Uuid (a cluster id, a directory id): 16 random bytes, URL-safe base64 without padding, as `kafka-storage random-uuid`. */
-export function kafkaUuid(): string {
-  for (;;) {
-    const id = randomBytes(16).toString("base64url");
-    // Kafka's own generator rejects ids starting with "-", which command lines would take for an option.
-    if (!id.startsWith("-")) return id;
-  }
-}
 
 const clusterId = generatedOnce(async () => {
   const value = kafkaUuid();

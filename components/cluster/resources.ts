@@ -1,9 +1,7 @@
-// The cluster's own Pulumi resources: the lab's directories and files, its runtime, the cluster id, each
-// node's files and the running nodes. Dynamic resources, reaching their code through the shim.
+// The lab's own Pulumi resources: its directories and files, its runtime, the cluster id and each
+// node's files. Dynamic resources, reaching their code through the shim.
 import * as pulumi from "@pulumi/pulumi";
-import type { NodeProcessesInputs } from "../converge/inputs";
 import { type Inputs, shim } from "../provider/shim";
-import type { QuorumStatus } from "../quorum/outputs";
 import type { LabRuntimeInputs } from "../runtime/spec";
 import type { LabDirectoryInputs, LabFileInputs, NodeFilesInputs } from "./handlers";
 
@@ -16,26 +14,6 @@ export class NodeFiles extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: Inputs<NodeFilesInputs>, opts?: pulumi.CustomResourceOptions) {
     super(shim("nodeFiles"), name, args, { additionalSecretOutputs: ["serverProperties"], ...opts }, "kraftlab", "NodeFiles");
-  }
-}
-
-/** The cluster's running nodes: started, reloaded or restarted one at a time, drained when they leave. */
-export class NodeProcesses extends pulumi.dynamic.Resource {
-  declare readonly running: pulumi.Output<Record<string, string>>;
-  declare readonly quorumStatus: pulumi.Output<QuorumStatus | undefined>;
-  declare readonly finalized: pulumi.Output<Record<string, string> | undefined>;
-  declare readonly versions: pulumi.Output<Record<string, string> | undefined>;
-
-  constructor(name: string, args: Inputs<NodeProcessesInputs>, opts?: pulumi.CustomResourceOptions) {
-    // tls holds the node keystores (private keys).
-    super(
-      shim("nodeProcesses"),
-      name,
-      { ...args, running: undefined, quorumStatus: undefined, finalized: undefined, versions: undefined },
-      { additionalSecretOutputs: ["tls"], ...opts },
-      "kraftlab",
-      "NodeProcesses",
-    );
   }
 }
 

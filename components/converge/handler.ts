@@ -3,7 +3,7 @@
 // nodes; its diff says, node by node, what an `up` will do. The kind name "nodeProcesses" and the
 // property names of its inputs and outputs (inputs.ts) live in Pulumi state.
 import * as path from "node:path";
-import { clientFor } from "../client/connect";
+import { labClient } from "../cluster/client";
 import { type Handler, same } from "../provider/handler";
 import { plan } from "../provider/progress";
 import { runtimeFor } from "../runtime/select";
@@ -23,7 +23,7 @@ const labDirOf = (inputs: Pick<NodeProcessesInputs, "labDir" | "nodes">) => inpu
 
 export const nodeProcesses: Handler = {
   async create(inputs: NodeProcessesInputs) {
-    const outs = await withLease(labDirOf(inputs), () => converge(runtimeFor(inputs.runtime), clientFor(inputs.admin), undefined, inputs));
+    const outs = await withLease(labDirOf(inputs), () => converge(runtimeFor(inputs.runtime), labClient(inputs.admin), undefined, inputs));
     return { id: "nodes", outs };
   },
   async diff(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
@@ -37,7 +37,7 @@ export const nodeProcesses: Handler = {
     const moved = olds.running === undefined || news.nodes.some((n, i) => (olds.running[String(n.id)] ?? "") !== (records[i]?.alive ? records[i].ref : ""));
     // A state without the quorum outputs (an earlier release's): an update (that restarts nothing) reads them.
     const unread = olds.quorumStatus === undefined;
-    const readOnly = await readOnlyKeys(() => clientFor(news.admin), news, records);
+    const readOnly = await readOnlyKeys(() => labClient(news.admin), news, records);
     const lines = previewLines({
       olds: { nodes: olds.nodes, kafkaVersion: olds.kafkaVersion, protocolsChanged: !same(olds.protocols, news.protocols) },
       nodes: news.nodes,
@@ -52,7 +52,7 @@ export const nodeProcesses: Handler = {
   },
   async update(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
     const rt = runtimeFor(updateRuntime(stateRuntime(olds), news.runtime));
-    return { outs: await withLease(labDirOf(news), () => converge(rt, clientFor(news.admin), olds, news)) };
+    return { outs: await withLease(labDirOf(news), () => converge(rt, labClient(news.admin), olds, news)) };
   },
   async delete(_id, olds: NodeProcessesOutputs) {
     const rt = runtimeFor(stateRuntime(olds));

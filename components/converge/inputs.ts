@@ -1,12 +1,12 @@
 // What converging the nodes is given and gives back: the inputs and outputs of the NodeProcesses
 // resource. Pulumi state holds every property by these names, so none is ever renamed.
 import type { Admin } from "../client/connect";
+import type { ListenerProtocols } from "../model/listeners";
+import type { QuorumMode } from "../model/schema/quorum";
+import type { FeaturesConfig } from "../model/schema/versions";
 import type { QuorumStatus } from "../quorum/outputs";
-import type { QuorumMode } from "../quorum/schema";
 import type { NodeRun } from "../runtime/runtime";
 import type { RuntimeSpec } from "../runtime/spec";
-import type { ListenerProtocols } from "../security/listeners";
-import type { FeaturesConfig } from "../versions/schema";
 import type { TlsMaterial } from "./rollout";
 
 export interface NodeProcessesInputs {

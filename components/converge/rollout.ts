@@ -1,12 +1,8 @@
 // Pure decisions of a rollout: what each node needs so that it runs its desired config and TLS
 // material, the trust bundles of a CA rotation, and in which order nodes restart. converge.ts and the
 // modules of its steps carry them out.
-import { fingerprint } from "../model/fingerprint";
 import type { NodeRun } from "../runtime/runtime";
 import type { StartRecord } from "../store/layout";
-
-/** The fingerprint of a node's launch: its server.properties, heap, and what it runs (JVM options, release, image). */
-export const launchHash = (serverProperties: string, heap: string, launched: string) => fingerprint([serverProperties, heap, launched].join("\0"));
 
 /** The lab's TLS files, which converging writes itself so that a CA rotation goes in phases. */
 export interface TlsMaterial {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fingerprint } from "../model/fingerprint";
-import type { ListenerProtocols } from "../security/listeners";
+import type { ListenerProtocols } from "../model/listeners";
 import { cleanUp, fresh, inputs, lab, ROLL, SHAPES, up } from "./fakeLab";
 import type { TlsMaterial } from "./rollout";
 import { readRunning } from "./running";

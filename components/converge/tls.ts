@@ -4,9 +4,9 @@
 import type { ClusterClient } from "../client/cluster";
 import { putFile, readIfExists } from "../host/files";
 import { fingerprint } from "../model/fingerprint";
+import { brokerTlsListeners } from "../model/listeners";
 import { progress } from "../provider/progress";
 import type { NodeRef, NodeRun, Runtime } from "../runtime/runtime";
-import { brokerTlsListeners } from "../security/listeners";
 import type { NodeProcessesInputs } from "./inputs";
 import { rollingRestart } from "./roll";
 import { type RunningRecord, type TlsMaterial, tlsAction, trustBundles } from "./rollout";

@@ -5,10 +5,10 @@ import type { ClusterClient } from "../client/cluster";
 import { metadataLagProblems } from "../ops/gates";
 import { waitUntil } from "../ops/wait";
 import { progress } from "../provider/progress";
-import { upgradeFeature } from "../quorum/admin";
 import type { Runtime } from "../runtime/runtime";
 import { downgradeRefusal, featureUpgrades, mappingRelease, mixedVersionRefusal, parseVersionMapping } from "../versions/plan";
 import type { NodeProcessesInputs, Previous } from "./inputs";
+import { upgradeFeature } from "./quorumAdmin";
 
 /**
  * A release change: refused before any node rolls onto a release that could not read what the

@@ -4,10 +4,10 @@ import type { ClusterClient } from "../client/cluster";
 import { quorumState, quorumStatus } from "../ops/clusterState";
 import { quorumProblems } from "../ops/gates";
 import { waitUntil } from "../ops/wait";
-import { addController, removeController, waitCaughtUp } from "../quorum/admin";
 import { controllerIds, voterChanges, votersToCheck } from "../quorum/plan";
 import type { NodeRun, Runtime } from "../runtime/runtime";
 import type { NodeProcessesInputs, Previous } from "./inputs";
+import { addController, removeController, waitCaughtUp } from "./quorumAdmin";
 import { healthy } from "./roll";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { NodeInfo } from "../kafkaCluster";
+import type { NodeInfo } from "../kafkaCluster/kafkaCluster";
 import { controllerEndpoints } from "./endpoints";
 
 const node = (id: number, roles: string[], controller?: number, address?: string): NodeInfo => ({

@@ -1,6 +1,6 @@
 // Where a drill reaches the controllers themselves (their CONTROLLER listeners), from the stack's
 // outputs: the quorum's leader is asked of them, not of brokers that forward to a controller gone.
-import type { NodeInfo } from "../kafkaCluster";
+import type { NodeInfo } from "../kafkaCluster/kafkaCluster";
 import { nodeHostName } from "../model/topology";
 import type { RuntimeSpec } from "../runtime/spec";
 

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import pWaitFor from "p-wait-for";
 import { getProperties } from "properties-file";
 import type { ClusterClient } from "../client/cluster";
-import { clientFor } from "../client/connect";
+import { labClient } from "../cluster/client";
 import type { NodeRef, Runtime } from "../runtime/runtime";
 import { nodeRef, type StatusOutputs, statusRuntime } from "../status/gather";
 import { controllerEndpoints, POLLER_SETTINGS } from "./endpoints";
@@ -33,7 +33,7 @@ export interface Clients {
 export function clientsOf(lab: DrillLab, scratch: Scratch): Clients {
   const { outputs } = lab;
   const spec = statusRuntime(outputs);
-  const brokers = clientFor({
+  const brokers = labClient({
     runtime: { kind: "process", kafkaHome: outputs.kafkaHome },
     kafkaHome: outputs.kafkaHome,
     bootstrapServers: outputs.bootstrapServers,
@@ -42,7 +42,7 @@ export function clientsOf(lab: DrillLab, scratch: Scratch): Clients {
   });
   if ("unavailable" in lab.controllerAccess) return { brokers };
   const endpoints = controllerEndpoints(outputs.nodes, spec.kind, outputs.bootstrapServers);
-  const controllers = clientFor({
+  const controllers = labClient({
     runtime: spec, // on Docker, the client resolves the containers' names through the engine
     kafkaHome: outputs.kafkaHome,
     bootstrapServers: endpoints.map((e) => `${e.host}:${e.port}`).join(","),

@@ -2,13 +2,13 @@
 // hands it the raw values and gets a typed LabConfig or a ConfigError naming every bad key.
 import { RunError } from "@pulumi/pulumi";
 import { z } from "zod";
-import { monitoringSchema } from "../monitoring/schema";
-import { quorumSchema } from "../quorum/schema";
-import { runtimeSchema } from "../runtime/schema";
-import { machinesSchema } from "../runtime/ssh/schema";
-import { allowTopicDeletionSchema, topicsSchema } from "../topics/schema";
-import { featuresSchema, kafkaVersionSchema } from "../versions/schema";
 import { describeIssue } from "./configIssues";
+import { machinesSchema } from "./schema/machines";
+import { monitoringSchema } from "./schema/monitoring";
+import { quorumSchema } from "./schema/quorum";
+import { runtimeSchema } from "./schema/runtime";
+import { allowTopicDeletionSchema, topicsSchema } from "./schema/topics";
+import { featuresSchema, kafkaVersionSchema } from "./schema/versions";
 
 export const ROLES = ["broker", "controller"] as const;
 export type Role = (typeof ROLES)[number];

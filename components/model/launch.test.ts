@@ -1,23 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { launchHash } from "../converge/rollout";
-import { planMonitoring } from "../monitoring/plan";
-import type { MonitoringConfig } from "../monitoring/schema";
 import { COMBINED_3, labConfig } from "../testing";
-import { MASKED, nodeLaunch, shownProperties, withoutBootstrap } from "./launch";
+import { launchHash, MASKED, nodeLaunch, shownProperties, withoutBootstrap } from "./launch";
+import { planMonitoring } from "./monitoringPlan";
+import type { MonitoringConfig } from "./schema/monitoring";
 import { planCluster } from "./topology";
-
-const process_ = { kind: "process" as const, kafkaHome: "/k" };
-const docker = (image: string) => ({
-  kind: "docker" as const,
-  dockerHost: "unix:///d.sock",
-  image,
-  network: "n",
-  subnet: "172.30.1.0/24",
-  lab: "dev",
-  publishHost: "127.0.0.1",
-  mounts: [],
-  user: "0:0",
-});
 
 describe("nodeLaunch", () => {
   const plan = planCluster(labConfig(COMBINED_3, { monitoring: {} }), "/l", "dev");
@@ -25,24 +11,20 @@ describe("nodeLaunch", () => {
   const node = plan.nodes[1];
 
   it("hashes the file, the heap and the JVM options together", () => {
-    const launch = nodeLaunch(plan, node, { lab: "dev", heap: "512m", kafkaVersion: "4.3.1", runtime: process_, exporter });
+    const launch = nodeLaunch(plan, node, { lab: "dev", heap: "512m", kafkaVersion: "4.3.1", exporter });
     expect(launch.run.jvmOptions).toBe("-javaagent:/c/agent.jar=127.0.0.1:9195:/l/monitoring/jmx-exporter.yml");
     expect(launch.run.configHash).toBe(launchHash(withoutBootstrap(launch.serverProperties), "512m", `${launch.run.jvmOptions}\u00004.3.1`));
     expect(launch.run.version).toBe("4.3.1");
     // Another release rolls the node onto it.
-    expect(nodeLaunch(plan, node, { lab: "dev", heap: "512m", kafkaVersion: "4.4.0", runtime: process_, exporter }).run.configHash).not.toBe(
-      launch.run.configHash,
-    );
-    expect(nodeLaunch(plan, node, { lab: "dev", heap: "1g", kafkaVersion: "4.3.1", runtime: process_, exporter }).run.configHash).not.toBe(
-      launch.run.configHash,
-    );
-    expect(nodeLaunch(plan, node, { lab: "dev", heap: "512m", kafkaVersion: "4.3.1", runtime: process_ }).run.configHash).not.toBe(launch.run.configHash);
+    expect(nodeLaunch(plan, node, { lab: "dev", heap: "512m", kafkaVersion: "4.4.0", exporter }).run.configHash).not.toBe(launch.run.configHash);
+    expect(nodeLaunch(plan, node, { lab: "dev", heap: "1g", kafkaVersion: "4.3.1", exporter }).run.configHash).not.toBe(launch.run.configHash);
+    expect(nodeLaunch(plan, node, { lab: "dev", heap: "512m", kafkaVersion: "4.3.1" }).run.configHash).not.toBe(launch.run.configHash);
   });
 
   it("restarts no node when only the quorum's bootstrap servers change (a controller joined or left)", () => {
     const grown = planCluster(labConfig({ ...COMBINED_3, 4: "controller" }, { monitoring: {} }), "/l", "dev");
-    const before = nodeLaunch(plan, node, { lab: "dev", heap: "512m", kafkaVersion: "4.3.1", runtime: process_, exporter });
-    const after = nodeLaunch(grown, grown.nodes[1], { lab: "dev", heap: "512m", kafkaVersion: "4.3.1", runtime: process_, exporter });
+    const before = nodeLaunch(plan, node, { lab: "dev", heap: "512m", kafkaVersion: "4.3.1", exporter });
+    const after = nodeLaunch(grown, grown.nodes[1], { lab: "dev", heap: "512m", kafkaVersion: "4.3.1", exporter });
     expect(after.serverProperties).not.toBe(before.serverProperties);
     expect(after.run.configHash).toBe(before.run.configHash);
   });
@@ -55,8 +37,8 @@ describe("nodeLaunch", () => {
       kafkaVersion: "4.3.1",
       exporter: { jar: "/c/agent.jar", plan: planMonitoring(dockerPlan, dockerPlan.monitoring as MonitoringConfig) },
     };
-    const a = nodeLaunch(dockerPlan, dockerPlan.nodes[1], { ...opts, runtime: docker("kraftlab/kafka:aaaaaaaaaaaa") });
-    const b = nodeLaunch(dockerPlan, dockerPlan.nodes[1], { ...opts, runtime: docker("kraftlab/kafka:bbbbbbbbbbbb") });
+    const a = nodeLaunch(dockerPlan, dockerPlan.nodes[1], { ...opts, image: "kraftlab/kafka:aaaaaaaaaaaa" });
+    const b = nodeLaunch(dockerPlan, dockerPlan.nodes[1], { ...opts, image: "kraftlab/kafka:bbbbbbbbbbbb" });
     expect(a.run).toMatchObject({ container: "kraftlab-dev-node-2", published: [9192, 9195] });
     // The agent serves on every address of the container: the engine publishes it on 127.0.0.1.
     expect(a.run.jvmOptions).toBe("-javaagent:/c/agent.jar=0.0.0.0:9195:/l/monitoring/jmx-exporter.yml");

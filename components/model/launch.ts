@@ -2,14 +2,42 @@
 // agent), what it runs in, and the hash a running node is compared with (a node that runs another
 // launch restarts). Pure: KafkaCluster feeds it the plan, and the secrets once they resolve.
 import { getProperties } from "properties-file";
-import { launchHash } from "../converge/rollout";
-import { exporterAgentOption } from "../monitoring/exporter";
-import type { MonitoringPlan } from "../monitoring/plan";
-import type { NodeRun } from "../runtime/runtime";
-import type { RuntimeSpec } from "../runtime/spec";
-import type { SecuritySecrets } from "../security/listeners";
+import { fingerprint } from "./fingerprint";
+import type { SecuritySecrets } from "./listeners";
+import { exporterAgentOption, type MonitoringPlan } from "./monitoringPlan";
 import { nodeTunables, renderServerProperties } from "./render";
 import type { ClusterPlan, NodePlan } from "./topology";
+
+/** The fingerprint of a node's launch: its server.properties, heap, and what it runs (JVM options, release, image). */
+export const launchHash = (serverProperties: string, heap: string, launched: string) => fingerprint([serverProperties, heap, launched].join("\0"));
+
+/** One node as a runtime runs it: what the launch gives the runtime to start. */
+export interface NodeRun {
+  id: number;
+  roles: string[];
+  heap: string;
+  dir: string;
+  dataDir: string;
+  configFile: string;
+  logFile: string;
+  pidFile: string;
+  /** Its container, with the Docker runtime. */
+  container?: string;
+  /** Its machine, with the SSH runtime: where its files, data and process are. */
+  machine?: string;
+  /** Ports the Docker runtime publishes on kraftlab:host (EXTERNAL, metrics). */
+  published: number[];
+  /** Extra JVM options (KAFKA_OPTS), e.g. the metrics exporter agent. */
+  jvmOptions: string;
+  /** The Kafka release it runs. */
+  version: string;
+  /** What the node must run with, as launchHash computes it: a node running another restarts (or reconfigures, see nodeAction). */
+  configHash: string;
+  /** The same without its tunables (kraftlab:properties and the lab's defaults), which a broker may take at run time. */
+  staticHash: string;
+  /** Its tunables: the `properties` of its server.properties. */
+  tunables: Record<string, string>;
+}
 
 export interface LaunchOptions {
   /** The stack's name, written at the top of each file. */
@@ -17,7 +45,8 @@ export interface LaunchOptions {
   heap: string;
   /** The Kafka release the node runs. */
   kafkaVersion: string;
-  runtime: RuntimeSpec;
+  /** The image its container runs, with the Docker runtime: a new image rolls the node. */
+  image?: string;
   /** With monitoring: the agent jar and the monitoring plan. */
   exporter?: { jar: string; plan: MonitoringPlan };
 }
@@ -52,7 +81,7 @@ export function nodeLaunch(plan: ClusterPlan, node: NodePlan, opts: LaunchOption
   const tunables = nodeTunables(node);
   const jvmOptions = opts.exporter ? exporterAgentOption(opts.exporter.jar, opts.exporter.plan, node) : "";
   // A new release rolls the nodes onto it; a container runs its image too (built from that release).
-  const launched = [jvmOptions, opts.kafkaVersion, ...(opts.runtime.kind === "docker" ? [opts.runtime.image] : [])].join("\0");
+  const launched = [jvmOptions, opts.kafkaVersion, ...(opts.image ? [opts.image] : [])].join("\0");
   return {
     serverProperties,
     shown: shownProperties(serverProperties, secretValues(secrets)),

@@ -3,7 +3,7 @@
 import Handlebars from "handlebars";
 import { escapeKey } from "properties-file/escape";
 import { templateText } from "../host/templates";
-import { clientSecurityProperties, operatorProperties, type SecuritySecrets, serverSecurityProperties } from "../security/listeners";
+import { clientSecurityProperties, operatorProperties, type SecuritySecrets, serverSecurityProperties } from "./listeners";
 import { type ClusterPlan, LISTENER, type ListenerKind, type NodePlan } from "./topology";
 
 // noEscape: the output is a .properties file, not HTML; values are escaped for .properties below (propertyValue).

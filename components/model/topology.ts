@@ -2,10 +2,10 @@
 // ports, the quorum voters, replication sizes and where each node's files live. Everything a node's
 // server.properties says is derived here or in render.ts, nowhere else.
 import * as path from "node:path";
-import type { MonitoringConfig } from "../monitoring/schema";
-import type { QuorumChoice } from "../quorum/plan";
-import type { RuntimeConfig } from "../runtime/schema";
 import type { LabConfig, NodeConfig, Role, SecurityConfig } from "./config";
+import type { MonitoringConfig } from "./schema/monitoring";
+import type { QuorumChoice } from "./schema/quorum";
+import type { RuntimeConfig } from "./schema/runtime";
 
 /** Kafka listener names, one per purpose. */
 export const LISTENER = { external: "EXTERNAL", internal: "INTERNAL", controller: "CONTROLLER" } as const;

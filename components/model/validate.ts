@@ -1,13 +1,12 @@
 // Semantic checks over a parsed config, pure so they are unit-tested and run before anything is
 // touched. Each message starts with the offending key and ends with the fix.
 import * as net from "node:net";
-import type { PortHolder } from "../host/portHolder";
-import { effectiveAcls } from "../security/access";
-import { isSasl } from "../security/listeners";
-import { labMoveProblem } from "../store/problems";
-import { validateTopics } from "../topics/plan";
+import * as path from "node:path";
+import { effectiveAcls } from "./acls";
 import type { LabConfig, SecurityConfig } from "./config";
+import { isSasl } from "./listeners";
 import { MANAGED_PREFIX, MANAGED_PROPERTIES } from "./render";
+import { validateTopics } from "./topics";
 import { nodePorts, type PortKind, replicationPlan } from "./topology";
 
 export interface Findings {
@@ -331,6 +330,17 @@ export function ephemeralPortWarnings(cfg: LabConfig, range: [number, number]): 
 }
 
 /** A port of this plan that something else holds, and what holds it when that can be seen. */
+/** Who holds a busy port, as preflight/portHolder.ts finds it. */
+export interface PortHolder {
+  pid: number;
+  /** Its command line, shortened. */
+  command: string;
+  /** When it is a kraftlab node: its lab directory, node id and the stack that made the lab. */
+  node?: { labDir: string; id: number; stack?: string };
+  /** When it is another process of a kraftlab lab (its Prometheus): the lab directory and its stack. */
+  lab?: { labDir: string; stack?: string };
+}
+
 export interface BusyPort {
   nodeId: number;
   kind: PortKind;
@@ -361,3 +371,25 @@ export function busyPortProblems(busy: BusyPort[], lab: { labDir: string; stack:
 export const noEngineProblem = (tried: string[]) =>
   `kraftlab:runtime: no Docker engine answers (tried ${tried.join(", ")}); start kraftlab's own with \`npm run docker:engine\` ` +
   "(as root: it installs Debian's docker.io), start yours, or set kraftlab:runtime.dockerHost to its socket";
+
+/** The checkout a lab directory is the default of (`<checkout>/.lab/<stack>`), if it is one. */
+const checkoutOf = (dir: string) => (path.basename(path.dirname(dir)) === ".lab" ? path.dirname(path.dirname(dir)) : undefined);
+
+/**
+ * A lab that exists cannot move: its nodes' data (or certificates) would stay behind. Both at their
+ * default place in two checkouts: the checkouts share the state backend, and so the stack.
+ */
+export function labMoveProblem(key: string, from: string, to: string): string {
+  const [there, here] = [checkoutOf(from), checkoutOf(to)];
+  if (there && here && there !== here && path.basename(from) === path.basename(to)) {
+    const stack = path.basename(to);
+    return (
+      `stack ${stack} already has a lab, created from another checkout of kraftlab, ${there} (its lab: ${from}); the checkouts of one machine share the stacks. ` +
+      `Run kraftlab there (\`cd ${there} && npm run up\`), or give this checkout a stack of its own (\`KRAFTLAB_STACK=<name> npm run up\`; with plain pulumi, \`pulumi stack init <name>\`)`
+    );
+  }
+  return (
+    `${key}: this lab lives in ${from}; moving it to ${to} would leave its nodes' data (or certificates) behind: ` +
+    `set ${key} back to ${from}, or run \`pulumi destroy\` first and then \`pulumi up\` with the new directory`
+  );
+}

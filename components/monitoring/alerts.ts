@@ -2,8 +2,8 @@
 // e2e test can run the measure alone (it must return series on a healthy lab) and the whole rule
 // (it must return none). Certificate expiry is published as a metric through recording rules.
 import { stringify } from "yaml";
+import { type MonitoringPlan, RULES_DIR } from "../model/monitoringPlan";
 import type { CertificateExpiry } from "../security/labSecurity";
-import { type MonitoringPlan, RULES_DIR } from "./plan";
 
 export interface AlertRule {
   alert: string;

@@ -3,8 +3,8 @@
 // panel's values rendered by Prometheus, a graph drawn in the browser by prom_console.js), and an
 // overview linking them. They use kraftlab's console library, templates/consoles/kraftlab.lib.
 import { templateText } from "../host/templates";
+import { CONSOLE_LIBRARIES_DIR, CONSOLES_DIR } from "../model/monitoringPlan";
 import type { Dashboard, Panel, Unit } from "./dashboards";
-import { CONSOLE_LIBRARIES_DIR, CONSOLES_DIR } from "./plan";
 
 const OVERVIEW = "index.html";
 

@@ -3,8 +3,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import type { MonitoringPlan } from "../model/monitoringPlan";
 import { type Dashboard, renderDashboard } from "./dashboards";
-import type { MonitoringPlan } from "./plan";
 
 export const DATASOURCE_UID = "kraftlab-prometheus";
 

@@ -3,14 +3,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { exporterAgentOption, planMonitoring } from "../model/monitoringPlan";
 import { planCluster } from "../model/topology";
 import { validateLab } from "../model/validate";
 import { COMBINED_3, labConfig } from "../testing";
 import { alertExpr, alertRules, CERTIFICATE_EXPIRY, renderRuleFiles } from "./alerts";
 import { dashboards, renderDashboard } from "./dashboards";
-import { exporterAgentOption, exporterRules } from "./exporter";
+import { exporterRules } from "./exporter";
 import { DATASOURCE_UID, grafanaLaunch, grafanaProvisioning } from "./grafana";
-import { planMonitoring } from "./plan";
 import { prometheusArgs, prometheusWebAssets, renderPrometheusConfig } from "./prometheus";
 
 const monitored = (rest: Record<string, unknown> = {}) => labConfig({ ...COMBINED_3, 4: "broker" }, { monitoring: {}, ...rest });

@@ -2,13 +2,13 @@
 // serving kraftlab's dashboards as consoles, and the Grafana provisioning (datasource + the same
 // dashboards), served by a Grafana when one is found.
 import * as pulumi from "@pulumi/pulumi";
+import type { MonitoringPlan } from "../model/monitoringPlan";
 import type { CertificateExpiry } from "../security/labSecurity";
 import { Password } from "../security/resources";
 import { alertRules, renderRuleFiles } from "./alerts";
 import { consoleFiles, consolesUrl } from "./consoles";
 import { dashboards } from "./dashboards";
 import { grafanaEnv, grafanaLaunch, grafanaProvisioning } from "./grafana";
-import type { MonitoringPlan } from "./plan";
 import { prometheusArgs, prometheusDir, prometheusWebAssets, renderPrometheusConfig } from "./prometheus";
 import { MonitoringServer } from "./resources";
 

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { CONSOLE_LIBRARIES_DIR, CONSOLES_DIR, type MonitoringPlan, RULES_DIR } from "./plan";
+import { CONSOLE_LIBRARIES_DIR, CONSOLES_DIR, type MonitoringPlan, RULES_DIR } from "../model/monitoringPlan";
 
 export function renderPrometheusConfig(plan: MonitoringPlan, lab: string): string {
   const interval = `${plan.scrapeIntervalSeconds}s`;

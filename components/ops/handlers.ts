@@ -1,5 +1,6 @@
 // What the cluster-operation resources do, inside the dynamic provider process (see provider/shim.ts).
-import { type Admin, clientFor } from "../client/connect";
+import type { Admin } from "../client/connect";
+import { labClient } from "../cluster/client";
 import { type Handler, readBack, same } from "../provider/handler";
 import { type Move, rebalance } from "./reassign";
 
@@ -17,7 +18,7 @@ export interface RebalanceOutputs extends RebalanceInputs {
 
 /** Every topic but Kafka's own (`__consumer_offsets`, …), over every broker. */
 async function spread(inputs: RebalanceInputs): Promise<RebalanceOutputs> {
-  const client = clientFor(inputs.admin);
+  const client = labClient(inputs.admin);
   const current = await client.partitions();
   const topics = [...new Set(current.map((p) => p.topic))].filter((t) => !t.startsWith("__")).sort();
   const moved = await rebalance(client, current, topics, inputs.brokers, {
@@ -56,7 +57,7 @@ export interface ClusterDefaultsInputs {
  * formatted, wins over server.properties; so it is set here, and a change needs no restart.
  */
 async function setDefaults(inputs: ClusterDefaultsInputs): Promise<ClusterDefaultsInputs> {
-  await clientFor(inputs.admin).alterConfigs({ type: "broker", name: "" }, inputs.configs, []);
+  await labClient(inputs.admin).alterConfigs({ type: "broker", name: "" }, inputs.configs, []);
   return inputs;
 }
 

@@ -1,6 +1,6 @@
 // Which changes of a running lab's membership may happen: pure, so the program (before anything is
 // touched) and the supervisor (before it stops anything) refuse the same removals with the same words.
-import type { QuorumMode } from "../quorum/schema";
+import type { QuorumMode } from "../model/schema/quorum";
 import type { PartitionState } from "./clusterState";
 
 export interface LeavingNode {

@@ -3,9 +3,9 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { portHolder } from "../host/portHolder";
 import { hostBindProblems } from "../host/thisMachine";
 import { directoryProblems } from "./checks";
+import { portHolder } from "./portHolder";
 
 describe("hostBindProblems", () => {
   it("accepts an address of this machine and names kraftlab:host for one that is not (by a bind, sending nothing)", async () => {

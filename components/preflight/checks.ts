@@ -4,15 +4,14 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { clientFor } from "../client/connect";
+import { labClient } from "../cluster/client";
 import { recordedPid, runsWith } from "../host/daemon";
-import { portHolder } from "../host/portHolder";
 import { javaMajor, portIsFree } from "../host/thisMachine";
+import type { MonitoringPlan } from "../model/monitoringPlan";
 import type { ClusterPlan, PortKind } from "../model/topology";
-import { busyPortProblems } from "../model/validate";
+import { busyPortProblems, labMoveProblem } from "../model/validate";
 import { grafanaConfigFile } from "../monitoring/grafana";
 import type { MonitoringTools } from "../monitoring/monitoring";
-import type { MonitoringPlan } from "../monitoring/plan";
 import { prometheusArgs } from "../monitoring/prometheus";
 import { serverPidFile } from "../monitoring/server";
 import { quorumChangeRefusals, removalRefusals, unknownDrains } from "../ops/removal";
@@ -22,8 +21,9 @@ import type { LabCheck, BusyPort as RuntimeBusyPort } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import type { RuntimeSpec } from "../runtime/spec";
 import { inspectDirectory, readDrained, readRunningRecord, recordedRuntime } from "../store/labStore";
-import { claimProblem, describeRuntime, labMoveProblem, runtimeChangeProblem } from "../store/problems";
+import { claimProblem, describeRuntime, runtimeChangeProblem } from "../store/problems";
 import { downgradeRefusal, parseVersionMapping, type VersionMapping } from "../versions/plan";
+import { portHolder } from "./portHolder";
 
 export function kafkaHomeProblems(kafkaHome: string): string[] {
   const missing = ["bin/kafka-server-start.sh", "bin/kafka-storage.sh"].filter((f) => !fs.existsSync(path.join(kafkaHome, f)));
@@ -102,7 +102,7 @@ export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, k
     ),
   ];
   if (refused.length > 0 || leaving.length === 0) return refused;
-  const all = await clientFor(programAdmin(plan, runtime, kafkaHome, commandConfig))
+  const all = await labClient(programAdmin(plan, runtime, kafkaHome, commandConfig))
     .partitions()
     .catch(() => []);
   return removalRefusals(leaving, drain, all, plan.quorum.mode);
@@ -125,7 +125,7 @@ export async function versionProblems(plan: ClusterPlan, runtime: RuntimeSpec, k
   const rt = runtimeFor(runtime);
   const records = await Promise.all(plan.nodes.map((n) => readRunningRecord(rt, n)));
   if (records.every((record) => !record || record.version === target)) return [];
-  const finalized = await clientFor(programAdmin(plan, runtime, kafkaHome, commandConfig))
+  const finalized = await labClient(programAdmin(plan, runtime, kafkaHome, commandConfig))
     .features()
     .catch(() => ({}));
   const refused = downgradeRefusal(finalized, target);

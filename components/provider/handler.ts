@@ -1,4 +1,5 @@
 // What every dynamic-provider handler shares; a leaf module, so both handler files can import it.
+import { randomBytes } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
@@ -26,3 +27,12 @@ export const generatedOnce = (create: Handler["create"]): Handler => ({
   delete: async () => {},
   read: readBack,
 });
+
+/** A Kafka Uuid (a cluster id, a directory id): 16 random bytes, URL-safe base64 without padding, as `kafka-storage random-uuid`. */
+export function kafkaUuid(): string {
+  for (;;) {
+    const id = randomBytes(16).toString("base64url");
+    // Kafka's own generator rejects ids starting with "-", which command lines would take for an option.
+    if (!id.startsWith("-")) return id;
+  }
+}

@@ -1,8 +1,7 @@
 // The quorum's bootstrap, as a dynamic resource: the `--initial-controllers` of a dynamic lab, with a
 // directory id per first controller, generated once and kept in state like the cluster id, so that a
 // create that failed half-way formats the rest of its controllers with the very same value.
-import { kafkaUuid } from "../cluster/handlers";
-import { generatedOnce } from "../provider/handler";
+import { generatedOnce, kafkaUuid } from "../provider/handler";
 import { type ControllerEndpoint, initialControllers } from "./plan";
 
 export interface QuorumBootstrapInputs {

@@ -1,13 +1,7 @@
 // Pure decisions about the controller quorum: which mode a lab runs, how each node's storage is
 // formatted, which voters to remove and add so that the quorum matches kraftlab:nodes, and which
 // changes are refused. The supervisor (cluster/supervisor.ts) carries them out.
-import type { QuorumMode } from "./schema";
-
-export interface QuorumChoice {
-  mode: QuorumMode;
-  /** A static lab asked to become dynamic: kraft.version 1, then a roll onto bootstrap servers. */
-  migrating: boolean;
-}
+import type { QuorumChoice, QuorumMode } from "../model/schema/quorum";
 
 /**
  * The lab's quorum mode: as configured, else as recorded, else static for a lab made before kraftlab

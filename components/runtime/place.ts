@@ -2,13 +2,13 @@
 // providers run the nodes with and the LabRuntime resource's inputs. Built once, at the program edge.
 import * as path from "node:path";
 import { fingerprint } from "../model/fingerprint";
+import type { MachineConfig } from "../model/schema/machines";
+import type { DockerConfig } from "../model/schema/runtime";
 import type { ClusterPlan } from "../model/topology";
 import { engine } from "./docker/engine";
 import { imageTags } from "./docker/image";
-import type { DockerConfig } from "./schema";
 import type { DockerSpec, ImageBuild, LabRuntimeInputs, RuntimeSpec, SshMachine, SshSpec } from "./spec";
 import { distributionHash } from "./ssh/distribution";
-import type { MachineConfig } from "./ssh/schema";
 
 /** The first engine of `candidates` (`unix:///…`) that answers a ping, or undefined. */
 export async function reachableEngine(candidates: string[]): Promise<string | undefined> {

@@ -1,35 +1,10 @@
 // The one interface every node effect goes through: place, format, start, stop, observe and remove a
-// node, write and read its files where it runs, and run a Kafka tool against the cluster. The supervisor and the storage check
+// node, write and read its files where it runs, and run a Kafka tool against the cluster. The reconcilers
 // decide; a Runtime only carries out, so the decisions run the same on processes, containers or fakes.
+import type { NodeRun } from "../model/launch";
 import type { LabRuntimeInputs, RuntimeSpec } from "./spec";
 
-/** One node as a runtime runs it: what the supervisor hands a runtime to start. */
-export interface NodeRun {
-  id: number;
-  roles: string[];
-  heap: string;
-  dir: string;
-  dataDir: string;
-  configFile: string;
-  logFile: string;
-  pidFile: string;
-  /** Its container, with the Docker runtime. */
-  container?: string;
-  /** Its machine, with the SSH runtime: where its files, data and process are. */
-  machine?: string;
-  /** Ports the Docker runtime publishes on kraftlab:host (EXTERNAL, metrics). */
-  published: number[];
-  /** Extra JVM options (KAFKA_OPTS), e.g. the metrics exporter agent. */
-  jvmOptions: string;
-  /** The Kafka release it runs. */
-  version: string;
-  /** What the node must run with, as launchHash computes it: a node running another restarts (or reconfigures, see nodeAction). */
-  configHash: string;
-  /** The same without its tunables (kraftlab:properties and the lab's defaults), which a broker may take at run time. */
-  staticHash: string;
-  /** Its tunables: the `properties` of its server.properties. */
-  tunables: Record<string, string>;
-}
+export type { NodeRun };
 
 /** cluster.id, node.id and directory.id of a formatted log directory. */
 export interface StorageMeta {

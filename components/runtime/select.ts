@@ -1,7 +1,4 @@
-// The Runtime of a spec, inside the dynamic provider (and the program's own checks); and, for the
-// cluster clients of the process whose makers hand them no runtime, the nodes' addresses of the
-// runtime their lab runs on.
-import { askRuntimesForAddresses } from "../client/connect";
+// The Runtime of a spec, inside the dynamic provider (and the program's own checks).
 import { dockerRuntime } from "./docker/runtime";
 import { processRuntime } from "./process/runtime";
 import type { Runtime } from "./runtime";
@@ -13,5 +10,3 @@ export function runtimeFor(spec: RuntimeSpec): Runtime {
   if (spec.kind === "ssh") return sshRuntime(spec);
   return processRuntime(spec);
 }
-
-askRuntimesForAddresses((spec) => runtimeFor(spec).nodeAddresses);

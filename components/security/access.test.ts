@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AclConfig } from "../model/config";
-import { aclChanges, aclOf, effectiveAcls, quotaChanges, scramChanges } from "./access";
+import { aclChanges, aclOf, quotaChanges, scramChanges } from "./access";
 
 const denyAliceWrite: AclConfig = {
   principal: "User:alice",
@@ -52,21 +52,6 @@ describe("quotaChanges", () => {
     ]);
     expect(quotaChanges({ alice: { producerByteRate: 1024 } }, {})).toEqual([{ user: "alice", set: {}, remove: ["producer_byte_rate"] }]);
     expect(quotaChanges({ alice: { producerByteRate: 1024 } }, { alice: { producerByteRate: 1024 } })).toEqual([]);
-  });
-});
-
-describe("effectiveAcls", () => {
-  it("keeps everyone else allowed on a pattern that only has Deny ACLs", () => {
-    expect(effectiveAcls({ acls: [denyAliceWrite], allowEveryoneIfNoAclFound: true })).toEqual([
-      denyAliceWrite,
-      { ...denyAliceWrite, principal: "User:*", permission: "Allow", operation: "All" },
-    ]);
-  });
-
-  it("adds nothing where the config has its own Allow, or when everyone is not allowed by default", () => {
-    const allowBobTopics = { ...denyAliceWrite, principal: "User:bob", permission: "Allow" as const, operation: "Read" as const };
-    expect(effectiveAcls({ acls: [denyAliceWrite, allowBobTopics], allowEveryoneIfNoAclFound: true })).toEqual([denyAliceWrite, allowBobTopics]);
-    expect(effectiveAcls({ acls: [denyAliceWrite], allowEveryoneIfNoAclFound: false })).toEqual([denyAliceWrite]);
   });
 });
 

@@ -17,22 +17,6 @@ export const aclOf = (acl: AclConfig): Acl => ({
 });
 
 const aclKey = (acl: AclConfig) => JSON.stringify(aclOf(acl));
-const patternKey = (acl: AclConfig) => `${acl.resourceType}:${acl.patternType}:${acl.resourceName}`;
-/**
- * The ACLs to put on the cluster. With allow.everyone.if.no.acl.found=true, any ACL on a resource
- * pattern (even a Deny on TOPIC:*) makes "no ACL found" false for it, so everyone else loses access
- * too. A pattern that has only Deny ACLs therefore also gets `Allow User:* All`: deny still wins, so
- * the lab's "alice may not write" means only that.
- */
-export function effectiveAcls(security: Pick<SecurityConfig, "acls" | "allowEveryoneIfNoAclFound">): AclConfig[] {
-  if (!security.allowEveryoneIfNoAclFound) return security.acls;
-  const allowed = new Set(security.acls.filter((a) => a.permission === "Allow").map(patternKey));
-  const denyOnly = new Map<string, AclConfig>();
-  for (const acl of security.acls) if (acl.permission === "Deny" && !allowed.has(patternKey(acl))) denyOnly.set(patternKey(acl), acl);
-  const everyone = [...denyOnly.values()].map((acl): AclConfig => ({ ...acl, principal: "User:*", permission: "Allow", operation: "All", host: "*" }));
-  return [...security.acls, ...everyone];
-}
-
 /** ACLs to remove and to add to go from `before` to `after`. */
 export function aclChanges(before: AclConfig[], after: AclConfig[]): { remove: AclConfig[]; add: AclConfig[] } {
   const had = new Set(before.map(aclKey));

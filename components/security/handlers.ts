@@ -1,6 +1,6 @@
 // What the security resources do, inside the dynamic provider process (see provider/shim.ts).
 import { randomInt } from "node:crypto";
-import { clientFor } from "../client/connect";
+import { labClient } from "../cluster/client";
 import type { AclConfig } from "../model/config";
 import { type Handler, readBack, same } from "../provider/handler";
 import type { RuntimeSpec } from "../runtime/spec";
@@ -89,7 +89,7 @@ export interface AccessInputs {
 type Granted = Pick<AccessInputs, "acls" | "quotas" | "scramMechanism" | "scramUsers">;
 
 async function applyAccess(before: Granted, after: AccessInputs): Promise<void> {
-  const client = clientFor({
+  const client = labClient({
     runtime: after.runtime,
     kafkaHome: after.kafkaHome,
     bootstrapServers: after.bootstrapServers,

@@ -5,9 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { LabDirectory, LabFile } from "../cluster/resources";
 import type { TlsMaterial } from "../converge/rollout";
 import type { SecurityConfig } from "../model/config";
+import type { SecuritySecrets } from "../model/listeners";
 import { renderClientProperties, renderOperatorProperties } from "../model/render";
 import { type ClusterPlan, type NodePlan, nodeHostName } from "../model/topology";
-import type { SecuritySecrets } from "./listeners";
 import { describeCertificate } from "./pki";
 import { CertificateAuthority, NodeCertificate, Password } from "./resources";
 

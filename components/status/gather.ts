@@ -3,8 +3,8 @@
 // each node's log). Changes nothing; components/status.ts decides what it means.
 import * as path from "node:path";
 import * as tls from "node:tls";
-import { clientFor } from "../client/connect";
-import type { NodeInfo } from "../kafkaCluster";
+import { labClient } from "../cluster/client";
+import type { NodeInfo } from "../kafkaCluster/kafkaCluster";
 import { quorumState } from "../ops/clusterState";
 import type { NodeRef, Runtime } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
@@ -88,7 +88,7 @@ async function servedCertificateDays(host: string, ports: number[]): Promise<num
 
 export async function gatherStatus(outputs: StatusOutputs, renewBeforeDays: number): Promise<LabStatus> {
   // As a client would: on the EXTERNAL listeners as the lab's admin, whatever the runtime.
-  const client = clientFor({
+  const client = labClient({
     runtime: { kind: "process", kafkaHome: outputs.kafkaHome },
     kafkaHome: outputs.kafkaHome,
     bootstrapServers: outputs.bootstrapServers,

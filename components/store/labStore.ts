@@ -8,9 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { processSeen } from "../host/processSeen";
+import type { QuorumMode } from "../model/schema/quorum";
 import { progress } from "../provider/progress";
-import type { QuorumMode } from "../quorum/schema";
-import type { NodeRef, Runtime } from "../runtime/runtime";
 import {
   drainedText,
   LAB_MARKER,
@@ -134,13 +133,19 @@ export function recordDrained(labDir: string, id: number): void {
 // What a node was last started with lives beside it, where it runs, written and read through its
 // runtime: Pulumi writes nothing for a step still in flight, so an interrupted run resumes from it.
 
+/** What reads and writes a node's files where the node runs: its runtime (runtime/runtime.ts). */
+export interface NodeFileAccess<N extends { dir: string }> {
+  read(node: N, file: string): Promise<Buffer | undefined>;
+  put(node: N, file: string, data: Buffer, mode: number): Promise<void>;
+}
+
 /** What the node was last started with, running or not; undefined before its first start. */
-export async function readRunningRecord(rt: Runtime, node: NodeRef): Promise<StartRecord | undefined> {
+export async function readRunningRecord<N extends { dir: string }>(rt: NodeFileAccess<N>, node: N): Promise<StartRecord | undefined> {
   const data = await rt.read(node, runningRecordPath(node.dir));
   return data && parseRunningRecord(data.toString("utf8"));
 }
 
-export const writeRunningRecord = (rt: Runtime, node: NodeRef, record: StartRecord) =>
+export const writeRunningRecord = <N extends { dir: string }>(rt: NodeFileAccess<N>, node: N, record: StartRecord) =>
   rt.put(node, runningRecordPath(node.dir), Buffer.from(runningRecordText(record)), 0o644);
 
 // Two converges must never act on one lab at once: killing `npm run up` alone can leave its Pulumi CLI

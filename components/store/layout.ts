@@ -3,8 +3,8 @@
 // markerText. The names and formats are those labs made by earlier releases hold, byte for byte, so
 // such a lab keeps working.
 import * as path from "node:path";
-import type { QuorumMode } from "../quorum/schema";
-import type { RuntimeSpec } from "../runtime/spec";
+import type { QuorumMode } from "../model/schema/quorum";
+import type { RuntimeConfig } from "../model/schema/runtime";
 
 /** The file that marks a lab directory (here or on a machine) as a stack's, with its token. */
 export const LAB_MARKER = ".kraftlab-lab";
@@ -56,7 +56,7 @@ export function parseMarker(text: string): Marker | undefined {
 
 /** What a lab runs on, as its runtime record says it. */
 export interface RuntimeRecord {
-  kind: RuntimeSpec["kind"];
+  kind: RuntimeConfig["kind"];
   dockerHost?: string;
 }
 export const runtimeRecordText = (record: RuntimeRecord) => `${JSON.stringify({ kind: record.kind, dockerHost: record.dockerHost })}\n`;

@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_DIR } from "../host/projectDir";
-import { describeRuntime, labMoveProblem, runtimeChangeProblem } from "./problems";
+import { labMoveProblem } from "../model/validate";
+import { describeRuntime, runtimeChangeProblem } from "./problems";
 
 describe("why a lab cannot move", () => {
   it("to another directory: names both and the two ways out", () => {

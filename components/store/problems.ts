@@ -1,7 +1,6 @@
 // What the lab directory's records decide, and the words of each refusal: which directory a stack may
 // claim, why a lab cannot move (to another directory, or another runtime), when a lease's holder is
 // gone. Pure, so the config's own checks (model/validate.ts) use them before anything is touched.
-import * as path from "node:path";
 import type { ProcessSeen } from "../host/processSeen";
 import type { LeaseHolder, Marker, RuntimeRecord } from "./layout";
 
@@ -44,28 +43,6 @@ export function claimProblem(key: string, dir: string, state: DirectoryState, st
       }
       return undefined;
   }
-}
-
-/** The checkout a lab directory is the default of (`<checkout>/.lab/<stack>`), if it is one. */
-const checkoutOf = (dir: string) => (path.basename(path.dirname(dir)) === ".lab" ? path.dirname(path.dirname(dir)) : undefined);
-
-/**
- * A lab that exists cannot move: its nodes' data (or certificates) would stay behind. Both at their
- * default place in two checkouts: the checkouts share the state backend, and so the stack.
- */
-export function labMoveProblem(key: string, from: string, to: string): string {
-  const [there, here] = [checkoutOf(from), checkoutOf(to)];
-  if (there && here && there !== here && path.basename(from) === path.basename(to)) {
-    const stack = path.basename(to);
-    return (
-      `stack ${stack} already has a lab, created from another checkout of kraftlab, ${there} (its lab: ${from}); the checkouts of one machine share the stacks. ` +
-      `Run kraftlab there (\`cd ${there} && npm run up\`), or give this checkout a stack of its own (\`KRAFTLAB_STACK=<name> npm run up\`; with plain pulumi, \`pulumi stack init <name>\`)`
-    );
-  }
-  return (
-    `${key}: this lab lives in ${from}; moving it to ${to} would leave its nodes' data (or certificates) behind: ` +
-    `set ${key} back to ${from}, or run \`pulumi destroy\` first and then \`pulumi up\` with the new directory`
-  );
 }
 
 /** A runtime in words: the kind a runtime record names, with its engine. */

@@ -1,11 +1,12 @@
 // What the Topic resource does, inside the dynamic provider process (see provider/shim.ts): one
 // Kafka topic brought to its declared shape through the cluster client on the INTERNAL listeners.
 import type { ClusterClient } from "../client/cluster";
-import { type Admin, clientFor } from "../client/connect";
+import type { Admin } from "../client/connect";
+import { labClient } from "../cluster/client";
+import type { TopicSpec } from "../model/schema/topics";
+import { observedConfigs, topicChanges } from "../model/topics";
 import { waitUntil } from "../ops/wait";
 import { type Handler, same } from "../provider/handler";
-import { observedConfigs, topicChanges } from "./plan";
-import type { TopicSpec } from "./schema";
 
 export interface TopicInputs extends TopicSpec {
   name: string;
@@ -53,7 +54,7 @@ async function createdReplicationFactor(client: ClusterClient, name: string): Pr
 const topic: Handler = {
   async create(inputs: TopicInputs) {
     // A topic that already exists (made by hand, or kept from an earlier stack) is adopted, not refused.
-    return { id: inputs.name, outs: await converge(clientFor(inputs.admin), inputs, Object.keys(inputs.configs)) };
+    return { id: inputs.name, outs: await converge(labClient(inputs.admin), inputs, Object.keys(inputs.configs)) };
   },
   async diff(_id, olds: TopicInputs, news: TopicInputs) {
     // The program names each resource after its topic, so a new name is a new resource; never a replace,
@@ -70,15 +71,15 @@ const topic: Handler = {
   async update(_id, olds: TopicInputs, news: TopicInputs) {
     // Keys that left the config are managed until removed from the topic.
     const managed = [...new Set([...Object.keys(olds.configs), ...Object.keys(news.configs)])];
-    return { outs: await converge(clientFor(news.admin), news, managed) };
+    return { outs: await converge(labClient(news.admin), news, managed) };
   },
   async delete(_id, olds: TopicInputs) {
     // Without allowDeletion the topic, and its data, stays in the cluster: the stack only forgets it.
     if (!olds.allowDeletion) return;
-    await clientFor(olds.admin).deleteTopic(olds.name);
+    await labClient(olds.admin).deleteTopic(olds.name);
   },
   async read(id, props: TopicInputs) {
-    const live = await clientFor(props.admin).topic(props.name);
+    const live = await labClient(props.admin).topic(props.name);
     // No id: Pulumi takes the resource as deleted.
     if (!live) return {};
     return {

@@ -1,8 +1,9 @@
 // Pure decisions of a Kafka version change: whether the cluster may run a release (a finalized
 // metadata.version newer than the release cannot be read by it: Kafka has no way back), and which
 // features to finalize, by name, once every node runs the same release.
+
+import type { FeaturesConfig } from "../model/schema/versions";
 import type { Feature } from "../quorum/outputs";
-import type { FeaturesConfig } from "./schema";
 
 /** `4.3` of `4.3.1`, or of a metadata.version such as `4.3-IV0`. */
 export const releaseOf = (version: string) => /^(\d+\.\d+)/.exec(version)?.[1] ?? version;

@@ -1,11 +1,11 @@
 // What a lab stands on before any node is made: its directory, its runtime, the cluster id, the
 // quorum's bootstrap and the record of the quorum's mode. KafkaCluster makes these first.
 import type * as pulumi from "@pulumi/pulumi";
+import { ClusterId, LabDirectory, LabFile, LabRuntime } from "../cluster/resources";
 import type { ClusterPlan } from "../model/topology";
 import type { ControllerEndpoint } from "../quorum/plan";
 import { QuorumBootstrap } from "../quorum/resources";
 import type { Placement } from "../runtime/place";
-import { ClusterId, LabDirectory, LabFile, LabRuntime } from "./resources";
 
 export interface LabBaseArgs {
   plan: ClusterPlan;

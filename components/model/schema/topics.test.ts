@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowTopicDeletionSchema, topicsSchema } from "./schema";
+import { allowTopicDeletionSchema, topicsSchema } from "./topics";
 
 describe("topicsSchema", () => {
   it("fills in one partition and no configs, and leaves the replication factor to the cluster", () => {

@@ -7,7 +7,7 @@ import { caughtUp, quorumState } from "../ops/clusterState";
 import { FETCH_TIMEOUT_MS } from "../ops/gates";
 import { waitUntil } from "../ops/wait";
 import { progress } from "../provider/progress";
-import type { Voter } from "./plan";
+import type { Voter } from "../quorum/plan";
 
 /** Finalizes one feature at `level`, by name: never a release version, which would move kraft.version too. */
 export async function upgradeFeature(client: ClusterClient, name: string, level: string, shown = level): Promise<void> {

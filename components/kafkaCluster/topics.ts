@@ -1,9 +1,9 @@
 // The lab's topics as code: one Topic resource per entry of `kraftlab:topics`.
 import type * as pulumi from "@pulumi/pulumi";
 import type { Admin } from "../client/connect";
-import type { LabBase } from "../cluster/labBase";
 import type { LabConfig } from "../model/config";
-import { Topic } from "./resource";
+import { Topic } from "../topics/resource";
+import type { LabBase } from "./labBase";
 
 export interface TopicsArgs {
   /** `topics` (name → partitions, replication factor, configs) and `allowTopicDeletion`. */

@@ -1,8 +1,8 @@
 // Pure plan of a lab's monitoring: where its files go, and what Prometheus scrapes (one target per
 // node, from the topology).
 import * as path from "node:path";
-import type { ClusterPlan } from "../model/topology";
-import type { MonitoringConfig } from "./schema";
+import type { MonitoringConfig } from "./schema/monitoring";
+import type { ClusterPlan, NodePlan } from "./topology";
 
 /** One node's exporter, as Prometheus scrapes it. */
 export interface ScrapeTarget {
@@ -39,4 +39,14 @@ export function planMonitoring(plan: ClusterPlan, monitoring: MonitoringConfig):
     prometheusUrl: `http://${plan.host}:${monitoring.prometheusPort}`,
     grafanaUrl: `http://${plan.host}:${monitoring.grafanaPort}`,
   };
+}
+
+/** The agent's JVM option: it serves /metrics on the node's metrics port, where its listeners bind (the lab's host, or its container). */
+export function exporterAgentOption(
+  jar: string,
+  monitoring: Pick<MonitoringPlan, "exporterRulesFile">,
+  node: Pick<NodePlan, "id" | "ports" | "bindHost">,
+): string {
+  if (node.ports.metrics === undefined) throw new Error(`node ${node.id} has no metrics port`);
+  return `-javaagent:${jar}=${node.bindHost}:${node.ports.metrics}:${monitoring.exporterRulesFile}`;
 }

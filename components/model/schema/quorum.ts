@@ -12,3 +12,10 @@ export type QuorumMode = (typeof QUORUM_MODES)[number];
  * new lab. Static to dynamic is a migration; back to static is refused.
  */
 export const quorumSchema = z.enum(QUORUM_MODES).optional();
+
+/** The mode a lab runs, as chosen from the config and what the lab records (quorum/plan.ts chooseQuorum). */
+export interface QuorumChoice {
+  mode: QuorumMode;
+  /** A static lab asked to become dynamic: kraft.version 1, then a roll onto bootstrap servers. */
+  migrating: boolean;
+}

@@ -2,17 +2,8 @@
 // (nginx …)" rather than "another process". Read only when a port is already found busy.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { PortHolder } from "../model/validate";
 import { readMarker } from "../store/labStore";
-
-export interface PortHolder {
-  pid: number;
-  /** Its command line, shortened. */
-  command: string;
-  /** When it is a kraftlab node: its lab directory, node id and the stack that made the lab. */
-  node?: { labDir: string; id: number; stack?: string };
-  /** When it is another process of a kraftlab lab (its Prometheus): the lab directory and its stack. */
-  lab?: { labDir: string; stack?: string };
-}
 
 /** The kraftlab lab a file belongs to: the nearest of its parent directories that holds a lab marker. */
 function labOf(file: string): { labDir: string; stack?: string } | undefined {

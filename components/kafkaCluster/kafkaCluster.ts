@@ -1,22 +1,22 @@
 // The KafkaCluster component: a lab's whole cluster, made by each feature's free function in the
 // order the lab needs: base, security, the exporter's rules, nodes, access, topics, rebalance, monitoring.
 import * as pulumi from "@pulumi/pulumi";
-import { createLabBase } from "./cluster/labBase";
-import { createNodes } from "./cluster/nodes";
-import { clusterOutputs, type NodeInfo, type QuorumInfo } from "./cluster/outputs";
-import type { LabConfig } from "./model/config";
-import type { ClusterPlan } from "./model/topology";
-import { createMonitoring, prepareMonitoring } from "./monitoring/labMonitoring";
-import type { MonitoringTools } from "./monitoring/monitoring";
-import { createRebalance } from "./ops/labRebalance";
-import type { Move } from "./ops/reassign";
-import type { Placement } from "./runtime/place";
-import type { RuntimeSpec } from "./runtime/spec";
-import { createAccess, createSecurity } from "./security/labAccess";
-import { quorumRecordFile } from "./store/labStore";
-import { createTopics } from "./topics/labTopics";
+import type { LabConfig } from "../model/config";
+import type { ClusterPlan } from "../model/topology";
+import type { MonitoringTools } from "../monitoring/monitoring";
+import type { Move } from "../ops/reassign";
+import type { Placement } from "../runtime/place";
+import type { RuntimeSpec } from "../runtime/spec";
+import { quorumRecordFile } from "../store/labStore";
+import { createAccess, createSecurity } from "./access";
+import { createLabBase } from "./labBase";
+import { createMonitoring, prepareMonitoring } from "./monitoring";
+import { createNodes } from "./nodes";
+import { clusterOutputs, type NodeInfo, type QuorumInfo } from "./outputs";
+import { createRebalance } from "./rebalance";
+import { createTopics } from "./topics";
 
-export type { NodeInfo, QuorumInfo } from "./cluster/outputs";
+export type { NodeInfo, QuorumInfo } from "./outputs";
 
 export interface KafkaClusterArgs {
   /** The validated `kraftlab:*` configuration (see config.ts). */

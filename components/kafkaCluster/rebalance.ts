@@ -2,11 +2,11 @@
 // of brokers changes.
 import type * as pulumi from "@pulumi/pulumi";
 import type { Admin } from "../client/connect";
-import type { LabBase } from "../cluster/labBase";
 import type { LabConfig } from "../model/config";
 import type { ClusterPlan } from "../model/topology";
-import type { Move } from "./reassign";
-import { Rebalance } from "./resources";
+import type { Move } from "../ops/reassign";
+import { Rebalance } from "../ops/resources";
+import type { LabBase } from "./labBase";
 
 export interface RebalanceArgs {
   /** `rebalance` (whether to), `reassignmentThrottle` (bytes/s per broker while partitions move), `gateTimeoutSeconds`. */

@@ -2,15 +2,15 @@
 // client file every lab has, and on a secure lab its ACLs, quotas and SCRAM users.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { LabBase } from "../cluster/labBase";
 import { LabFile } from "../cluster/resources";
+import { effectiveAcls } from "../model/acls";
+import { isSasl } from "../model/listeners";
 import { renderClientProperties } from "../model/render";
 import type { ClusterPlan } from "../model/topology";
 import type { Placement } from "../runtime/place";
-import { effectiveAcls } from "./access";
-import { createLabSecurity, type LabSecurity } from "./labSecurity";
-import { isSasl } from "./listeners";
-import { ClusterAccess } from "./resources";
+import { createLabSecurity, type LabSecurity } from "../security/labSecurity";
+import { ClusterAccess } from "../security/resources";
+import type { LabBase } from "./labBase";
 
 /**
  * With `plan.security`: the lab's CA, keystores, passwords and client files under `certsDir` (see

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { observedConfigs, refusedChange, topicChanges, validateTopics } from "./plan";
-import type { TopicSpec } from "./schema";
+import type { TopicSpec } from "./schema/topics";
+import { observedConfigs, refusedChange, topicChanges, validateTopics } from "./topics";
 
 const orders: TopicSpec = { partitions: 3, replicationFactor: 3, configs: { "retention.ms": 604800000, "cleanup.policy": "compact" } };
 

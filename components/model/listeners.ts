@@ -1,8 +1,8 @@
 // Pure security plan of a lab: the protocol of each listener, who the nodes are on the wire, who is a
 // super user, and the server/client properties that follow. Secrets come in as plain strings here;
 // KafkaCluster keeps them inside Pulumi secret outputs.
-import type { Mechanism, Protocol, SecurityConfig } from "../model/config";
-import { LISTENER, type ListenerKind } from "../model/topology";
+import type { Mechanism, Protocol, SecurityConfig } from "./config";
+import { LISTENER, type ListenerKind } from "./topology";
 
 /** The SASL user every node authenticates as on the CONTROLLER and INTERNAL listeners. */
 export const NODE_USER = "kraftlab-node";

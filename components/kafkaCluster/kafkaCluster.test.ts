@@ -1,14 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import pWaitFor from "p-wait-for";
 import { beforeAll, describe, expect, it } from "vitest";
-import { launchHash } from "./converge/rollout";
+import type { LabConfig } from "../model/config";
+import { launchHash, withoutBootstrap } from "../model/launch";
+import { planCluster } from "../model/topology";
+import { dockerPlacement, processPlacement } from "../runtime/place";
+import { createCa } from "../security/pki";
+import { COMBINED_3, labConfig } from "../testing";
 import { KafkaCluster } from "./kafkaCluster";
-import type { LabConfig } from "./model/config";
-import { withoutBootstrap } from "./model/launch";
-import { planCluster } from "./model/topology";
-import { dockerPlacement, processPlacement } from "./runtime/place";
-import { createCa } from "./security/pki";
-import { COMBINED_3, labConfig } from "./testing";
 
 interface Recorded {
   type: string;

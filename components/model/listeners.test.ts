@@ -1,7 +1,5 @@
 import { getProperties } from "properties-file";
 import { describe, expect, it } from "vitest";
-import { renderClientProperties, renderServerProperties } from "../model/render";
-import { planCluster } from "../model/topology";
 import { COMBINED_3, labConfig } from "../testing";
 import {
   brokerTlsListeners,
@@ -13,6 +11,8 @@ import {
   plainJaas,
   superUsers,
 } from "./listeners";
+import { renderClientProperties, renderServerProperties } from "./render";
+import { planCluster } from "./topology";
 
 const secure = (security: Record<string, unknown> = {}) => labConfig(COMBINED_3, { security: { users: { admin: {}, alice: {} }, ...security } });
 const secrets = {

@@ -1,13 +1,13 @@
 // The lab's runtime as a resource: with Docker, the image and the lab's network. Every node waits for
 // it, so a refused runtime change stops the `up` (and preview) before anything is touched.
 import { type Handler, readBack, same } from "../provider/handler";
+import { engine, unlessMissing } from "../runtime/docker/engine";
+import { ensureImage, hasImage } from "../runtime/docker/image";
+import { type LabRuntimeInputs, labLabels, machineKafkaHome, machineLabDir, type SshMachine } from "../runtime/spec";
+import { exec, shq } from "../runtime/ssh/connection";
+import { claimMachine, ensureDistribution, type MachineClaim, releaseMachine } from "../runtime/ssh/machines";
 import { recordRuntime } from "../store/labStore";
 import { describeRuntime, runtimeChangeProblem } from "../store/problems";
-import { engine, unlessMissing } from "./docker/engine";
-import { ensureImage, hasImage } from "./docker/image";
-import { type LabRuntimeInputs, labLabels, machineKafkaHome, machineLabDir, type SshMachine } from "./spec";
-import { exec, shq } from "./ssh/connection";
-import { claimMachine, ensureDistribution, type MachineClaim, releaseMachine } from "./ssh/machines";
 
 /** Every machine the lab ever claimed, by name: destroy leaves each as it was (a machine that left the config too). */
 type Claims = Record<string, MachineClaim & { machine: SshMachine }>;

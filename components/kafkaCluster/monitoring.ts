@@ -1,14 +1,14 @@
 // A lab's monitoring as KafkaCluster makes it: before the nodes, the plan and the exporter's rules
 // file every node's agent reads; once they run, the Monitoring component (Prometheus, Grafana).
 import * as pulumi from "@pulumi/pulumi";
-import type { LabBase } from "../cluster/labBase";
 import { LabFile } from "../cluster/resources";
 import type { LabConfig } from "../model/config";
+import { type MonitoringPlan, planMonitoring } from "../model/monitoringPlan";
 import type { ClusterPlan } from "../model/topology";
+import { exporterRules } from "../monitoring/exporter";
+import { Monitoring, type MonitoringTools } from "../monitoring/monitoring";
 import type { LabSecurity } from "../security/labSecurity";
-import { exporterRules } from "./exporter";
-import { Monitoring, type MonitoringTools } from "./monitoring";
-import { type MonitoringPlan, planMonitoring } from "./plan";
+import type { LabBase } from "./labBase";
 
 export interface LabMonitoring {
   plan: MonitoringPlan;

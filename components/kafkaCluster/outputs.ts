@@ -1,10 +1,11 @@
 // What a KafkaCluster exports of its nodes and its quorum: the plan, completed with what the running
 // nodes report (pids, releases, the quorum as the cluster last said it, the finalized features).
 import * as pulumi from "@pulumi/pulumi";
+import type { ClusterId } from "../cluster/resources";
+import type { NodeProcesses } from "../converge/resource";
+import type { QuorumMode } from "../model/schema/quorum";
 import type { ClusterPlan, NodePorts } from "../model/topology";
 import type { QuorumStatus } from "../quorum/outputs";
-import type { QuorumMode } from "../quorum/schema";
-import type { ClusterId, NodeProcesses } from "./resources";
 
 /** What the stack exports for each node. */
 export interface NodeInfo {

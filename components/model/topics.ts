@@ -1,7 +1,8 @@
 // Topics: what to change to get a topic from one shape to another, and which changes Kafka cannot
 // make. Pure: handler.ts carries them out through the cluster client.
-import type { ReplicationPlan } from "../model/topology";
-import type { TopicSpec, TopicsConfig } from "./schema";
+
+import type { TopicSpec, TopicsConfig } from "./schema/topics";
+import type { ReplicationPlan } from "./topology";
 
 export interface TopicChanges {
   /** Create the topic. */

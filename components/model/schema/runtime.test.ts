@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseLabConfig } from "../model/config";
-import { validateLab } from "../model/validate";
+import { parseLabConfig } from "../config";
+import { validateLab } from "../validate";
 
 const nodes = [{ id: 1, roles: ["broker", "controller"] }];
 /** What parsing a Docker runtime with `keys` refuses, if anything. */

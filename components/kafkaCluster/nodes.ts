@@ -2,16 +2,17 @@
 // files, the running nodes, and the broker settings of the whole cluster once they run.
 import * as pulumi from "@pulumi/pulumi";
 import type { Admin } from "../client/connect";
+import { NodeFiles } from "../cluster/resources";
+import { NodeProcesses } from "../converge/resource";
 import type { LabConfig } from "../model/config";
 import { type LaunchOptions, nodeLaunch } from "../model/launch";
+import { PLAINTEXT_LISTENERS } from "../model/listeners";
 import type { ClusterPlan } from "../model/topology";
-import type { LabMonitoring } from "../monitoring/labMonitoring";
 import { ClusterDefaults } from "../ops/resources";
 import type { Placement } from "../runtime/place";
 import type { LabSecurity } from "../security/labSecurity";
-import { PLAINTEXT_LISTENERS } from "../security/listeners";
 import type { LabBase } from "./labBase";
-import { NodeFiles, NodeProcesses } from "./resources";
+import type { LabMonitoring } from "./monitoring";
 
 export interface NodesArgs {
   /** The `kraftlab:*` keys the nodes are run with. */
@@ -53,7 +54,7 @@ export function createNodes(name: string, parent: pulumi.Resource, args: NodesAr
     lab: args.lab,
     heap: config.heap,
     kafkaVersion: args.kafkaVersion,
-    runtime,
+    image: runtime.kind === "docker" ? runtime.image : undefined,
     exporter: monitoring && { jar: monitoring.tools.exporterJar, plan: monitoring.plan },
   };
   const launches = plan.nodes.map((node) =>
