@@ -7,7 +7,7 @@ import * as net from "node:net";
 import type Docker from "dockerode";
 import pWaitFor from "p-wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engine } from "../components/runtime/docker/runtime";
+import { engine } from "../components/runtime/docker/engine";
 import { ensureEngine, stopPrivateEngine } from "../lab/engine";
 import { consume, kafkaTool, type LabOutputs, produce, runKafkaTool, TestLab } from "./lab";
 import { expectNothingLost, underLoad } from "./underLoad";

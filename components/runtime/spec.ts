@@ -70,9 +70,6 @@ export const stateRuntime = (state: { runtime?: RuntimeSpec; kafkaHome?: string 
 /** Kafka's home inside a container: the layout of the official apache/kafka image. */
 export const IMAGE_KAFKA_HOME = "/opt/kafka";
 
-/** The file that marks a lab directory (here or on a machine) as a stack's, with its token (see cluster/ownership.ts). */
-export const LAB_MARKER = ".kraftlab-lab";
-
 /** Labels on everything the Docker runtime creates: what a teardown may remove is what carries them. */
 export const labLabels = (lab: string) => ({ "org.kraftlab.lab": lab });
 export const NODE_LABEL = "org.kraftlab.node";

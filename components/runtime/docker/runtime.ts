@@ -18,7 +18,6 @@ import { containerAddresses, nodeContainer, nodeEndpoint, storageContainer, tool
 import { engine, unlessMissing } from "./engine";
 
 /** The engine's client, for what inspects a lab's containers beside the runtime (the Docker e2e test). */
-export { engine } from "./engine";
 
 /** The container's state, or undefined when there is none of that name. */
 const inspectContainer = (docker: Docker, name: string) => unlessMissing(docker.getContainer(name).inspect());
