@@ -152,8 +152,7 @@ const FLOORS = [
   ["scripts"], // the commands
 ];
 
-const partOf = (file: string) =>
-  FLOORS.flat().find((part) => file === part || file.startsWith(`${part}/`)) ?? path.posix.dirname(file);
+const partOf = (file: string) => FLOORS.flat().find((part) => file === part || file.startsWith(`${part}/`)) ?? path.posix.dirname(file);
 const floorOf = (part: string) => FLOORS.findIndex((floor) => floor.includes(part));
 
 const graph = importGraph();
