@@ -35,7 +35,7 @@ import {
 import { propertyProblems } from "./components/preflight/properties";
 import { chooseQuorum } from "./components/quorum/plan";
 import { nodesOnDisk } from "./components/runtime/localChecks";
-import { dockerPlacement, type Placement, processPlacement, reachableEngine, sshPlacement } from "./components/runtime/place";
+import { planDockerRuntime, planProcessRuntime, planSshRuntime, type RuntimePlan, reachableEngine } from "./components/runtime/plan";
 import { operatorFilePath } from "./components/security/labSecurity";
 import { recordedQuorum } from "./components/store/labStore";
 import { featureProblems } from "./components/versions/plan";
@@ -66,16 +66,16 @@ export default async function kraftlab() {
   };
   const runtime = config.runtime;
   const stack = stackIdentity();
-  let placement = processPlacement(kafkaHome, labDir);
+  let runtimePlan = planProcessRuntime(kafkaHome, labDir);
   if (runtime.kind === "ssh") {
-    placement = sshPlacement(plan, config.machines, lab, { stack, labDir, kafkaHome, projectDir: PROJECT_DIR, home: os.homedir() });
+    runtimePlan = planSshRuntime(plan, config.machines, lab, { stack, labDir, kafkaHome, projectDir: PROJECT_DIR, home: os.homedir() });
   }
   if (runtime.kind === "docker") {
     const candidates = runtime.dockerHost ? [runtime.dockerHost] : dockerEngines();
     const dockerHost = await reachableEngine(candidates);
     if (!dockerHost) throw new ConfigError([noEngineProblem(candidates)]);
     const build = { kafkaHome, rootfs: jreRootfs(), dockerfile: path.join(PROJECT_DIR, "setup", "docker", "Dockerfile") };
-    placement = dockerPlacement(plan, runtime, lab, {
+    runtimePlan = planDockerRuntime(plan, runtime, lab, {
       dockerHost,
       labDir,
       certsDir: config.security && certsDir,
@@ -83,10 +83,10 @@ export default async function kraftlab() {
       build,
     });
   }
-  const problems = await labProblems({ config, plan, placement, labDir, certsDir, kafkaHome, version, stack, monitoringTools });
+  const problems = await labProblems({ config, plan, runtimePlan, labDir, certsDir, kafkaHome, version, stack, monitoringTools });
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const cluster = new KafkaCluster("kafka", { config, plan, runtime: placement, labDir, kafkaHome, kafkaVersion: version, certsDir, monitoringTools });
+  const cluster = new KafkaCluster("kafka", { config, plan, runtime: runtimePlan, labDir, kafkaHome, kafkaVersion: version, certsDir, monitoringTools });
   return {
     bootstrapServers: cluster.bootstrapServers,
     clusterId: cluster.clusterId,
@@ -115,7 +115,7 @@ export default async function kraftlab() {
 interface PlannedLab {
   config: LabConfig;
   plan: ClusterPlan;
-  placement: Placement;
+  runtimePlan: RuntimePlan;
   labDir: string;
   certsDir: string;
   kafkaHome: string;
@@ -132,14 +132,14 @@ interface PlannedLab {
  * monitoring's binaries and ports, nodes leaving with replicas, the release and the features.
  */
 async function labProblems(lab: PlannedLab): Promise<string[]> {
-  const { config, plan, placement, labDir, certsDir, kafkaHome, version, stack, monitoringTools } = lab;
+  const { config, plan, runtimePlan, labDir, certsDir, kafkaHome, version, stack, monitoringTools } = lab;
   const runtime = config.runtime;
   const operatorFile = config.security ? operatorFilePath(certsDir) : undefined;
   const dirs = [{ key: "kraftlab:labDir", dir: labDir }, ...(config.security ? [{ key: "kraftlab:certsDir", dir: certsDir }] : [])];
   const dirProblems = directoryProblems(dirs, stack);
   // A lab moving to another runtime is refused first: the other runtime's checks (ports) would misread it.
   const moved = dirProblems.length === 0 ? runtimeChangeProblems(labDir, runtime.kind) : [];
-  const machine = moved.length > 0 ? moved : await preflightProblems(plan, placement, kafkaHome, stack);
+  const machine = moved.length > 0 ? moved : await preflightProblems(plan, runtimePlan, kafkaHome, stack);
   // A lab of this stack in another checkout shows through its nodes' ports and its Prometheus': said once.
   const problems = [
     ...new Set([
@@ -150,10 +150,10 @@ async function labProblems(lab: PlannedLab): Promise<string[]> {
       ...(monitoringTools && plan.monitoring ? await monitoringProblems(planMonitoring(plan, plan.monitoring), monitoringTools, { labDir, stack }) : []),
       // The nodes on disk are this lab's only in a directory it may claim.
       // (Machines that do not answer cannot be asked which nodes they hold.)
-      ...(dirProblems.length === 0 && (placement.spec.kind !== "ssh" || machine.length === 0)
-        ? await removalProblems(plan, placement.spec, kafkaHome, config.drainBrokers, operatorFile)
+      ...(dirProblems.length === 0 && (runtimePlan.spec.kind !== "ssh" || machine.length === 0)
+        ? await removalProblems(plan, runtimePlan.spec, kafkaHome, config.drainBrokers, operatorFile)
         : []),
-      ...(dirProblems.length === 0 && machine.length === 0 ? await versionProblems(plan, placement.spec, kafkaHome, version, operatorFile) : []),
+      ...(dirProblems.length === 0 && machine.length === 0 ? await versionProblems(plan, runtimePlan.spec, kafkaHome, version, operatorFile) : []),
       ...(config.features && config.features !== "auto" ? featureProblems(config.features, releaseVersionMapping(kafkaHome), version) : []),
     ]),
   ];

@@ -106,10 +106,10 @@ const makesRuntimes = either(implementation, (file) => file === `${RUNTIME}/sele
 
 /**
  * What a user of the seam may import of runtime/: the interface, the spec, the selector and the
- * program's placement; and kafkaTool.ts, which runs a tool of a distribution on this machine whatever
+ * program's runtime plan; and kafkaTool.ts, which runs a tool of a distribution on this machine whatever
  * the lab runs on (preflight has Kafka parse the user's properties with it), no runtime's.
  */
-const SEAM = new Set(["runtime.ts", "spec.ts", "select.ts", "place.ts", "kafkaTool.ts"].map((f) => `${RUNTIME}/${f}`));
+const SEAM = new Set(["runtime.ts", "spec.ts", "select.ts", "plan.ts", "kafkaTool.ts"].map((f) => `${RUNTIME}/${f}`));
 
 /** Decisions: each a function of its inputs, with no file, process, wait or progress line of its own. */
 const PURE = [
@@ -186,7 +186,7 @@ describe("the import graph", () => {
     expect(circles(graph)).toEqual([]);
   });
 
-  it("keeps the roller and the reconcilers off the runtime implementations: only converge/handler.ts makes a runtime", () => {
+  it("keeps the reconcilers off the runtime implementations: only converge/handler.ts makes a runtime", () => {
     const reconcilers = (file: string) => under("components/converge")(file) && file !== "components/converge/handler.ts";
     expect(reaching(reconcilers, makesRuntimes)).toEqual([]);
   });
@@ -208,7 +208,7 @@ describe("the import graph", () => {
     expect(reaching(under("components/client"), makesRuntimes)).toEqual([]);
   });
 
-  it("is all the roller, preflight, status and monitoring know of a runtime: the seam", () => {
+  it("is all the reconcilers, preflight, status and monitoring know of a runtime: the seam", () => {
     const users = either(
       under("components/converge"),
       under("components/preflight"),

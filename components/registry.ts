@@ -2,7 +2,7 @@
 // shim (provider/shim.ts) inside the dynamic provider process. Each feature exports its own handlers.
 import { clusterHandlers } from "./cluster/handlers";
 import { labRuntime } from "./cluster/runtimeHandler";
-import { nodeProcesses } from "./converge/handler";
+import { runningNodes } from "./converge/handler";
 import { monitoringServer } from "./monitoring/server";
 import { opsHandlers } from "./ops/handlers";
 import type { Handler } from "./provider/handler";
@@ -14,7 +14,7 @@ import { topicHandlers } from "./topics/handler";
 
 const all: Record<HandlerKind, Handler> = {
   ...clusterHandlers,
-  nodeProcesses,
+  nodeProcesses: runningNodes,
   labRuntime,
   monitoringServer,
   ...securityHandlers,

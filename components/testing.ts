@@ -13,7 +13,7 @@ export function labConfig(nodes: Record<number, string>, rest: Record<string, un
 
 export const COMBINED_3 = { 1: "broker,controller", 2: "broker,controller", 3: "broker,controller" };
 
-/** A node as the supervisor runs it, on Kafka 4.3.1, config "c2" (static part "s2"), one tunable. */
+/** A node as the reconcilers run it, on Kafka 4.3.1, config "c2" (static part "s2"), one tunable. */
 export const nodeRun = (id: number, roles: string[]): NodeRun => ({
   id,
   roles,

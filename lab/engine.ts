@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { PROJECT_DIR } from "../components/host/projectDir";
 import { dockerEngines } from "../components/host/tools";
-import { reachableEngine } from "../components/runtime/place";
+import { reachableEngine } from "../components/runtime/plan";
 
 const ENGINE_SCRIPT = path.join(PROJECT_DIR, "setup", "docker", "engine.sh");
 

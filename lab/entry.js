@@ -31,8 +31,8 @@ function fingerprint() {
 }
 
 /**
- * Modules that Pulumi state names by a path they no longer have: the serialized shims of resources
- * made by earlier releases load them (components/provider/shim.ts), so each path keeps answering.
+ * The modules answering the paths that the serialized shims of resources made by earlier releases
+ * name in Pulumi state (components/provider/shim.ts), so each such path keeps answering.
  */
 const MOVED = {
   "components/process/handlers": "components/registry",

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { madeWithEmptyPassphrase, passphraseFile, secretsEnv } from "./secrets";
 
-// The salt Pulumi wrote for the empty passphrase (the dev stack's until kraftlab generated passphrases),
+// The salt Pulumi wrote for the empty passphrase (a dev stack's, made by an earlier release),
 // and one it wrote for another passphrase.
 const EMPTY = "v1:QgoeJK4m4Eo=:v1:qPRz3hCNx/oS7/AK:/Hk0D4DtyXGUrQemaGy6h/LsIz6YWw==";
 const OTHER = "v1:HarcbuDuXu0=:v1:a+6zCRi+LWpJmLDX:SH4Iu2FSNxIWsVB1yOj/sioHjpJngQ==";

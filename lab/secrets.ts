@@ -1,7 +1,7 @@
 // Where the key of a stack's secrets comes from. Pulumi encrypts every secret in state (passwords,
 // private keys) with a passphrase: kraftlab generates one per machine, in a file of mode 0600 beside
 // the state rather than in it, so the state alone opens nothing. A passphrase or secrets provider the
-// user sets wins; a stack made before (with the empty passphrase) keeps working until moved (README).
+// user sets wins; a stack an earlier release made with the empty passphrase keeps working until moved (README).
 import { createDecipheriv, pbkdf2Sync, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";

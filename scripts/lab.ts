@@ -12,7 +12,7 @@ import { pulumiEnv, pulumiRoot } from "../lab/toolchain";
 
 const stackName = process.env.KRAFTLAB_STACK ?? "dev";
 
-/** The status table of the lab (see lab/status.ts), asked of the running cluster. */
+/** The status table of the lab (see components/status/gather.ts), asked of the running cluster. */
 async function status(stack: Stack, outputs: StatusOutputs): Promise<string> {
   // A config edited since the last `up` may not parse: then no certificate is judged near expiry.
   return statusText(stackName, outputs, await gatherStatus(outputs, (await configOf(stack))?.security?.renewBeforeDays ?? 0));

@@ -1,8 +1,8 @@
 // A failed program never deletes a lab. The SDK's server answers a run from its log state, and takes
 // any error whose `code` is 1 or 14 for gRPC's CANCELLED or UNAVAILABLE and swallows it: the exit code
 // a child process leaves on its error is such a code. Without kraftlab's guard (lab/bail.ts), a program
-// that registered part of its resources and then failed so was answered as a success, and the engine
-// deleted every resource it had not registered. Through the real CLI, on an inline program.
+// that registered part of its resources and then failed so would be answered as a success, and the engine
+// would delete every resource it had not registered. Through the real CLI, on an inline program.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

@@ -20,7 +20,7 @@ function plant(dir: string, files: Record<string, string>): void {
   }
 }
 
-/** The marker an earlier stack's `up` leaves (see components/cluster/ownership.ts). */
+/** The marker an earlier stack's `up` leaves (see components/store/layout.ts). */
 function claimLeftover(dir: string, stack: string): void {
   plant(dir, { ".kraftlab-lab": JSON.stringify({ stack, token: "0123456789abcdef01234567" }) });
 }

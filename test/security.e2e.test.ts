@@ -143,7 +143,7 @@ describe("a secure lab", () => {
     const stateFiles = (fs.readdirSync(stateDir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(stateDir, f)).isFile());
     expect(stateFiles.length).toBeGreaterThan(0);
     for (const file of stateFiles) expect((fs.statSync(path.join(stateDir, file)).mode & 0o777).toString(8), file).toBe("600");
-    // Whoever has the state but not the passphrase file (here: the old empty passphrase) cannot decrypt.
+    // Whoever has the state but not the passphrase file (here: the empty passphrase of an earlier release) cannot decrypt.
     const withoutKey = lab.cli(["stack", "output", "userPasswords", "--show-secrets"], { PULUMI_CONFIG_PASSPHRASE: "" });
     expect(withoutKey.status).not.toBe(0);
     expect(withoutKey.stderr).toMatch(/incorrect passphrase/);

@@ -19,7 +19,7 @@ export interface Admin {
   bootstrapServers: string;
   /** Client settings (operator.properties); absent on an all-PLAINTEXT lab. */
   commandConfig?: string;
-  /** The Kafka distribution on this machine whose libs/ the client runs on; states before the client lack it. */
+  /** The Kafka distribution on this machine whose libs/ the client runs on; absent in a state written by an earlier release. */
   kafkaHome?: string;
   /** For messages; INTERNAL when absent. */
   listener?: string;
@@ -67,7 +67,7 @@ export function atMostEvery(everyMs: number, work: () => Promise<void>): () => P
 const clients = new Map<string, ClusterClient>();
 const closers: (() => Promise<void>)[] = [];
 
-/** The fallback distribution of a state from before the client: the one its process runtime named, else the setup's. */
+/** The distribution of a state that names none (an earlier release's): the one its process runtime named, else the setup's. */
 function distribution(admin: Admin): string {
   if (admin.kafkaHome) return admin.kafkaHome;
   if (admin.runtime.kind === "process") return admin.runtime.kafkaHome;

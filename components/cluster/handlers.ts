@@ -12,7 +12,7 @@ import { claimDirectory, inspectDirectory, mayRemove } from "../store/labStore";
 import { LAB_MARKER } from "../store/layout";
 import { claimProblem } from "../store/problems";
 
-/** A node's directory and its server.properties; the supervisor formats its storage before it first starts. */
+/** A node's directory and its server.properties; converging formats its storage before it first starts. */
 export interface NodeFilesInputs {
   nodeId: number;
   /** Where the node runs: its storage (a directory, a volume) goes with it. */
@@ -54,11 +54,11 @@ const nodeFiles: Handler = {
     return { changes: replaces.length > 0 || changed.length > 0 || drifted, replaces, deleteBeforeReplace: true };
   },
   async update(_id, _olds, news: NodeFilesInputs) {
-    // Only the files: the node restarts, when it must, through the rolling restart (supervisor.ts).
+    // Only the files: the node restarts, when it must, through the rolling restart (converge/roll.ts).
     return { outs: await writeNodeFiles(news) };
   },
   async delete(_id, olds: NodeFilesInputs) {
-    // The supervisor stopped the node before; one still running would lose its files.
+    // The reconcilers stopped the node before; one still running would lose its files.
     await runtimeFor(stateRuntime(olds)).remove(nodeRef(olds));
   },
   read: readBack,
@@ -111,7 +111,7 @@ export interface LabDirectoryInputs {
 
 const labDirectory: Handler = {
   async create(inputs: LabDirectoryInputs) {
-    // Not in state yet: only an absent or empty directory may become this stack's (see ownership.ts).
+    // Not in state yet: only an absent or empty directory may become this stack's (see store/labStore.ts).
     const problem = claimProblem(inputs.key, inputs.path, inspectDirectory(inputs.path), inputs.stack, false);
     if (problem) throw new Error(problem);
     const { token } = claimDirectory(inputs.path, inputs.stack);

@@ -2,7 +2,7 @@
 // node's files. Dynamic resources, reaching their code through the shim.
 import * as pulumi from "@pulumi/pulumi";
 import { type Inputs, shim } from "../provider/shim";
-import type { LabRuntimeInputs } from "../runtime/spec";
+import type { RuntimeSetup } from "../runtime/spec";
 import type { LabDirectoryInputs, LabFileInputs, NodeFilesInputs } from "./handlers";
 
 /** The stack as a marker names it: `<project>/<stack>`. */
@@ -49,7 +49,7 @@ export class LabDirectory extends pulumi.dynamic.Resource {
 
 /** Where the nodes run; with Docker, the lab's image and network. A change of runtime is refused in its diff. */
 export class LabRuntime extends pulumi.dynamic.Resource {
-  constructor(name: string, args: LabRuntimeInputs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: RuntimeSetup, opts?: pulumi.CustomResourceOptions) {
     super(shim("labRuntime"), name, args, opts, "kraftlab", "LabRuntime");
   }
 }

@@ -3,7 +3,7 @@
 import { type Handler, readBack, same } from "../provider/handler";
 import { engine, unlessMissing } from "../runtime/docker/engine";
 import { ensureImage, hasImage } from "../runtime/docker/image";
-import { type LabRuntimeInputs, labLabels, machineKafkaHome, machineLabDir, type SshMachine } from "../runtime/spec";
+import { labLabels, machineKafkaHome, machineLabDir, type RuntimeSetup, type SshMachine } from "../runtime/spec";
 import { exec, shq } from "../runtime/ssh/connection";
 import { claimMachine, ensureDistribution, type MachineClaim, releaseMachine } from "../runtime/ssh/machines";
 import { recordRuntime } from "../store/labStore";
@@ -12,7 +12,7 @@ import { describeRuntime, runtimeChangeProblem } from "../store/problems";
 /** Every machine the lab ever claimed, by name: destroy leaves each as it was (a machine that left the config too). */
 type Claims = Record<string, MachineClaim & { machine: SshMachine }>;
 
-async function ensureDocker(inputs: LabRuntimeInputs): Promise<void> {
+async function ensureDocker(inputs: RuntimeSetup): Promise<void> {
   const d = inputs.docker;
   if (!d) return;
   const docker = engine(d.dockerHost);
@@ -38,7 +38,7 @@ async function ensureDocker(inputs: LabRuntimeInputs): Promise<void> {
 }
 
 /** Each machine's lab directory claimed and the release copied there; the claims of earlier runs kept. */
-async function ensureMachines(inputs: LabRuntimeInputs, claims: Claims = {}): Promise<Claims> {
+async function ensureMachines(inputs: RuntimeSetup, claims: Claims = {}): Promise<Claims> {
   const ssh = inputs.ssh;
   if (!ssh) return claims;
   const made = await Promise.all(
@@ -52,7 +52,7 @@ async function ensureMachines(inputs: LabRuntimeInputs, claims: Claims = {}): Pr
 }
 
 /** Whether a machine lost its lab directory or its release since (removed by hand): the next `up` makes them again. */
-async function machinesMissing(inputs: LabRuntimeInputs): Promise<boolean> {
+async function machinesMissing(inputs: RuntimeSetup): Promise<boolean> {
   const ssh = inputs.ssh;
   if (!ssh) return false;
   const present = await Promise.all(
@@ -63,16 +63,16 @@ async function machinesMissing(inputs: LabRuntimeInputs): Promise<boolean> {
   return present.includes(false);
 }
 
-const describe = (inputs: LabRuntimeInputs) => describeRuntime(inputs.kind, inputs.docker?.dockerHost);
+const describe = (inputs: RuntimeSetup) => describeRuntime(inputs.kind, inputs.docker?.dockerHost);
 
 export const labRuntime: Handler = {
-  async create(inputs: LabRuntimeInputs) {
+  async create(inputs: RuntimeSetup) {
     await ensureDocker(inputs);
     const claims = await ensureMachines(inputs);
     await recordRuntime(inputs.labDir, { kind: inputs.kind, dockerHost: inputs.docker?.dockerHost });
     return { id: inputs.kind, outs: { ...inputs, ...(inputs.ssh && { claims }) } };
   },
-  async diff(_id, olds: LabRuntimeInputs, news: LabRuntimeInputs) {
+  async diff(_id, olds: RuntimeSetup, news: RuntimeSetup) {
     if (olds.kind !== news.kind) throw new Error(runtimeChangeProblem(describe(olds), describe(news)));
     if (news.ssh) return { changes: !same(olds.ssh, news.ssh) || (await machinesMissing(news)) };
     if (!news.docker) return { changes: false };
@@ -81,13 +81,13 @@ export const labRuntime: Handler = {
     // The image or the network gone by hand (or a new build wanted) is made again by the next `up`.
     return { changes: !same(olds.docker, news.docker) || !network || !(await hasImage(docker, news.docker.image)) };
   },
-  async update(_id, olds: LabRuntimeInputs & { claims?: Claims }, news: LabRuntimeInputs) {
+  async update(_id, olds: RuntimeSetup & { claims?: Claims }, news: RuntimeSetup) {
     await ensureDocker(news);
     const claims = await ensureMachines(news, olds.claims);
     await recordRuntime(news.labDir, { kind: news.kind, dockerHost: news.docker?.dockerHost });
     return { outs: { ...news, ...(news.ssh && { claims }) } };
   },
-  async delete(_id, olds: LabRuntimeInputs & { claims?: Claims }) {
+  async delete(_id, olds: RuntimeSetup & { claims?: Claims }) {
     // The nodes went before (they depend on this resource): what is left is the lab's directory and release.
     const ssh = olds.ssh;
     if (ssh) await Promise.all(Object.values(olds.claims ?? {}).map((claim) => releaseMachine(claim.machine, ssh.lab, claim)));

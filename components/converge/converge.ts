@@ -8,7 +8,7 @@ import type { ClusterClient } from "../client/cluster";
 import { quorumStatus } from "../ops/clusterState";
 import { same } from "../provider/handler";
 import type { NodeRun, Runtime } from "../runtime/runtime";
-import type { NodeProcessesInputs, NodeProcessesOutputs, Previous } from "./inputs";
+import type { Previous, RunningNodesInputs, RunningNodesOutputs } from "./inputs";
 import { startTogether } from "./lifecycle";
 import { checkRemovals, leaving, prepareStorage, removeNodes } from "./removal";
 import { roll } from "./roll";
@@ -25,7 +25,7 @@ async function notRunning(rt: Runtime, nodes: NodeRun[]): Promise<NodeRun[]> {
 }
 
 /** Brings the running nodes from `olds` (undefined on create) to `inputs`. */
-export async function converge(rt: Runtime, client: ClusterClient, olds: Previous | undefined, inputs: NodeProcessesInputs): Promise<NodeProcessesOutputs> {
+export async function converge(rt: Runtime, client: ClusterClient, olds: Previous | undefined, inputs: RunningNodesInputs): Promise<RunningNodesOutputs> {
   const removed = leaving(olds, inputs);
   if (olds) await checkRemovals(client, removed, inputs, olds);
   if (olds) await checkRelease(client, olds, inputs);

@@ -9,7 +9,7 @@ import type { ClusterClient, FeatureLevels, QuorumDescription } from "../client/
 import { putFile, readIfExists } from "../host/files";
 import type { NodeRef, NodeRun, Runtime } from "../runtime/runtime";
 import { converge } from "./converge";
-import type { NodeProcessesInputs } from "./inputs";
+import type { RunningNodesInputs } from "./inputs";
 
 const unused = async (): Promise<never> => {
   throw new Error("not used by converging");
@@ -215,7 +215,7 @@ export class FakeLab implements Runtime {
 /** Every node rolled for a new launch, brokers first, the active controller (2) last. */
 export const ROLL = ["stop 4", "start 4", "stop 5", "start 5", "stop 1", "start 1", "stop 3", "start 3", "stop 2", "start 2", "elect preferred leaders"];
 
-export const up = (lab: FakeLab, olds: NodeProcessesInputs | undefined, news: NodeProcessesInputs) => converge(lab, lab.client, olds, news);
+export const up = (lab: FakeLab, olds: RunningNodesInputs | undefined, news: RunningNodesInputs) => converge(lab, lab.client, olds, news);
 
 /** The lab a test works on: its directory and its fake, made afresh for each test (fresh). */
 export const lab = { dir: "", fake: new FakeLab("process") };
@@ -250,7 +250,7 @@ export function node(id: number, roles: string[], hash: string): NodeRun {
 }
 
 /** Nodes 1-3 controllers, 4 and 5 brokers, each wanting launch `hash`. */
-export function inputs(hash: string, overrides: Partial<NodeProcessesInputs> = {}): NodeProcessesInputs {
+export function inputs(hash: string, overrides: Partial<RunningNodesInputs> = {}): RunningNodesInputs {
   const nodes = [
     node(1, ["controller"], hash),
     node(2, ["controller"], hash),
@@ -277,5 +277,5 @@ export function inputs(hash: string, overrides: Partial<NodeProcessesInputs> = {
 }
 
 /** The inputs with these nodes, the controllers among them the voters. */
-export const withNodes = (hash: string, nodes: NodeRun[], overrides: Partial<NodeProcessesInputs> = {}) =>
+export const withNodes = (hash: string, nodes: NodeRun[], overrides: Partial<RunningNodesInputs> = {}) =>
   inputs(hash, { nodes, voters: nodes.filter((n) => n.roles.includes("controller")).map((n) => ({ id: n.id, host: "127.0.0.1", port: 9094 })), ...overrides });

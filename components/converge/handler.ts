@@ -1,4 +1,4 @@
-// The running nodes as a Pulumi resource (NodeProcesses): its handler makes the lab's Runtime and
+// The handler of the running nodes (RunningNodes, resource.ts): it makes the lab's Runtime and
 // ClusterClient and hands them to converge, holding the lab's lease while it starts, rolls or stops
 // nodes; its diff says, node by node, what an `up` will do. The kind name "nodeProcesses" and the
 // property names of its inputs and outputs (inputs.ts) live in Pulumi state.
@@ -10,7 +10,7 @@ import { runtimeFor } from "../runtime/select";
 import { stateRuntime, updateRuntime } from "../runtime/spec";
 import { withLease } from "../store/labStore";
 import { converge } from "./converge";
-import type { NodeProcessesInputs, NodeProcessesOutputs } from "./inputs";
+import type { RunningNodesInputs, RunningNodesOutputs } from "./inputs";
 import { stopNode } from "./lifecycle";
 import { previewLines } from "./preview";
 import { readOnlyKeys } from "./roll";
@@ -19,14 +19,14 @@ import { readRunning, runningOf } from "./running";
 import { tlsPending } from "./tls";
 
 /** The lab directory whose lease converging holds (a state written by an earlier release names none: the nodes' parent). */
-const labDirOf = (inputs: Pick<NodeProcessesInputs, "labDir" | "nodes">) => inputs.labDir ?? (inputs.nodes[0] && path.dirname(inputs.nodes[0].dir));
+const labDirOf = (inputs: Pick<RunningNodesInputs, "labDir" | "nodes">) => inputs.labDir ?? (inputs.nodes[0] && path.dirname(inputs.nodes[0].dir));
 
-export const nodeProcesses: Handler = {
-  async create(inputs: NodeProcessesInputs) {
+export const runningNodes: Handler = {
+  async create(inputs: RunningNodesInputs) {
     const outs = await withLease(labDirOf(inputs), () => converge(runtimeFor(inputs.runtime), labClient(inputs.admin), undefined, inputs));
     return { id: "nodes", outs };
   },
-  async diff(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
+  async diff(_id, olds: RunningNodesOutputs, news: RunningNodesInputs) {
     const rt = runtimeFor(news.runtime);
     // One read of each node's record (a process check, or an engine request) serves every question below.
     const records = await Promise.all(news.nodes.map((n) => readRunning(rt, n)));
@@ -50,15 +50,15 @@ export const nodeProcesses: Handler = {
     for (const line of lines) plan(line);
     return { changes: removed || pending || moved || unread };
   },
-  async update(_id, olds: NodeProcessesOutputs, news: NodeProcessesInputs) {
+  async update(_id, olds: RunningNodesOutputs, news: RunningNodesInputs) {
     const rt = runtimeFor(updateRuntime(stateRuntime(olds), news.runtime));
     return { outs: await withLease(labDirOf(news), () => converge(rt, labClient(news.admin), olds, news)) };
   },
-  async delete(_id, olds: NodeProcessesOutputs) {
+  async delete(_id, olds: RunningNodesOutputs) {
     const rt = runtimeFor(stateRuntime(olds));
     await withLease(labDirOf(olds), () => Promise.all(olds.nodes.map((n) => stopNode(rt, n, olds))));
   },
-  async read(id, olds: NodeProcessesOutputs) {
+  async read(id, olds: RunningNodesOutputs) {
     // A node that no longer runs reads back with "", so the next `up` starts it again.
     return { id, props: { ...olds, running: (await runningOf(runtimeFor(stateRuntime(olds)), olds.nodes)).running } };
   },

@@ -1,4 +1,4 @@
-// What converging the nodes is given and gives back: the inputs and outputs of the NodeProcesses
+// What converging the nodes is given and gives back: the inputs and outputs of the RunningNodes
 // resource. Pulumi state holds every property by these names, so none is ever renamed.
 import type { Admin } from "../client/connect";
 import type { ListenerProtocols } from "../model/listeners";
@@ -9,7 +9,7 @@ import type { NodeRun } from "../runtime/runtime";
 import type { RuntimeSpec } from "../runtime/spec";
 import type { TlsMaterial } from "./rollout";
 
-export interface NodeProcessesInputs {
+export interface RunningNodesInputs {
   /** Where the nodes run (process, Docker or machines over SSH). */
   runtime: RuntimeSpec;
   /** The lab directory on this machine (absent in a state written by an earlier release: then the nodes' parent). */
@@ -41,7 +41,7 @@ export interface NodeProcessesInputs {
   /** How long a health gate of the rolling restart may wait. */
   gateTimeoutMs: number;
 }
-export interface NodeProcessesOutputs extends NodeProcessesInputs {
+export interface RunningNodesOutputs extends RunningNodesInputs {
   /** Node id → what runs as it: a pid or a container id ("" when nothing runs). */
   running: Record<string, string>;
   /** The quorum as the cluster last said it: voters (with directory ids and endpoints) and observers. */
@@ -53,4 +53,4 @@ export interface NodeProcessesOutputs extends NodeProcessesInputs {
 }
 
 /** What the previous `up` left: its inputs, and what it read of the quorum (absent in a state written by an earlier release). */
-export type Previous = NodeProcessesInputs & Partial<Pick<NodeProcessesOutputs, "quorumStatus" | "finalized">>;
+export type Previous = RunningNodesInputs & Partial<Pick<RunningNodesOutputs, "quorumStatus" | "finalized">>;

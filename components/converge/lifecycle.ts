@@ -6,7 +6,7 @@ import { quorumState } from "../ops/clusterState";
 import { readyProblems } from "../ops/gates";
 import { waitUntil } from "../ops/wait";
 import type { NodeRun, Runtime } from "../runtime/runtime";
-import type { NodeProcessesInputs } from "./inputs";
+import type { RunningNodesInputs } from "./inputs";
 import { recordRunning } from "./running";
 
 /**
@@ -45,7 +45,7 @@ async function waitNodeReady(rt: Runtime, client: ClusterClient, node: NodeRun, 
 }
 
 /** Starts the node and waits until it is ready, then records what it runs with. */
-export async function startNode(rt: Runtime, client: ClusterClient, node: NodeRun, inputs: NodeProcessesInputs): Promise<void> {
+export async function startNode(rt: Runtime, client: ClusterClient, node: NodeRun, inputs: RunningNodesInputs): Promise<void> {
   // What an earlier attempt that failed left running is not what state knows: stop it, or it holds the ports.
   await rt.stop(node, inputs.stopTimeoutMs, []);
   const { ref } = await rt.start(node);
@@ -59,7 +59,7 @@ export async function startNode(rt: Runtime, client: ClusterClient, node: NodeRu
   await recordRunning(rt, node, ref, inputs.tls);
 }
 
-export const stopNode = (rt: Runtime, node: NodeRun, inputs: Pick<NodeProcessesInputs, "stopTimeoutMs" | "voters">) =>
+export const stopNode = (rt: Runtime, node: NodeRun, inputs: Pick<RunningNodesInputs, "stopTimeoutMs" | "voters">) =>
   rt.stop(node, inputs.stopTimeoutMs, inputs.voters);
 
 /**
@@ -71,7 +71,7 @@ export async function startTogether(
   rt: Runtime,
   client: ClusterClient,
   nodes: { start: NodeRun[]; restart: NodeRun[] },
-  inputs: NodeProcessesInputs,
+  inputs: RunningNodesInputs,
   creating: boolean,
 ): Promise<void> {
   await Promise.all(nodes.restart.map((n) => stopNode(rt, n, inputs)));

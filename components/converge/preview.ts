@@ -1,4 +1,4 @@
-// What an `up` will do to the nodes, as its preview says it under the NodeProcesses resource: for each
+// What an `up` will do to the nodes, as its preview says it under the running nodes' resource: for each
 // node whether it is kept, reconfigured in place or restarted in the roll, and why; nodes that come
 // and go, controllers joining or leaving the quorum, a release change, a certificate rotation. Pure:
 // the same decisions as converging makes (rollout.ts), read from state and the nodes' records.

@@ -1,4 +1,4 @@
-// How the supervisor reads and changes the quorum and the features of a running cluster, through the
+// How the reconcilers read and change the quorum and the features of a running cluster, through the
 // cluster client it is handed.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ClusterClient } from "../client/cluster";

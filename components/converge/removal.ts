@@ -10,16 +10,16 @@ import { progress } from "../provider/progress";
 import { controllerIds, type FormatContext, formatFlags, shrinkRefusals } from "../quorum/plan";
 import type { NodeRun, Runtime } from "../runtime/runtime";
 import { recordDrained } from "../store/labStore";
-import type { NodeProcessesInputs } from "./inputs";
+import type { RunningNodesInputs } from "./inputs";
 import { stopNode } from "./lifecycle";
 import { ensureFormatted } from "./storage";
 
 /** The nodes of `olds` that `inputs` no longer lists. */
-export const leaving = (olds: NodeProcessesInputs | undefined, inputs: NodeProcessesInputs) =>
+export const leaving = (olds: RunningNodesInputs | undefined, inputs: RunningNodesInputs) =>
   (olds?.nodes ?? []).filter((old) => !inputs.nodes.some((n) => n.id === old.id));
 
 /** Refuses, before anything is touched, to remove a controller of a static quorum, too many voters at once, or a broker that still holds replicas. */
-export async function checkRemovals(client: ClusterClient, removed: NodeRun[], inputs: NodeProcessesInputs, olds: NodeProcessesInputs): Promise<void> {
+export async function checkRemovals(client: ClusterClient, removed: NodeRun[], inputs: RunningNodesInputs, olds: RunningNodesInputs): Promise<void> {
   if (removed.length === 0) return;
   const dynamic = inputs.quorum.mode === "dynamic";
   const all = removed.every((n) => n.roles.includes("controller") && !n.roles.includes("broker")) ? [] : await client.partitions();
@@ -35,7 +35,7 @@ export async function checkRemovals(client: ClusterClient, removed: NodeRun[], i
  * is only checked. A controller of a static quorum whose storage is gone is refused before anything
  * is touched: it would vote with a log it no longer has.
  */
-export async function prepareStorage(rt: Runtime, nodes: NodeRun[], inputs: NodeProcessesInputs, olds: NodeProcessesInputs | undefined): Promise<void> {
+export async function prepareStorage(rt: Runtime, nodes: NodeRun[], inputs: RunningNodesInputs, olds: RunningNodesInputs | undefined): Promise<void> {
   if (inputs.quorum.mode === "static" && olds) {
     const known = nodes.filter((n) => n.roles.includes("controller") && olds.nodes.some((o) => o.id === n.id));
     const wiped = (await Promise.all(known.map(async (n) => ((await rt.meta(n)) ? [] : [n.id])))).flat();
@@ -51,7 +51,7 @@ export async function prepareStorage(rt: Runtime, nodes: NodeRun[], inputs: Node
 }
 
 /** Moves a leaving broker's replicas to the remaining brokers, stops it, unregisters it and records it drained. */
-async function removeBroker(rt: Runtime, client: ClusterClient, node: NodeRun, remaining: number[], inputs: NodeProcessesInputs): Promise<void> {
+async function removeBroker(rt: Runtime, client: ClusterClient, node: NodeRun, remaining: number[], inputs: RunningNodesInputs): Promise<void> {
   progress(`draining broker ${node.id}`);
   const plan = drainPlan(await client.partitions(), node.id, remaining);
   await reassign(client, plan, { throttleBytesPerSecond: inputs.throttleBytesPerSecond, timeoutMs: inputs.gateTimeoutMs });
@@ -69,8 +69,8 @@ export async function removeNodes(
   rt: Runtime,
   client: ClusterClient,
   removed: NodeRun[],
-  inputs: NodeProcessesInputs,
-  olds?: NodeProcessesInputs,
+  inputs: RunningNodesInputs,
+  olds?: RunningNodesInputs,
 ): Promise<void> {
   const brokers = inputs.nodes.filter((n) => n.roles.includes("broker")).map((n) => n.id);
   for (const node of removed) {

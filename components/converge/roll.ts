@@ -6,13 +6,13 @@ import { brokerStopProblems, controllerStopProblems, partitionList, partitionPro
 import { waitUntil } from "../ops/wait";
 import { progress } from "../provider/progress";
 import type { NodeRun, Runtime } from "../runtime/runtime";
-import type { NodeProcessesInputs } from "./inputs";
+import type { RunningNodesInputs } from "./inputs";
 import { startNode, stopNode } from "./lifecycle";
 import { nodeAction, type RunningRecord, reconfiguration, restartOrder } from "./rollout";
 import { readRunning, recordRunning } from "./running";
 
 /** Every partition led and fully replicated, and the voters caught up. */
-export function healthy(client: ClusterClient, inputs: NodeProcessesInputs) {
+export function healthy(client: ClusterClient, inputs: RunningNodesInputs) {
   return async () => {
     const [all, q] = await Promise.all([client.partitions(), client.quorum().then(quorumState)]);
     return [
@@ -39,7 +39,7 @@ async function stopProblems(client: ClusterClient, node: NodeRun): Promise<strin
  * cluster can spare it (stopProblems), then starts and is ready before the next. At the end, every
  * partition back in sync and its preferred leader elected.
  */
-export async function rollingRestart(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: NodeProcessesInputs): Promise<void> {
+export async function rollingRestart(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: RunningNodesInputs): Promise<void> {
   if (nodes.length === 0) return;
   const [all, q] = await Promise.all([client.partitions(), client.quorum().then(quorumState)]);
   const skipped = unprotectable(all).filter((p) => nodes.some((n) => p.replicas.includes(n.id)));
@@ -71,7 +71,7 @@ const dynamicIn = (configs: Record<string, { readOnly: boolean }>) => (key: stri
  * changed keys set and removed ones deleted as the broker's own dynamic configs (so no stale override
  * outlives a restart either). True when nothing else needs a restart: the node is then up to date.
  */
-async function reconfigure(rt: Runtime, client: ClusterClient, node: NodeRun, record: RunningRecord, inputs: NodeProcessesInputs): Promise<boolean> {
+async function reconfigure(rt: Runtime, client: ClusterClient, node: NodeRun, record: RunningRecord, inputs: RunningNodesInputs): Promise<boolean> {
   const broker = { type: "broker" as const, name: String(node.id) };
   const [configs] = await client.describeConfigs([broker]);
   const change = reconfiguration(record.tunables ?? {}, node.tunables, dynamicIn(configs));
@@ -87,7 +87,7 @@ async function reconfigure(rt: Runtime, client: ClusterClient, node: NodeRun, re
 }
 
 /** Brings every running node onto its config: reconfigured in place where that is all it needs, else restarted in the roll. */
-export async function roll(rt: Runtime, client: ClusterClient, inputs: NodeProcessesInputs): Promise<void> {
+export async function roll(rt: Runtime, client: ClusterClient, inputs: RunningNodesInputs): Promise<void> {
   const records = await Promise.all(inputs.nodes.map((n) => readRunning(rt, n)));
   const toRoll: NodeRun[] = [];
   for (const [i, node] of inputs.nodes.entries()) {
@@ -105,7 +105,7 @@ export async function roll(rt: Runtime, client: ClusterClient, inputs: NodeProce
  */
 export async function readOnlyKeys(
   client: () => ClusterClient,
-  inputs: NodeProcessesInputs,
+  inputs: RunningNodesInputs,
   records: (RunningRecord | undefined)[],
 ): Promise<Record<number, string[]> | undefined> {
   const nodes = inputs.nodes.filter((n, i) => nodeAction(n, records[i]) === "reconfigure");

@@ -7,13 +7,13 @@ import { fingerprint } from "../model/fingerprint";
 import { brokerTlsListeners } from "../model/listeners";
 import { progress } from "../provider/progress";
 import type { NodeRef, NodeRun, Runtime } from "../runtime/runtime";
-import type { NodeProcessesInputs } from "./inputs";
+import type { RunningNodesInputs } from "./inputs";
 import { rollingRestart } from "./roll";
 import { type RunningRecord, type TlsMaterial, tlsAction, trustBundles } from "./rollout";
 import { placedHash, readRunning, recordRunning, refOf, trustFileOf } from "./running";
 
 /** Reloads the node's keystore and truststore on its TLS broker listeners (KIP-226), without a restart. */
-async function reloadTls(rt: Runtime, client: ClusterClient, node: NodeRun, inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
+async function reloadTls(rt: Runtime, client: ClusterClient, node: NodeRun, inputs: RunningNodesInputs, tls: TlsMaterial): Promise<void> {
   const keystore = tls.keystores[String(node.id)].file;
   const configs = Object.fromEntries(
     brokerTlsListeners(inputs.protocols).flatMap((listener) => [
@@ -56,7 +56,7 @@ export async function placeTls(rt: Runtime, nodes: NodeRun[], tls: TlsMaterial):
 }
 
 /** Has every running node take the TLS files now beside it: brokers reload them, the others roll. */
-async function takeTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial, phase: string): Promise<void> {
+async function takeTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: RunningNodesInputs, tls: TlsMaterial, phase: string): Promise<void> {
   const wanted = async (n: NodeRun) => ({
     keystoreHash: await placedHash(rt, n, tls.keystores[String(n.id)]?.file),
     trustHash: await placedHash(rt, n, trustFileOf(tls, n)),
@@ -81,7 +81,7 @@ async function takeTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inp
  * Each step is taken by every node before the next is written, so no node ever serves a certificate
  * another does not trust; `stopAfter` pauses a rotation between steps.
  */
-export async function rotateTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: NodeProcessesInputs, tls: TlsMaterial): Promise<void> {
+export async function rotateTls(rt: Runtime, client: ClusterClient, nodes: NodeRun[], inputs: RunningNodesInputs, tls: TlsMaterial): Promise<void> {
   // The clients' bundle here says which phase the lab is in: the nodes' copies follow it.
   const onDisk = (await readIfExists(tls.caFile))?.toString("utf8");
   const bundles = trustBundles(onDisk, tls);

@@ -7,14 +7,14 @@ import { waitUntil } from "../ops/wait";
 import { progress } from "../provider/progress";
 import type { Runtime } from "../runtime/runtime";
 import { downgradeRefusal, featureUpgrades, mappingRelease, mixedVersionRefusal, parseVersionMapping } from "../versions/plan";
-import type { NodeProcessesInputs, Previous } from "./inputs";
+import type { Previous, RunningNodesInputs } from "./inputs";
 import { upgradeFeature } from "./quorumAdmin";
 
 /**
  * A release change: refused before any node rolls onto a release that could not read what the
  * cluster finalized. A state written by an earlier release names no release: its nodes ran the default one.
  */
-export async function checkRelease(client: ClusterClient, olds: NodeProcessesInputs, inputs: NodeProcessesInputs): Promise<void> {
+export async function checkRelease(client: ClusterClient, olds: RunningNodesInputs, inputs: RunningNodesInputs): Promise<void> {
   if (!olds.kafkaVersion || olds.kafkaVersion === inputs.kafkaVersion) return;
   const refused = downgradeRefusal(await client.features(), inputs.kafkaVersion);
   if (refused) throw new Error(refused);
@@ -39,7 +39,7 @@ export async function ensureKraftVersion(client: ClusterClient, olds: Previous):
  * kafkaVersion (`versions`: node id → the release it runs); never kraft.version (see
  * ensureKraftVersion) and never on a mixed-version cluster.
  */
-export async function finalizeFeatures(rt: Runtime, client: ClusterClient, inputs: NodeProcessesInputs, versions: Record<string, string>): Promise<void> {
+export async function finalizeFeatures(rt: Runtime, client: ClusterClient, inputs: RunningNodesInputs, versions: Record<string, string>): Promise<void> {
   if (!inputs.features) return;
   const mixed = mixedVersionRefusal(versions, inputs.kafkaVersion);
   if (mixed) throw new Error(mixed);

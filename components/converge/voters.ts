@@ -6,7 +6,7 @@ import { quorumProblems } from "../ops/gates";
 import { waitUntil } from "../ops/wait";
 import { controllerIds, voterChanges, votersToCheck } from "../quorum/plan";
 import type { NodeRun, Runtime } from "../runtime/runtime";
-import type { NodeProcessesInputs, Previous } from "./inputs";
+import type { Previous, RunningNodesInputs } from "./inputs";
 import { addController, removeController, waitCaughtUp } from "./quorumAdmin";
 import { healthy } from "./roll";
 
@@ -16,7 +16,7 @@ import { healthy } from "./roll";
  * controller, once it has caught up as an observer. Only asks the cluster when the controllers, the
  * ones just started or the voters the previous `up` saw say something may have changed (votersToCheck).
  */
-export async function reconcileVoters(rt: Runtime, client: ClusterClient, inputs: NodeProcessesInputs, olds: Previous, started: NodeRun[]): Promise<void> {
+export async function reconcileVoters(rt: Runtime, client: ClusterClient, inputs: RunningNodesInputs, olds: Previous, started: NodeRun[]): Promise<void> {
   const lastVoters = olds.quorumStatus?.voters.map((v) => v.id);
   if (!votersToCheck(controllerIds(inputs.nodes), controllerIds(started), lastVoters)) return;
   const controllers = inputs.nodes.filter((n) => n.roles.includes("controller"));

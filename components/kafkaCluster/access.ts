@@ -7,7 +7,7 @@ import { effectiveAcls } from "../model/acls";
 import { isSasl } from "../model/listeners";
 import { renderClientProperties } from "../model/render";
 import type { ClusterPlan } from "../model/topology";
-import type { Placement } from "../runtime/place";
+import type { RuntimePlan } from "../runtime/plan";
 import { createLabSecurity, type LabSecurity } from "../security/labSecurity";
 import { ClusterAccess } from "../security/resources";
 import type { LabBase } from "./labBase";
@@ -36,7 +36,7 @@ export interface AccessArgs {
   /** The Kafka distribution on this machine, for the program's admin client. */
   kafkaHome: string;
   /** Where the nodes run: the program's admin client reaches them by its `spec`. */
-  runtime: Placement;
+  runtime: RuntimePlan;
   base: LabBase;
   /** With security: the users' passwords and files, and operator.properties. */
   security?: LabSecurity;

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { LabConfig } from "../model/config";
 import { launchHash, withoutBootstrap } from "../model/launch";
 import { planCluster } from "../model/topology";
-import { dockerPlacement, processPlacement } from "../runtime/place";
+import { planDockerRuntime, planProcessRuntime } from "../runtime/plan";
 import { createCa } from "../security/pki";
 import { COMBINED_3, labConfig } from "../testing";
 import { KafkaCluster } from "./kafkaCluster";
@@ -43,11 +43,11 @@ beforeAll(async () => {
   );
 });
 
-/** The component's arguments as index.ts builds them: plan and placement once, from the config. */
+/** The component's arguments as index.ts builds them: the plan and the runtime plan once, from the config. */
 const args = (config: LabConfig, labDir: string, kafkaHome: string) => ({
   config,
   plan: planCluster(config, labDir, "unit"),
-  runtime: processPlacement(kafkaHome, labDir),
+  runtime: planProcessRuntime(kafkaHome, labDir),
   labDir,
   kafkaHome,
   kafkaVersion: "4.3.1",
@@ -122,7 +122,7 @@ describe("KafkaCluster", () => {
     const config = labConfig(COMBINED_3, { runtime: { kind: "docker" } });
     const plan = planCluster(config, "/labs/unit", "unit");
     const build = { kafkaHome: "/opt/kafka", rootfs: "/c/jre.tar", dockerfile: "/nonexistent/Dockerfile" };
-    const runtime = dockerPlacement(plan, { kind: "docker" }, "unit", { dockerHost: "unix:///d.sock", labDir: "/labs/unit", build });
+    const runtime = planDockerRuntime(plan, { kind: "docker" }, "unit", { dockerHost: "unix:///d.sock", labDir: "/labs/unit", build });
     const cluster = new KafkaCluster("kafka", { config, plan, runtime, labDir: "/labs/unit", kafkaHome: "/opt/kafka", kafkaVersion: "4.3.1" });
     const nodes = await resolve(cluster.nodes);
     expect(nodes.map((n) => [n.id, n.container, n.pid])).toEqual([

@@ -5,7 +5,7 @@ import type { LabConfig } from "../model/config";
 import type { ClusterPlan } from "../model/topology";
 import type { MonitoringTools } from "../monitoring/monitoring";
 import type { Move } from "../ops/reassign";
-import type { Placement } from "../runtime/place";
+import type { RuntimePlan } from "../runtime/plan";
 import type { RuntimeSpec } from "../runtime/spec";
 import { quorumRecordFile } from "../store/labStore";
 import { createAccess, createSecurity } from "./access";
@@ -19,12 +19,12 @@ import { createTopics } from "./topics";
 export type { NodeInfo, QuorumInfo } from "./outputs";
 
 export interface KafkaClusterArgs {
-  /** The validated `kraftlab:*` configuration (see config.ts). */
+  /** The validated `kraftlab:*` configuration (see model/config.ts). */
   config: LabConfig;
-  /** The cluster's shape, planned once from `config` (topology.ts planCluster). */
+  /** The cluster's shape, planned once from `config` (model/topology.ts planCluster). */
   plan: ClusterPlan;
-  /** Where the nodes run (runtime/place.ts). */
-  runtime: Placement;
+  /** Where the nodes run (runtime/plan.ts). */
+  runtime: RuntimePlan;
   /** Absolute directory that holds every node's config, data and logs; removed on destroy. */
   labDir: string;
   /** A Kafka distribution with bin/kafka-server-start.sh and bin/kafka-storage.sh, for the tools on this machine. */

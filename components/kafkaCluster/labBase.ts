@@ -5,12 +5,12 @@ import { ClusterId, LabDirectory, LabFile, LabRuntime } from "../cluster/resourc
 import type { ClusterPlan } from "../model/topology";
 import type { ControllerEndpoint } from "../quorum/plan";
 import { QuorumBootstrap } from "../quorum/resources";
-import type { Placement } from "../runtime/place";
+import type { RuntimePlan } from "../runtime/plan";
 
 export interface LabBaseArgs {
   plan: ClusterPlan;
-  /** Where the nodes run: its `resource` is the LabRuntime's inputs. */
-  runtime: Placement;
+  /** Where the nodes run: its `setup` is the LabRuntime's inputs. */
+  runtime: RuntimePlan;
   /** The lab directory (absolute), claimed as `kraftlab:labDir`. */
   labDir: string;
   /** The file that records which quorum mode the lab's nodes were given (path and content). */
@@ -41,7 +41,7 @@ export function createLabBase(name: string, parent: pulumi.Resource, args: LabBa
   const labDir = new LabDirectory(`${name}-dir`, { path: args.labDir, key: "kraftlab:labDir" }, { parent });
   const inLabDir = { parent, dependsOn: [labDir] };
   // The nodes wait for their runtime: a refused runtime change stops the up with nothing touched.
-  const runtime = new LabRuntime(`${name}-runtime`, args.runtime.resource, inLabDir);
+  const runtime = new LabRuntime(`${name}-runtime`, args.runtime.setup, inLabDir);
   const clusterId = new ClusterId(`${name}-cluster-id`, inLabDir);
   const controllers = plan.controllers.map((n) => ({ id: n.id, host: n.host, port: n.ports.controller as number }));
   const bootstrap = new QuorumBootstrap(`${name}-quorum`, { controllers }, inLabDir);

@@ -3,13 +3,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Admin } from "../client/connect";
 import { NodeFiles } from "../cluster/resources";
-import { NodeProcesses } from "../converge/resource";
+import { RunningNodes } from "../converge/resource";
 import type { LabConfig } from "../model/config";
 import { type LaunchOptions, nodeLaunch } from "../model/launch";
 import { PLAINTEXT_LISTENERS } from "../model/listeners";
 import type { ClusterPlan } from "../model/topology";
 import { ClusterDefaults } from "../ops/resources";
-import type { Placement } from "../runtime/place";
+import type { RuntimePlan } from "../runtime/plan";
 import type { LabSecurity } from "../security/labSecurity";
 import type { LabBase } from "./labBase";
 import type { LabMonitoring } from "./monitoring";
@@ -27,7 +27,7 @@ export interface NodesArgs {
   /** The release the nodes run. */
   kafkaVersion: string;
   /** Where the nodes run: its `spec` is what the nodes' resources are given. */
-  runtime: Placement;
+  runtime: RuntimePlan;
   base: LabBase;
   /** With security: each node's secrets, the TLS material and operator.properties. */
   security?: LabSecurity;
@@ -37,13 +37,13 @@ export interface NodesArgs {
 
 export interface Nodes {
   /** The running nodes: what the cluster's operations wait for. */
-  processes: NodeProcesses;
+  processes: RunningNodes;
   /** How the program reaches the cluster: the INTERNAL listeners, with operator.properties when secure. */
   admin: pulumi.Output<Admin>;
 }
 
 /**
- * Makes `<name>-node-<id>` (NodeFiles) for each node, `<name>-nodes` (NodeProcesses) once every file
+ * Makes `<name>-node-<id>` (NodeFiles) for each node, `<name>-nodes` (RunningNodes) once every file
  * is written, and `<name>-defaults` (ClusterDefaults, min.insync.replicas) once the nodes run, all
  * children of `parent`.
  */
@@ -88,7 +88,7 @@ export function createNodes(name: string, parent: pulumi.Resource, args: NodesAr
     bootstrapServers: plan.internalBootstrapServers,
     commandConfig,
   }));
-  const processes = new NodeProcesses(
+  const processes = new RunningNodes(
     `${name}-nodes`,
     {
       runtime,

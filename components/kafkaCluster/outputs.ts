@@ -2,7 +2,7 @@
 // nodes report (pids, releases, the quorum as the cluster last said it, the finalized features).
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterId } from "../cluster/resources";
-import type { NodeProcesses } from "../converge/resource";
+import type { RunningNodes } from "../converge/resource";
 import type { QuorumMode } from "../model/schema/quorum";
 import type { ClusterPlan, NodePorts } from "../model/topology";
 import type { QuorumStatus } from "../quorum/outputs";
@@ -67,7 +67,7 @@ export function nodeInfos(plan: ClusterPlan, running: Record<string, string>, ve
 }
 
 /** The cluster's outputs, from the plan, its id and what the running nodes report. */
-export function clusterOutputs(plan: ClusterPlan, clusterId: ClusterId, processes: NodeProcesses): ClusterOutputs {
+export function clusterOutputs(plan: ClusterPlan, clusterId: ClusterId, processes: RunningNodes): ClusterOutputs {
   return {
     bootstrapServers: pulumi.output(plan.bootstrapServers),
     clusterId: clusterId.clusterId,

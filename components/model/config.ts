@@ -168,7 +168,7 @@ export const labConfigSchema = z.strictObject({
     .int()
     .min(1024)
     .default(10 * 1024 * 1024),
-  /** Topics as code: created, and altered in place (configs, more partitions); default none (see topics/schema.ts). */
+  /** Topics as code: created, and altered in place (configs, more partitions); default none (see schema/topics.ts). */
   topics: topicsSchema,
   /** Whether a topic that leaves `topics` is deleted from the cluster (it is kept otherwise); default `false`. */
   allowTopicDeletion: allowTopicDeletionSchema,
@@ -178,11 +178,11 @@ export const labConfigSchema = z.strictObject({
   monitoring: monitoringSchema,
   /** Where the CA, keystores and client files go, new or empty, removed by `destroy`; default `certs/<stack>` in the project. */
   certsDir: z.string().min(1).optional(),
-  /** Where the nodes run: `process` (local JVMs, the default), `docker`, or `ssh` (see runtime/schema.ts). */
+  /** Where the nodes run: `process` (local JVMs, the default), `docker`, or `ssh` (see schema/runtime.ts). */
   runtime: runtimeSchema,
-  /** With `runtime: ssh`: the machines, by name; default none (see runtime/ssh/schema.ts). */
+  /** With `runtime: ssh`: the machines, by name; default none (see schema/machines.ts). */
   machines: machinesSchema,
-  /** `dynamic` (KIP-853) or `static` (controller.quorum.voters); unset, what the lab runs, `dynamic` for a new lab (see quorum/schema.ts). */
+  /** `dynamic` (KIP-853) or `static` (controller.quorum.voters); unset, what the lab runs, `dynamic` for a new lab (see schema/quorum.ts). */
   quorum: quorumSchema,
 });
 

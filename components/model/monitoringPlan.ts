@@ -23,7 +23,7 @@ export interface MonitoringPlan extends MonitoringConfig {
   grafanaUrl: string;
 }
 
-/** Under Prometheus' directory: the rule files (alerts.ts), and --web.console.templates and --web.console.libraries (consoles.ts). */
+/** Under Prometheus' directory: the rule files (monitoring/alerts.ts), and --web.console.templates and --web.console.libraries (monitoring/consoles.ts). */
 export const RULES_DIR = "rules";
 export const CONSOLES_DIR = "consoles";
 export const CONSOLE_LIBRARIES_DIR = "console_libraries";

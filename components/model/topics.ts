@@ -1,5 +1,5 @@
 // Topics: what to change to get a topic from one shape to another, and which changes Kafka cannot
-// make. Pure: handler.ts carries them out through the cluster client.
+// make. Pure: topics/handler.ts carries them out through the cluster client.
 
 import type { TopicSpec, TopicsConfig } from "./schema/topics";
 import type { ReplicationPlan } from "./topology";

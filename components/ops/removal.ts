@@ -1,5 +1,5 @@
 // Which changes of a running lab's membership may happen: pure, so the program (before anything is
-// touched) and the supervisor (before it stops anything) refuse the same removals with the same words.
+// touched) and converge/removal.ts (before it stops anything) refuse the same removals with the same words.
 import type { QuorumMode } from "../model/schema/quorum";
 import type { PartitionState } from "./clusterState";
 

@@ -16,7 +16,7 @@ import { prometheusArgs } from "../monitoring/prometheus";
 import { serverPidFile } from "../monitoring/server";
 import { quorumChangeRefusals, removalRefusals, unknownDrains } from "../ops/removal";
 import { controllerIds, shrinkRefusals } from "../quorum/plan";
-import type { Placement } from "../runtime/place";
+import type { RuntimePlan } from "../runtime/plan";
 import type { LabCheck, BusyPort as RuntimeBusyPort } from "../runtime/runtime";
 import { runtimeFor } from "../runtime/select";
 import type { RuntimeSpec } from "../runtime/spec";
@@ -46,9 +46,9 @@ export function javaProblems(): string[] {
 }
 
 /** What the runtime is asked of where the lab will run. */
-const labCheck = (plan: ClusterPlan, placement: Placement, stack: string): LabCheck => {
+const labCheck = (plan: ClusterPlan, runtimePlan: RuntimePlan, stack: string): LabCheck => {
   const dir = inspectDirectory(plan.labDir).kind;
-  return { host: plan.host, labDir: plan.labDir, stack, isNew: dir === "absent" || dir === "empty", nodes: plan.nodes, placement: placement.resource };
+  return { host: plan.host, labDir: plan.labDir, stack, isNew: dir === "absent" || dir === "empty", nodes: plan.nodes, setup: runtimePlan.setup };
 };
 
 /**
@@ -82,7 +82,7 @@ export function ephemeralPortRange(): [number, number] | undefined {
  * Membership changes the running lab cannot take: a node whose roles change, a new controller, a
  * drain of a node that never was, and a node leaving the config that may not leave the cluster (a
  * controller, or a broker with replicas and no drain). The cluster is asked where the replicas are;
- * if it cannot be reached the nodes' supervisor checks again before it stops anything.
+ * if it cannot be reached the reconcilers check again before they stop anything (converge/removal.ts).
  */
 export async function removalProblems(plan: ClusterPlan, runtime: RuntimeSpec, kafkaHome: string, drain: number[], commandConfig?: string): Promise<string[]> {
   const onDisk = await runtimeFor(runtime).nodesOnDisk(plan.labDir);
@@ -118,7 +118,7 @@ const programAdmin = (plan: ClusterPlan, runtime: RuntimeSpec, kafkaHome: string
 
 /**
  * A running lab asked to run a release older than what it finalized (metadata.version): refused before
- * any node rolls. If the cluster cannot be asked, the supervisor asks again before the roll.
+ * any node rolls. If the cluster cannot be asked, converging asks again before the roll (converge/versions.ts).
  */
 export async function versionProblems(plan: ClusterPlan, runtime: RuntimeSpec, kafkaHome: string, target: string, commandConfig?: string): Promise<string[]> {
   // Only a lab some of whose nodes were started with another release is asked (a no-op up asks nothing).
@@ -148,9 +148,9 @@ export function releaseVersionMapping(kafkaHome: string): VersionMapping {
 }
 
 /** Every machine-level problem with this plan, each naming its fix. */
-export async function preflightProblems(plan: ClusterPlan, placement: Placement, kafkaHome: string, stack: string): Promise<string[]> {
-  const rt = runtimeFor(placement.spec);
-  const lab = labCheck(plan, placement, stack);
+export async function preflightProblems(plan: ClusterPlan, runtimePlan: RuntimePlan, kafkaHome: string, stack: string): Promise<string[]> {
+  const rt = runtimeFor(runtimePlan.spec);
+  const lab = labCheck(plan, runtimePlan, stack);
   const [where, ports] = await Promise.all([rt.problems(lab), rt.busyPorts(lab)]);
   const busy = busyPortMessages(ports, { labDir: plan.labDir, stack });
   // This machine runs the Kafka tools and the cluster client: a distribution and Java here, whatever the runtime.
@@ -165,7 +165,7 @@ export function runtimeChangeProblems(labDir: string, wanted: RuntimeSpec["kind"
 
 /**
  * The directories this stack writes (labDir, certsDir): each must be new, empty or already this
- * stack's (see ownership.ts); checked before anything is written, in preview too.
+ * stack's (see store/labStore.ts); checked before anything is written, in preview too.
  */
 export function directoryProblems(dirs: { key: string; dir: string }[], stack: string): string[] {
   const problems = dirs.flatMap(({ key, dir }) => claimProblem(key, dir, inspectDirectory(dir), stack, true) ?? []);

@@ -2,7 +2,7 @@
 // the shim into state, and the shim loads the handler registry inside the dynamic provider process
 // through lab/entry.js (the setup's JavaScript build of the checkout, else its TypeScript), so the
 // real code is never serialized and can import what it needs. The path state holds is the same for
-// every build: the entry finds the current one, and maps the paths older states hold (lab/entry.js).
+// every build: the entry finds the current one, and maps the paths an earlier release's state holds (lab/entry.js).
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { PROJECT_DIR } from "../host/projectDir";

@@ -1,11 +1,11 @@
 // Pure decisions about the controller quorum: which mode a lab runs, how each node's storage is
 // formatted, which voters to remove and add so that the quorum matches kraftlab:nodes, and which
-// changes are refused. The supervisor (cluster/supervisor.ts) carries them out.
+// changes are refused. The reconcilers carry them out (converge/removal.ts, converge/voters.ts).
 import type { QuorumChoice, QuorumMode } from "../model/schema/quorum";
 
 /**
- * The lab's quorum mode: as configured, else as recorded, else static for a lab made before kraftlab
- * recorded it (it was formatted with static voters), else dynamic. Back to static is refused: Kafka
+ * The lab's quorum mode: as configured, else as recorded, else static for an existing lab with no
+ * record (an earlier release made it, with static voters), else dynamic. Back to static is refused: Kafka
  * cannot downgrade kraft.version.
  */
 export function chooseQuorum(configured: QuorumMode | undefined, recorded: QuorumMode | undefined, labExists: boolean): QuorumChoice | { problem: string } {
@@ -35,7 +35,7 @@ export const initialControllers = (controllers: ControllerEndpoint[], directoryI
 /** Node ids of an `--initial-controllers` value. */
 export const initialIds = (initial: string) => (initial ? initial.split(",").map((entry) => Number(entry.split("@")[0])) : []);
 
-/** How the supervisor formats a node's storage that is not formatted yet. */
+/** How converging formats a node's storage that is not formatted yet (converge/removal.ts). */
 export interface FormatContext {
   mode: QuorumMode;
   /** The lab is being created: its first controllers bootstrap the quorum together. */

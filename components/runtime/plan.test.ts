@@ -5,15 +5,15 @@ import { describe, expect, it } from "vitest";
 import { planCluster } from "../model/topology";
 import { runtimeChangeProblems } from "../preflight/checks";
 import { COMBINED_3, labConfig } from "../testing";
-import { defaultSubnet, dockerPlacement } from "./place";
+import { defaultSubnet, planDockerRuntime } from "./plan";
 
-describe("dockerPlacement", () => {
+describe("planDockerRuntime", () => {
   const plan = planCluster(labConfig(COMBINED_3, { runtime: { kind: "docker" } }), "/p/.lab/dev", "dev");
   const build = { kafkaHome: "/nonexistent/kafka", rootfs: "/nonexistent/jre.tar", dockerfile: "/nonexistent/Dockerfile" };
   const dirs = { dockerHost: "unix:///d.sock", labDir: "/p/.lab/dev", certsDir: "/p/certs/dev", exporterJar: "/c/jmx/1.0/agent.jar", build };
 
   it("mounts the lab read-write, the certificates and the exporter's directory read-only, at their own paths", () => {
-    const { spec } = dockerPlacement(plan, { kind: "docker" }, "dev", dirs);
+    const { spec } = planDockerRuntime(plan, { kind: "docker" }, "dev", dirs);
     expect(spec.kind === "docker" && spec.mounts).toEqual([
       { path: "/p/.lab/dev", readOnly: false },
       { path: "/p/certs/dev", readOnly: true },
@@ -22,15 +22,15 @@ describe("dockerPlacement", () => {
   });
 
   it("builds kraftlab's image by default, named by its inputs; an image of the user's is never built", () => {
-    const own = dockerPlacement(plan, { kind: "docker" }, "dev", dirs);
-    expect(own.resource.docker).toMatchObject({
+    const own = planDockerRuntime(plan, { kind: "docker" }, "dev", dirs);
+    expect(own.setup.docker).toMatchObject({
       network: "kraftlab-dev",
       subnet: defaultSubnet("dev"),
       image: expect.stringMatching(/^kraftlab\/kafka:[0-9a-f]{12}$/),
       build,
     });
-    const theirs = dockerPlacement(plan, { kind: "docker", image: "apache/kafka:4.3.1", network: "labnet", subnet: "10.9.0.0/24" }, "dev", dirs);
-    expect(theirs.resource.docker).toEqual({ dockerHost: "unix:///d.sock", network: "labnet", subnet: "10.9.0.0/24", lab: "dev", image: "apache/kafka:4.3.1" });
+    const theirs = planDockerRuntime(plan, { kind: "docker", image: "apache/kafka:4.3.1", network: "labnet", subnet: "10.9.0.0/24" }, "dev", dirs);
+    expect(theirs.setup.docker).toEqual({ dockerHost: "unix:///d.sock", network: "labnet", subnet: "10.9.0.0/24", lab: "dev", image: "apache/kafka:4.3.1" });
     expect(theirs.spec).toMatchObject({ image: "apache/kafka:4.3.1", publishHost: "127.0.0.1", lab: "dev" });
   });
 
@@ -46,7 +46,7 @@ describe("runtimeChangeProblems", () => {
     const labDir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-runtime-"));
     try {
       expect(runtimeChangeProblems(labDir, "docker")).toEqual([]);
-      fs.mkdirSync(path.join(labDir, "node-1")); // a lab of a kraftlab before the runtime record: processes
+      fs.mkdirSync(path.join(labDir, "node-1")); // a lab an earlier release made, with no runtime record: processes
       expect(runtimeChangeProblems(labDir, "process")).toEqual([]);
       fs.writeFileSync(path.join(labDir, "runtime.json"), JSON.stringify({ kind: "docker", dockerHost: "unix:///d.sock" }));
       expect(runtimeChangeProblems(labDir, "process")).toEqual([

@@ -7,7 +7,7 @@ import type { DockerConfig } from "../model/schema/runtime";
 import type { ClusterPlan } from "../model/topology";
 import { engine } from "./docker/engine";
 import { imageTags } from "./docker/image";
-import type { DockerSpec, ImageBuild, LabRuntimeInputs, RuntimeSpec, SshMachine, SshSpec } from "./spec";
+import type { DockerSpec, ImageBuild, RuntimeSetup, RuntimeSpec, SshMachine, SshSpec } from "./spec";
 import { distributionHash } from "./ssh/distribution";
 
 /** The first engine of `candidates` (`unix:///…`) that answers a ping, or undefined. */
@@ -25,27 +25,27 @@ export async function reachableEngine(candidates: string[]): Promise<string | un
 /** A lab's default subnet, one of 172.30.0.0/24 … 172.30.255.0/24 by its name (runtime.subnet overrides it). */
 export const defaultSubnet = (lab: string) => `172.30.${Number.parseInt(fingerprint(lab).slice(0, 2), 16)}.0/24`;
 
-export interface Placement {
+export interface RuntimePlan {
   spec: RuntimeSpec;
-  resource: LabRuntimeInputs;
+  setup: RuntimeSetup;
 }
 
 /** The process runtime: nodes from `kafkaHome`, nothing to make beforehand. */
-export const processPlacement = (kafkaHome: string, labDir: string): Placement => ({
+export const planProcessRuntime = (kafkaHome: string, labDir: string): RuntimePlan => ({
   spec: { kind: "process", kafkaHome },
-  resource: { kind: "process", labDir },
+  setup: { kind: "process", labDir },
 });
 
 /**
  * The Docker runtime on `dockerHost`: kraftlab's image (built from `build`) unless runtime.image names
  * one; mounted at the same paths, the directories the nodes read (labDir, certsDir, the exporter's).
  */
-export function dockerPlacement(
+export function planDockerRuntime(
   plan: ClusterPlan,
   cfg: DockerConfig,
   lab: string,
   dirs: { dockerHost: string; labDir: string; certsDir?: string; exporterJar?: string; build: ImageBuild },
-): Placement {
+): RuntimePlan {
   const image = cfg.image ?? imageTags(dirs.build).image;
   const spec: DockerSpec = {
     kind: "docker",
@@ -64,7 +64,7 @@ export function dockerPlacement(
   };
   return {
     spec,
-    resource: {
+    setup: {
       kind: "docker",
       labDir: dirs.labDir,
       docker: { dockerHost: spec.dockerHost, network: spec.network, subnet: spec.subnet, lab, image, ...(cfg.image ? {} : { build: dirs.build }) },
@@ -77,12 +77,12 @@ export function dockerPlacement(
  * `agent: true` the SSH_AUTH_SOCK): a node leaving the config is still reached on its machine. Only the
  * machines the nodes name get the lab's directory and the release (the LabRuntime resource).
  */
-export function sshPlacement(
+export function planSshRuntime(
   plan: ClusterPlan,
   machines: Record<string, MachineConfig>,
   lab: string,
   dirs: { stack: string; labDir: string; kafkaHome: string; projectDir: string; home: string },
-): Placement {
+): RuntimePlan {
   const used = [...new Set(plan.nodes.map((n) => n.machine).filter((m): m is string => m !== undefined))];
   const resolveKey = (file: string) => (file.startsWith("~/") ? path.join(dirs.home, file.slice(2)) : path.resolve(dirs.projectDir, file));
   const specOf = (name: string): SshMachine => {
@@ -109,7 +109,7 @@ export function sshPlacement(
   };
   return {
     spec,
-    resource: {
+    setup: {
       kind: "ssh",
       labDir: dirs.labDir,
       ssh: {

@@ -2,7 +2,7 @@
 // node, write and read its files where it runs, and run a Kafka tool against the cluster. The reconcilers
 // decide; a Runtime only carries out, so the decisions run the same on processes, containers or fakes.
 import type { NodeRun } from "../model/launch";
-import type { LabRuntimeInputs, RuntimeSpec } from "./spec";
+import type { RuntimeSetup, RuntimeSpec } from "./spec";
 
 export type { NodeRun };
 
@@ -33,7 +33,7 @@ export interface LabCheck {
   /** The nodes, each with the ports it listens on. */
   nodes: (NodeRef & { ports: Partial<Record<string, number>> })[];
   /** What the LabRuntime resource is given: the image build (Docker), the machines the nodes name (SSH). */
-  placement: LabRuntimeInputs;
+  setup: RuntimeSetup;
 }
 
 /** A port of a node that something else holds where the node would listen: here, or on its machine. */

@@ -1,5 +1,5 @@
 // What a runtime is, as the program hands it to the dynamic providers: plain data, kept in state.
-// The program builds it once (runtimeSpec); the providers turn it into a Runtime (runtime.ts).
+// The program builds it once (plan.ts); the providers turn it into a Runtime (runtime.ts).
 
 /** Nodes as local JVMs, from a Kafka distribution on this machine. */
 export interface ProcessSpec {
@@ -63,7 +63,7 @@ export const machineLabDir = (machine: Pick<SshMachine, "baseDir">, lab: string)
 /** Where a machine keeps a release copied there. */
 export const machineKafkaHome = (machine: Pick<SshMachine, "baseDir">, distribution: string) => `${machine.baseDir}/kafka/${distribution}`;
 
-/** The runtime a resource's state names; states from before the runtime seam held the Kafka distribution instead. */
+/** The runtime a resource's state names; a state written by an earlier release holds the Kafka distribution instead. */
 export const stateRuntime = (state: { runtime?: RuntimeSpec; kafkaHome?: string }): RuntimeSpec =>
   state.runtime ?? { kind: "process", kafkaHome: state.kafkaHome ?? "" };
 
@@ -91,7 +91,7 @@ export interface ImageBuild {
 }
 
 /** The lab's runtime as a resource is given it: with Docker, the image and the network; over SSH, the machines the nodes name. */
-export interface LabRuntimeInputs {
+export interface RuntimeSetup {
   kind: RuntimeSpec["kind"];
   /** The lab directory, where `runtime.json` tells the program what the lab runs on (see recordedRuntime). */
   labDir: string;

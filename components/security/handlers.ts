@@ -53,7 +53,7 @@ export interface CaInputs {
 export interface CaOutputs extends CaInputs {
   certPem: string;
   keyPem: string;
-  /** The CA this one replaced, trusted until the rotation completes (see cluster/rollout.ts). */
+  /** The CA this one replaced, trusted until the rotation completes (see converge/tls.ts). */
   previousCertPems: string[];
 }
 export interface NodeCertificateInputs {
@@ -73,7 +73,7 @@ export interface NodeCertificateInputs {
 export interface AccessInputs {
   /** Where the nodes run (the names their listeners advertise). */
   runtime: RuntimeSpec;
-  /** The Kafka distribution the cluster client runs on (states before the client lack it). */
+  /** The Kafka distribution the cluster client runs on (absent in a state written by an earlier release). */
   kafkaHome?: string;
   /** The INTERNAL listeners, where the program connects as the nodes do. */
   bootstrapServers: string;

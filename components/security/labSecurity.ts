@@ -14,9 +14,9 @@ import { CertificateAuthority, NodeCertificate, Password } from "./resources";
 export interface LabSecurity {
   /** What node `id`'s server.properties needs, as one secret output. */
   secretsFor(id: number): pulumi.Output<SecuritySecrets>;
-  /** The CA bundle and keystores for the supervisor to write and roll out (secret). */
+  /** The CA bundle and keystores for the reconcilers to write and roll out (secret). */
   tls: pulumi.Output<TlsMaterial>;
-  /** The certificates directory, removed (with the files the supervisor wrote) after the nodes stop. */
+  /** The certificates directory, removed (with the files the reconcilers wrote) after the nodes stop. */
   certsDir: LabDirectory;
   /** The CA certificate (PEM), for clients' truststores. */
   caFile: string;
@@ -57,7 +57,7 @@ export function createLabSecurity(
 ): LabSecurity {
   const { plan, security, certsDir, lab } = args;
   const dir = new LabDirectory(`${name}-certs-dir`, { path: certsDir, key: "kraftlab:certsDir" }, { parent, dependsOn: [args.labDir] });
-  // Nothing is created before the certificates' directory is claimed (see ownership.ts).
+  // Nothing is created before the certificates' directory is claimed (see store/labStore.ts).
   const inDir = { parent, dependsOn: [dir] };
 
   const password = (id: string) => new Password(`${name}-${id}-password`, { length: 24 }, inDir).value;
@@ -108,7 +108,7 @@ export function createLabSecurity(
       expiry: cert.certPem.apply((pem) => expiry(`node-${node.id}`, pem)),
     };
   });
-  // The supervisor writes these files itself, one rotation phase at a time (see cluster/rollout.ts).
+  // Converging writes these files itself, one rotation phase at a time (see converge/tls.ts).
   const tls = pulumi.secret(
     pulumi.all([ca.certPem, ca.previousCertPems, pulumi.all(keystores.map((k) => k.keystore))]).apply(([caPem, previousCaPems, stores]) => ({
       caFile,

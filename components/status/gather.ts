@@ -1,6 +1,6 @@
 // Gathers what `npm run status` shows: the stack's outputs, then the cluster itself (partitions and
 // quorum through the cluster client as the lab's admin, the certificate each node serves, the version in
-// each node's log). Changes nothing; components/status.ts decides what it means.
+// each node's log). Changes nothing; view.ts decides what it means.
 import * as path from "node:path";
 import * as tls from "node:tls";
 import { labClient } from "../cluster/client";
@@ -17,7 +17,7 @@ export interface StatusOutputs {
   kafkaHome: string;
   clientProperties: string;
   nodes: NodeInfo[];
-  /** Absent on stacks made before the runtime seam: processes. */
+  /** Absent in the outputs of an earlier release, whose labs ran processes. */
   runtime?: RuntimeSpec | { kind: "docker"; dockerHost: string };
   caCertificate?: string;
   prometheusUrl?: string;
@@ -26,7 +26,7 @@ export interface StatusOutputs {
   grafana?: string;
 }
 
-/** A node of the outputs as its runtime names it: its files where topology.ts puts them. */
+/** A node of the outputs as its runtime names it: its files where model/topology.ts puts them. */
 export function nodeRef(node: NodeInfo): NodeRef & { logFile: string } {
   const dir = path.dirname(node.dataDir);
   const files = { configFile: path.join(dir, "server.properties"), pidFile: path.join(dir, "kafka.pid"), logFile: node.logFile };
@@ -34,8 +34,8 @@ export function nodeRef(node: NodeInfo): NodeRef & { logFile: string } {
 }
 
 /**
- * The runtime the outputs name. Stacks made before the runtime seam ran processes; those made before
- * the outputs held the whole runtime name only Docker's engine, all that telling a container's state takes.
+ * The runtime the outputs name. Outputs that name none (an earlier release's) mean processes; outputs
+ * that name only Docker's engine (an earlier release's too) hold all that telling a container's state takes.
  */
 export function statusRuntime(outputs: StatusOutputs): RuntimeSpec {
   const spec = outputs.runtime;

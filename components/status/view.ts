@@ -1,4 +1,4 @@
-// `npm run status`: the lab at a glance. Pure: lab/status.ts gathers the facts (stack outputs, the
+// `npm run status`: the lab at a glance. Pure: gather.ts gathers the facts (stack outputs, the
 // cluster's partitions and quorum, served certificates, node logs) and this decides what they mean.
 
 import type { PartitionState, QuorumState } from "../ops/clusterState";

@@ -86,7 +86,7 @@ describe("which directories a stack may claim and remove", () => {
     expect(mayRemove(mine, token)).toBe(true);
     expect(mayRemove(mine, "another-token")).toBe(false);
     expect(mayRemove(dir("unmarked", { a: "b" }), token)).toBe(false);
-    // A state made before tokens existed owns a directory with a (plain-text) marker.
+    // A state written by an earlier release holds no token: it owns a directory with a (plain-text) marker.
     expect(mayRemove(dir("legacy", { [LAB_MARKER]: "This directory belongs to a kraftlab stack\n" }), undefined)).toBe(true);
     expect(mayRemove(dir("legacy-unmarked", { a: "b" }), undefined)).toBe(false);
   });

@@ -107,7 +107,7 @@ export async function recordRuntime(labDir: string, record: RuntimeRecord): Prom
 /** The quorum record as a file to write: where it goes and what it holds. */
 export const quorumRecordFile = (labDir: string, mode: QuorumMode) => ({ path: labRecordPath(labDir, "quorum"), content: quorumRecordText(mode) });
 
-/** The recorded mode; undefined for a new lab, or one made before the mode was recorded. */
+/** The recorded mode; undefined for a new lab, or one an earlier release made without recording it. */
 export function recordedQuorum(labDir: string): QuorumMode | undefined {
   const file = labRecordPath(labDir, "quorum");
   if (!fs.existsSync(file)) return undefined;

@@ -47,7 +47,7 @@ export function featureProblems(config: FeaturesConfig, mapping: VersionMapping,
   return Object.entries(config).flatMap(([name, level]) => {
     const key = `kraftlab:features.${name}`;
     const known = mapping[name];
-    if (name === "kraft.version") return []; // the quorum's migration moves it (validate.ts says so)
+    if (name === "kraft.version") return []; // the quorum's migration moves it (model/validate.ts says so)
     if (!known) return [`${key}: Kafka ${version} has no feature ${name}; its features are ${names.join(", ")}`];
     if (name === "metadata.version") {
       const newest = releaseOf(known.release ?? version);

@@ -1,4 +1,4 @@
-// The `kraftlab:monitoring` config key, in config.ts's style: present (even `{}`), every node runs the
+// The `kraftlab:monitoring` config key, in model/config.ts's style: present (even `{}`), every node runs the
 // JMX exporter agent and the stack runs Prometheus, and Grafana when a Grafana binary is found.
 import { z } from "zod";
 

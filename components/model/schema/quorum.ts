@@ -1,6 +1,6 @@
 // `kraftlab:quorum`: how the controllers know each other. Dynamic (KIP-853) is the default for a new
-// lab; static (controller.quorum.voters) is there for courses that teach it, and is what labs made
-// before kraftlab knew of dynamic quorums keep until asked.
+// lab; static (controller.quorum.voters) is there for courses that teach it, and is what a lab made
+// by an earlier release, without dynamic quorums, keeps until asked.
 import { z } from "zod";
 
 export const QUORUM_MODES = ["dynamic", "static"] as const;

@@ -1,4 +1,4 @@
-// The `kraftlab:topics` and `kraftlab:allowTopicDeletion` config keys, in config.ts's style: the
+// The `kraftlab:topics` and `kraftlab:allowTopicDeletion` config keys, in model/config.ts's style: the
 // program's config schema embeds these, so messages come out as `kraftlab:topics.<name>…: …`.
 import { z } from "zod";
 

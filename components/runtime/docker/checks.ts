@@ -8,7 +8,7 @@ import { hasImage } from "./image";
 
 /** kraftlab's image can be built (or is there), or the user's image is on the engine: no registry is ever asked. */
 export async function imageProblems(docker: Docker, lab: LabCheck): Promise<string[]> {
-  const d = lab.placement.docker;
+  const d = lab.setup.docker;
   if (!d || (await hasImage(docker, d.image))) return [];
   if (!d.build) {
     return [

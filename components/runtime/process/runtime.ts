@@ -1,5 +1,5 @@
 // The process runtime: each node a local JVM started from the Kafka distribution at `kafkaHome`,
-// detached so it outlives `pulumi up` (see daemon.ts); tools run from the same distribution.
+// detached so it outlives `pulumi up` (see host/daemon.ts); tools run from the same distribution.
 import * as fsp from "node:fs/promises";
 import { isAlive, readLogEnd, recordedPid, runsWith, startDaemon, stopDaemon } from "../../host/daemon";
 import { putFile, readIfExists } from "../../host/files";

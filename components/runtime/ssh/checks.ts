@@ -9,7 +9,7 @@ import { run, shq } from "./connection";
 import { listeningPorts, type MachineFacts, machineDirProblem, machineFacts } from "./machines";
 
 /** The machines the lab's nodes name (the others are not checked, nor touched). */
-const usedMachines = (lab: LabCheck): SshMachine[] => Object.values(lab.placement.ssh?.machines ?? {});
+const usedMachines = (lab: LabCheck): SshMachine[] => Object.values(lab.setup.ssh?.machines ?? {});
 
 /** What each machine says of itself, asked once for both checks; the error of one that does not answer. */
 type Facts = (m: SshMachine) => Promise<MachineFacts | Error>;

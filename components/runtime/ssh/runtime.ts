@@ -11,7 +11,7 @@ import { metaOf } from "../storageMeta";
 import { factsOnce, machineBusyPorts, machineNodes, machineProblems } from "./checks";
 import { exec, run, shq } from "./connection";
 
-/** How much of a log's end is read (as on this machine, see daemon.ts). */
+/** How much of a log's end is read (as on this machine, see host/daemon.ts). */
 const LOG_END_BYTES = 256 * 1024;
 
 /** `JAVA_HOME=… ` when the machine names its Java; else the login PATH's `java`. */
