@@ -1,6 +1,6 @@
 // Builders shared by the unit tests.
 
-import { type LabConfig, parseLabConfig } from "./model/config";
+import { type AclConfig, type LabConfig, parseLabConfig } from "./model/config";
 import type { NodeRun } from "./runtime/runtime";
 
 /** A parsed config: `nodes` as "roles" strings by id, e.g. { 1: "broker,controller" }. */
@@ -30,3 +30,14 @@ export const nodeRun = (id: number, roles: string[]): NodeRun => ({
   staticHash: "s2",
   tunables: { "log.retention.ms": "1000" },
 });
+
+/** alice may not write any topic: the lab's example ACL. */
+export const denyAliceWrite: AclConfig = {
+  principal: "User:alice",
+  permission: "Deny",
+  operation: "Write",
+  resourceType: "Topic",
+  resourceName: "*",
+  patternType: "Literal",
+  host: "*",
+};

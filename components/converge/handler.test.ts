@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { nodeRun } from "../testing";
+import { inputs } from "./fakeLab";
 import { runningNodes } from "./handler";
 import type { RunningNodesOutputs } from "./inputs";
 
@@ -19,20 +20,7 @@ const nodes = [1, 2].map((id) => ({
   pidFile: path.join(labDir, `node-${id}`, "kafka.pid"),
 }));
 const state: RunningNodesOutputs = {
-  runtime: { kind: "process", kafkaHome: "/fake" },
-  labDir,
-  nodes,
-  clusterId: "c",
-  quorum: { mode: "dynamic", initialControllers: "" },
-  kafkaVersion: "4.3.1",
-  voters: [],
-  admin: { runtime: { kind: "process", kafkaHome: "/fake" }, bootstrapServers: "fake:9093" },
-  protocols: { external: "PLAINTEXT", internal: "PLAINTEXT", controller: "PLAINTEXT" },
-  drain: [],
-  throttleBytesPerSecond: 1024,
-  readyTimeoutMs: 1_000,
-  stopTimeoutMs: 1_000,
-  gateTimeoutMs: 1_000,
+  ...inputs("c2", { labDir, nodes, quorum: { mode: "dynamic", initialControllers: "" }, voters: [], readyTimeoutMs: 1_000, gateTimeoutMs: 1_000 }),
   running: { 1: "4242", 2: "4243" },
   quorumStatus: { leaderId: 1, voters: [], observers: [] },
 };

@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { denyAliceWrite } from "../testing";
 import { effectiveAcls } from "./acls";
-import type { AclConfig } from "./config";
-
-const denyAliceWrite: AclConfig = {
-  principal: "User:alice",
-  permission: "Deny",
-  operation: "Write",
-  resourceType: "Topic",
-  resourceName: "*",
-  patternType: "Literal",
-  host: "*",
-};
 
 describe("effectiveAcls", () => {
   it("keeps everyone else allowed on a pattern that only has Deny ACLs", () => {

@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AclConfig } from "../model/config";
+import { denyAliceWrite } from "../testing";
 import { aclChanges, aclOf, quotaChanges, scramChanges } from "./access";
 
-const denyAliceWrite: AclConfig = {
-  principal: "User:alice",
-  permission: "Deny",
-  operation: "Write",
-  resourceType: "Topic",
-  resourceName: "*",
-  patternType: "Literal",
-  host: "*",
-};
 const allowBobGroup: AclConfig = {
   principal: "User:bob",
   permission: "Allow",
