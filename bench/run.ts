@@ -138,33 +138,37 @@ async function main() {
     },
     env: { PULUMI_BACKEND_URL: backend },
   });
-  const dockerEngine = await ensureEngine();
-  const docker = engine(dockerEngine.dockerHost);
-  const dockerStack = await openStack({
-    stackName: "bench-docker",
-    config: {
-      runtime: { kind: "docker" },
-      nodes: [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] })),
-      labDir: path.join(root, "docker", "lab"),
-      certsDir: path.join(root, "docker", "certs"),
-      heap: HEAP,
-      ports: { external: DOCKER_PORT, internal: DOCKER_PORT + 1, controller: DOCKER_PORT + 2, metrics: DOCKER_PORT + 3 },
-    },
-    env: { PULUMI_BACKEND_URL: backend },
-  });
   let image: Record<string, number> = {};
   const rounds: Record<string, number>[] = [];
   const throughput: Record<Variant, number[]> = { plaintext: [], exporter: [], saslSsl: [] };
   const day2: Record<string, number> = {};
   const combined = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
   const setNodes = (nodes: unknown) => stack.setConfig("kraftlab:nodes", { value: JSON.stringify(nodes) });
+  // Whatever fails, the finally below removes what the bench made: its stacks, files and engine.
+  let dockerEngine: Awaited<ReturnType<typeof ensureEngine>> | undefined;
+  let dockerStack: Stack | undefined;
   try {
+    dockerEngine = await ensureEngine();
+    const docker = engine(dockerEngine.dockerHost);
+    const dockerLab = await openStack({
+      stackName: "bench-docker",
+      config: {
+        runtime: { kind: "docker" },
+        nodes: [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] })),
+        labDir: path.join(root, "docker", "lab"),
+        certsDir: path.join(root, "docker", "certs"),
+        heap: HEAP,
+        ports: { external: DOCKER_PORT, internal: DOCKER_PORT + 1, controller: DOCKER_PORT + 2, metrics: DOCKER_PORT + 3 },
+      },
+      env: { PULUMI_BACKEND_URL: backend },
+    });
+    dockerStack = dockerLab;
     image = await imageBuild(docker);
     for (let round = 1; round <= ROUNDS; round++) {
       const r: Record<string, number> = {};
-      r.dockerColdUp = await seconds(() => dockerStack.up());
+      r.dockerColdUp = await seconds(() => dockerLab.up());
       r.containerGiB = (await containerMemory(docker, "bench-docker")) / 2 ** 30;
-      r.dockerDestroy = await seconds(() => dockerStack.destroy());
+      r.dockerDestroy = await seconds(() => dockerLab.destroy());
       let pids: number[] = [];
       r.kraftlabColdUp = await seconds(async () => {
         const up = await stack.up();
@@ -286,10 +290,10 @@ async function main() {
     day2.leafRotationAcked = report.acked;
     day2.leafRotationClientErrors = report.produceErrors.length + report.lost.length + report.duplicated.length;
   } finally {
-    await dockerStack.destroy().catch(() => undefined);
-    await dockerStack.workspace.removeStack("bench-docker").catch(() => undefined);
+    await dockerStack?.destroy().catch(() => undefined);
+    await dockerStack?.workspace.removeStack("bench-docker").catch(() => undefined);
     fs.rmSync(path.join(PROJECT_DIR, "Pulumi.bench-docker.yaml"), { force: true });
-    if (dockerEngine.started) stopPrivateEngine();
+    if (dockerEngine?.started) stopPrivateEngine();
     await stack.destroy().catch(() => undefined);
     await stack.workspace.removeStack("bench").catch(() => undefined);
     execFileSync(script, ["down", scriptDir], { env });

@@ -60,6 +60,15 @@ export function startDaemon(spec: DaemonSpec): Promise<{ pid: number }> {
   });
 }
 
+/** Sends `sig` to `pid`, unless it has exited meanwhile (nothing is left to signal). */
+export function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+  }
+}
+
 /** True when `pid` exists and is not a zombie. */
 export function isAlive(pid: number): boolean {
   try {
@@ -159,8 +168,9 @@ export async function stopDaemon(
     pids.map((p) =>
       stopWithDeadline({
         running: async () => runsWith(p, configFile),
-        terminate: async () => void process.kill(p, "SIGTERM"),
-        kill: async () => void process.kill(p, "SIGKILL"),
+        // The node may exit by itself between the check and the signal.
+        terminate: async () => signal(p, "SIGTERM"),
+        kill: async () => signal(p, "SIGKILL"),
         quorumAlive: () => quorumAlive(voters),
         timeoutMs,
       }),

@@ -49,6 +49,33 @@ const EXAMPLES: [RegExp, string][] = [
   [/^monitoring\.\w+Port$/, "9090"],
   [/^monitoring\.retention$/, "1d"],
   [/^monitoring\.(prometheus|grafana|exporterJar)$/, "/usr/local/bin/prometheus"],
+  [/^runtime$/, "ssh, or { kind: docker, subnet: 172.30.7.0/24 }"],
+  [/^runtime\.kind$/, "docker"],
+  [/^runtime\.image$/, "apache/kafka:4.3.1"],
+  [/^runtime\.network$/, "kraftlab-dev"],
+  [/^runtime\.subnet$/, "172.30.0.0/24"],
+  [/^runtime\.dockerHost$/, "unix:///var/run/docker.sock"],
+  [/^nodes\[\d+\]\.machine$/, "h1"],
+  [/^machines$/, `{ h1: { address: 10.0.0.11, ssh: { user: kafka, privateKey: ~/.ssh/id_ed25519, hostKey: "ssh-ed25519 AAAA…" } } }`],
+  [/^machines\..+\.address$/, "10.0.0.11"],
+  [/^machines\..+\.ssh$/, `{ user: kafka, privateKey: ~/.ssh/id_ed25519, hostKey: "ssh-ed25519 AAAA…" }`],
+  [/^machines\..+\.ssh\.user$/, "kafka"],
+  [/^machines\..+\.ssh\.port$/, "22"],
+  [/^machines\..+\.ssh\.privateKey$/, "~/.ssh/id_ed25519"],
+  [/^machines\..+\.ssh\.agent$/, "true"],
+  [/^machines\..+\.ssh\.hostKey$/, '"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA…"'],
+  [/^machines\..+\.javaHome$/, "/usr/lib/jvm/java-17-openjdk-amd64"],
+  [/^machines\..+\.baseDir$/, "/srv/kraftlab"],
+  [/^machines\.[^.]+$/, `{ address: 10.0.0.11, ssh: { user: kafka, privateKey: ~/.ssh/id_ed25519, hostKey: "ssh-ed25519 AAAA…" } }`],
+];
+
+/** Example names by the map that names things with them (prefix stripped), for a name the map refuses. */
+const NAMES: [RegExp, string][] = [[/^machines$/, "h1"]];
+
+/** What a key that takes one of several shapes takes, by key (prefix stripped); keys not listed are property values. */
+const UNIONS: [RegExp, string][] = [
+  [/^runtime$/, "process, docker or ssh, or a map whose kind is one of them"],
+  [/^machines\..+\.ssh\.agent$/, "true (for your SSH_AUTH_SOCK) or an ssh-agent socket's path"],
 ];
 
 const BY_TYPE: Record<string, string> = { number: "1", int: "1", string: "text", boolean: "true", array: "[ … ]", object: "{ … }" };
@@ -57,6 +84,7 @@ const BY_TYPE: Record<string, string> = { number: "1", int: "1", string: "text",
 const RANGES: [RegExp, string][] = [
   [/(^|\.)ports\.(external|internal|controller|metrics)$|^monitoring\.\w+Port$/, "a port is a number from 1 to 65535"],
   [/^nodes\[\d+\]\.id$|^drainBrokers\[\d+\]$/, "node ids are whole numbers from 0 up"],
+  [/^machines\..+\.ssh\.port$/, "a port is a number from 1 to 65535"],
 ];
 
 const EXPECTED: Record<string, string> = {
@@ -66,6 +94,7 @@ const EXPECTED: Record<string, string> = {
   boolean: "true or false",
   array: "a list",
   object: "a map of keys to values",
+  record: "a map of keys to values",
 };
 
 function kindOf(value: unknown): string {
@@ -82,9 +111,20 @@ export function shown(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
-function example(key: string, expected?: string): string {
+/** The example of `key` in EXAMPLES, if it has one. */
+function keyedExample(key: string): string | undefined {
   const bare = key.replace(/^kraftlab:/, "");
-  return EXAMPLES.find(([pattern]) => pattern.test(bare))?.[1] ?? BY_TYPE[expected ?? ""] ?? 'see README.md, "Configuration"';
+  return EXAMPLES.find(([pattern]) => pattern.test(bare))?.[1];
+}
+
+function example(key: string, expected?: string): string {
+  return keyedExample(key) ?? BY_TYPE[expected ?? ""] ?? 'see README.md, "Configuration"';
+}
+
+/** A format's own message, ended with the key's example unless it gives one already. */
+function formatted(key: string, message: string): string {
+  const own = keyedExample(key);
+  return own && !/\b(such as|e\.g\.)/.test(message) ? `${message}; e.g. ${own}` : message;
 }
 
 /** What the one zod issue means for the user, as one line (or one line per unknown key). */
@@ -115,12 +155,22 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     }
     case "invalid_value":
       return `${key}: ${shown(input)} is not one of ${issue.values.map((v) => String(v)).join(", ")}; e.g. ${issue.values[0] === undefined ? "" : String(issue.values[0])}`;
-    case "invalid_union":
+    case "invalid_union": {
+      const takes = UNIONS.find(([pattern]) => pattern.test(bare))?.[1];
+      if (takes) return `${key}: ${shown(input)} is not ${takes}; e.g. ${example(key)}`;
       return `${key}: ${shown(input)} is ${kindOf(input)}, but it must be a string, a number or true/false; e.g. ${example(key)}`;
-    case "invalid_key":
-      return `${key}: "${String(issue.path.at(-1))}" is not a valid name: ${issue.issues.map((i) => i.message).join("; ")}; rename it`;
+    }
+    case "invalid_key": {
+      const name = NAMES.find(([pattern]) => pattern.test(configKey(issue.path.slice(0, -1)).replace(/^kraftlab:/, "")))?.[1];
+      return `${key}: "${String(issue.path.at(-1))}" is not a valid name: ${issue.issues.map((i) => i.message).join("; ")}; rename it${name ? `, e.g. ${name}` : ""}`;
+    }
     case "invalid_format":
-      return `${key}: ${shown(input)}: ${issue.message}`;
+      return `${key}: ${shown(input)}: ${formatted(key, issue.message)}`;
+    case "custom": {
+      // A refinement that names what to set instead (its params.setTo): the change, with the key's example.
+      const setTo = (issue.params as { setTo?: string } | undefined)?.setTo;
+      return setTo ? `${key}: ${issue.message}; set ${key} to ${setTo}, e.g. ${example(key)}` : `${key}: ${issue.message}`;
+    }
     default:
       return `${key}: ${issue.message}`;
   }

@@ -297,8 +297,8 @@ describe("validateLab on machines over SSH", () => {
   it("refuses a machine without a key, two names for one address, and what an SSH lab cannot do yet", () => {
     const noKey = { ...machines, h3: { address: "10.0.0.11", ssh: { user: "kafka" } } };
     expect(findings({ machines: noKey }).errors).toEqual([
-      "kraftlab:machines.h3.ssh: no key to log in with; set ssh.privateKey to a key file of this machine, or ssh.agent: true to use your ssh-agent",
-      "kraftlab:machines.h3.address: 10.0.0.11 is also machine h1's; one machine, one name",
+      "kraftlab:machines.h3.ssh: no key to log in with; set kraftlab:machines.h3.ssh.privateKey to a key file of this machine, e.g. ~/.ssh/id_ed25519, or kraftlab:machines.h3.ssh.agent to true to use your ssh-agent",
+      "kraftlab:machines.h3.address: 10.0.0.11 is also machine h1's (one machine, one name); give kraftlab:machines.h3 an address of its own, or remove it and name h1 in its nodes",
     ]);
     expect(findings({ monitoring: {} }).errors).toContain(
       "kraftlab:monitoring: not available yet with kraftlab:runtime: ssh (the exporter and its rules would have to go to every machine); remove it for an SSH lab",
@@ -317,7 +317,10 @@ describe("validateLab on machines over SSH", () => {
 
   it("takes a key file's path, never the key itself, and a host key as known_hosts holds it", () => {
     const parse = (ssh: Record<string, unknown>) => () => parseLabConfig({ runtime: "ssh", machines: { h1: { address: "10.0.0.11", ssh } }, nodes });
-    expect(parse({ user: "kafka", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn…" })).toThrow(/a path to the key file, not the key itself/);
+    expect(parse({ user: "kafka", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn…" })).toThrow(
+      "kraftlab:machines.h1.ssh.privateKey: a path to the key file, not the key itself: kraftlab keeps no key material in the config or in Pulumi state; " +
+        "set kraftlab:machines.h1.ssh.privateKey to the key file's path, e.g. ~/.ssh/id_ed25519",
+    );
     expect(parse({ user: "kafka", privateKey: "/k", hostKey: "10.0.0.11 ssh-ed25519 AAAA" })).toThrow(
       /a public key as known_hosts holds it, such as ssh-ed25519/,
     );

@@ -139,12 +139,15 @@ function machineFindings(cfg: LabConfig): string[] {
   for (const [name, m] of Object.entries(cfg.machines)) {
     if (!m.ssh.privateKey && !m.ssh.agent) {
       errors.push(
-        `kraftlab:machines.${name}.ssh: no key to log in with; set ssh.privateKey to a key file of this machine, or ssh.agent: true to use your ssh-agent`,
+        `kraftlab:machines.${name}.ssh: no key to log in with; set kraftlab:machines.${name}.ssh.privateKey to a key file of this machine, e.g. ~/.ssh/id_ed25519, or kraftlab:machines.${name}.ssh.agent to true to use your ssh-agent`,
       );
     }
     const other = addresses.get(m.address);
-    if (other) errors.push(`kraftlab:machines.${name}.address: ${m.address} is also machine ${other}'s; one machine, one name`);
-    else addresses.set(m.address, name);
+    if (other) {
+      errors.push(
+        `kraftlab:machines.${name}.address: ${m.address} is also machine ${other}'s (one machine, one name); give kraftlab:machines.${name} an address of its own, or remove it and name ${other} in its nodes`,
+      );
+    } else addresses.set(m.address, name);
   }
   if (cfg.monitoring) {
     errors.push(

@@ -69,7 +69,7 @@ start() {
   local bin
   for bin in dockerd containerd containerd-shim-runc-v2 runc docker-proxy curl ps; do
     command -v "$bin" >/dev/null 2>&1 ||
-      fail "'$bin' not found. Fix: apt-get install --no-install-recommends docker.io (npm run setup does, as root)."
+      fail "'$bin' not found. Fix: bash setup/docker/prepare.sh (as root: it installs Debian's docker.io, as npm test and npm run bench do)."
   done
   # A half-started or crashed engine: clear what it left before starting anew.
   stop >/dev/null

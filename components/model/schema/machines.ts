@@ -15,7 +15,11 @@ const sshSchema = z.strictObject({
   privateKey: z
     .string()
     .min(1)
-    .refine((v) => !v.includes("PRIVATE KEY"), "a path to the key file, not the key itself: kraftlab keeps no key material in the config or in Pulumi state")
+    .refine((v) => !v.includes("PRIVATE KEY"), {
+      message: "a path to the key file, not the key itself: kraftlab keeps no key material in the config or in Pulumi state",
+      // configIssues ends the message with the change: set the key to this, and its example.
+      params: { setTo: "the key file's path" },
+    })
     .optional(),
   /** An ssh-agent socket's path, or `true` for SSH_AUTH_SOCK; a key with a passphrase goes through the agent. */
   agent: z.union([z.literal(true), z.string().min(1)]).optional(),
@@ -25,6 +29,9 @@ const sshSchema = z.strictObject({
    */
   hostKey: z.string().regex(HOST_KEY, "a public key as known_hosts holds it, such as ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA…").optional(),
 });
+
+/** Where the lab goes on a machine that sets no baseDir. */
+export const DEFAULT_BASE_DIR = "/var/tmp/kraftlab";
 
 /** One machine of `kraftlab:machines`, e.g. `{ address: 10.0.0.11, ssh: { user: kafka, agent: true, hostKey: "ssh-ed25519 AAAA…" } }`. */
 export const machineSchema = z.strictObject({
@@ -38,7 +45,7 @@ export const machineSchema = z.strictObject({
   baseDir: z
     .string()
     .regex(/^\/[^\s'"\\$`]*$/, "an absolute path without spaces or quotes")
-    .default("/var/tmp/kraftlab"),
+    .default(DEFAULT_BASE_DIR),
 });
 
 export type MachineConfig = z.infer<typeof machineSchema>;

@@ -5,6 +5,17 @@ import Docker from "dockerode";
 /** A client of the engine at `dockerHost` (`unix:///…`); `timeoutMs` bounds each request. */
 export const engine = (dockerHost: string, timeoutMs?: number) => new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, ""), timeout: timeoutMs });
 
+/** A signal to a container that stopped (or went) meanwhile: there is nothing left to signal (409 or 404). */
+export async function signalIfRunning(request: Promise<unknown>): Promise<void> {
+  try {
+    await request;
+  } catch (err) {
+    const { statusCode, message } = err as { statusCode?: number; message?: string };
+    if (statusCode === 404 || (statusCode === 409 && /is not running/.test(message ?? ""))) return;
+    throw err;
+  }
+}
+
 /** What `request` answers, or undefined when the engine has no such object (404); any other failure stands. */
 export async function unlessMissing<T>(request: Promise<T>): Promise<T | undefined> {
   try {

@@ -15,7 +15,7 @@ import { type DockerSpec, labLabels, NODE_LABEL } from "../spec";
 import { metaOf } from "../storageMeta";
 import { imageProblems, leftoverProblems } from "./checks";
 import { containerAddresses, nodeContainer, nodeEndpoint, storageContainer, toolExec, volumeName, voterContainers } from "./containerSpec";
-import { engine, unlessMissing } from "./engine";
+import { engine, signalIfRunning, unlessMissing } from "./engine";
 
 /** The engine's client, for what inspects a lab's containers beside the runtime (the Docker e2e test). */
 
@@ -84,7 +84,7 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
   return {
     kind: "docker",
     faults: {
-      kill: async (node) => void (await unlessMissing(docker.getContainer(name(node)).kill({ signal: "SIGKILL" }))),
+      kill: (node) => signalIfRunning(docker.getContainer(name(node)).kill({ signal: "SIGKILL" })),
       freeze: async (node) => void (await docker.getContainer(name(node)).pause()),
       thaw: async (node) => void (await docker.getContainer(name(node)).unpause()),
       isolation: {
@@ -128,7 +128,8 @@ export function dockerRuntime(spec: DockerSpec): Runtime {
       const voterNames = voterContainers(spec, voters);
       return stopWithDeadline({
         running: () => running(name(node)),
-        terminate: async () => void (await container.kill({ signal: "SIGTERM" })),
+        // The node may stop by itself between the check and the signal.
+        terminate: () => signalIfRunning(container.kill({ signal: "SIGTERM" })),
         kill: async () => void (await container.kill({ signal: "SIGKILL" }).catch(() => undefined)),
         quorumAlive: async () => {
           if (voterNames.length === 0) return true;

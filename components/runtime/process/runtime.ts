@@ -1,7 +1,7 @@
 // The process runtime: each node a local JVM started from the Kafka distribution at `kafkaHome`,
 // detached so it outlives `pulumi up` (see host/daemon.ts); tools run from the same distribution.
 import * as fsp from "node:fs/promises";
-import { isAlive, readLogEnd, recordedPid, runsWith, startDaemon, stopDaemon } from "../../host/daemon";
+import { isAlive, readLogEnd, recordedPid, runsWith, signal, startDaemon, stopDaemon } from "../../host/daemon";
 import { putFile, readIfExists } from "../../host/files";
 import { hostBindProblems } from "../../host/thisMachine";
 import { kafkaTool } from "../kafkaTool";
@@ -11,9 +11,9 @@ import type { ProcessSpec } from "../spec";
 import { readMeta } from "../storageMeta";
 
 /** The node's own process (its JVM: the start script execs java), signalled; nothing when it does not run. */
-function signal(node: NodeRef, sig: NodeJS.Signals): void {
+function signalNode(node: NodeRef, sig: NodeJS.Signals): void {
   const pid = recordedPid(node.pidFile);
-  if (runsWith(pid, node.configFile)) process.kill(pid, sig);
+  if (runsWith(pid, node.configFile)) signal(pid, sig);
 }
 
 export function processRuntime(spec: ProcessSpec): Runtime {
@@ -21,9 +21,9 @@ export function processRuntime(spec: ProcessSpec): Runtime {
   return {
     kind: "process",
     faults: {
-      kill: async (node) => signal(node, "SIGKILL"),
-      freeze: async (node) => signal(node, "SIGSTOP"),
-      thaw: async (node) => signal(node, "SIGCONT"),
+      kill: async (node) => signalNode(node, "SIGKILL"),
+      freeze: async (node) => signalNode(node, "SIGSTOP"),
+      thaw: async (node) => signalNode(node, "SIGCONT"),
       isolation: {
         unavailable:
           "nodes that are processes share this machine's network, so one cannot be cut off the others; run the lab on Docker (kraftlab:runtime: docker) or on machines over SSH",

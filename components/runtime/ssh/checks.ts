@@ -3,6 +3,7 @@
 // none of another's, and the nodes' ports are free there.
 
 import { javaMajor } from "../../host/thisMachine";
+import { DEFAULT_BASE_DIR } from "../../model/schema/machines";
 import type { BusyPort, LabCheck, Runtime } from "../runtime";
 import { machineLabDir, type SshMachine, type SshSpec } from "../spec";
 import { run, shq } from "./connection";
@@ -27,6 +28,13 @@ export function factsOnce(spec: SshSpec): Facts {
   };
 }
 
+/** A baseDir the login user could not write (machineFacts' probe): what failed there, and a directory to set instead (the default, unless that failed). */
+export function baseDirProblem(m: SshMachine, failure: string): string {
+  const key = `kraftlab:machines.${m.name}.baseDir`;
+  const example = m.baseDir === DEFAULT_BASE_DIR ? `${m.user === "root" ? "/root" : `/home/${m.user}`}/kraftlab` : `${DEFAULT_BASE_DIR} (the default)`;
+  return `${key}: ${m.user} cannot write ${m.baseDir} on ${m.address} (${failure}); set ${key} to a directory ${m.user} may write, e.g. ${example}`;
+}
+
 /** A machine that does not answer is its one problem; otherwise each of its own, key first. */
 export async function machineProblems(spec: SshSpec, lab: LabCheck, factsOf: Facts): Promise<string[]> {
   const perMachine = await Promise.all(
@@ -40,10 +48,10 @@ export async function machineProblems(spec: SshSpec, lab: LabCheck, factsOf: Fac
         const found = major > 0 ? `Java ${major}` : "no Java";
         problems.push(
           `${key}: ${found} on ${m.address} (${m.javaHome ? `${m.javaHome}/bin/java` : "java on the login PATH"}: ${facts.java.split("\n")[0] || "nothing"}); ` +
-            `Kafka 4 needs Java 17+: install it there (apt-get install -y openjdk-17-jre-headless), or set ${key}.javaHome to one`,
+            `Kafka 4 needs Java 17+: install it there (apt-get install -y openjdk-17-jre-headless), or set ${key}.javaHome to one, e.g. /usr/lib/jvm/java-17-openjdk-amd64`,
         );
       }
-      if (!facts.writable) problems.push(`${key}.baseDir: ${m.user} cannot write ${m.baseDir} on ${m.address}; set ${key}.baseDir to a directory it may write`);
+      if (!facts.writable) problems.push(baseDirProblem(m, facts.writeFailure));
       const dir = machineDirProblem(m, spec.lab, lab.stack, facts.labDir);
       if (dir) problems.push(dir);
       return problems;

@@ -12,9 +12,11 @@ import { DISTRIBUTION_PARTS } from "./distribution";
 /** What the machine says of itself in one round trip: its Java, whether the base directory can be written, its lab directory, its listening sockets. */
 export interface MachineFacts {
   java: string;
-  /** Whether baseDir, or the nearest of its parents that exists, may be written. */
+  /** Whether the login user could create baseDir and a file in a directory of its own under it (baseDirProbe). */
   writable: boolean;
-  /** Whether baseDir exists (a lab leaves one it made, and no other, as it found it). */
+  /** When not writable: the step that failed and why, e.g. `creating /proc/kraftlab: No such file or directory`. */
+  writeFailure: string;
+  /** Whether baseDir existed before the probe (a lab leaves one it made, and no other, as it found it). */
   baseExists: boolean;
   /** `absent`, `foreign` (entries that are no lab's), or the marker's JSON. */
   labDir: string;
@@ -24,6 +26,39 @@ export interface MachineFacts {
 
 const SEP = "\n--kraftlab--\n";
 
+/**
+ * The shell that tries, as the login user, what `up` will do in baseDir: create it (mkdir -p), and a
+ * directory of its own under it holding a file. It then removes exactly what it made: the file, the
+ * probe directory, and those directories of baseDir's path that did not exist before, deepest first
+ * with rmdir (which removes only an empty directory, so nothing else ever goes). It prints
+ * `yes|no base|new` (whether baseDir existed before), then, when no, the step that failed and why.
+ * baseDir holds no quote, space or `$` (the schema's rule); it is quoted all the same.
+ */
+export function baseDirProbe(baseDir: string): string {
+  return [
+    `b=${shq(baseDir)}; p="$b/.kraftlab-probe-$$"; f=`,
+    `[ -d "$b" ] && e=base || e=new`,
+    // n: the topmost directory of baseDir's path that does not exist yet (none when baseDir exists).
+    `n=; d="$b"; while [ ! -e "$d" ]; do n="$d"; d=$(dirname "$d"); done`,
+    `if ! w=$(mkdir -p "$b" 2>&1); then f="creating $b"`,
+    `elif ! w=$(mkdir "$p" 2>&1); then f="creating a directory in $b"`,
+    `else w=$(touch "$p/probe" 2>&1) || f="creating a file in $b"; rm -f "$p/probe"; rmdir "$p"; fi`,
+    `d="$b"; while [ -n "$n" ] && rmdir "$d" 2>/dev/null && [ "$d" != "$n" ]; do d=$(dirname "$d"); done`,
+    `if [ -z "$f" ]; then echo "yes $e"; else printf 'no %s\\n%s: %s\\n' "$e" "$f" "\${w##*: }"; fi`,
+  ].join("; ");
+}
+
+/** What baseDirProbe printed. */
+export function probeAnswer(out: string): Pick<MachineFacts, "writable" | "writeFailure" | "baseExists"> {
+  const [answer = "", failure = ""] = out.trim().split("\n");
+  const [verdict, base] = answer.split(" ");
+  return {
+    writable: verdict === "yes",
+    writeFailure: verdict === "yes" ? "" : failure.replace(/:\s*$/, "") || "the probe did not say why",
+    baseExists: base === "base",
+  };
+}
+
 export async function machineFacts(m: SshMachine, lab: string): Promise<MachineFacts> {
   const java = m.javaHome ? shq(`${m.javaHome}/bin/java`) : "java";
   const dir = shq(machineLabDir(m, lab));
@@ -31,14 +66,14 @@ export async function machineFacts(m: SshMachine, lab: string): Promise<MachineF
     m,
     [
       `${java} -version 2>&1 | head -3`,
-      `d=${shq(m.baseDir)}; while [ ! -e "$d" ]; do d=$(dirname "$d"); done; [ -d "$d" ] && [ -w "$d" ] && printf yes || printf no; [ -d ${shq(m.baseDir)} ] && echo ' base' || echo`,
+      baseDirProbe(m.baseDir),
       `if [ -f ${dir}/${LAB_MARKER} ]; then cat ${dir}/${LAB_MARKER}; elif [ -d ${dir} ] && [ -n "$(ls -A ${dir})" ]; then echo foreign; else echo absent; fi`,
       "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null",
     ].join(`; printf '${SEP.replace(/\n/g, "\\n")}'; `),
     "looking at the machine",
   );
-  const [javaOut, writable, labDir, sockets] = out.split(SEP);
-  return { java: javaOut.trim(), writable: writable.startsWith("yes"), baseExists: writable.includes("base"), labDir: labDir.trim(), sockets };
+  const [javaOut, probe, labDir, sockets] = out.split(SEP);
+  return { java: javaOut.trim(), ...probeAnswer(probe), labDir: labDir.trim(), sockets };
 }
 
 const hexPort = (field: string) => Number.parseInt(field.split(":")[1] ?? "", 16);
