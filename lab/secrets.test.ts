@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { madeWithEmptyPassphrase, passphraseFile, secretsEnv } from "./secrets";
+import { madeWithEmptyPassphrase, passphraseFile, secretsEnv, stateSalt, withoutStateSalt } from "./secrets";
 
 // The salt Pulumi wrote for the empty passphrase (a dev stack's, made by an earlier release),
 // and one it wrote for another passphrase.
@@ -39,5 +39,23 @@ describe("where a stack's secrets key comes from", () => {
     fs.writeFileSync(path.join(projectDir, "Pulumi.other.yaml"), `config: {}\nencryptionsalt: ${OTHER}\n`);
     expect(env("other")).toEqual({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(cacheDir, "passphrase") });
     expect(env("new")).toEqual({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(cacheDir, "passphrase") });
+  });
+
+  it("finds the salt a passphrase stack's state holds, and takes exactly that line out of its file", () => {
+    const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-backend-"));
+    const checkpoint = path.join(backendDir, ".pulumi", "stacks", "kraftlab", "dev.json");
+    fs.mkdirSync(path.dirname(checkpoint), { recursive: true });
+    fs.writeFileSync(checkpoint, JSON.stringify({ checkpoint: { latest: { secrets_providers: { type: "passphrase", state: { salt: OTHER } } } } }));
+    expect(stateSalt({ backendDir, stack: "dev" })).toBe(OTHER);
+    expect(stateSalt({ backendDir, stack: "gone" })).toBeUndefined();
+    fs.rmSync(backendDir, { recursive: true, force: true });
+
+    const file = "# the lab\nconfig:\n  kraftlab:heap: 512m\n";
+    expect(withoutStateSalt(`${file}encryptionsalt: ${OTHER}\n`, OTHER)).toBe(file);
+    // Another salt, no salt known, or config secrets sealed with it: the file stays as it is.
+    expect(withoutStateSalt(`${file}encryptionsalt: ${EMPTY}\n`, OTHER)).toBe(`${file}encryptionsalt: ${EMPTY}\n`);
+    expect(withoutStateSalt(`${file}encryptionsalt: ${OTHER}\n`, undefined)).toBe(`${file}encryptionsalt: ${OTHER}\n`);
+    const sealed = `config:\n  kraftlab:x:\n    secure: v1:abc\nencryptionsalt: ${OTHER}\n`;
+    expect(withoutStateSalt(sealed, OTHER)).toBe(sealed);
   });
 });

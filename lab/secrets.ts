@@ -38,20 +38,41 @@ export function madeWithEmptyPassphrase(salt: string): boolean {
 
 /** The stack's salt: in its Pulumi.<stack>.yaml, else in its state (a local file backend). */
 function stackSalt(opts: { projectDir: string; backendDir?: string; stack: string }): string | undefined {
-  const read = <T>(file: string, parseText: (text: string) => T): T | undefined => {
-    try {
-      return parseText(fs.readFileSync(file, "utf8"));
-    } catch {
-      return undefined;
-    }
-  };
-  const config = read(path.join(opts.projectDir, `Pulumi.${opts.stack}.yaml`), (t) => parse(t) as { encryptionsalt?: string } | null);
-  if (config?.encryptionsalt) return config.encryptionsalt;
+  let config: { encryptionsalt?: string } | null = null;
+  try {
+    config = parse(fs.readFileSync(path.join(opts.projectDir, `Pulumi.${opts.stack}.yaml`), "utf8"));
+  } catch {
+    // no stack file, or not YAML: the state says
+  }
+  return config?.encryptionsalt || stateSalt(opts);
+}
+
+/** The salt a passphrase stack's state holds (a local file backend), which Pulumi reads when the stack's file has none. */
+export function stateSalt(opts: { backendDir?: string; stack: string }): string | undefined {
   if (!opts.backendDir) return undefined;
   type Checkpoint = { checkpoint?: { latest?: { secrets_providers?: { type?: string; state?: { salt?: string } } } } };
-  const state = read(path.join(opts.backendDir, ".pulumi", "stacks", "kraftlab", `${opts.stack}.json`), (t) => JSON.parse(t) as Checkpoint);
+  let state: Checkpoint | undefined;
+  try {
+    state = JSON.parse(fs.readFileSync(path.join(opts.backendDir, ".pulumi", "stacks", "kraftlab", `${opts.stack}.json`), "utf8"));
+  } catch {
+    return undefined;
+  }
   const provider = state?.checkpoint?.latest?.secrets_providers;
   return provider?.type === "passphrase" ? provider.state?.salt : undefined;
+}
+
+/**
+ * A stack file without its `encryptionsalt: <salt>` line, when that is the salt the state holds: Pulumi
+ * writes the line on runs it makes (plain `pulumi`, a killed `npm run up`), but needs it only in the
+ * state. Kept out of the file, it is never committed: a salt ties the file to one machine's passphrase.
+ */
+export function withoutStateSalt(text: string, salt: string | undefined): string {
+  // Config secrets in the file are sealed with that salt's key: the file keeps it beside them.
+  if (!salt || /^\s+secure:/m.test(text)) return text;
+  return text
+    .split("\n")
+    .filter((line) => line.trimEnd() !== `encryptionsalt: ${salt}`)
+    .join("\n");
 }
 
 /** madeWithEmptyPassphrase, remembered per salt (a check takes half a second). */

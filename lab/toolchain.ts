@@ -20,13 +20,20 @@ function privateTree(dir: string): void {
   }
 }
 
+/** The state backend: the caller's, the user's, else a local file backend in kraftlab's cache. */
+export const backendUrl = (overrides: Record<string, string> = {}) =>
+  overrides.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? `file://${path.join(cacheDir(), "state")}`;
+
+/** The directory of a local file backend; undefined for any other. */
+export const backendDirOf = (backend: string) => (backend.startsWith("file://") ? backend.slice("file://".length) : undefined);
+
 /**
  * Environment for every Pulumi CLI run; `overrides` (e.g. a test's own backend) win. The state
  * directory is private (0700), and secrets are sealed with a key kept outside it (see secrets.ts).
  */
 export function pulumiEnv(overrides: Record<string, string> = {}, stack?: string): Record<string, string> {
-  const backend = overrides.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? `file://${path.join(cacheDir(), "state")}`;
-  const backendDir = backend.startsWith("file://") ? backend.slice("file://".length) : undefined;
+  const backend = backendUrl(overrides);
+  const backendDir = backendDirOf(backend);
   if (backendDir) privateTree(backendDir);
   return {
     PATH: `${path.join(pulumiRoot(), "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
