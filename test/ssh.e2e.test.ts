@@ -44,7 +44,7 @@ describe("a lab on machines over SSH", () => {
     }
   });
 
-  it("refuses, before anything is touched, a machine that does not answer, a wrong or unknown host key, no Java, a port taken", async () => {
+  it("refuses, before anything is touched, a machine that does not answer, a wrong or unknown host key, no Java, a port taken, a base directory it cannot write", async () => {
     const [h1] = hosts.hosts;
     hosts.linkDown("h2");
     const release = await hosts.holdPort("h1", 9092);
@@ -55,6 +55,7 @@ describe("a lab on machines over SSH", () => {
           const ssh = m.ssh as Record<string, unknown>;
           if (name === "h3") return { ...m, ssh: { ...ssh, hostKey: undefined } };
           if (name === "h4") return { ...m, ssh: { ...ssh, hostKey: h1.hostKey } };
+          if (name === "h1") return { ...m, baseDir: "/proc/kraftlab" }; // root may "write" /proc ([ -w ]), but nothing can be made there
           return m;
         }),
       });
@@ -71,11 +72,15 @@ describe("a lab on machines over SSH", () => {
         /kraftlab:machines\.h5: no Java on 10\.213\.0\.15 .+ install it there \(apt-get install -y openjdk-17-jre-headless\), or set kraftlab:machines\.h5\.javaHome/,
       );
       expect(refused).toMatch(/node 1 external port 9092 is already in use on machine h1 \(10\.213\.0\.11\)/);
+      expect(refused).toMatch(
+        /kraftlab:machines\.h1\.baseDir: \S+ cannot write \/proc\/kraftlab on 10\.213\.0\.11 \(creating \/proc\/kraftlab: .+\); set kraftlab:machines\.h1\.baseDir to a directory \S+ may write, e\.g\. \/var\/tmp\/kraftlab \(the default\)/,
+      );
     } finally {
       release();
       hosts.linkUp("h2");
     }
     for (const h of hosts.hosts) expect(hosts.files(h.name), h.name).toEqual([]);
+    expect(fs.existsSync("/proc/kraftlab")).toBe(false);
     expect(fs.existsSync(lab.labDir)).toBe(false);
   });
 

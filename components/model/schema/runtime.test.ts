@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseLabConfig } from "../config";
+import { type ConfigError, parseLabConfig } from "../config";
 import { validateLab } from "../validate";
 
 const nodes = [{ id: 1, roles: ["broker", "controller"] }];
@@ -54,5 +54,35 @@ describe("kraftlab:runtime.image", () => {
       'kraftlab:runtime.image: "Apache/Kafka:4.3.1": a Docker image reference, its name in lower case, such as apache/kafka:4.3.1',
     );
     expect(imageError("apache/kafka:4.3.1 ")).toMatch(/^kraftlab:runtime\.image: /);
+  });
+});
+
+describe("kraftlab:runtime", () => {
+  /** What parsing `runtime` refuses, one message a problem. */
+  const problems = (runtime: unknown): string[] => {
+    try {
+      parseLabConfig({ nodes, runtime });
+      return [];
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+  };
+
+  it("ends every refusal with a valid value", () => {
+    expect(problems({ kind: "docker", network: "kraftlab-dev" })).toEqual([]);
+    expect(problems({ kind: "docker", network: "my lab" })).toEqual([
+      `kraftlab:runtime.network: "my lab": letters, digits, '_', '.' and '-' only; e.g. kraftlab-dev`,
+    ]);
+    expect(problems({ kind: "docker", dockerHost: "tcp://10.0.0.1:2375" })).toEqual([
+      'kraftlab:runtime.dockerHost: "tcp://10.0.0.1:2375": a unix socket URL such as unix:///var/run/docker.sock',
+    ]);
+    for (const runtime of ["vm", { kind: "vm" }]) {
+      expect(problems(runtime)).toEqual([
+        `kraftlab:runtime: ${JSON.stringify(runtime)} is not process, docker or ssh, or a map whose kind is one of them; e.g. ssh, or { kind: docker, subnet: 172.30.7.0/24 }`,
+      ]);
+    }
+    expect(problems({ kind: "ssh", network: "x" })).toEqual([
+      'kraftlab:runtime.network: unknown key; remove it (known keys are listed in README.md, "Configuration")',
+    ]);
   });
 });

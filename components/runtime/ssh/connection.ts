@@ -69,7 +69,7 @@ function dialOnce(m: Dial): Promise<Client> {
     } catch (err) {
       reject(
         new DialError(
-          `kraftlab:machines.${m.name}.ssh.privateKey: cannot read ${m.privateKey} (${(err as NodeJS.ErrnoException).code}); give the path of a private key file of this machine`,
+          `kraftlab:machines.${m.name}.ssh.privateKey: cannot read ${m.privateKey} (${(err as NodeJS.ErrnoException).code}); give the path of a private key file of this machine, e.g. ~/.ssh/id_ed25519`,
           true,
         ),
       );

@@ -1,6 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { javaMajor } from "../../host/thisMachine";
-import { listeningPorts, machineDirProblem } from "./machines";
+import { baseDirProbe, listeningPorts, machineDirProblem, probeAnswer } from "./machines";
 
 // /proc/net/tcp and tcp6 as Linux writes them (header, then one socket a line).
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -48,5 +52,73 @@ describe("machineDirProblem", () => {
     expect(machineDirProblem(m, "dev", "kraftlab/dev", marker("kraftlab/dev", "t1"), "")).toMatch(
       /a lab of stack kraftlab\/dev that this stack's state does not know/,
     );
+  });
+});
+
+describe("baseDirProbe", () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-probe-test-"));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** The probe run for real by sh on this machine, as machineFacts reads it. */
+  const probe = (baseDir: string) => probeAnswer(execFileSync("sh", ["-c", baseDirProbe(baseDir)], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } }));
+  /** Every entry under `dir` with its content (files) or `dir/` (directories). */
+  const tree = (dir: string) =>
+    fs
+      .readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .sort()
+      .map((entry) => {
+        const file = path.join(dir, entry);
+        return fs.statSync(file).isDirectory() ? `${entry}/` : `${entry}: ${fs.readFileSync(file, "utf8")}`;
+      });
+
+  it("creates baseDir and a file in a directory of its own, and removes only its own file, with rm, and directories, with rmdir", () => {
+    const text = baseDirProbe("/srv/kraftlab");
+    expect(text).toMatch(/^b='\/srv\/kraftlab'; p="\$b\/\.kraftlab-probe-\$\$"; /);
+    expect(text).toContain('mkdir -p "$b"');
+    expect(text).toContain('touch "$p/probe"');
+    expect(text.match(/\brm(dir)? [^;]*/g)).toEqual(['rm -f "$p/probe"', 'rmdir "$p"', 'rmdir "$d" 2>/dev/null && [ "$d" != "$n" ]']);
+  });
+
+  it("says yes to a new baseDir under a writable directory, and leaves nothing of it, nor of its new parents", () => {
+    expect(probe(path.join(tmp, "a", "b", "kraftlab"))).toEqual({ writable: true, writeFailure: "", baseExists: false });
+    expect(tree(tmp)).toEqual([]);
+  });
+
+  it("says yes to an existing baseDir, and leaves what it holds as it was", () => {
+    const base = path.join(tmp, "kraftlab");
+    fs.mkdirSync(path.join(base, "dev"), { recursive: true });
+    fs.mkdirSync(path.join(base, "kafka"));
+    fs.writeFileSync(path.join(base, "dev", ".kraftlab-lab"), "marker");
+    const before = tree(tmp);
+    expect(probe(base)).toEqual({ writable: true, writeFailure: "", baseExists: true });
+    expect(tree(tmp)).toEqual(before);
+  });
+
+  it("says no, with the step that failed, to a baseDir that cannot be made, and leaves nothing", () => {
+    expect(probe("/proc/kraftlab-test")).toEqual({
+      writable: false,
+      writeFailure: expect.stringMatching(/^creating \/proc\/kraftlab-test: \w/),
+      baseExists: false,
+    });
+    expect(fs.existsSync("/proc/kraftlab-test")).toBe(false);
+    fs.writeFileSync(path.join(tmp, "file"), "x");
+    expect(probe(path.join(tmp, "file", "kraftlab"))).toEqual({
+      writable: false,
+      writeFailure: `creating ${tmp}/file/kraftlab: Not a directory`,
+      baseExists: false,
+    });
+    expect(tree(tmp)).toEqual(["file: x"]);
+  });
+
+  it("reads an answer without a reason as a refusal that says so", () => {
+    expect(probeAnswer("no base\n")).toEqual({ writable: false, writeFailure: "the probe did not say why", baseExists: true });
+    expect(probeAnswer("no new\ncreating a file in /srv/kraftlab: \n")).toEqual({
+      writable: false,
+      writeFailure: "creating a file in /srv/kraftlab",
+      baseExists: false,
+    });
   });
 });
