@@ -82,9 +82,8 @@ const BY_TYPE: Record<string, string> = { number: "1", int: "1", string: "text",
 
 /** Valid ranges by key, for numbers that are too small or too big. */
 const RANGES: [RegExp, string][] = [
-  [/(^|\.)ports\.(external|internal|controller|metrics)$|^monitoring\.\w+Port$/, "a port is a number from 1 to 65535"],
+  [/(^|\.)ports\.(external|internal|controller|metrics)$|^monitoring\.\w+Port$|^machines\..+\.ssh\.port$/, "a port is a number from 1 to 65535"],
   [/^nodes\[\d+\]\.id$|^drainBrokers\[\d+\]$/, "node ids are whole numbers from 0 up"],
-  [/^machines\..+\.ssh\.port$/, "a port is a number from 1 to 65535"],
 ];
 
 const EXPECTED: Record<string, string> = {
