@@ -131,9 +131,15 @@ describe("day-2 operations under load", () => {
     const victim = Number(/SIGKILL of the active controller: node (\d)/.exec(out)?.[1]);
     expect(out).toMatch(new RegExp(`\\n {2}node ${victim} still leads partitions +\\d+\\.\\d+ s +(ok|outside) +\\d`));
     expect(out).toMatch(new RegExp(`recovery +\`up\`: node ${victim}: not running: started again`));
+    // Where the recovery's time went: kraftlab's `up` until the node runs, then Kafka's start and catching up.
+    expect(out).toMatch(new RegExp(`\\n {2}· \`up\` until node ${victim} runs again \\(kraftlab\\) +\\d+(\\.\\d+ s| ms)\\n`));
+    expect(out).toMatch(/\n {2}· then until ready \(Kafka's start\) +\d+(\.\d+ s| ms) +(ok|outside) +0 ms – 16\.00 s \[\d\]\n/);
+    expect(out).toMatch(/\n {2}· then until fully replicated +\d+(\.\d+ s| ms) +(ok|outside) +0 ms – 2\.50 s \[\d\]\n/);
+    expect(out).toMatch(/\n {2}\[\d\] the followers fetch what they missed \(replica\.fetch\.wait\.max\.ms 500 a round\)/);
     expect(pidOf(victim)).not.toBe(before[victim]);
     expect(out).toContain("is a combined node: the fault strikes a voter and a broker at once");
-    expect(out).toMatch(/\n {2}quorum without a leader +\d+\.\d+ s +(ok|outside) +2\.00 s – 5\.50 s \(controller\.quorum\.fetch\.timeout\.ms 2000/);
+    expect(out).toMatch(/\n {2}quorum without a leader +\d+\.\d+ s +(ok|outside) +2\.00 s – 5\.50 s \[1\]\n/);
+    expect(out).toMatch(/\n {2}\[1\] controller\.quorum\.fetch\.timeout\.ms 2000, then an election/);
   });
 
   it("drill freeze-voter: a follower stopped and resumed recovers by itself, the same process", async () => {
@@ -142,6 +148,7 @@ describe("day-2 operations under load", () => {
     expect(out).toMatch(/SIGSTOP of a follower voter, resumed after a while: node \d/);
     expect(out).toMatch(/\n {2}quorum without a leader +0 ms +ok/);
     expect(out).toMatch(/recovery +by itself, no `up`/);
+    expect(out).not.toContain("· `up` until");
     expect([1, 2, 3, 4].map(pidOf)).toEqual(before);
   });
 

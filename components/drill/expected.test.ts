@@ -31,6 +31,13 @@ describe("expectationsOf", () => {
     expect([outlasts(10_500, e.fenced), outlasts(10_501, e.fenced)]).toEqual([false, true]);
   });
 
+  it("a node started again: its own start, the quorum's fetch timeout and two heartbeats; its followers, two fetch rounds", () => {
+    expect(e.ready.range).toEqual([0, 16_000]);
+    expect(e.ready.because).toContain("broker.heartbeat.interval.ms 2000");
+    expect(e.caughtUp.range).toEqual([0, 2_500]);
+    expect(e.caughtUp.because).toContain("replica.fetch.wait.max.ms 500");
+  });
+
   it("follows the lab's settings", () => {
     expect(expectationsOf({ ...KAFKA_DEFAULTS, sessionTimeoutMs: 6_000 }).fenced.range).toEqual([4_000, 7_500]);
   });

@@ -98,6 +98,15 @@ describe("measure", () => {
     expect(measure(recording({ victimsGone: false })).leaderlessMs).toBe(0);
   });
 
+  it("splits a recovery by `up` into its steps: kraftlab's until the node runs, then Kafka's", () => {
+    const back = (comeback: DrillRecording["comeback"]) => measure(recording({ upAt: 20_000, comeback })).back;
+    expect(measure(recording()).back).toBeUndefined();
+    expect(back({ runsAt: { 3: 21_500 }, readyAt: { 3: 24_000 } })).toEqual({ upToRunsMs: 1_500, runsToReadyMs: 2_500, readyToReplicatedMs: 1_000 });
+    // Several struck nodes: each step ends with the last of them; one never ready leaves the rest unmeasured.
+    const two = measure(recording({ victims: [2, 3], upAt: 20_000, comeback: { runsAt: { 2: 21_000, 3: 22_000 }, readyAt: { 2: 23_000 } } }));
+    expect(two.back).toEqual({ upToRunsMs: 2_000, runsToReadyMs: undefined, readyToReplicatedMs: undefined });
+  });
+
   it("leaves what did not end within the drill unmeasured", () => {
     const m = measure(recording({ quorum: [{ at: 10_100, leaderId: -1 }], leadership: [{ at: 10_100, ledByVictim: 1, underReplicated: 1 }] }));
     expect(m.leaderlessMs).toBeUndefined();

@@ -16,6 +16,12 @@ export interface LeadershipSample {
   underReplicated?: number;
 }
 
+/** When each struck node ran again, and was ready again, by id (absent: not within the drill). */
+export interface Comeback {
+  runsAt: Record<number, number>;
+  readyAt: Record<number, number>;
+}
+
 /** One acknowledged record: when it was sent, after how long it was acked, where it went. */
 export interface Ack {
   seq: number;
@@ -32,6 +38,9 @@ export interface DrillRecording {
   /** Where the latencies before the fault start: past the load's warm-up. */
   measuredFrom: number;
   faultAt: number;
+  /** When the drill ran `up` to bring the struck nodes back (absent: the lab recovered by itself). */
+  upAt?: number;
+  comeback?: Comeback;
   /** When the drill saw the lab whole again (its recovery done, a quorum leader, every partition fully replicated). */
   wholeAt: number;
   endAt: number;
@@ -61,6 +70,15 @@ export interface Measures {
   victimLeadsMs?: number;
   /** From the fault until every partition was fully replicated again (undefined: not within the drill). */
   fullyReplicatedMs?: number;
+  /** Where recovering by `up` spent its time, each step from the end of the one before (undefined: not seen). */
+  back?: {
+    /** From `up`'s start until every struck node runs again: kraftlab's own time. */
+    upToRunsMs?: number;
+    /** Then until each is ready by the cluster's answer: Kafka's start. */
+    runsToReadyMs?: number;
+    /** Then until every partition is fully replicated. */
+    readyToReplicatedMs?: number;
+  };
   /** The longest time without any ack, and without an ack on one partition. */
   longestAckGapMs: number;
   longestPartitionGap: { ms: number; partition: number };
@@ -116,6 +134,19 @@ export function longestStretch<T extends { at: number }>(samples: T[], faultAt: 
   return since === undefined ? longest : undefined;
 }
 
+/** The latest of each victim's times, undefined when one of them has none. */
+const lastOf = (victims: number[], at: Record<number, number>) =>
+  victims.every((id) => at[id] !== undefined) ? Math.max(...victims.map((id) => at[id])) : undefined;
+
+/** The steps of a recovery by `up`, each from the end of the one before; undefined without an `up`. */
+function backSteps(r: DrillRecording, healedAt: number | undefined): Measures["back"] {
+  if (r.upAt === undefined || !r.comeback) return undefined;
+  const runsAt = lastOf(r.victims, r.comeback.runsAt);
+  const readyAt = lastOf(r.victims, r.comeback.readyAt);
+  const since = (end: number | undefined, start: number | undefined) => (end === undefined || start === undefined ? undefined : Math.max(0, end - start));
+  return { upToRunsMs: since(runsAt, r.upAt), runsToReadyMs: since(readyAt, runsAt), readyToReplicatedMs: since(healedAt, readyAt) };
+}
+
 export function measure(r: DrillRecording): Measures {
   const gone = (id: number) => r.victimsGone && r.victims.includes(id);
   const leaderlessMs = longestStretch(r.quorum, r.faultAt, (s) => s.leaderId < 0 || gone(s.leaderId));
@@ -152,6 +183,7 @@ export function measure(r: DrillRecording): Measures {
     leaderlessMs,
     victimLeadsMs: led ? led.at - r.faultAt : undefined,
     fullyReplicatedMs: healed === undefined ? undefined : healed - r.faultAt,
+    back: backSteps(r, healed),
     longestAckGapMs: longestGap(r.acks.map(ackAt)),
     longestPartitionGap,
     latency: { before: phase(before), during: phase((a) => ackAt(a) >= r.faultAt && !after(a)), after: phase(after) },

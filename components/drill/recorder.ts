@@ -8,7 +8,7 @@ import { adminClasses } from "../client/build";
 import type { StatusOutputs } from "../status/gather";
 import { type Mark, renderSvg, timelineSpec } from "./chart";
 import { Load } from "./load";
-import type { DrillRecording, LeadershipSample, QuorumSample } from "./measure";
+import type { Comeback, DrillRecording, LeadershipSample, QuorumSample } from "./measure";
 
 /** The drill's temporary directory, removed at its end, also when Ctrl-C ends the process mid-drill. */
 export class Scratch {
@@ -33,6 +33,9 @@ export class Scratch {
     this.removeDir();
   }
 }
+
+/** The timeline's mark of the moment the drill runs `up`. */
+export const UP_MARK = "up";
 
 /** What the run itself knows of its recording: the rest is the load's and the sampler's. */
 export interface RunFacts {
@@ -81,7 +84,7 @@ export class Recorder {
   }
 
   /** Stops the load (its records read back) and gathers the run's recording. */
-  async stop(run: RunFacts, sampled: { quorum: QuorumSample[]; leadership: LeadershipSample[] }): Promise<DrillRecording> {
+  async stop(run: RunFacts, sampled: { quorum: QuorumSample[]; leadership: LeadershipSample[]; comeback: Comeback }): Promise<DrillRecording> {
     const loaded = await this.load.stop();
     return {
       victims: run.victims,
@@ -89,6 +92,8 @@ export class Recorder {
       startedAt: this.startedAt,
       measuredFrom: run.measuredFrom,
       faultAt: run.faultAt,
+      upAt: this.marks.find((m) => m.label === UP_MARK)?.at,
+      comeback: sampled.comeback,
       wholeAt: this.marks.find((m) => m.label === "whole again")?.at ?? Date.now(),
       endAt: Date.now(),
       quorum: sampled.quorum,

@@ -49,10 +49,31 @@ describe("duration", () => {
 describe("reportRows", () => {
   it("puts each figure beside what the settings lead to expect", () => {
     const rows = reportRows(report([measures()]));
-    expect(rows[0]).toEqual({ figure: "quorum without a leader", measured: "2.21 s", expected: "2.00 s – 4.00 s (the fetch timeout)", verdict: "ok" });
+    expect(rows[0]).toEqual({
+      figure: "quorum without a leader",
+      measured: "2.21 s",
+      expected: "2.00 s – 4.00 s",
+      because: "the fetch timeout",
+      verdict: "ok",
+    });
     expect(rows[1]).toMatchObject({ figure: "node 2 still leads partitions", measured: "11.03 s", verdict: "ok" });
     expect(rows.find((r) => r.figure.startsWith("lost"))).toMatchObject({ measured: "0 · 0 · 0", verdict: "ok" });
     expect(rows.at(-1)?.measured).toBe("`up`: node 2: not running: started again; 1 updated");
+  });
+
+  it("a recovery by `up` in steps, kraftlab's apart from Kafka's, each against its expectation", () => {
+    const r = report([measures({ back: { upToRunsMs: 14_200, runsToReadyMs: 12_400, readyToReplicatedMs: 800 } })]);
+    r.runs[0].expected = expectedFor("kill-broker", ["broker", "controller"], KAFKA_DEFAULTS, { holdMs: 0, leader: false });
+    const rows = reportRows(r);
+    const at = rows.findIndex((row) => row.figure === "· `up` until node 2 runs again (kraftlab)");
+    expect(rows[at - 1].figure).toBe("until every partition is fully replicated");
+    expect(rows.slice(at, at + 3).map((row) => [row.measured, row.verdict])).toEqual([
+      ["14.20 s", ""],
+      ["12.40 s", "ok"],
+      ["800 ms", "ok"],
+    ]);
+    expect(rows[at + 1]).toMatchObject({ expected: "0 ms – 16.00 s", because: expect.stringMatching(/^the JVM's and Kafka's start/) });
+    expect(reportRows(report([measures()])).some((row) => row.figure.includes("`up` until"))).toBe(false);
   });
 
   it("says outside when a run fell outside, and the spread of several runs", () => {
@@ -80,7 +101,8 @@ describe("reportText and reportMarkdown", () => {
     expect(text).toMatch(/^drill kill-controller on lab dev \(processes\): SIGKILL of the active controller: node 2 \(broker \+ controller\)\n/);
     expect(text).toContain("node 2 is a combined node: the fault strikes a voter and a broker at once");
     expect(text).toContain("broker.session.timeout.ms=9000");
-    expect(text).toMatch(/\n {2}quorum without a leader +2\.21 s +ok +2\.00 s – 4\.00 s \(the fetch timeout\)\n/);
+    expect(text).toMatch(/\n {2}quorum without a leader +2\.21 s +ok +2\.00 s – 4\.00 s \[1\]\n/);
+    expect(text).toMatch(/\n {2}\[1\] the fetch timeout\n {2}\[2\] fenced\n$/);
   });
 
   it("Markdown: the same rows, and the run's chart", () => {
@@ -110,7 +132,8 @@ describe("reportText's width", () => {
       for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(TABLE_WIDTH);
     }
     const text = reportText(real([measures()]));
-    expect(text).toMatch(/\n {2}quorum without a leader +2\.21 s +ok +2\.00 s – 5\.50 s \(controller\.quorum\.fetch\.timeout\.ms 2000/);
+    expect(text).toMatch(/\n {2}quorum without a leader +2\.21 s +ok +2\.00 s – 5\.50 s \[1\]\n/);
+    expect(text).toMatch(/\n {2}\[1\] controller\.quorum\.fetch\.timeout\.ms 2000, then an election/);
     expect(text).toMatch(/\n {2}recovery +`up`: node 1: server\.properties changed/);
     expect(text).toMatch(/\n {2}lost · duplicated · failed sends +0 · 0 · 0 +ok +0 · 0 · 0\n/);
     expect(text).toMatch(/\n {2}records sent · acked · consumed +7862 · 7862 · 7862\n/);

@@ -50,6 +50,8 @@ export interface Row {
   figure: string;
   measured: string;
   expected: string;
+  /** Why that is expected: the settings it follows from, in words. */
+  because?: string;
   /** `ok`, `outside` (a run fell outside the expected range), or "" when nothing is expected. */
   verdict: string;
 }
@@ -59,7 +61,7 @@ function timed(figure: string, values: (number | undefined)[], expectation: Expe
   const [low, high] = expectation.range;
   const outside = values.some((v) => v === undefined || v < low || v > high);
   const range = low === high ? duration(low) : `${duration(low)} – ${duration(high)}`;
-  return { figure, measured: spread(values, duration), expected: `${range} (${expectation.because})`, verdict: outside ? "outside" : "ok" };
+  return { figure, measured: spread(values, duration), expected: range, because: expectation.because, verdict: outside ? "outside" : "ok" };
 }
 
 const latencyText = (l: Latency[]) =>
@@ -74,12 +76,36 @@ const latencyText = (l: Latency[]) =>
     duration,
   )}`;
 
+/** Where a recovery by `up` spent its time, step by step: kraftlab's own, then Kafka's; none without an `up`. */
+function backRows(report: DrillReport, struckRun: string): Row[] {
+  const back = report.runs.map((r) => r.measures.back);
+  if (back.every((b) => b === undefined)) return [];
+  const { ready, caughtUp } = report.runs[0].expected;
+  return [
+    timed(
+      `· \`up\` until ${struckRun} again (kraftlab)`,
+      back.map((b) => b?.upToRunsMs),
+      undefined,
+    ),
+    timed(
+      "· then until ready (Kafka's start)",
+      back.map((b) => b?.runsToReadyMs),
+      ready,
+    ),
+    timed(
+      "· then until fully replicated",
+      back.map((b) => b?.readyToReplicatedMs),
+      caughtUp,
+    ),
+  ];
+}
+
 export function reportRows(report: DrillReport): Row[] {
   const m = report.runs.map((r) => r.measures);
   const count = (pick: (x: Measures) => number) => spread(m.map(pick), String);
   const ids = new Set(report.runs.map((r) => r.struck.map((n) => n.id).join(",")));
   const single = report.runs.every((r) => r.struck.length === 1);
-  const victim = !single ? "the stopped nodes still lead" : ids.size === 1 ? `node ${[...ids][0]} still leads` : "the struck node still leads";
+  const [who, leads, runs] = !single ? ["the struck nodes", "lead", "run"] : [ids.size === 1 ? `node ${[...ids][0]}` : "the struck node", "leads", "runs"];
   const lost = m.some((x) => x.lost.length > 0 || x.duplicated.length > 0 || x.errors.length > 0);
   return [
     timed(
@@ -88,7 +114,7 @@ export function reportRows(report: DrillReport): Row[] {
       report.runs[0].expected.leaderless,
     ),
     timed(
-      `${victim} partitions`,
+      `${who} still ${leads} partitions`,
       m.map((x) => x.victimLeadsMs),
       report.runs[0].expected.victimLeads,
     ),
@@ -97,6 +123,7 @@ export function reportRows(report: DrillReport): Row[] {
       m.map((x) => x.fullyReplicatedMs),
       undefined,
     ),
+    ...backRows(report, `${who} ${runs}`),
     timed(
       "longest gap between acks (all partitions)",
       m.map((x) => x.longestAckGapMs),
@@ -141,7 +168,7 @@ export function reportRows(report: DrillReport): Row[] {
 export const drillFailed = (report: DrillReport) =>
   report.runs.some((r) => r.measures.lost.length > 0 || r.measures.duplicated.length > 0 || r.measures.errors.length > 0);
 
-function heading(report: DrillReport): string[] {
+function headingOf(report: DrillReport): string[] {
   const named = (struck: DrillRun["struck"]) => struck.map((v) => `node ${v.id} (${v.roles.join(" + ")})`).join(", ");
   const each = [...new Set(report.runs.map((r) => named(r.struck)))];
   const victims = each.join(", then ");
@@ -181,10 +208,14 @@ export function wrap(text: string, width: number, first: string, rest: string): 
   return [...lines, line.trimEnd()];
 }
 
+/** A row of the table: its expectation's reasons stand under it as a note, `[n]` here. */
+type TextRow = Row & { note?: number };
+
 /** A row as a line of the table, its columns `widths` wide (the measured one only where a verdict or an expectation follows). */
-function tableLine(r: Row, widths: { figure: number; measured: number }): string {
+function tableLine(r: TextRow, widths: { figure: number; measured: number }): string {
   const measured = r.verdict || r.expected ? r.measured.padEnd(widths.measured) : r.measured;
-  return `  ${r.figure.padEnd(widths.figure)}  ${measured}  ${r.verdict ? `${r.verdict.padEnd(7)} ` : ""}${r.expected}`.trimEnd();
+  const expected = r.note ? `${r.expected} [${r.note}]` : r.expected;
+  return `  ${r.figure.padEnd(widths.figure)}  ${measured}  ${r.verdict ? `${r.verdict.padEnd(7)} ` : ""}${expected}`.trimEnd();
 }
 
 const widthsOf = (rows: Row[]) => ({
@@ -193,30 +224,42 @@ const widthsOf = (rows: Row[]) => ({
 });
 
 /**
- * The report as a terminal table, no line wider than TABLE_WIDTH: a row that would be wider (a long
- * recovery, an expectation's reasons) is left out of the table, widest first, and written whole under
- * it, wrapped.
+ * The report as a terminal table, no line wider than TABLE_WIDTH: each expectation's reasons are a note
+ * under the table, and a row still wider (a long recovery) is left out of the table, widest first, and
+ * written whole under it, wrapped.
  */
 export function reportText(report: DrillReport): string {
-  const rows = reportRows(report);
+  let notes = 0;
+  const rows: TextRow[] = reportRows(report).map((r) => (r.because ? { ...r, note: ++notes } : r));
   let table = rows;
   for (let w = widthsOf(table); table.some((r) => tableLine(r, w).length > TABLE_WIDTH); w = widthsOf(table)) {
-    const width = (r: Row) => tableLine(r, w).length;
+    const width = (r: TextRow) => tableLine(r, w).length;
     const widest = table.reduce((a, b) => (width(b) > width(a) ? b : a));
     table = table.filter((r) => r !== widest);
   }
   const below = rows
     .filter((r) => !table.includes(r))
     .flatMap((r) => wrap([r.figure, r.measured, r.verdict, r.expected].filter(Boolean).join("  "), TABLE_WIDTH, "  ", "      "));
+  const reasons = rows.flatMap((r) => (r.note ? wrap(r.because ?? "", TABLE_WIDTH, `  [${r.note}] `, "      ") : []));
   const widths = widthsOf(table);
-  return `${[...heading(report), "", ...table.map((r) => tableLine(r, widths)), ...(below.length > 0 ? ["", ...below] : [])].join("\n")}\n`;
+  // The title stays whole, to be found with the nodes it names; the settings wrap.
+  const [title, ...heading] = headingOf(report);
+  return `${[
+    title,
+    ...heading.flatMap((line) => wrap(line, TABLE_WIDTH, "", "  ")),
+    "",
+    ...table.map((r) => tableLine(r, widths)),
+    ...(below.length > 0 ? ["", ...below] : []),
+    ...(reasons.length > 0 ? ["", ...reasons] : []),
+  ].join("\n")}\n`;
 }
 
 /** The report as Markdown: the same table, then each run's chart. */
 export function reportMarkdown(report: DrillReport): string {
   const cell = (s: string) => s.replace(/\|/g, "\\|");
-  const rows = reportRows(report).map((r) => `| ${cell(r.figure)} | ${cell(r.measured)} | ${cell(r.expected)} | ${r.verdict} |`);
+  const expected = (r: Row) => (r.because ? `${r.expected} (${r.because})` : r.expected);
+  const rows = reportRows(report).map((r) => `| ${cell(r.figure)} | ${cell(r.measured)} | ${cell(expected(r))} | ${r.verdict} |`);
   const charts = report.runs.flatMap((r, i) => (r.chart ? [`![run ${i + 1}: acks per second and ack latency](${r.chart})`] : []));
-  const [title, ...notes] = heading(report);
+  const [title, ...notes] = headingOf(report);
   return `${[`# ${title}`, "", ...notes.map((n) => `${n}  `), "", "| figure | measured | expected | |", "|---|---|---|---|", ...rows, "", ...charts].join("\n")}\n`;
 }

@@ -10,7 +10,7 @@ import { statusRuntime } from "../status/gather";
 import type { FailoverSettings } from "./expected";
 import { type Clients, clientsOf, DRILL_TOPIC, type DrillLab, ensureTopic, factsOf, rolesOf, settingsOf, strikeContextOf } from "./lab";
 import { measure } from "./measure";
-import { Recorder, Scratch } from "./recorder";
+import { Recorder, Scratch, UP_MARK } from "./recorder";
 import type { DrillReport, DrillRun } from "./report";
 import { type Sampler, startSampler } from "./sampler";
 import { type Drill, DrillRefused, drillOf, drillRefusals, expectedFor, type Scenario, type StrikeContext } from "./scenarios";
@@ -54,7 +54,11 @@ async function strikeAndRecover(drill: Drill, ctx: StrikeContext, victims: numbe
     await sampler.failover(victims[0]);
     await sleep(AFTER_FAILOVER_MS);
   }
-  ctx.mark("up");
+  sampler.watchComeback(
+    async (id) => (await ctx.rt.running(ctx.node(id))) !== undefined,
+    (id) => ctx.roles(id),
+  );
+  ctx.mark(UP_MARK);
   const said = await lab.up();
   ctx.mark("up done");
   return said;

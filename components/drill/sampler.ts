@@ -2,8 +2,10 @@
 // about every 100 ms, and the waits a run takes on what they answered.
 import { setTimeout as sleep } from "node:timers/promises";
 import pWaitFor from "p-wait-for";
+import { quorumState } from "../ops/clusterState";
+import { readyProblems } from "../ops/gates";
 import type { Clients } from "./lab";
-import type { LeadershipSample, QuorumSample } from "./measure";
+import type { Comeback, LeadershipSample, QuorumSample } from "./measure";
 
 const EVERY_MS = 100;
 
@@ -40,7 +42,31 @@ export interface Sampler {
   failover(victim: number): Promise<void>;
   /** Until the lab is whole again (bounded): a quorum leader, and every partition fully replicated. */
   whole(): Promise<void>;
+  /**
+   * From now on, when each struck node runs again (`runs` asks its runtime) and when it is ready by the
+   * cluster's answer (a broker registered and unfenced, a controller caught up), as `up` brings it back.
+   */
+  watchComeback(runs: (id: number) => Promise<boolean>, roles: (id: number) => string[]): void;
+  comeback: Comeback;
   stop(): Promise<void>;
+}
+
+/** Polls until every victim ran again and was ready, writing each one's first time into `seen`. */
+function comebackPoll(clients: Clients, victims: number[], seen: Comeback, runs: (id: number) => Promise<boolean>, roles: (id: number) => string[]) {
+  return poll(EVERY_MS, async () => {
+    for (const id of victims) if (seen.runsAt[id] === undefined && (await runs(id).catch(() => false))) seen.runsAt[id] = Date.now();
+    const waiting = victims.filter((id) => seen.runsAt[id] !== undefined && seen.readyAt[id] === undefined);
+    if (waiting.length === 0) return;
+    const [cluster, q] = await Promise.all([
+      clients.brokers.brokers().catch(() => undefined),
+      clients.brokers
+        .quorum()
+        .then(quorumState)
+        .catch(() => undefined),
+    ]);
+    const at = Date.now();
+    for (const id of waiting) if (readyProblems(id, roles(id), cluster?.brokers, q).length === 0) seen.readyAt[id] = at;
+  });
 }
 
 /** Starts asking the cluster; `victims` are the nodes whose leaderships it counts. */
@@ -64,13 +90,19 @@ export function startSampler(clients: Clients, victims: number[]): Sampler {
     }
   });
   const leaderId = () => quorum.last()?.leaderId ?? -1;
+  const comeback: Comeback = { runsAt: {}, readyAt: {} };
+  let back: { stop(): Promise<void> } | undefined;
   return {
     quorum: quorum.samples,
     leadership: leadership.samples,
     failover: (victim) => until(() => leadership.last()?.ledByVictim === 0 && leaderId() >= 0 && leaderId() !== victim, 60_000),
     whole: () => until(() => leaderId() >= 0 && leadership.last()?.underReplicated === 0, 120_000),
+    watchComeback: (runs, roles) => {
+      back = comebackPoll(clients, victims, comeback, runs, roles);
+    },
+    comeback,
     stop: async () => {
-      await Promise.all([quorum.stop(), leadership.stop()]);
+      await Promise.all([quorum.stop(), leadership.stop(), back?.stop()]);
     },
   };
 }

@@ -103,6 +103,13 @@ const ENTRIES: Record<Scenario, () => void> = {
       const leader = expectedFor("kill-broker", combined, KAFKA_DEFAULTS, { holdMs: 0, leader: true });
       expect([leader.leaderless?.range, leader.victimLeads?.range]).toEqual([ELECTION, FENCED_AFTER_ELECTION]);
     });
+    it("expects it back with its data: its start, then its followers catching up", () => {
+      const back = expectedFor("kill-broker", ["broker"], KAFKA_DEFAULTS, { holdMs: 0, leader: false });
+      expect([back.ready?.range, back.caughtUp?.range]).toEqual([
+        [0, 16_000],
+        [0, 2_500],
+      ]);
+    });
     it("refuses to lose a topic with one replica or min.insync.replicas 1 (not the cluster's own)", () => {
       const facts = lab([p("orders", 0, 3, [3, 1, 2]), p("solo", 0, 3, [3]), p("loose", 0, 3, [3, 1], 1), p("__consumer_offsets", 0, 3, [3], 1)]);
       expect(drillRefusals("kill-broker", facts)).toEqual([
@@ -173,9 +180,10 @@ const ENTRIES: Record<Scenario, () => void> = {
         up: { up: true, afterFailover: false },
       });
     });
-    it("expects a controlled shutdown to hand its leaderships over at once", () => {
+    it("expects a controlled shutdown to hand its leaderships over at once, and its start; no bound on copying its data again", () => {
       expect(expectedFor("wipe-broker", ["broker"], KAFKA_DEFAULTS, { holdMs: 0, leader: false })).toEqual({
         victimLeads: expect.objectContaining({ range: [0, 2_000] }),
+        ready: expect.objectContaining({ range: [0, 16_000] }),
       });
     });
     it("refuses a lab whose brokers are all controllers", () => {

@@ -117,6 +117,9 @@ async function kill(ctx: StrikeContext, [victim]: number[]): Promise<void> {
 
 const stop = (ctx: StrikeContext, id: number) => ctx.rt.stop(ctx.node(id), STOP_MS, ctx.voters);
 
+/** A node killed and started again with its data: its start, then its followers' catching up. */
+const backWithData = (e: Expectations): Expected => ({ ready: e.ready, caughtUp: e.caughtUp });
+
 /** The runtime's way of cutting a node off (the drill is refused where it has none). */
 function isolation(rt: Runtime) {
   const { isolation } = rt.faults;
@@ -132,7 +135,7 @@ export const DRILLS = {
     strike: kill,
     recovery: { up: true, afterFailover: true },
     victimsGone: true,
-    expected: (e, { broker }) => ({ leaderless: e.election, ...(broker && { victimLeads: e.fencedAfterElection }) }),
+    expected: (e, { broker }) => ({ leaderless: e.election, ...(broker && { victimLeads: e.fencedAfterElection }), ...backWithData(e) }),
   },
   "kill-broker": {
     text: "SIGKILL of the broker that leads the most partitions",
@@ -145,7 +148,11 @@ export const DRILLS = {
     strike: kill,
     recovery: { up: true, afterFailover: true },
     victimsGone: true,
-    expected: (e, { leader }) => ({ leaderless: leader ? e.election : e.none, victimLeads: leader ? e.fencedAfterElection : e.fenced }),
+    expected: (e, { leader }) => ({
+      leaderless: leader ? e.election : e.none,
+      victimLeads: leader ? e.fencedAfterElection : e.fenced,
+      ...backWithData(e),
+    }),
   },
   "freeze-voter": {
     text: "SIGSTOP of a follower voter, resumed after a while",
@@ -202,7 +209,8 @@ export const DRILLS = {
     },
     recovery: { up: true, afterFailover: false },
     victimsGone: true,
-    expected: (e) => ({ victimLeads: e.handedOver }),
+    // Its followers copy the whole of its partitions again: no setting bounds how long.
+    expected: (e) => ({ victimLeads: e.handedOver, ready: e.ready }),
   },
   "restart-all": {
     text: "every node stopped (brokers first), then started by `up`",
