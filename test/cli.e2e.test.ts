@@ -119,4 +119,22 @@ describe("the plain Pulumi CLI", () => {
     expect(labProcesses(labDir)).toEqual([]);
     expect(fs.existsSync(labDir)).toBe(false);
   });
+
+  it("npm run up and down leave a committed stack file byte for byte: the salt Pulumi would add stays in the state", async () => {
+    const file = path.join(PROJECT_DIR, `Pulumi.${STACK}.yaml`);
+    // As a checkout holds it: the config only, no encryptionsalt line.
+    const committed = fs
+      .readFileSync(file, "utf8")
+      .split("\n")
+      .filter((line) => !line.startsWith("encryptionsalt:"))
+      .join("\n");
+    fs.writeFileSync(file, committed);
+    const npmRun = (command: string) =>
+      run(process.execPath, ["lab/entry.js", "scripts/lab", command], { cwd: PROJECT_DIR, env: { ...env, KRAFTLAB_STACK: STACK } });
+    await npmRun("up");
+    expect(fs.readFileSync(file, "utf8")).toBe(committed);
+    await npmRun("down");
+    expect(fs.readFileSync(file, "utf8")).toBe(committed);
+    expect(fs.existsSync(labDir)).toBe(false);
+  });
 });
