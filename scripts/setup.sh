@@ -19,6 +19,25 @@ quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${KRAFTLAB_CACHE:-$HOME/.cache/kraftlab}
+
+# --- Nothing changed since the last setup: done in a few milliseconds --------------------------------
+# The check before every command (--quiet). The stamp holds what the setup depended on (the cache, the
+# Java and tools on PATH) and what it made; a file of the checkout newer than the stamp (an edit, a
+# pull) or a result gone means the full check below.
+stamp="$root/node_modules/.cache/kraftlab/setup.stamp"
+java_cmd=$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java" || true)
+setup_key() {
+  printf '%s\n' "cache $cache" "java $java_cmd $([ -n "$java_cmd" ] && stat -Lc %Y "$java_cmd")" \
+    "prometheus $(command -v prometheus || true)" "pulumi $(command -v pulumi || true)"
+}
+checkout_inputs=("$root/package-lock.json" "$root/index.ts" "$root"/tsconfig*.json "$root/components" "$root/lab" "$root/scripts" "$root/setup")
+setup_current() {
+  [ -f "$stamp" ] && [ "$(head -n 4 "$stamp")" = "$(setup_key)" ] || return 1
+  local made
+  while IFS= read -r made; do [ -e "$made" ] || return 1; done < <(tail -n +5 "$stamp")
+  [ -z "$(find "${checkout_inputs[@]}" -newer "$stamp" -print -quit 2>/dev/null)" ]
+}
+if [ $quiet = 1 ] && setup_current; then exit 0; fi
 mkdir -p "$cache"
 
 # say, fail, run_step, apt_install, maven_copy: shared with setup/kafka/layout.sh.
@@ -128,3 +147,9 @@ command -v prometheus >/dev/null 2>&1 || bash "$root/setup/monitoring/prometheus
 # --- Docker ---------------------------------------------------------------------------------------
 # Prepared the first time a Docker stack comes up (npm run up), or for the tests (npm test), not here:
 # a lab of processes needs none of it. setup/docker/prepare.sh says what it does.
+
+# --- The stamp: what this setup depended on, then what it made (see the top) -------------------------
+prometheus_made=$(command -v prometheus || echo "$prom_root/current/bin/prometheus")
+mkdir -p "$(dirname "$stamp")"
+{ setup_key; printf '%s\n' "$build_dir" "$pulumi_bin_dir/pulumi" "$kafka_home/libs" "$cache/admin/$admin_key" "$jmx_dir/jmx_prometheus_javaagent-$jmx_version.jar" "$prometheus_made"; } >"$stamp.tmp"
+mv "$stamp.tmp" "$stamp"
