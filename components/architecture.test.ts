@@ -19,9 +19,12 @@ const sources = (dir: string): string[] =>
     return e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") ? [file] : [];
   });
 
-/** `import … from "…"`, `import type …`, `export … from "…"` (bindings on one line or many), and `import "…"`. */
+/**
+ * `import … from "…"`, `import type …`, `export … from "…"` (bindings on one line or many), `import "…"`,
+ * and a module loaded when first used, `require("…")`.
+ */
 const IMPORT =
-  /^(?:import|export)(?:\s+type)?\s+(?:\{[^}]*\}|\*(?:\s+as\s+\w+)?|\w+(?:\s*,\s*(?:\{[^}]*\}|\*\s+as\s+\w+))?)\s+from\s+"([^"]+)"|^import\s+"([^"]+)"/gm;
+  /^(?:import|export)(?:\s+type)?\s+(?:\{[^}]*\}|\*(?:\s+as\s+\w+)?|\w+(?:\s*,\s*(?:\{[^}]*\}|\*\s+as\s+\w+))?)\s+from\s+"([^"]+)"|^import\s+"([^"]+)"|\brequire\("([^"]+)"\)/gm;
 
 const BUILTINS = new Set(builtinModules);
 
@@ -40,7 +43,7 @@ function importGraph(): Graph {
   return new Map(
     files.map((file) => {
       const text = fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
-      return [file, [...new Set([...text.matchAll(IMPORT)].map((m) => resolve(file, m[1] ?? m[2], known)))]];
+      return [file, [...new Set([...text.matchAll(IMPORT)].map((m) => resolve(file, m[1] ?? m[2] ?? m[3], known)))]];
     }),
   );
 }

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ProcessSeen, processSeen } from "../components/host/processSeen";
 import { PROJECT_DIR } from "../components/host/projectDir";
+import { lockDirOf, stateFileOf } from "./checkpoint";
 import { pulumiEnv, pulumiRoot } from "./toolchain";
 
 /** A lock file's content, as the Pulumi CLI writes it. */
@@ -32,9 +33,6 @@ export function staleLock(lock: Lock, hostname: string, seen: ProcessSeen | unde
   if (seen.startedAt > taken + 1_000) return `${by}: the pid is now another pulumi's`;
   return undefined;
 }
-
-/** Where the file backend at `stateDir` keeps the locks of kraftlab's stack `stack`. */
-const lockDirOf = (stateDir: string, stack: string) => path.join(stateDir, ".pulumi", "locks", "organization", "kraftlab", stack);
 
 /** The locks in `dir`, each with its file (one removed meanwhile is left out). */
 function readLocks(dir: string): { file: string; lock: Lock }[] {
@@ -112,7 +110,7 @@ function clearInterruptedRun(stateDir: string, stack: string): string[] {
   const said = clearStaleLocks(stateDir, stack);
   if (readLocks(lockDirOf(stateDir, stack)).length > 0) return said; // a live run: the CLI says so
   // The state's own file says whether anything is pending, without a CLI run (kept fast for a no-op up).
-  const stateFile = path.join(stateDir, ".pulumi", "stacks", "kraftlab", `${stack}.json`);
+  const stateFile = stateFileOf(stateDir, stack);
   if (!fs.existsSync(stateFile) || !fs.readFileSync(stateFile, "utf8").includes('"pending_operations"')) return said;
   const pulumi = (args: string[], input?: string) =>
     spawnSync(path.join(pulumiRoot(), "bin", "pulumi"), [...args, "--stack", stack], { cwd: PROJECT_DIR, env, input, encoding: "utf8" });

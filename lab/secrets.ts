@@ -6,6 +6,7 @@ import { createDecipheriv, pbkdf2Sync, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { readCheckpoint } from "./checkpoint";
 
 /** The generated passphrase's file (made on first use, mode 0600). */
 export function passphraseFile(cacheDir: string): string {
@@ -49,15 +50,8 @@ function stackSalt(opts: { projectDir: string; backendDir?: string; stack: strin
 
 /** The salt a passphrase stack's state holds (a local file backend), which Pulumi reads when the stack's file has none. */
 export function stateSalt(opts: { backendDir?: string; stack: string }): string | undefined {
-  if (!opts.backendDir) return undefined;
-  type Checkpoint = { checkpoint?: { latest?: { secrets_providers?: { type?: string; state?: { salt?: string } } } } };
-  let state: Checkpoint | undefined;
-  try {
-    state = JSON.parse(fs.readFileSync(path.join(opts.backendDir, ".pulumi", "stacks", "kraftlab", `${opts.stack}.json`), "utf8"));
-  } catch {
-    return undefined;
-  }
-  const provider = state?.checkpoint?.latest?.secrets_providers;
+  const state = opts.backendDir ? readCheckpoint(opts.backendDir, opts.stack) : undefined;
+  const provider = typeof state === "object" ? state.checkpoint?.latest?.secrets_providers : undefined;
   return provider?.type === "passphrase" ? provider.state?.salt : undefined;
 }
 

@@ -1,16 +1,11 @@
 // Opens a kraftlab stack through the Automation API. The program runs inline, in this process:
 // the CLI connects to it instead of starting a Node.js language host (see README, "How it works").
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import { LocalWorkspace, type OutputMap, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
-import { parse } from "yaml";
 import { kraftlabKeys, labConfigSchema } from "../components/model/config";
 import kraftlab from "../index";
 import "./bail";
 import { PROJECT_DIR } from "../components/host/projectDir";
-import { stateSalt, withoutStateSalt } from "./secrets";
-import { backendDirOf, backendUrl, pulumiEnv, pulumiRoot } from "./toolchain";
+import { pulumiEnv, pulumiRoot } from "./toolchain";
 
 export interface OpenStackOptions {
   stackName: string;
@@ -41,28 +36,6 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     );
   }
   return stack;
-}
-
-/**
- * Runs `work` and then puts Pulumi.<stack>.yaml back as the user wrote it when Pulumi changed only its
- * form: a passphrase stack's salt is written there (and reformatted) on every run that lacks it, but
- * Pulumi keeps it in the state too. So a committed Pulumi.dev.yaml stays as committed. A file whose
- * config changed (or that holds secrets, and so a salt already) is left to Pulumi. A salt line that
- * another run left there (plain `pulumi`, a killed command) goes first, when the state holds it.
- */
-export async function keepingStackSettings<T>(stackName: string, work: () => Promise<T>): Promise<T> {
-  const file = path.join(PROJECT_DIR, `Pulumi.${stackName}.yaml`);
-  const found = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
-  const written = found && withoutStateSalt(found, stateSalt({ backendDir: backendDirOf(backendUrl()), stack: stackName }));
-  if (written !== found) fs.writeFileSync(file, written as string);
-  try {
-    return await work();
-  } finally {
-    const now = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
-    if (written !== undefined && now !== undefined && now !== written && isDeepStrictEqual(parse(written)?.config, parse(now)?.config)) {
-      fs.writeFileSync(file, written);
-    }
-  }
 }
 
 /** The stack's kraftlab config, or undefined when it does not parse (the program then says why). */

@@ -14,7 +14,8 @@ import { PROJECT_DIR } from "../components/host/projectDir";
 import { operatorFilePath } from "../components/security/labSecurity";
 import type { StatusOutputs } from "../components/status/gather";
 import { settleInterruptedRun } from "../lab/interrupted";
-import { configOf, keepingStackSettings, openStack, outputValues } from "../lab/stack";
+import { configOf, openStack, outputValues } from "../lab/stack";
+import { keepingStackSettings } from "../lab/stackFile";
 
 const stackName = process.env.KRAFTLAB_STACK ?? "dev";
 const USAGE = `usage: npm run drill -- <${SCENARIOS.join("|")}> [--runs N] [--hold SECONDS] [--before SECONDS] [--after SECONDS] [--rate RECORDS_PER_S] [--out DIR]`;
