@@ -37,13 +37,15 @@ function resolve(from: string, specifier: string, files: Set<string>): string {
   return BUILTINS.has(specifier) ? `node:${specifier}` : specifier;
 }
 
-function importGraph(): Graph {
+/** Each source file's imports; `loads`: only those that load a module when it runs (not `import type`). */
+function importGraph(loads = false): Graph {
   const files = [...["components", "lab", "scripts"].flatMap(sources), "index.ts"];
   const known = new Set(files);
   return new Map(
     files.map((file) => {
       const text = fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
-      return [file, [...new Set([...text.matchAll(IMPORT)].map((m) => resolve(file, m[1] ?? m[2] ?? m[3], known)))]];
+      const imports = [...text.matchAll(IMPORT)].filter((m) => !(loads && /^import\s+type\s/.test(m[0])));
+      return [file, [...new Set(imports.map((m) => resolve(file, m[1] ?? m[2] ?? m[3], known)))]];
     }),
   );
 }
@@ -205,6 +207,19 @@ describe("the import graph", () => {
 
   it("keeps the model pure of the client, the runtime implementations and the provider kit", () => {
     expect(reaching(under("components/model"), either(under("components/client"), makesRuntimes, under("components/provider")))).toEqual([]);
+  });
+
+  it("keeps the Pulumi SDK (a second to load) out of what `npm run status` loads for a lab of processes: its gathering, and the config it reads", () => {
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      // The Docker and SSH runtimes are loaded only for their labs (runtime/select.ts).
+      if (loaded.has(file) || /^components\/runtime\/(docker|ssh)\//.test(file)) return;
+      loaded.add(file);
+      for (const next of loads.get(file) ?? []) visit(next);
+    };
+    const loads = importGraph(true);
+    for (const start of ["components/status/gather.ts", "components/model/config.ts", "lab/checkpoint.ts", "lab/stackFile.ts"]) visit(start);
+    expect([...loaded].filter((file) => file.startsWith("@pulumi/"))).toEqual([]);
   });
 
   it("lets the client reach the nodes only through the runtime interface", () => {

@@ -1,3 +1,4 @@
+import { RunError } from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ConfigError, kraftlabKeys, parseLabConfig } from "./config";
 
@@ -52,6 +53,10 @@ describe("parseLabConfig", () => {
     }
     throw new Error("expected a ConfigError");
   };
+
+  it("is a RunError to Pulumi (one error, no stack), though the model never loads the SDK", () => {
+    expect(RunError.isInstance(new ConfigError(["kraftlab:heap: …"]))).toBe(true);
+  });
 
   it("names an unknown top-level key and the fix", () => {
     expect(problems({ nodes, heapSize: "1g" })).toEqual(['kraftlab:heapSize: unknown key; remove it (known keys are listed in README.md, "Configuration")']);

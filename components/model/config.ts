@@ -1,6 +1,5 @@
 // The shape of the `kraftlab:*` stack configuration, with its defaults. Parsing is pure: index.ts
 // hands it the raw values and gets a typed LabConfig or a ConfigError naming every bad key.
-import { RunError } from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssue } from "./configIssues";
 import { machinesSchema } from "./schema/machines";
@@ -191,9 +190,12 @@ export type NodeConfig = LabConfig["nodes"][number];
 
 /**
  * A configuration (or machine) the lab cannot be built from; `problems` are one line each, key first.
- * A RunError: Pulumi prints its message as one error, without a stack trace.
+ * A RunError to Pulumi, which prints its message as one error, without a stack trace: the SDK knows one
+ * by the field below (RunError.isInstance), so the model need not load the SDK to make one.
  */
-export class ConfigError extends RunError {
+export class ConfigError extends Error {
+  readonly __pulumiRunError = true;
+
   constructor(readonly problems: string[]) {
     super(problems.length === 1 ? problems[0] : `kraftlab cannot go on, ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
