@@ -1,53 +1,37 @@
 // npm run bench: kraftlab against the lab's manual procedure (bench/manual-lab.sh), alternating in
 // one run, on the same ports and heap. Writes bench/results/<time>.{json,md} and prints the table.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type Docker from "dockerode";
 import { clientFor, closeClients } from "../components/client/connect";
 import { PROJECT_DIR } from "../components/host/projectDir";
-import { defaultKafkaHome, jreRootfs, kafkaVersion } from "../components/host/tools";
+import { defaultKafkaHome, jreRootfs } from "../components/host/tools";
 import { engine } from "../components/runtime/docker/engine";
 import { ensureImage, imageTags } from "../components/runtime/docker/image";
 import type { ImageBuild } from "../components/runtime/spec";
 import { ensureEngine, stopPrivateEngine } from "../lab/engine";
 import { openStack } from "../lab/stack";
 import { LoadRun } from "../test/load";
+import { pulumiFloor } from "./floor";
+import { counting } from "./processes";
+import { benchTable, median, PERF_RECORDS, PERF_RUNS, TARGETS, UPGRADE_TO, type UserCommands, type Variant } from "./report";
 
+const execFileAsync = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const HEAP = "512m";
 const KRAFTLAB_PORT = 28092;
 const SCRIPT_PORT = 29092;
 const DOCKER_PORT = 28592;
-const TARGETS = {
-  coldUpRatio: 1.0,
-  dockerOverProcessRatio: 1.1,
-  noopUpSeconds: 2,
-  npmNoopUpSeconds: 2.5,
-  npmStatusSeconds: 1.5,
-  gateMs: 100,
-  controllerSeconds: 4,
-  destroySeconds: 15,
-  rssGiB: 3,
-  addBrokerRatio: 1.2,
-  rollingRestartRatio: 1.3,
-  rollingUpgradeRatio: 1.3,
-  rotationOverRollingSeconds: 10,
-};
-/** A release the bench rolls its lab onto and back from (nothing finalized, so the way back is open). */
-const UPGRADE_TO = "4.4.0";
-
-const PERF_RECORDS = 50_000;
-const PERF_RUNS = 3;
 /** Labs measured side by side for throughput, each on its own ports, up at the same time. */
 const VARIANTS = {
   plaintext: { base: 30092, config: {} },
   exporter: { base: 30592, config: { monitoring: { prometheusPort: 30590 } } },
   saslSsl: { base: 31092, config: { security: { users: { admin: {} } } } },
 } as const;
-type Variant = keyof typeof VARIANTS;
 
 function producerRun(bootstrap: string, config?: string): number {
   const out = execFileSync(
@@ -95,7 +79,6 @@ const seconds = async (work: () => Promise<unknown>) => {
 };
 const rssBytes = (pids: number[]) =>
   pids.reduce((sum, pid) => sum + Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024, 0);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Memory the lab's containers use, as the engine counts it (cgroup usage less page cache). */
 async function containerMemory(docker: Docker, lab: string): Promise<number> {
@@ -120,6 +103,48 @@ async function imageBuild(docker: Docker): Promise<Record<string, number>> {
   return { imageCold: cold, imageCached: cached, imageGiB: size / 2 ** 30 };
 }
 
+/** The user's commands on the bench's lab (stack `bench`, up), each the whole command in a fresh process. */
+async function userCommands(stack: Stack, backend: string): Promise<UserCommands> {
+  const npm = (script: string) => () =>
+    execFileAsync("npm", ["run", "-s", script], { cwd: PROJECT_DIR, env: { ...process.env, KRAFTLAB_STACK: "bench", PULUMI_BACKEND_URL: backend } });
+  const runs = { noopUp: [] as number[], status: [] as number[], noopUpJvms: [] as number[], statusJvms: [] as number[], tool: [] as number[] };
+  for (let i = 0; i < ROUNDS; i++) {
+    const up = await counting("java", npm("up"));
+    const status = await counting("java", npm("status"));
+    runs.noopUp.push(up.seconds);
+    runs.noopUpJvms.push(up.started);
+    runs.status.push(status.seconds);
+    runs.statusJvms.push(status.started);
+    runs.tool.push(await seconds(() => execFileAsync(path.join(defaultKafkaHome(), "bin", "kafka-storage.sh"), ["random-uuid"])));
+  }
+  // The lab's own resources: not the stack itself, nor the providers (the floor's program has them too).
+  const deployed: { type: string }[] = (await stack.exportStack()).deployment.resources ?? [];
+  const resources = deployed.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:")).length;
+  const floor = median(await pulumiFloor(resources, backend, ROUNDS));
+  // One core kept busy, as by a user's other work.
+  const busy = spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" });
+  const busyRuns = { noopUp: [] as number[], status: [] as number[] };
+  try {
+    for (let i = 0; i < ROUNDS; i++) {
+      busyRuns.noopUp.push(await seconds(npm("up")));
+      busyRuns.status.push(await seconds(npm("status")));
+    }
+  } finally {
+    busy.kill("SIGKILL");
+  }
+  return {
+    resources,
+    floor,
+    toolJvm: median(runs.tool),
+    npmNoopUp: median(runs.noopUp),
+    npmStatus: median(runs.status),
+    noopUpJvms: median(runs.noopUpJvms),
+    statusJvms: median(runs.statusJvms),
+    busyNoopUp: median(busyRuns.noopUp),
+    busyStatus: median(busyRuns.status),
+  };
+}
+
 async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "kraftlab-bench-"));
   const labDir = path.join(root, "lab");
@@ -142,6 +167,7 @@ async function main() {
   const rounds: Record<string, number>[] = [];
   const throughput: Record<Variant, number[]> = { plaintext: [], exporter: [], saslSsl: [] };
   const day2: Record<string, number> = {};
+  let user: UserCommands | undefined;
   const combined = [1, 2, 3].map((id) => ({ id, roles: ["broker", "controller"] }));
   const setNodes = (nodes: unknown) => stack.setConfig("kraftlab:nodes", { value: JSON.stringify(nodes) });
   // Whatever fails, the finally below removes what the bench made: its stacks, files and engine.
@@ -226,21 +252,9 @@ async function main() {
     const bootstrap = plain.outputs.bootstrapServers.value as string;
     createTopic(bootstrap);
 
-    // What a user runs, each in a fresh process as typed: a no-op `npm run up`, and `npm run status`.
-    const npm = (script: string) => () =>
-      execFileSync("npm", ["run", "-s", script], {
-        cwd: PROJECT_DIR,
-        env: { ...process.env, KRAFTLAB_STACK: "bench", PULUMI_BACKEND_URL: backend },
-        stdio: "ignore",
-      });
-    const npmNoop: number[] = [];
-    const npmStatus: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      npmNoop.push(await seconds(async () => npm("up")()));
-      npmStatus.push(await seconds(async () => npm("status")()));
-    }
-    day2.npmNoopUp = median(npmNoop);
-    day2.npmStatus = median(npmStatus);
+    // What a user runs, each in a fresh process as typed: a no-op `npm run up`, and `npm run status`; beside
+    // Pulumi's floor for as many resources, one Kafka tool JVM, and again under one busy core.
+    user = await userCommands(stack, backend);
     // One gate: what a roll asks before each node (partitions with their min ISR, and the quorum), warm.
     const client = clientFor({ runtime: { kind: "process", kafkaHome: defaultKafkaHome() }, bootstrapServers: `127.0.0.1:${KRAFTLAB_PORT + 1}` });
     await Promise.all([client.partitions(), client.quorum()]);
@@ -301,89 +315,12 @@ async function main() {
     fs.rmSync(path.join(PROJECT_DIR, "Pulumi.bench.yaml"), { force: true });
   }
 
-  const m = (key: string) => median(rounds.map((r) => r[key]));
-  const ratio = m("kraftlabColdUp") / m("scriptUp");
-  const rows: [string, string, string, boolean][] = [
-    [
-      "cold up to ready: kraftlab / bare script",
-      `${m("kraftlabColdUp").toFixed(1)} s / ${m("scriptUp").toFixed(1)} s = ${ratio.toFixed(2)}x`,
-      `<= ${TARGETS.coldUpRatio}x`,
-      ratio <= TARGETS.coldUpRatio,
-    ],
-    [
-      "cold up to ready: kraftlab / physical floor (3 formatted nodes started in parallel)",
-      `${m("kraftlabColdUp").toFixed(1)} s / ${m("floorUp").toFixed(1)} s = ${(m("kraftlabColdUp") / m("floorUp")).toFixed(2)}x (script: ${(m("scriptUp") / m("floorUp")).toFixed(2)}x)`,
-      "(measured)",
-      true,
-    ],
-    [
-      "no-op up",
-      `${m("noopUp").toFixed(1)} s, ${Math.max(...rounds.map((r) => r.noopRestarts))} restarts`,
-      `<= ${TARGETS.noopUpSeconds} s, 0 restarts`,
-      m("noopUp") <= TARGETS.noopUpSeconds && rounds.every((r) => r.noopRestarts === 0),
-    ],
-    [
-      "destroy (kraftlab) / down (script)",
-      `${m("destroy").toFixed(1)} s / ${m("scriptDown").toFixed(1)} s`,
-      `<= ${TARGETS.destroySeconds} s`,
-      m("destroy") <= TARGETS.destroySeconds,
-    ],
-    ["RSS of the 3 nodes (heap 512m)", `${m("rssGiB").toFixed(2)} GiB`, `<= ${TARGETS.rssGiB} GiB`, m("rssGiB") <= TARGETS.rssGiB],
-    [
-      "cold up on Docker / as processes / bare script (3 nodes, plaintext)",
-      `${m("dockerColdUp").toFixed(1)} s / ${m("kraftlabColdUp").toFixed(1)} s / ${m("scriptUp").toFixed(1)} s = ${(m("dockerColdUp") / m("kraftlabColdUp")).toFixed(2)}x processes`,
-      `<= ${TARGETS.dockerOverProcessRatio}x processes`,
-      m("dockerColdUp") / m("kraftlabColdUp") <= TARGETS.dockerOverProcessRatio,
-    ],
-    [
-      "Docker: memory of the 3 containers (heap 512m) / RSS of the 3 processes; destroy",
-      `${m("containerGiB").toFixed(2)} GiB / ${m("rssGiB").toFixed(2)} GiB; ${m("dockerDestroy").toFixed(1)} s`,
-      "(measured)",
-      true,
-    ],
-    [
-      "Docker image: built from nothing / unchanged; its size",
-      `${image.imageCold.toFixed(1)} s / ${image.imageCached.toFixed(2)} s; ${image.imageGiB.toFixed(2)} GiB`,
-      "unchanged <= 5 s",
-      image.imageCached <= 5,
-    ],
-  ];
-  const met = (ok: boolean) => (ok ? "yes" : "NO");
-  const addRatio = day2.addBroker / day2.scriptAddBroker;
-  const rollRatio = day2.rollingRestart / day2.scriptRestarts;
-  const upgradeRatio = day2.rollingUpgrade / day2.scriptRestarts;
-  const rotationOk = day2.leafRotationClientErrors === 0 && day2.leafRotation <= day2.rollingRestart + TARGETS.rotationOverRollingSeconds;
-  const day2Rows = [
-    `| no-op \`npm run up\`, the whole command in a fresh process (setup check, program, status table) | ${day2.npmNoopUp?.toFixed(1)} s | <= ${TARGETS.npmNoopUpSeconds} s | ${met(day2.npmNoopUp <= TARGETS.npmNoopUpSeconds)} |`,
-    `| \`npm run status\`, the whole command in a fresh process | ${day2.npmStatus?.toFixed(1)} s | <= ${TARGETS.npmStatusSeconds} s | ${met(day2.npmStatus <= TARGETS.npmStatusSeconds)} |`,
-    `| one gate of a roll (partitions with min ISR, and the quorum, through the cluster client), warm, median of 20 | ${day2.gateMs?.toFixed(0)} ms | <= ${TARGETS.gateMs} ms | ${met(day2.gateMs <= TARGETS.gateMs)} |`,
-    `| add a 4th broker: kraftlab up / script (format + start + wait) | ${day2.addBroker?.toFixed(1)} s / ${day2.scriptAddBroker?.toFixed(1)} s = ${addRatio.toFixed(2)}x | <= ${TARGETS.addBrokerRatio}x | ${met(addRatio <= TARGETS.addBrokerRatio)} |`,
-    `| rolling restart of 3 nodes (gated) / script's 3 bare restarts (3 single-node ups: ${day2.singleRestarts?.toFixed(1)} s) | ${day2.rollingRestart?.toFixed(1)} s / ${day2.scriptRestarts?.toFixed(1)} s = ${rollRatio.toFixed(2)}x | <= ${TARGETS.rollingRestartRatio}x | ${met(rollRatio <= TARGETS.rollingRestartRatio)} |`,
-    `| add a controller-only node to the dynamic quorum (format, observer, caught up, add-controller) / remove it: kraftlab up | ${day2.addController?.toFixed(1)} s / ${day2.removeController?.toFixed(1)} s (script's add-broker: ${day2.scriptAddBroker?.toFixed(1)} s) | <= ${TARGETS.controllerSeconds} s each | ${met(day2.addController <= TARGETS.controllerSeconds && day2.removeController <= TARGETS.controllerSeconds)} |`,
-    `| rolling upgrade of 3 nodes ${kafkaVersion()} -> ${UPGRADE_TO} (gated) / script's 3 bare restarts | ${day2.rollingUpgrade?.toFixed(1)} s / ${day2.scriptRestarts?.toFixed(1)} s = ${upgradeRatio.toFixed(2)}x | <= ${TARGETS.rollingUpgradeRatio}x | ${met(upgradeRatio <= TARGETS.rollingUpgradeRatio)} |`,
-    `| leaf certificate rotation under load (3 nodes roll): time, records acked, client errors (lost + duplicated + failed) | ${day2.leafRotation?.toFixed(1)} s, ${day2.leafRotationAcked}, ${day2.leafRotationClientErrors} | 0 client errors, <= rolling restart + ${TARGETS.rotationOverRollingSeconds} s | ${met(rotationOk)} |`,
-  ];
-  const tp = (name: Variant) => `${median(throughput[name]).toFixed(0)} (${throughput[name].map((x) => x.toFixed(0)).join(", ")})`;
-  const share = (name: Variant) => `${((median(throughput[name]) / median(throughput.plaintext)) * 100).toFixed(0)}%`;
-  const securityRow = `| produce, ${PERF_RECORDS} x 1 KiB, acks=all, ${PERF_RUNS} interleaved runs each, median (runs): PLAINTEXT / SASL_SSL | ${tp("plaintext")} / ${tp("saslSsl")} records/s (SASL_SSL at ${share("saslSsl")}) | (measured, no target) | - |`;
-  const exporterRow = `| the same, PLAINTEXT: without / with the JMX exporter (scraped every 5 s) | ${tp("plaintext")} / ${tp("exporter")} records/s (${share("exporter")}) | (measured, no target) | - |`;
+  if (!user) throw new Error("the bench ended before it measured the user's commands");
+  const table = benchTable({ rounds, image, throughput, day2, user });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const table = [
-    `# kraftlab benchmark, ${new Date().toISOString()}`,
-    "",
-    `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${ROUNDS} alternating rounds, medians.`,
-    "",
-    "| measure | result | target | met |",
-    "| --- | --- | --- | --- |",
-    ...rows.map(([what, result, target, met]) => `| ${what} | ${result} | ${target} | ${met ? "yes" : "NO"} |`),
-    securityRow,
-    exporterRow,
-    ...day2Rows,
-    "",
-  ].join("\n");
   const dir = path.join(PROJECT_DIR, "bench", "results");
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify({ rounds, image, throughput, day2, targets: TARGETS }, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify({ rounds, image, throughput, day2, user, targets: TARGETS }, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, `${stamp}.md`), table);
   console.log(`\n${table}`);
 }
