@@ -209,11 +209,10 @@ describe("the import graph", () => {
     expect(reaching(under("components/model"), either(under("components/client"), makesRuntimes, under("components/provider")))).toEqual([]);
   });
 
-  it("keeps the Pulumi SDK (a second to load) out of what `npm run status` loads for a lab of processes: its gathering, and the config it reads", () => {
+  it("keeps the Pulumi SDK (a second to load) out of what `npm run status` loads: its gathering, and the config it reads", () => {
     const loaded = new Set<string>();
     const visit = (file: string) => {
-      // The Docker and SSH runtimes are loaded only for their labs (runtime/select.ts).
-      if (loaded.has(file) || /^components\/runtime\/(docker|ssh)\//.test(file)) return;
+      if (loaded.has(file)) return;
       loaded.add(file);
       for (const next of loads.get(file) ?? []) visit(next);
     };

@@ -17,7 +17,7 @@ async function waitNodeReady(rt: Runtime, client: ClusterClient, node: NodeRun, 
   let exited = false;
   const directoryId = node.roles.includes("controller") ? (await rt.meta(node))?.directoryId : undefined;
   try {
-    await waitUntil(`node ${node.id} was not ready`, timeoutMs, async () => {
+    await waitUntil(`starting node ${node.id}`, timeoutMs, async () => {
       if (!(await rt.runs(node, ref))) {
         exited = true;
         return [];

@@ -22,7 +22,7 @@ export async function waitUntil(what: string, timeoutMs: number, check: () => Pr
       // A wait that lasts is said, every WAIT_SAID_MS: what it waits for, and for how long already.
       if (problems.length > 0 && Date.now() - said >= WAIT_SAID_MS) {
         said = Date.now();
-        progress(`${what}: waiting ${Math.round((said - started) / 1000)} s for ${problems.join("; ")}`);
+        progress(`${what}: still waiting after ${Math.round((said - started) / 1000)} s for ${problems.join("; ")}`);
       }
       return problems.length === 0;
     },

@@ -1,9 +1,15 @@
 // A Docker engine as kraftlab talks to it: a client of its Engine API (dockerode, no docker CLI), and
 // the reading of an answer that may name no such object. Everything that reaches an engine starts here.
-import Docker from "dockerode";
+import type Docker from "dockerode";
 
-/** A client of the engine at `dockerHost` (`unix:///…`); `timeoutMs` bounds each request. */
-export const engine = (dockerHost: string, timeoutMs?: number) => new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, ""), timeout: timeoutMs });
+/**
+ * A client of the engine at `dockerHost` (`unix:///…`); `timeoutMs` bounds each request. dockerode is
+ * loaded on the first call: a command that talks to no engine never pays for it.
+ */
+export const engine = (dockerHost: string, timeoutMs?: number): Docker => {
+  const Dockerode = require("dockerode") as typeof Docker;
+  return new Dockerode({ socketPath: dockerHost.replace(/^unix:\/\//, ""), timeout: timeoutMs });
+};
 
 /** A signal to a container that stopped (or went) meanwhile: there is nothing left to signal (409 or 404). */
 export async function signalIfRunning(request: Promise<unknown>): Promise<void> {

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import type { Readable } from "node:stream";
 import pLimit from "p-limit";
-import { Client, type ConnectConfig } from "ssh2";
+import type { Client, ConnectConfig } from "ssh2";
 import type { SshMachine } from "../spec";
 
 /** What a dial needs; `hostKey` may be missing in a check, which then says what the machine offered. */
@@ -61,7 +61,9 @@ const CHANNELS = 6;
 
 function dialOnce(m: Dial): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    // ssh2 is loaded when a lab first dials a machine: a lab of processes never pays for it.
+    const { Client: SshClient } = require("ssh2") as typeof import("ssh2");
+    const client = new SshClient();
     let offered: Buffer | undefined;
     let privateKey: Buffer | undefined;
     try {
