@@ -26,7 +26,11 @@ function backend(outputs: Record<string, unknown>, version = 3): string {
 
 describe("stateOutputs", () => {
   it("reads the root stack's outputs, leaving each secret out", () => {
-    const dir = backend({ bootstrapServers: "127.0.0.1:9092", password: { [SIG]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:…" }, nodes: [{ id: 1 }] });
+    const dir = backend({
+      bootstrapServers: "127.0.0.1:9092",
+      password: { [SIG]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:…" },
+      nodes: [{ id: 1 }],
+    });
     expect(stateOutputs(dir, "dev")).toEqual({ outputs: { bootstrapServers: "127.0.0.1:9092", nodes: [{ id: 1 }] } });
   });
 
