@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { labClient } from "../cluster/client";
 import { recordedPid, runsWith } from "../host/daemon";
-import { javaMajor, portIsFree } from "../host/thisMachine";
+import { javaCommand, javaMajorOf } from "../host/javaVersion";
+import { portIsFree } from "../host/thisMachine";
 import type { MonitoringPlan } from "../model/monitoringPlan";
 import type { ClusterPlan, PortKind } from "../model/topology";
 import { busyPortProblems, labMoveProblem } from "../model/validate";
@@ -37,10 +38,9 @@ export function kafkaHomeProblems(kafkaHome: string): string[] {
 }
 
 export function javaProblems(): string[] {
-  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, "bin", "java") : "java";
-  const out = spawnSync(java, ["-version"], { encoding: "utf8" });
-  const major = javaMajor(`${out.stderr}${out.stdout}`);
-  if (out.error) return [`Java was not found (${java}); Kafka needs Java 17+: apt-get install -y openjdk-17-jre-headless, or set JAVA_HOME`];
+  const java = javaCommand();
+  const major = javaMajorOf(java);
+  if (major === undefined) return [`Java was not found (${java}); Kafka needs Java 17+: apt-get install -y openjdk-17-jre-headless, or set JAVA_HOME`];
   if (major < 17) return [`Java ${major} found (${java}); Kafka 4 needs Java 17+: apt-get install -y openjdk-17-jre-headless, or set JAVA_HOME`];
   return [];
 }
