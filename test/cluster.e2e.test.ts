@@ -1,16 +1,31 @@
 // The foundation, proven on real nodes: up, use, a no-op up, destroy — combined and dedicated roles.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import pWaitFor from "p-wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { portIsFree } from "../components/host/thisMachine";
 import { defaultKafkaHome } from "../components/host/tools";
-import { createTopic, kafkaTool, type LabOutputs, labProcesses, produceAndConsume, quorumStatus, runKafkaTool, TestLab, toolJvmsDuring } from "./lab";
+import {
+  agentsServing,
+  createTopic,
+  kafkaTool,
+  type LabOutputs,
+  labProcesses,
+  produceAndConsume,
+  quorumStatus,
+  runKafkaTool,
+  TestLab,
+  toolJvmsDuring,
+} from "./lab";
 
 const MESSAGES = 1000;
 
 async function expectNoTrace(lab: TestLab, outputs: LabOutputs) {
   expect(labProcesses(lab.labDir)).toEqual([]);
   for (const node of outputs.nodes) {
+    // Nor an agent of the lab: the provider's (its nodes removed), nor status's (its client settings removed).
+    expect(agentsServing(node.ports.internal as number), `agent of node ${node.id}'s INTERNAL listener`).toEqual([]);
+    expect(agentsServing(node.ports.external as number), `agent of node ${node.id}'s EXTERNAL listener`).toEqual([]);
     for (const port of Object.values(node.ports)) expect(await portIsFree("127.0.0.1", port as number), `port ${port}`).toBe(true);
   }
   expect(fs.existsSync(lab.labDir)).toBe(false);
@@ -78,6 +93,27 @@ describe("a 3-node lab of combined nodes", () => {
     expect(again.changes).toEqual({ same: 13 });
     expect(again.outputs.nodes.map((n) => n.pid)).toEqual(outputs.nodes.map((n) => n.pid));
     expect(again.outputs.clusterId).toBe(outputs.clusterId);
+  });
+
+  it("asks the cluster through one agent of the lab, kept across `npm run status` and `npm run up`; a killed one is replaced, nothing lost", async () => {
+    const status = async () => {
+      const ran = await lab.status();
+      expect(ran.stdout, ran.stderr).toMatch(/^lab e2e-combined: healthy/);
+      return agentsServing(21092);
+    };
+    const [agent] = await status();
+    expect(agent).toBeGreaterThan(0);
+    expect(await status()).toEqual([agent]);
+    const up = await lab.npmUp();
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/\nlab e2e-combined: healthy/);
+    expect(agentsServing(21092)).toEqual([agent]);
+    // Killed: the next command starts another, and its answers are whole.
+    process.kill(agent, "SIGKILL");
+    await pWaitFor(() => !fs.existsSync(`/proc/${agent}`), { interval: 50, timeout: 5_000 });
+    const [replaced] = await status();
+    expect(replaced).not.toBe(agent);
+    expect((await lab.status()).stdout).toMatch(/^1\s+broker,controller\s+pid \d+\s+up/m);
   });
 
   it("stops every node and removes every file on destroy", async () => {

@@ -107,6 +107,11 @@ export class TestLab {
     return stdout;
   }
 
+  /** `npm run up` on this stack, as a user runs it: its exit code and what it printed. */
+  npmUp(): Promise<Ran> {
+    return run(process.execPath, ["lab/entry.js", "scripts/lab", "up"], { env: this.scriptEnv(), timeout: 600_000 });
+  }
+
   /** `npm run status` on this stack: its exit code and what it printed. */
   status(): Promise<Ran> {
     return run(process.execPath, ["lab/entry.js", "scripts/lab", "status"], { env: this.scriptEnv(), timeout: 180_000 });
@@ -162,6 +167,24 @@ export function orphans(): string[] {
         return false;
       }
     });
+}
+
+/** The lab agents (client/agent.ts) asking through `port`: pid each, lowest first. */
+export function agentsServing(port: number): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+        const at = args.findIndex((a) => a === "--bootstrap-server" || a === "--bootstrap-controller");
+        return args.includes("KraftlabAgent") && at >= 0 && args[at + 1].split(",").some((hostPort) => hostPort.endsWith(`:${port}`));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 /** Pids of processes whose command line mentions `dir`. */

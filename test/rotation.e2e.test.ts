@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTopic, type LabOutputs, TestLab } from "./lab";
+import { agentsServing, createTopic, type LabOutputs, TestLab } from "./lab";
 import { expectNothingLost, underLoad } from "./underLoad";
 
 const PORT = 15092;
@@ -64,6 +64,9 @@ describe("certificate rotation under load", () => {
   it("rotates the CA in phases: old + new trusted, certificates reissued, old dropped, through an `npm run up` killed in phase 2; nothing is lost", async () => {
     const caFile = outputs.caCertificate as string;
     const oldIssuer = servedBy()[1].issuer;
+    // The lab's agent, which the ups' gates asked through: it trusts the old CA only.
+    const agentsBefore = agentsServing(PORT + 1);
+    expect(agentsBefore.length).toBeGreaterThan(0);
     // Phase 1 only: every node and client trusts both CAs; nodes still serve certificates of the old one.
     outputs = await upUnderLoad({ security: security({ certificateRotation: 1, caGeneration: 1, caRotationStopAfter: "trust" }) });
     expect(certificatesIn(caFile)).toBe(2);
@@ -75,6 +78,9 @@ describe("certificate rotation under load", () => {
     expect(certificatesIn(caFile)).toBe(1);
     for (const cert of Object.values(servedBy())) expect(cert.issuer).toBe("issuer=CN = kraftlab e2e-rotation CA 1, O = kraftlab");
     expect(outputs.nodes.every((n) => (n.pid ?? 0) > 0)).toBe(true);
+    // Each CA bundle made another agent; those of the old ones went when their files changed.
+    for (const pid of agentsBefore) expect(fs.existsSync(`/proc/${pid}`), `agent ${pid} of the old CA`).toBe(false);
+    expect(agentsServing(PORT + 1)).toHaveLength(1);
     // Two ups of about ten gated restarts between them (9-10 min on 2 cores): a guard against a hang, not a target.
   }, 1_200_000);
 });

@@ -7,9 +7,10 @@ import * as path from "node:path";
 import { defaultKafkaHome } from "../host/tools";
 import type { NodeAddress, NodeAddresses } from "../runtime/runtime";
 import type { RuntimeSpec } from "../runtime/spec";
+import { agentLink, stopAgent } from "./agent";
 import { adminClasses } from "./build";
 import type { ClusterClient } from "./cluster";
-import { startClient } from "./helper";
+import { type Connection, protocolClient, startClient } from "./helper";
 
 /** How a resource reaches the cluster, as plain data kept in its state. */
 export interface Admin {
@@ -74,30 +75,53 @@ function distribution(admin: Admin): string {
   return defaultKafkaHome();
 }
 
-/**
- * The client of `admin`, whose helper starts on its first call (an `up` that asks nothing starts no
- * JVM); on Docker each call first brings the hosts file up to date from `addresses` (at most once a second).
- */
-function connect(admin: Admin, addresses?: NodeAddresses): ClusterClient {
+/** Where and as whom `admin` connects, with the hosts file its client resolves the nodes' names by. */
+function connectionOf(admin: Admin): Connection {
   const kafkaHome = distribution(admin);
   // On Docker the listeners advertise the containers' names: a hosts file in the lab directory (the first mount), removed with it.
   const hostsFile = admin.runtime.kind === "docker" ? path.join(admin.runtime.mounts[0].path, "client-hosts") : undefined;
-  const resolve = hostsFile ? atMostEvery(1_000, hostsFileWriter(addressesOf(admin.runtime, addresses), hostsFile)) : undefined;
-  let started: ReturnType<typeof startClient> | undefined;
-  const client = () => {
-    if (!started) {
-      started = startClient({
-        kafkaHome,
-        classes: adminClasses(kafkaHome),
-        bootstrapServers: admin.bootstrapServers,
-        commandConfig: admin.commandConfig,
-        listener: admin.listener ?? "INTERNAL",
-        controllers: admin.controllers,
-        hostsFile,
-      });
-      closers.push(started.close);
+  return {
+    kafkaHome,
+    classes: adminClasses(kafkaHome),
+    bootstrapServers: admin.bootstrapServers,
+    commandConfig: admin.commandConfig,
+    listener: admin.listener ?? "INTERNAL",
+    controllers: admin.controllers,
+    hostsFile,
+  };
+}
+
+/** The lab's agent (client/agent.ts), or with KRAFTLAB_AGENT=off, or when none can start, a helper of this process alone. */
+async function openClient(conn: Connection): Promise<StartedClient> {
+  if (process.env.KRAFTLAB_AGENT === "off") return startClient(conn);
+  try {
+    return protocolClient(conn, await agentLink(conn));
+  } catch (err) {
+    console.error(`kraftlab: ${(err as Error).message}; this command asks through a client of its own`);
+    return startClient(conn);
+  }
+}
+
+type StartedClient = ReturnType<typeof startClient>;
+
+/**
+ * The client of `admin`, connected on its first call (an `up` that asks nothing reaches no JVM), and
+ * again after its agent went; on Docker each call first brings the hosts file up to date from
+ * `addresses` (at most once a second).
+ */
+function connect(admin: Admin, addresses?: NodeAddresses): ClusterClient {
+  const conn = connectionOf(admin);
+  const resolve = conn.hostsFile ? atMostEvery(1_000, hostsFileWriter(addressesOf(admin.runtime, addresses), conn.hostsFile)) : undefined;
+  let started: Promise<StartedClient> | undefined;
+  const client = async () => {
+    const current = started && (await started.catch(() => undefined));
+    if (!current || current.ended()) {
+      started = openClient(conn);
+      const opened = await started;
+      closers.push(opened.close);
+      return opened;
     }
-    return started;
+    return current;
   };
   return new Proxy({} as ClusterClient, {
     // Not a thenable: `then` stays undefined, so the client can be returned from an async function.
@@ -106,9 +130,14 @@ function connect(admin: Admin, addresses?: NodeAddresses): ClusterClient {
         ? undefined
         : async (...args: unknown[]) => {
             await resolve?.();
-            return (client()[name as keyof ClusterClient] as (...a: unknown[]) => unknown)(...args);
+            return ((await client())[name as keyof ClusterClient] as (...a: unknown[]) => unknown)(...args);
           },
   });
+}
+
+/** Asks the agent of `admin` to go, if one runs: the lab's nodes are gone. */
+export async function stopLabAgent(admin: Admin): Promise<void> {
+  await stopAgent(connectionOf(admin));
 }
 
 /**

@@ -1,6 +1,7 @@
-// The ClusterClient of a running cluster: one long-lived JVM on Kafka's own Admin client
-// (setup/admin/KraftlabAdmin.java) speaking JSON lines over its stdin and stdout. Started once per
-// process that asks, closed when that process ends (an unclosed one never keeps it alive).
+// The ClusterClient of a running cluster: a long-lived JVM on Kafka's own Admin client
+// (setup/admin/KraftlabAdmin.java) speaking JSON lines: the lab's agent over its socket (agent.ts), or a
+// helper of this process alone over its stdin and stdout, closed when the process ends (an unclosed one
+// never keeps it alive).
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -82,33 +83,80 @@ export function javaLaunch(conn: Pick<Connection, "kafkaHome" | "classes" | "hos
   };
 }
 
-export function startClient(conn: Connection, defaultTimeoutMs = 30_000): ClusterClient & { close(): Promise<void> } {
-  const { command, args } = javaLaunch(conn, "KraftlabAdmin", [
+/** Where a client's JSON lines go and come from: a helper's stdio, or an agent's socket. */
+export interface Link {
+  send(line: string): void;
+  /** Each line answered; `ended` once no more will come, with why. */
+  onLine(handle: (line: string) => void): void;
+  onEnd(handle: (why: Error) => void): void;
+  close(): Promise<void>;
+}
+
+/** The java command that runs a helper of `conn` (`main` KraftlabAdmin, or the agent with its own arguments first). */
+export function helperLaunch(conn: Connection, main = "KraftlabAdmin", own: string[] = []) {
+  return javaLaunch(conn, main, [
+    ...own,
     conn.controllers ? "--bootstrap-controller" : "--bootstrap-server",
     conn.bootstrapServers,
     ...(conn.commandConfig ? ["--command-config", conn.commandConfig] : []),
   ]);
+}
+
+/** A helper JVM of this process only, over its stdin and stdout; it ends with the process. */
+function helperLink(conn: Connection): Link {
+  const { command, args } = helperLaunch(conn);
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
   helpersStarted++;
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
   let stderr = "";
-  let exited: Error | undefined;
-  const failAll = (err: Error) => {
-    exited = err;
-    for (const p of pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(err);
-    }
-    pending.clear();
+  const ended: ((why: Error) => void)[] = [];
+  const end = (why: Error) => {
+    for (const handle of ended) handle(why);
   };
   child.stderr.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString("utf8")).slice(-4000);
   });
-  child.on("error", (err) => failAll(new Error(`the cluster client (java) could not start: ${err.message}`)));
-  child.on("exit", (code) => failAll(new Error(`the cluster client exited (${code}): ${stderr.trim().split("\n").slice(-3).join(" ") || "no output"}`)));
+  child.on("error", (err) => end(new Error(`the cluster client (java) could not start: ${err.message}`)));
+  child.on("exit", (code) => end(new Error(`the cluster client exited (${code}): ${stderr.trim().split("\n").slice(-3).join(" ") || "no output"}`)));
   child.stdin.on("error", () => {}); // a helper that died is reported by "exit"
-  createInterface({ input: child.stdout }).on("line", (line) => {
+  const lines = createInterface({ input: child.stdout });
+  // Never what keeps this process alive: a closed stdin ends the helper, and so does this process's end.
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr] as unknown as { unref?: () => void }[]) stream.unref?.();
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+  return {
+    send: (line) => child.stdin.write(line),
+    onLine: (handle) => lines.on("line", handle),
+    onEnd: (handle) => ended.push(handle),
+    close: async () => {
+      if (exited) return;
+      const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export const startClient = (conn: Connection, defaultTimeoutMs = 30_000) => protocolClient(conn, helperLink(conn), defaultTimeoutMs);
+
+/** The ClusterClient over `link`: each call a JSON line, answered by id (see setup/admin/KraftlabAdmin.java). */
+export function protocolClient(conn: Connection, link: Link, defaultTimeoutMs = 30_000): ClusterClient & { close(): Promise<void>; ended(): boolean } {
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let ended: Error | undefined;
+  link.onEnd((why) => {
+    ended = why;
+    for (const p of pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(why);
+    }
+    pending.clear();
+  });
+  link.onLine((line) => {
     let answer: { id: number; result?: unknown; error?: { type: string; message: string } };
     try {
       answer = JSON.parse(line);
@@ -122,13 +170,10 @@ export function startClient(conn: Connection, defaultTimeoutMs = 30_000): Cluste
     if (answer.error) p.reject(clientError(conn, p.op, answer.error.type, answer.error.message));
     else p.resolve(answer.result ?? undefined);
   });
-  // Never what keeps this process alive: a closed stdin ends the helper, and so does this process's end.
-  child.unref();
-  for (const stream of [child.stdin, child.stdout, child.stderr] as unknown as { unref?: () => void }[]) stream.unref?.();
 
   const call = <T>(op: string, params: Record<string, unknown> = {}, timeoutMs = defaultTimeoutMs): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      if (exited) return reject(exited);
+      if (ended) return reject(ended);
       const id = nextId++;
       // The helper bounds each call by timeoutMs; this only catches a helper that stopped answering.
       const timer = setTimeout(() => {
@@ -136,7 +181,7 @@ export function startClient(conn: Connection, defaultTimeoutMs = 30_000): Cluste
         reject(clientError(conn, op, "TimeoutException", `no answer from the cluster client after ${Math.round((timeoutMs + 5_000) / 1000)} s`));
       }, timeoutMs + 5_000);
       pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject, timer });
-      child.stdin.write(`${JSON.stringify({ ...params, id, op, timeoutMs })}\n`);
+      link.send(`${JSON.stringify({ ...params, id, op, timeoutMs })}\n`);
     });
 
   return {
@@ -164,13 +209,7 @@ export function startClient(conn: Connection, defaultTimeoutMs = 30_000): Cluste
     executeReassignment: (partitions, throttle) => call("executeReassignment", { partitions, throttle }, 120_000),
     verifyReassignment: (partitions) => call("verifyReassignment", { partitions }),
     electPreferred: () => call("electPreferred"),
-    close: async () => {
-      if (exited) return;
-      const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await gone;
-      clearTimeout(timer);
-    },
+    close: () => link.close(),
+    ended: () => ended !== undefined,
   };
 }

@@ -2,6 +2,7 @@
 // provider process (loaded through the shim, provider/shim.ts), never in the program, so it imports no Pulumi runtime.
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
+import { stopAgentsWatching } from "../client/agent";
 import { writeWithMode } from "../host/files";
 import { labMoveProblem } from "../model/validate";
 import { generatedOnce, type Handler, kafkaUuid, readBack, same } from "../provider/handler";
@@ -97,6 +98,8 @@ const labFile: Handler = {
     return { outs: await writeLabFile(news) };
   },
   async delete(_id, olds: LabFileInputs) {
+    // An agent reading it (a client's settings) goes first: it would only see it vanish.
+    await stopAgentsWatching(olds.path);
     await fsp.rm(olds.path, { force: true });
   },
   read: readBack,
@@ -126,8 +129,10 @@ const labDirectory: Handler = {
     return { outs: { ...news, token: olds.token } };
   },
   async delete(_id, olds: LabDirectoryInputs & { token?: string }) {
-    if (mayRemove(olds.path, olds.token)) await fsp.rm(olds.path, { recursive: true, force: true });
-    else if (fs.existsSync(olds.path)) {
+    if (mayRemove(olds.path, olds.token)) {
+      await stopAgentsWatching(olds.path);
+      await fsp.rm(olds.path, { recursive: true, force: true });
+    } else if (fs.existsSync(olds.path)) {
       // Shown by the CLI as the provider's output: what was left, and why.
       console.error(`kraftlab: left ${olds.path} as it is: it does not hold this stack's marker (${LAB_MARKER}), so kraftlab did not create it`);
     }

@@ -3,6 +3,7 @@
 // nodes; its diff says, node by node, what an `up` will do. The kind name "nodeProcesses" and the
 // property names of its inputs and outputs (inputs.ts) live in Pulumi state.
 import * as path from "node:path";
+import { stopLabAgent } from "../client/connect";
 import { labClient } from "../cluster/client";
 import { type Handler, same } from "../provider/handler";
 import { plan } from "../provider/progress";
@@ -57,6 +58,8 @@ export const runningNodes: Handler = {
   async delete(_id, olds: RunningNodesOutputs) {
     const rt = runtimeFor(stateRuntime(olds));
     await withLease(labDirOf(olds), () => Promise.all(olds.nodes.map((n) => stopNode(rt, n, olds))));
+    // The nodes gone, the lab's agent serves nothing: it goes now, not when idle (left to idle if it cannot be asked).
+    await stopLabAgent(olds.admin).catch(() => undefined);
   },
   async read(id, olds: RunningNodesOutputs) {
     // A node that no longer runs reads back with "", so the next `up` starts it again.

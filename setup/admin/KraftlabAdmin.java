@@ -131,6 +131,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 public class KraftlabAdmin {
     static final int DEFAULT_TIMEOUT_MS = 30_000;
@@ -152,7 +153,9 @@ public class KraftlabAdmin {
     // Created at start, or again at the next request when that failed (a bootstrap host that does not
     // resolve yet, say): each request that finds none answers the reason.
     volatile Admin admin;
+    // stdout's stream in a helper of one command; null in an agent, which answers each connection on its own.
     final OutputStream out;
+    final Map<String, Supplier<JsonNode>> ownOps;
     // Never includes a request's text in its messages (a password could be in it).
     final ObjectMapper mapper = JsonMapper.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
     final ExecutorService workers = Executors.newFixedThreadPool(WORKERS, daemonThreads("kraftlab-admin-worker"));
@@ -161,9 +164,10 @@ public class KraftlabAdmin {
     // The latest deadline of the requests accepted: at stdin's end we wait that long for their answers.
     final AtomicLong lastDeadline = new AtomicLong(System.nanoTime());
 
-    KraftlabAdmin(Properties clientProps, OutputStream out) {
+    KraftlabAdmin(Properties clientProps, OutputStream out, Map<String, Supplier<JsonNode>> ownOps) {
         this.clientProps = clientProps;
         this.out = out;
+        this.ownOps = ownOps;
     }
 
     /** The Admin client, created when there is none yet; its creation's failure, innermost cause first. */
@@ -185,11 +189,19 @@ public class KraftlabAdmin {
 
     public static void main(String[] args) {
         // stdout is the protocol's: whatever else prints there (libraries, the reassignment tool) goes
-        // to stderr. Done first, before any logger exists.
+        // to stderr. Taken first, before any logger exists.
         OutputStream protocol = new FileOutputStream(FileDescriptor.out);
+        fromArgs(args, protocol, Map.of()).serve(System.in);
+    }
+
+    /**
+     * The helper the arguments describe, its Admin client started; `protocol` is stdout's stream when it
+     * answers there (an agent answers each connection on its own); `ownOps` are answered without the
+     * cluster (an agent's hello and exit).
+     */
+    static KraftlabAdmin fromArgs(String[] args, OutputStream protocol, Map<String, Supplier<JsonNode>> ownOps) {
         System.setOut(System.err);
         quietLogging();
-
         String bootstrap = null;
         String bootstrapKey = AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG;
         String commandConfig = null;
@@ -222,14 +234,14 @@ public class KraftlabAdmin {
         props.put(bootstrapKey, bootstrap);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "kraftlab");
 
-        KraftlabAdmin helper = new KraftlabAdmin(props, protocol);
+        KraftlabAdmin helper = new KraftlabAdmin(props, protocol, ownOps);
         try {
             helper.admin(); // now, so that the first request finds it ready
         } catch (Throwable e) {
             System.err.println("kraftlab-admin: WARN: no Admin client yet (tried again at each request): "
                 + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        helper.serve(System.in);
+        return helper;
     }
 
     /**
@@ -281,7 +293,7 @@ public class KraftlabAdmin {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                if (!line.isBlank()) accept(line);
+                if (!line.isBlank()) accept(line, out);
             }
         } catch (IOException e) {
             System.err.println("kraftlab-admin: reading stdin failed: " + e);
@@ -294,16 +306,21 @@ public class KraftlabAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        close();
+        System.exit(0);
+    }
+
+    /** Closes the Admin client, giving its requests in flight 2 s. */
+    void close() {
         try {
             if (admin != null) admin.close(Duration.ofSeconds(2));
         } catch (Exception e) {
             debug(e);
         }
-        System.exit(0);
     }
 
-    /** Parses one line and hands it to a worker; a line we cannot parse is answered at once. */
-    void accept(String line) {
+    /** Parses one line and hands it to a worker, its answer to go to `to`; a line we cannot parse is answered at once. */
+    void accept(String line, OutputStream to) {
         JsonNode request;
         try {
             request = mapper.readTree(line);
@@ -311,11 +328,11 @@ public class KraftlabAdmin {
             // Where, not what: Jackson's message quotes the text it choked on, which may be a password.
             String where = e.getLocation() == null ? ""
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            reply(NullNode.getInstance(), null, new BadRequest("malformed JSON" + where));
+            reply(to, NullNode.getInstance(), null, new BadRequest("malformed JSON" + where));
             return;
         }
         if (request == null || !request.isObject()) {
-            reply(NullNode.getInstance(), null, new BadRequest("a request is a JSON object"));
+            reply(to, NullNode.getInstance(), null, new BadRequest("a request is a JSON object"));
             return;
         }
         JsonNode id = request.has("id") ? request.get("id") : NullNode.getInstance();
@@ -326,7 +343,7 @@ public class KraftlabAdmin {
         } else if (timeout.isIntegralNumber() && timeout.canConvertToInt() && timeout.intValue() > 0) {
             timeoutMs = timeout.intValue();
         } else {
-            reply(id, null, new BadRequest("\"timeoutMs\" must be a positive integer"));
+            reply(to, id, null, new BadRequest("\"timeoutMs\" must be a positive integer"));
             return;
         }
         Call call = new Call(request, timeoutMs);
@@ -334,17 +351,17 @@ public class KraftlabAdmin {
         try {
             workers.execute(() -> {
                 try {
-                    reply(id, dispatch(call), null);
+                    reply(to, id, dispatch(call), null);
                 } catch (Throwable e) {
-                    reply(id, null, e);
+                    reply(to, id, null, e);
                 }
             });
         } catch (Exception e) { // rejected: we are shutting down
-            reply(id, null, e);
+            reply(to, id, null, e);
         }
     }
 
-    void reply(JsonNode id, JsonNode result, Throwable error) {
+    void reply(OutputStream to, JsonNode id, JsonNode result, Throwable error) {
         ObjectNode response = JSON.objectNode();
         response.set("id", id);
         if (error == null) {
@@ -363,13 +380,14 @@ public class KraftlabAdmin {
             bytes = ("{\"id\":" + id + ",\"error\":{\"type\":\"InternalError\",\"message\":\"cannot encode the answer\"}}")
                 .getBytes(StandardCharsets.UTF_8);
         }
-        synchronized (out) {
+        synchronized (to) {
             try {
-                out.write(bytes);
-                out.write('\n');
-                out.flush();
+                to.write(bytes);
+                to.write('\n');
+                to.flush();
             } catch (IOException e) {
-                // Nobody reads our answers any more.
+                // Nobody reads our answers any more: a helper of one command goes; an agent's connection closed.
+                if (to != out) return;
                 System.err.println("kraftlab-admin: writing stdout failed, exiting: " + e);
                 System.exit(1);
             }
@@ -461,6 +479,8 @@ public class KraftlabAdmin {
     JsonNode dispatch(Call c) throws Throwable {
         JsonNode op = c.req.get("op");
         if (op == null || !op.isTextual()) throw new BadRequest("\"op\" must be a string");
+        Supplier<JsonNode> own = ownOps.get(op.textValue());
+        if (own != null) return own.get();
         admin();
         switch (op.textValue()) {
             case "partitions": return partitions(c);
