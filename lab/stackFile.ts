@@ -32,11 +32,24 @@ export async function keepingStackSettings<T>(stackName: string, work: () => Pro
   }
 }
 
-/** The `kraftlab:` keys of the stack's settings file as written (prefix stripped); {} when it has none or does not parse. */
+/**
+ * The `kraftlab:` keys of the stack's settings file as written (prefix stripped), a value set as JSON text
+ * decoded as the CLI's does; {} when it has none or does not parse.
+ */
 export function settingsOf(stackName: string): Record<string, unknown> {
+  const decoded = (value: unknown) => {
+    if (typeof value !== "string") return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  };
   try {
     const config = (parse(fs.readFileSync(settingsFile(stackName), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
-    return Object.fromEntries(Object.entries(config).flatMap(([key, value]) => (key.startsWith("kraftlab:") ? [[key.slice("kraftlab:".length), value]] : [])));
+    return Object.fromEntries(
+      Object.entries(config).flatMap(([key, value]) => (key.startsWith("kraftlab:") ? [[key.slice("kraftlab:".length), decoded(value)]] : [])),
+    );
   } catch {
     return {};
   }

@@ -42,11 +42,11 @@ async function outputsOfStack(): Promise<StatusOutputs> {
 async function main(command: string | undefined, args: string[]): Promise<number> {
   switch (command) {
     case "up": {
-      const { openStack, configOf, outputValues } = require("../lab/stack") as typeof import("../lab/stack");
+      const { openStack, outputValues } = require("../lab/stack") as typeof import("../lab/stack");
       const { settleInterruptedRun } = require("../lab/interrupted") as typeof import("../lab/interrupted");
       const stack = await openStack({ stackName });
       await settleInterruptedRun(stackName, (line) => console.error(line));
-      if ((await configOf(stack))?.runtime.kind === "docker") {
+      if ((settingsOf(stackName).runtime as { kind?: string } | undefined)?.kind === "docker") {
         // The first Docker lab of the machine installs the engine and builds the image's root filesystem.
         spawnSync("bash", [path.join(PROJECT_DIR, "setup", "docker", "prepare.sh"), "--quiet"], { stdio: "inherit" });
         await (require("../lab/engine") as typeof import("../lab/engine")).ensureEngine();
