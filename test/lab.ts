@@ -154,53 +154,35 @@ export class TestLab {
   }
 }
 
-/** kraftlab's provider hosts and cluster clients whose parent is gone. */
-export function orphans(): string[] {
+/** The pids of this machine's processes, lowest first, whose command line (its arguments) and parent pid pass `test`. */
+function processesWhere(test: (args: string[], ppid: string) => boolean): number[] {
   return fs
     .readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
         const ppid = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1];
-        return ppid === "1" && /lab\/providerHost|KraftlabAdmin/.test(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+        return test(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0"), ppid);
       } catch {
-        return false;
-      }
-    });
-}
-
-/** The lab agents (client/agent.ts) asking through `port`: pid each, lowest first. */
-export function agentsServing(port: number): number[] {
-  return fs
-    .readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-        const at = args.findIndex((a) => a === "--bootstrap-server" || a === "--bootstrap-controller");
-        return args.includes("KraftlabAgent") && at >= 0 && args[at + 1].split(",").some((hostPort) => hostPort.endsWith(`:${port}`));
-      } catch {
-        return false;
+        return false; // gone meanwhile
       }
     })
     .map(Number)
     .sort((a, b) => a - b);
 }
 
+/** kraftlab's provider hosts and cluster clients of one command whose parent is gone (not the lab agents, which outlive commands). */
+export const orphans = (): number[] => processesWhere((args, ppid) => ppid === "1" && /lab\/providerHost|KraftlabAdmin/.test(args.join(" ")));
+
+/** The lab agents (client/agent.ts) asking through `port`. */
+export const agentsServing = (port: number): number[] =>
+  processesWhere((args) => {
+    const at = args.findIndex((a) => a === "--bootstrap-server" || a === "--bootstrap-controller");
+    return args.includes("KraftlabAgent") && at >= 0 && args[at + 1].split(",").some((hostPort) => hostPort.endsWith(`:${port}`));
+  });
+
 /** Pids of processes whose command line mentions `dir`. */
-export function labProcesses(dir: string): number[] {
-  return fs
-    .readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+export const labProcesses = (dir: string): number[] => processesWhere((args) => args.join("\0").includes(dir));
 
 /** The main class of a Kafka tool JVM (kafka-topics, kafka-configs, …): not a node (kafka.Kafka), not the cluster client. */
 function toolMainClass(pid: string): string | undefined {
