@@ -47,7 +47,14 @@ have_java=0
 command -v "$java_bin" >/dev/null 2>&1 && have_java=1
 cds_archive="$home/kafka.jsa"
 # The archive is rebuilt when the JDK, the jars or the recipe change; a JVM it does not fit ignores it.
-cds_stamp() { { "$java_bin" -version 2>&1; stat -c '%n %s' "$home"/libs/*; cat "$kafka_dir/cds.sh"; } | sha256sum | cut -c1-16; }
+# The JVM an archive fits, by its files (the launcher and libjvm, their size and time: a JDK upgraded in
+# place changes them), not by `java -version`: no JVM started to learn that nothing changed.
+jvm_files() {
+  local java
+  java=$(readlink -f "$(command -v "$java_bin")")
+  stat -Lc '%n %s %Y' "$java" "$(dirname "$(dirname "$java")")"/lib/server/libjvm.so 2>/dev/null || true
+}
+cds_stamp() { { jvm_files; stat -c '%n %s' "$home"/libs/*; cat "$kafka_dir/cds.sh"; } | sha256sum | cut -c1-16; }
 kafka_current() { [ -f "$home/libs/kafka_2.13-$version.jar" ] && [ "$(cat "$home/.stamp" 2>/dev/null)" = "$stamp" ]; }
 # A dump that failed is not tried again at every run, only when what it is made from changes.
 cds_failed="$home/kafka.jsa.failed.stamp"
