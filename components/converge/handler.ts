@@ -53,7 +53,10 @@ export const runningNodes: Handler = {
   },
   async update(_id, olds: RunningNodesOutputs, news: RunningNodesInputs) {
     const rt = runtimeFor(updateRuntime(stateRuntime(olds), news.runtime));
-    return { outs: await withLease(labDirOf(news), () => converge(rt, labClient(news.admin), olds, news)) };
+    const outs = await withLease(labDirOf(news), () => converge(rt, labClient(news.admin), olds, news));
+    // The lab's connection changed (a node added or gone, another release): the agent of the old one serves nothing now.
+    if (!same(olds.admin, news.admin)) await stopLabAgent(olds.admin).catch(() => undefined);
+    return { outs };
   },
   async delete(_id, olds: RunningNodesOutputs) {
     const rt = runtimeFor(stateRuntime(olds));
