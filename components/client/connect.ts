@@ -75,11 +75,13 @@ function distribution(admin: Admin): string {
   return defaultKafkaHome();
 }
 
-/** Where and as whom `admin` connects, with the hosts file its client resolves the nodes' names by. */
+/** On Docker the listeners advertise the containers' names: a hosts file in the lab directory (the first mount), removed with it. */
+const hostsFileOf = (admin: Admin) => (admin.runtime.kind === "docker" ? path.join(admin.runtime.mounts[0].path, "client-hosts") : undefined);
+
+/** Where and as whom `admin` connects (its helper compiled now if it is not yet), with the hosts file its client resolves the nodes' names by. */
 function connectionOf(admin: Admin): Connection {
   const kafkaHome = distribution(admin);
-  // On Docker the listeners advertise the containers' names: a hosts file in the lab directory (the first mount), removed with it.
-  const hostsFile = admin.runtime.kind === "docker" ? path.join(admin.runtime.mounts[0].path, "client-hosts") : undefined;
+  const hostsFile = hostsFileOf(admin);
   return {
     kafkaHome,
     classes: adminClasses(kafkaHome),
@@ -110,13 +112,13 @@ type StartedClient = ReturnType<typeof startClient>;
  * `addresses` (at most once a second).
  */
 function connect(admin: Admin, addresses?: NodeAddresses): ClusterClient {
-  const conn = connectionOf(admin);
-  const resolve = conn.hostsFile ? atMostEvery(1_000, hostsFileWriter(addressesOf(admin.runtime, addresses), conn.hostsFile)) : undefined;
+  const hostsFile = hostsFileOf(admin);
+  const resolve = hostsFile ? atMostEvery(1_000, hostsFileWriter(addressesOf(admin.runtime, addresses), hostsFile)) : undefined;
   let started: Promise<StartedClient> | undefined;
   const client = async () => {
     const current = started && (await started.catch(() => undefined));
     if (!current || current.ended()) {
-      started = openClient(conn);
+      started = openClient(connectionOf(admin));
       const opened = await started;
       closers.push(opened.close);
       return opened;
