@@ -125,7 +125,7 @@ function startAgent(conn: Connection, identity: string, socket: string) {
   const watch = [...files.flatMap((file) => ["--watch", file]), ...(conn.hostsFile ? ["--watch-exists", conn.hostsFile] : [])];
   const own = ["--socket", socket, "--identity", identity, "--idle-seconds", String(IDLE_SECONDS), ...watch];
   const { command, args } = helperLaunch(conn, "KraftlabAgent", own);
-  const log = fs.openSync(`${socket.replace(/\.sock$/, "")}.log`, "a", 0o600);
+  const log = fs.openSync(`${socket.replace(/\.sock$/, "")}.log`, "w", 0o600);
   const child = spawn(command, args, { detached: true, stdio: ["ignore", "ignore", log], cwd: path.dirname(socket) });
   fs.closeSync(log);
   let exited: number | null | undefined;
@@ -158,10 +158,15 @@ export async function agentLink(conn: Connection): Promise<Link> {
 async function stopAt(socket: string, identity: string): Promise<void> {
   const s = await reach(socket, identity).catch(() => undefined);
   if (!s) return;
+  // Read on (the hello left the socket paused) to see the agent close it as it goes.
+  s.resume();
   await new Promise<void>((resolve) => {
-    s.once("close", () => resolve());
+    const timer = setTimeout(resolve, 5_000);
+    s.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
     s.write(`${JSON.stringify({ id: 1, op: "exit" })}\n`);
-    setTimeout(resolve, 5_000).unref();
   });
   s.destroy();
 }
@@ -185,6 +190,7 @@ export async function stopAgentsWatching(target: string): Promise<void> {
     }
     if (!record.watch.some((file) => file === target || file.startsWith(`${target}${path.sep}`))) continue;
     await stopAt(socket, record.identity);
+    // An agent gone before (killed) left its record.
     fs.rmSync(path.join(dir, name), { force: true });
   }
 }

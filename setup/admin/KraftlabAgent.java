@@ -10,7 +10,7 @@
 // when no connection was open for --idle-seconds, when a --watch file changes or disappears (the
 // lab's credentials or CA rotated, or the lab was destroyed) or a --watch-exists file disappears (the
 // hosts file its client rewrites as containers move), when its socket is no longer its own, or
-// on {"op": "exit"} (answered first); it removes its socket as it goes.
+// on {"op": "exit"} (answered first); it removes its socket, record and log as it goes.
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.BufferedReader;
@@ -202,11 +202,17 @@ public final class KraftlabAgent {
         }
     }
 
-    /** Removes the socket if it is still this agent's, closes the Admin client, and exits. */
+    /**
+     * Removes the socket, and beside it the record and the log the client made for it, if the socket is
+     * still this agent's; closes the Admin client, and exits. (An agent that could not start leaves its
+     * log, which the client names.)
+     */
     synchronized void stop(KraftlabAdmin admin, String why) {
-        System.err.println("kraftlab-agent: stopping (" + why + ")");
         try {
-            if (Objects.equals(currentSocketKey(), socketKey)) Files.deleteIfExists(socket);
+            if (Objects.equals(currentSocketKey(), socketKey)) {
+                String base = socket.toString().replaceFirst("\\.sock$", "");
+                for (String file : new String[] {socket.toString(), base + ".json", base + ".log"}) Files.deleteIfExists(Path.of(file));
+            }
         } catch (IOException e) {
             // gone already
         }
