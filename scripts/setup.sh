@@ -54,30 +54,10 @@ java_major=$("$java_bin" -version 2>&1 | sed -nE 's/.*version "([0-9]+).*/\1/p' 
   fail "Java 17 or newer is required, found major version '${java_major:-unknown}'. Fix: apt-get install -y openjdk-17-jre-headless (or point JAVA_HOME at a JDK 17+)."
 [ $quiet = 1 ] || say "java $java_major found"
 
-# --- npm dependencies -------------------------------------------------------------------------
-# npm ci: exactly the lock's versions, and the lock (and so `git status`) left as it is.
-install_node_modules() { (cd "$root" && npm ci --no-audit --no-fund --loglevel=error); }
-if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
-  run_step "npm dependencies (npm ci)" install_node_modules
-fi
-
-# --- kraftlab itself as JavaScript, so that no command compiles TypeScript as it runs ------------
-# node_modules/.cache/kraftlab/<fingerprint of the sources>/ (tsc -p tsconfig.build.json), loaded by
-# lab/entry.js; an edited checkout is built again here, and runs its TypeScript until then.
-build_dir=$(node "$root/lab/entry.js" --build-dir)
-build_js() {
-  local tmp
-  mkdir -p "$(dirname "$build_dir")"
-  tmp=$(mktemp -d "$(dirname "$build_dir")/.build.XXXXXX")
-  (cd "$root" && node_modules/.bin/tsc -p tsconfig.build.json --outDir "$tmp")
-  # One build at a time: the older ones are never loaded again.
-  find "$(dirname "$build_dir")" -mindepth 1 -maxdepth 1 -name '[0-9a-f]*' -exec rm -rf {} +
-  mv "$tmp" "$build_dir"
-}
-[ -d "$build_dir" ] || run_step "kraftlab as JavaScript (tsc, a few seconds)" build_js
-
 # --- Pulumi CLI, same version as the @pulumi/pulumi SDK ------------------------------------------
-pulumi_version=$(node -p "require('$root/node_modules/@pulumi/pulumi/package.json').version")
+# The version package.json pins (exactly), read before npm ci: the build starts first, and runs
+# alongside the other steps (it is most of a first setup: minutes of compiling).
+pulumi_version=$(node -p "require('$root/package.json').dependencies['@pulumi/pulumi']")
 pulumi_bin_dir="$cache/pulumi/v$pulumi_version/bin"
 build_pulumi() {
   command -v go >/dev/null 2>&1 || fail "Go 1.25+ is needed to build the Pulumi CLI. Fix: install Go from go.dev or your distribution, or put pulumi v$pulumi_version on PATH."
@@ -99,14 +79,36 @@ if [ ! -x "$pulumi_bin_dir/pulumi" ]; then
     mkdir -p "$pulumi_bin_dir" && ln -sf "$ambient" "$pulumi_bin_dir/pulumi"
     say "using pulumi v$pulumi_version from $ambient"
   else
-    run_step "Pulumi CLI v$pulumi_version (go build, several minutes the first time)" build_pulumi
+    start_step "Pulumi CLI v$pulumi_version (go build, several minutes the first time)" build_pulumi
   fi
 fi
 # Beside the CLI: kraftlab's dynamic provider host (the SDK's, errors without stacks) and its Node.js
 # language host (plain `pulumi up`; the official one cannot be built from the module proxy).
+mkdir -p "$pulumi_bin_dir"
 install -m 0755 "$root/setup/pulumi/pulumi-resource-pulumi-nodejs" "$pulumi_bin_dir/pulumi-resource-pulumi-nodejs"
 install -m 0755 "$root/setup/pulumi/pulumi-language-nodejs" "$pulumi_bin_dir/pulumi-language-nodejs"
-[ $quiet = 1 ] || say "pulumi $("$pulumi_bin_dir/pulumi" version) in $pulumi_bin_dir"
+
+# --- npm dependencies -------------------------------------------------------------------------
+# npm ci: exactly the lock's versions, and the lock (and so `git status`) left as it is.
+install_node_modules() { (cd "$root" && npm ci --no-audit --no-fund --loglevel=error); }
+if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+  run_step "npm dependencies (npm ci)" install_node_modules
+fi
+
+# --- kraftlab itself as JavaScript, so that no command compiles TypeScript as it runs ------------
+# node_modules/.cache/kraftlab/<fingerprint of the sources>/ (tsc -p tsconfig.build.json), loaded by
+# lab/entry.js; an edited checkout is built again here, and runs its TypeScript until then.
+build_dir=$(node "$root/lab/entry.js" --build-dir)
+build_js() {
+  local tmp
+  mkdir -p "$(dirname "$build_dir")"
+  tmp=$(mktemp -d "$(dirname "$build_dir")/.build.XXXXXX")
+  (cd "$root" && node_modules/.bin/tsc -p tsconfig.build.json --outDir "$tmp")
+  # One build at a time: the older ones are never loaded again.
+  find "$(dirname "$build_dir")" -mindepth 1 -maxdepth 1 -name '[0-9a-f]*' -exec rm -rf {} +
+  mv "$tmp" "$build_dir"
+}
+[ -d "$build_dir" ] || run_step "kraftlab as JavaScript (tsc, a few seconds)" build_js
 
 # --- Kafka distribution from Maven Central, and its AppCDS archive --------------------------------
 # setup/kafka/layout.sh does both for any Kafka 4.x version (a lab's kafkaVersion); here, the default:
@@ -147,6 +149,9 @@ command -v prometheus >/dev/null 2>&1 || bash "$root/setup/monitoring/prometheus
 # --- Docker ---------------------------------------------------------------------------------------
 # Prepared the first time a Docker stack comes up (npm run up), or for the tests (npm test), not here:
 # a lab of processes needs none of it. setup/docker/prepare.sh says what it does.
+
+finish_step
+[ $quiet = 1 ] || say "pulumi $("$pulumi_bin_dir/pulumi" version) in $pulumi_bin_dir"
 
 # --- The stamp: what this setup depended on, then what it made (see the top) -------------------------
 prometheus_made=$(command -v prometheus || echo "$prom_root/current/bin/prometheus")

@@ -35,6 +35,31 @@ run_step() {
   fi
 }
 
+# start_step NAME FUNCTION: a long step (minutes of compiling) run alongside the steps after it, its
+# output in its log as run_step's; finish_step waits for it, then says how long it took, or fails with
+# its log's tail. One at a time.
+start_step() {
+  mkdir -p "$cache/logs"
+  bg_name=$1
+  bg_log="$cache/logs/setup-$(printf '%s' "$2" | tr '_' '-').log"
+  bg_started=$SECONDS
+  say "$1: started, alongside the next steps"
+  (set -e && "$2") >"$bg_log" 2>&1 &
+  bg_pid=$!
+}
+finish_step() {
+  [ -n "${bg_pid:-}" ] || return 0
+  local rc=0
+  wait "$bg_pid" || rc=$?
+  bg_pid=
+  if [ $rc = 0 ]; then
+    say "$bg_name ... done in $((SECONDS - bg_started)) s"
+  else
+    tail -n 30 "$bg_log" >&2
+    fail "$bg_name failed (above: the end of its log; all of it: $bg_log)"
+  fi
+}
+
 # apt_install PACKAGE: installs a Debian package when we may (root with apt-get), else returns 1.
 apt_install() {
   [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
