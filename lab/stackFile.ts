@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parse } from "yaml";
 import { PROJECT_DIR } from "../components/host/projectDir";
+import { kraftlabKeys } from "../components/model/config";
 import { stateSalt, withoutStateSalt } from "./secrets";
 import { backendDirOf, backendUrl } from "./toolchain";
 
@@ -37,19 +38,8 @@ export async function keepingStackSettings<T>(stackName: string, work: () => Pro
  * decoded as the CLI's does; {} when it has none or does not parse.
  */
 export function settingsOf(stackName: string): Record<string, unknown> {
-  const decoded = (value: unknown) => {
-    if (typeof value !== "string") return value;
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  };
   try {
-    const config = (parse(fs.readFileSync(settingsFile(stackName), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
-    return Object.fromEntries(
-      Object.entries(config).flatMap(([key, value]) => (key.startsWith("kraftlab:") ? [[key.slice("kraftlab:".length), decoded(value)]] : [])),
-    );
+    return kraftlabKeys((parse(fs.readFileSync(settingsFile(stackName), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {});
   } catch {
     return {};
   }

@@ -49,6 +49,8 @@ export function agentsDir(): string {
 const socketOf = (identity: string) => path.join(agentsDir(), `${identity.slice(0, 16)}.sock`);
 /** Beside each agent's socket: what it serves and the files it watches, for whoever removes them. */
 const recordOf = (socket: string) => socket.replace(/\.sock$/, ".json");
+/** And its log (stderr): kept only when it could not start. */
+const logOf = (socket: string) => socket.replace(/\.sock$/, ".log");
 interface AgentRecord {
   identity: string;
   watch: string[];
@@ -125,7 +127,7 @@ function startAgent(conn: Connection, identity: string, socket: string) {
   const watch = [...files.flatMap((file) => ["--watch", file]), ...(conn.hostsFile ? ["--watch-exists", conn.hostsFile] : [])];
   const own = ["--socket", socket, "--identity", identity, "--idle-seconds", String(IDLE_SECONDS), ...watch];
   const { command, args } = helperLaunch(conn, "KraftlabAgent", own);
-  const log = fs.openSync(`${socket.replace(/\.sock$/, "")}.log`, "w", 0o600);
+  const log = fs.openSync(logOf(socket), "w", 0o600);
   const child = spawn(command, args, { detached: true, stdio: ["ignore", "ignore", log], cwd: path.dirname(socket) });
   fs.closeSync(log);
   let exited: number | null | undefined;
@@ -151,7 +153,7 @@ export async function agentLink(conn: Connection): Promise<Link> {
     if (s) return socketLink(s);
     if (agent.exited() !== undefined && !fs.existsSync(socket)) break;
   }
-  throw new Error(`the lab's cluster client (its agent) did not start; see ${socket.replace(/\.sock$/, "")}.log`);
+  throw new Error(`the lab's cluster client (its agent) did not start; see ${logOf(socket)}`);
 }
 
 /** Asks the agent at `socket`, if it answers as `identity`, to go, and waits until it has. */

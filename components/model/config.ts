@@ -202,13 +202,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** Every `kraftlab:` key of a stack's config, prefix stripped, JSON-decoded where the value is JSON. */
-export function kraftlabKeys(all: Record<string, string>): Record<string, unknown> {
+/**
+ * Every `kraftlab:` key of a stack's config, prefix stripped, JSON-decoded where the value is JSON text
+ * (as the CLI hands values over; a stack file read as YAML may hold them already decoded).
+ */
+export function kraftlabKeys(all: Record<string, unknown>): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(all)) {
     if (!key.startsWith("kraftlab:")) continue;
     try {
-      raw[key.slice("kraftlab:".length)] = JSON.parse(value);
+      raw[key.slice("kraftlab:".length)] = typeof value === "string" ? JSON.parse(value) : value;
     } catch {
       raw[key.slice("kraftlab:".length)] = value;
     }
